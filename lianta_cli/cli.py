@@ -1,0 +1,789 @@
+"""The command line: options in, one library call, output out. The only module that imports Typer.
+
+Errors never reach the user as a traceback: `LiantaGroup.main` turns every `LiantaError` and every
+usage error into one line on stderr and an exit status (2 for bad input or usage).
+"""
+
+import contextlib
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from typer.core import TyperGroup
+
+from . import __version__, tracker
+from .clock import Clock, parse_day
+from .errors import InputError, LiantaError
+from .export import Column, dumps_json, plain_table, to_csv, to_markdown
+from .i18n import _, detect_language, set_language
+from .store import Store, default_store_path, open_store
+from .views import HISTORY_KEYS, LIST_KEYS, history_columns, list_columns
+
+_USAGE_ERROR: type[Exception] = typer.BadParameter.__mro__[1]
+_CLICK_ERROR: type[Exception] = typer.BadParameter.__mro__[2]
+
+
+def _language_from_argv(argv: Sequence[str]) -> str | None:
+    for position, arg in enumerate(argv):
+        if arg == "--lang" and position + 1 < len(argv):
+            return argv[position + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def _initial_language() -> str:
+    try:
+        return detect_language(_language_from_argv(sys.argv[1:]))
+    except LiantaError:
+        return "en"
+
+
+set_language(_initial_language())
+
+
+class LiantaGroup(TyperGroup):
+    """Runs a command and reports any failure as one line on stderr, never a traceback."""
+
+    def main(self, args: Sequence[str] | None = None, *a: Any, **kw: Any) -> NoReturn:
+        kw["standalone_mode"] = False
+        argv = list(sys.argv[1:] if args is None else args)
+        try:
+            set_language(detect_language(_language_from_argv(argv)))
+            result = super().main(argv, *a, **kw)
+            code = result if isinstance(result, int) else 0
+        except LiantaError as error:
+            _fail(str(error), error.details)
+            code = error.exit_code
+        except _USAGE_ERROR as error:
+            ctx = getattr(error, "ctx", None)
+            where = ctx.command_path if ctx is not None else "lianta"
+            message = error.format_message().strip().replace("\n", " ")  # type: ignore[attr-defined]
+            _fail(f"{message} (see '{where} --help')", prefix=f"{where}: ")
+            code = 2
+        except _CLICK_ERROR as error:
+            _fail(error.format_message())  # type: ignore[attr-defined]
+            code = getattr(error, "exit_code", 1)
+        except typer.Abort:
+            _fail(_("interrupted; nothing was changed"))
+            code = 130
+        except KeyboardInterrupt:
+            _fail(_("interrupted; nothing was changed"))
+            code = 130
+        except BrokenPipeError:
+            with contextlib.suppress(OSError):
+                sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+            code = 0
+        except Exception as error:  # the last guard: a bug must still not show a traceback
+            if os.environ.get("LIANTA_DEBUG"):
+                raise
+            kind = type(error).__name__
+            _fail(
+                f"internal error ({kind}: {error}); nothing was saved; LIANTA_DEBUG=1 shows details"
+            )
+            code = 1
+        sys.exit(code)
+
+
+def _fail(message: str, details: Sequence[str] = (), prefix: str = "lianta: ") -> None:
+    extra = [d for d in details if d != message]
+    print(prefix + message, file=sys.stderr)
+    for line in extra:
+        print(prefix + line, file=sys.stderr)
+
+
+app = typer.Typer(
+    cls=LiantaGroup,
+    name="lianta",
+    help=_("Track an annual work plan: tasks per index, who has which, what moved, what is stuck."),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+# ------------------------------------------------------------------ shared options
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        help=_("Store file. Default: $LIANTA_DB, else the user data folder."),
+        show_default=False,
+        dir_okay=False,
+    ),
+]
+PlanOption = Annotated[
+    int | None,
+    typer.Option(
+        "--plan", help=_("Plan year. Default: the latest plan in the store."), show_default=False
+    ),
+]
+LangOption = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        help=_("Interface language: en or zh. Default: $LIANTA_LANG, else the locale."),
+        show_default=False,
+    ),
+]
+AsciiOption = Annotated[
+    bool,
+    typer.Option(
+        "--ascii",
+        envvar="LIANTA_ASCII",
+        help=_(
+            "Draw tables and bars with ASCII only (for terminals that draw box lines double-width)."
+        ),
+    ),
+]
+IdsArgument = Annotated[
+    list[str],
+    typer.Argument(
+        help=_("Task ids, like 3.4 (several succeed or fail together)."), show_default=False
+    ),
+]
+
+
+@dataclass
+class Env:
+    """What every command needs: the store's path, the plan, the clock, the user, the display."""
+
+    db: Path
+    year: int | None
+    clock: Clock
+    user: str
+    ascii_only: bool
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[Store]:
+        """The store locked for a change; the bundled plan is loaded first into an empty store."""
+        with open_store(self.db, write=True) as store:
+            loaded = tracker.ensure_plan(store, self.clock, self.user)
+            if loaded is not None:
+                _note_autoload(self.db, loaded)
+            yield store
+
+    def reading(self) -> Store:
+        """A snapshot to read; on an empty store the bundled plan is loaded first."""
+        with open_store(self.db, write=False) as store:
+            if store.raw("plans"):
+                return store
+        with self.writing() as store:
+            return store
+
+
+def _note_autoload(db: Path, loaded: tracker.LoadResult) -> None:
+    message = _("loaded the bundled {year} plan ({count} tasks) into {db}").format(
+        year=loaded.year, count=len(loaded.added), db=db
+    )
+    print("lianta: " + message, file=sys.stderr)
+
+
+def _env(
+    db: Path | None, year: int | None, lang: str | None = None, ascii_only: bool = False
+) -> Env:
+    if lang is not None:
+        set_language(detect_language(lang))
+    return Env(
+        db=(db or default_store_path()).expanduser(),
+        year=year,
+        clock=Clock.from_env(),
+        user=tracker.current_user(),
+        ascii_only=ascii_only or os.environ.get("LIANTA_ASCII", "") not in ("", "0"),
+    )
+
+
+FORMATS_ALL = ("table", "json", "csv", "md")
+
+
+def _check_format(value: str, allowed: Sequence[str]) -> str:
+    fmt = value.strip().lower()
+    if fmt == "markdown":
+        fmt = "md"
+    if fmt not in allowed:
+        raise InputError(f"--format {value}: use one of {', '.join(allowed)}")
+    return fmt
+
+
+def _out(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def _info(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def _wants_rich() -> bool:
+    if os.environ.get("LIANTA_RICH", "") not in ("", "0"):
+        return True
+    return sys.stdout.isatty()
+
+
+def _terminal_width() -> int | None:
+    value = os.environ.get("COLUMNS", "")
+    return int(value) if value.isdigit() and int(value) > 0 else None
+
+
+def _show_table(
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[Column],
+    env: Env,
+    *,
+    title: str | None = None,
+    caption: str | None = None,
+    footer: dict[str, Any] | None = None,
+) -> None:
+    if _wants_rich():
+        from .render import STATUS_STYLE, make_console, print_table
+
+        console = make_console(sys.stdout, width=_terminal_width())
+        print_table(
+            console,
+            rows,
+            columns,
+            title=title,
+            caption=caption,
+            ascii_only=env.ascii_only,
+            footer=footer,
+            styles=STATUS_STYLE,
+        )
+        return
+    if title:
+        _out(title + "\n")
+    _out(plain_table([*rows, footer] if footer else rows, columns))
+    if caption:
+        _out(caption + "\n")
+
+
+# ------------------------------------------------------------------ commands
+
+
+@app.command()
+def validate(
+    plan_file: Annotated[
+        Path | None,
+        typer.Argument(
+            metavar="[PLAN]",
+            help=_("Plan file (default: the bundled 2024 plan)."),
+            show_default=False,
+        ),
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help=_("text or json."))] = "text",
+    lang: LangOption = None,
+) -> None:
+    """Check a plan file and report every problem with its line (exit 2 on errors)."""
+    from .plan import bundled_plan_path, read_plan
+
+    _env(None, None, lang)
+    fmt = _check_format(fmt, ("text", "json"))
+    path = plan_file or bundled_plan_path()
+    shown = str(plan_file) if plan_file else "plans/2024.yaml (bundled)"
+    plan, problems = read_plan(path, display=shown)
+    errors = [p for p in problems if not p.warning]
+    if fmt == "json":
+        _out(
+            dumps_json(
+                {
+                    "file": shown,
+                    "valid": plan is not None,
+                    "errors": [str(p) for p in errors],
+                    "warnings": [str(p) for p in problems if p.warning],
+                    "indices": None
+                    if plan is None
+                    else [
+                        {"index": i.number, "code": i.code, "tasks": len(i.tasks)}
+                        for i in plan.indices
+                    ],
+                }
+            )
+        )
+    else:
+        for problem in problems:
+            _info(str(problem))
+    if plan is None:
+        if fmt != "json":
+            _info(_("{count} error(s); the plan was not accepted").format(count=len(errors)))
+        raise typer.Exit(2)
+    if fmt != "json":
+        counts = ", ".join(f"{i.number} {i.code}: {len(i.tasks)}" for i in plan.indices)
+        _info(
+            _("{file}: valid — {year} plan, {indices} indices, {tasks} tasks ({counts})").format(
+                file=shown,
+                year=plan.year,
+                indices=len(plan.indices),
+                tasks=len(plan.tasks),
+                counts=counts,
+            )
+        )
+
+
+@app.command()
+def load(
+    plan_file: Annotated[
+        Path | None,
+        typer.Argument(
+            metavar="[PLAN]",
+            help=_("Plan file (default: the bundled 2024 plan)."),
+            show_default=False,
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help=_("Show what would change; write nothing."))
+    ] = False,
+    fmt: Annotated[str, typer.Option("--format", help=_("text or json."))] = "text",
+    db: DbOption = None,
+    lang: LangOption = None,
+) -> None:
+    """Sync a plan file into the store: add new tasks, update changed text, archive removed ones."""
+    from .plan import bundled_plan_path, load_plan
+
+    env = _env(db, None, lang)
+    fmt = _check_format(fmt, ("text", "json"))
+    path = plan_file or bundled_plan_path()
+    shown = str(plan_file) if plan_file else "plans/2024.yaml (bundled)"
+    plan, warnings = load_plan(path, display=shown)
+    for warning in warnings:
+        _info(str(warning))
+    if dry_run:
+        with open_store(env.db, write=False) as snapshot:
+            result = tracker.sync_plan(snapshot, plan, env.clock, env.user, dry_run=True)
+    else:
+        with open_store(env.db, write=True) as store:
+            result = tracker.sync_plan(store, plan, env.clock, env.user)
+    if fmt == "json":
+        _out(dumps_json(result.as_dict()))
+        return
+    lines = []
+    if result.added:
+        lines.append(_("added {n}: {ids}").format(n=len(result.added), ids=_ids(result.added)))
+    if result.changed:
+        shown_changes = "; ".join(
+            f"{tid} ({', '.join(fields)})" for tid, fields in result.changed[:20]
+        )
+        more = f" … +{len(result.changed) - 20}" if len(result.changed) > 20 else ""
+        lines.append(
+            _("changed {n}: {ids}").format(n=len(result.changed), ids=shown_changes + more)
+        )
+    if result.archived:
+        lines.append(
+            _("archived {n}: {ids}").format(n=len(result.archived), ids=_ids(result.archived))
+        )
+    if result.restored:
+        lines.append(
+            _("restored {n}: {ids}").format(n=len(result.restored), ids=_ids(result.restored))
+        )
+    lines.append(_("unchanged {n}").format(n=result.unchanged))
+    verdict = (
+        _("dry run: nothing was written")
+        if dry_run
+        else (_("store updated: {db}") if result.wrote else _("nothing to write: {db}")).format(
+            db=env.db
+        )
+    )
+    _out(_("{year} plan from {file}").format(year=plan.year, file=shown) + "\n")
+    _out("".join(f"  {line}\n" for line in lines))
+    _info(verdict)
+
+
+def _ids(ids: Sequence[str], most: int = 30) -> str:
+    shown = ", ".join(ids[:most])
+    return shown + (f" … +{len(ids) - most}" if len(ids) > most else "")
+
+
+@app.command("list")
+def list_(
+    index: Annotated[
+        str | None,
+        typer.Option(
+            "--index", "-i", help=_("Only this index: its number or code."), show_default=False
+        ),
+    ] = None,
+    status: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--status",
+            "-s",
+            help=_("Only these statuses (repeat): todo, in_progress, blocked, done."),
+            show_default=False,
+        ),
+    ] = None,
+    assignee: Annotated[
+        str | None,
+        typer.Option(
+            "--assignee", "-a", help=_("Only tasks assigned to this person."), show_default=False
+        ),
+    ] = None,
+    unassigned: Annotated[
+        bool, typer.Option("--unassigned", help=_("Only tasks nobody has."))
+    ] = False,
+    overdue: Annotated[
+        bool, typer.Option("--overdue", help=_("Only tasks past their due date and not done."))
+    ] = False,
+    search: Annotated[
+        str | None,
+        typer.Option(
+            "--search",
+            "-q",
+            help=_("Text in titles, source, places, partners, notes (case and script ignored)."),
+            show_default=False,
+        ),
+    ] = None,
+    sort: Annotated[
+        str, typer.Option("--sort", help=_("id, due, progress, status or updated."))
+    ] = "id",
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit",
+            "-n",
+            help=_("At most N rows; 0 for all. Default: 100 in a table, all in json/csv/md."),
+            show_default=False,
+        ),
+    ] = None,
+    archived: Annotated[
+        bool, typer.Option("--archived", help=_("Include tasks that left the plan."))
+    ] = False,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help=_("table, json, csv or md."))
+    ] = "table",
+    db: DbOption = None,
+    plan: PlanOption = None,
+    lang: LangOption = None,
+    ascii_only: AsciiOption = False,
+) -> None:
+    """List tasks, filtered and sorted."""
+    env = _env(db, plan, lang, ascii_only)
+    fmt = _check_format(fmt, FORMATS_ALL)
+    if limit is not None and limit < 0:
+        raise InputError(f"--limit {limit}: must be 0 (all) or more")
+    store = env.reading()
+    year = tracker.select_year(store, env.year)
+    query = tracker.TaskQuery(
+        index=index,
+        statuses=status or (),
+        assignee=assignee,
+        unassigned=unassigned,
+        overdue=overdue,
+        search=search,
+        sort=sort.strip().lower(),
+        archived=archived,
+    )
+    rows = tracker.list_tasks(store, year, query, env.clock.today())
+    total = len(rows)
+    cap = limit if limit is not None else (100 if fmt == "table" else 0)
+    if cap:
+        rows = rows[:cap]
+    if fmt == "json":
+        _out(dumps_json([{k: row[k] for k in (*LIST_KEYS, "archived")} for row in rows]))
+    elif fmt == "csv":
+        _out(to_csv(rows, LIST_KEYS))
+    elif fmt == "md":
+        _out(to_markdown(rows, list_columns(bars=False)))
+    else:
+        caption = _("{shown} of {total} tasks · {year} plan · as of {today}").format(
+            shown=len(rows), total=total, year=year, today=env.clock.today()
+        )
+        _show_table(rows, list_columns(bars=True, ascii_only=env.ascii_only), env, caption=caption)
+    if len(rows) < total:
+        _info(
+            _("showing {shown} of {total} tasks; --limit 0 shows all").format(
+                shown=len(rows), total=total
+            )
+        )
+
+
+@app.command()
+def show(
+    task_id: Annotated[str, typer.Argument(metavar="ID", help=_("Task id, like 3.4."))],
+    fmt: Annotated[str, typer.Option("--format", "-f", help=_("table or json."))] = "table",
+    db: DbOption = None,
+    plan: PlanOption = None,
+    lang: LangOption = None,
+    ascii_only: AsciiOption = False,
+) -> None:
+    """Every field of one task, its notes and its history."""
+    from .i18n import pick
+    from .views import bar, status_name
+
+    env = _env(db, plan, lang, ascii_only)
+    fmt = _check_format(fmt, ("table", "json"))
+    store = env.reading()
+    year = tracker.select_year(store, env.year)
+    task = tracker.show_task(store, year, task_id, env.clock.today())
+    if fmt == "json":
+        _out(dumps_json(task))
+        return
+    fields = [
+        (_("Task"), f"{task['id']}  {pick(task['title'], task['title_en'])}"),
+        (
+            _("Index"),
+            f"{task['index']} {task['index_code']}  "
+            + pick(task["index_name"], task["index_name_en"]),
+        ),
+        (
+            _("Status"),
+            status_name(task["status"]) + ("  " + _("(archived)") if task["archived"] else ""),
+        ),
+        (_("Progress"), bar(task["progress"], ascii_only=env.ascii_only)),
+        (_("Assignee"), task["assignee"] or "-"),
+        (_("Unit"), task["unit"] or "-"),
+        (_("Due"), task["due"] + ("  " + _("overdue") if task["overdue"] else "")),
+        (_("Updated"), task["updated"]),
+        (_("Places"), ", ".join(task["places"]) or "-"),
+        (_("Partners"), ", ".join(task["partners"]) or "-"),
+        (_("Source"), task["source"]),
+        (_("Title (other language)"), pick(task["title_en"], task["title"])),
+    ]
+    rows = [{"field": k, "value": v} for k, v in fields]
+    columns = [Column("field", _("Field")), Column("value", _("Value"), wrap=True)]
+    _show_table(rows, columns, env, title=f"{task['id']} · {year}")
+    if task["notes"]:
+        notes = [{"at": n["at"], "by": n["by"], "text": n["text"]} for n in task["notes"]]
+        _show_table(
+            notes,
+            [Column("at", _("When")), Column("by", _("Who")), Column("text", _("Note"), wrap=True)],
+            env,
+            title=_("Notes"),
+        )
+    if task["history"]:
+        _show_table(task["history"], history_columns(), env, title=_("History"))
+
+
+def _report_change(result: tracker.ChangeResult, fmt: str, what: str) -> None:
+    if fmt == "json":
+        _out(dumps_json(result.as_dict()))
+        return
+    if not result.events:
+        _info(_("nothing changed"))
+        return
+    _info(
+        _("{what} {ids} (change {change}; 'lianta undo' reverts it)").format(
+            what=what, ids=", ".join(result.tasks), change=result.change
+        )
+    )
+
+
+ChangeFormat = Annotated[
+    str, typer.Option("--format", "-f", help=_("text or json (the change and its events)."))
+]
+
+
+@app.command()
+def assign(
+    ids: IdsArgument,
+    to: Annotated[str, typer.Option("--to", help=_("Who takes the task(s)."), show_default=False)],
+    unit: Annotated[
+        str | None,
+        typer.Option("--unit", help=_("Their unit (e.g. 经济服务办)."), show_default=False),
+    ] = None,
+    fmt: ChangeFormat = "text",
+    db: DbOption = None,
+    plan: PlanOption = None,
+    lang: LangOption = None,
+) -> None:
+    """Give tasks to a person (and their unit)."""
+    env = _env(db, plan, lang)
+    fmt = _check_format(fmt, ("text", "json"))
+    with env.writing() as store:
+        year = tracker.select_year(store, env.year)
+        result = tracker.assign(store, year, ids, to, unit, env.clock, env.user)
+    _report_change(result, fmt, _("assigned"))
+
+
+@app.command()
+def unassign(
+    ids: IdsArgument,
+    fmt: ChangeFormat = "text",
+    db: DbOption = None,
+    plan: PlanOption = None,
+    lang: LangOption = None,
+) -> None:
+    """Take tasks back from whoever has them (clears assignee and unit)."""
+    env = _env(db, plan, lang)
+    fmt = _check_format(fmt, ("text", "json"))
+    with env.writing() as store:
+        year = tracker.select_year(store, env.year)
+        result = tracker.unassign(store, year, ids, env.clock, env.user)
+    _report_change(result, fmt, _("unassigned"))
+
+
+@app.command()
+def update(
+    ids: IdsArgument,
+    status: Annotated[
+        str | None,
+        typer.Option(
+            "--status", "-s", help=_("todo, in_progress, blocked or done."), show_default=False
+        ),
+    ] = None,
+    progress: Annotated[
+        int | None,
+        typer.Option("--progress", "-p", help=_("Percent done, 0-100."), show_default=False),
+    ] = None,
+    due: Annotated[
+        str | None,
+        typer.Option(
+            "--due",
+            help=_("Due date YYYY-MM-DD, or 'none' to fall back to the plan's."),
+            show_default=False,
+        ),
+    ] = None,
+    note: Annotated[
+        str | None,
+        typer.Option(
+            "--note", help=_("A note (required when blocking: say why)."), show_default=False
+        ),
+    ] = None,
+    fmt: ChangeFormat = "text",
+    db: DbOption = None,
+    plan: PlanOption = None,
+    lang: LangOption = None,
+) -> None:
+    """Change status, progress, due date, or add a note."""
+    env = _env(db, plan, lang)
+    fmt = _check_format(fmt, ("text", "json"))
+    clear_due = due is not None and due.strip().lower() in ("none", "")
+    due_date = parse_day(due, "--due") if due is not None and not clear_due else None
+    with env.writing() as store:
+        year = tracker.select_year(store, env.year)
+        result = tracker.update(
+            store,
+            year,
+            ids,
+            env.clock,
+            env.user,
+            status=status,
+            progress=progress,
+            due=due_date,
+            clear_due=clear_due,
+            note=note,
+        )
+    _report_change(result, fmt, _("updated"))
+
+
+@app.command()
+def done(
+    ids: IdsArgument,
+    note: Annotated[
+        str | None, typer.Option("--note", help=_("A closing note."), show_default=False)
+    ] = None,
+    fmt: ChangeFormat = "text",
+    db: DbOption = None,
+    plan: PlanOption = None,
+    lang: LangOption = None,
+) -> None:
+    """Mark tasks done (progress 100)."""
+    env = _env(db, plan, lang)
+    fmt = _check_format(fmt, ("text", "json"))
+    with env.writing() as store:
+        year = tracker.select_year(store, env.year)
+        result = tracker.update(
+            store, year, ids, env.clock, env.user, status="done", note=note, action="done"
+        )
+    _report_change(result, fmt, _("done:"))
+
+
+@app.command()
+def note(
+    task_id: Annotated[str, typer.Argument(metavar="ID", help=_("Task id, like 3.4."))],
+    text: Annotated[str, typer.Argument(metavar="TEXT", help=_("The note."))],
+    fmt: ChangeFormat = "text",
+    db: DbOption = None,
+    plan: PlanOption = None,
+    lang: LangOption = None,
+) -> None:
+    """Add a note to a task."""
+    env = _env(db, plan, lang)
+    fmt = _check_format(fmt, ("text", "json"))
+    with env.writing() as store:
+        year = tracker.select_year(store, env.year)
+        result = tracker.add_note(store, year, task_id, text, env.clock, env.user)
+    _report_change(result, fmt, _("noted on"))
+
+
+@app.command()
+def history(
+    task_id: Annotated[
+        str | None, typer.Argument(metavar="[ID]", help=_("Only this task."), show_default=False)
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", help=_("From this date (YYYY-MM-DD)."), show_default=False),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option("--until", help=_("Up to and including this date."), show_default=False),
+    ] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit", "-n", help=_("Only the last N events; 0 for all."), show_default=False
+        ),
+    ] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help=_("table, json, csv or md."))
+    ] = "table",
+    db: DbOption = None,
+    plan: PlanOption = None,
+    lang: LangOption = None,
+    ascii_only: AsciiOption = False,
+) -> None:
+    """What changed, when, and by whom (oldest first)."""
+    env = _env(db, plan, lang, ascii_only)
+    fmt = _check_format(fmt, FORMATS_ALL)
+    start = parse_day(since, "--since") if since else None
+    end = parse_day(until, "--until") if until else None
+    if limit is not None and limit < 0:
+        raise InputError(f"--limit {limit}: must be 0 (all) or more")
+    store = env.reading()
+    year = tracker.select_year(store, env.year)
+    rows = tracker.history(store, year, task_id, start, end)
+    if limit:
+        rows = rows[-limit:]
+    if fmt == "json":
+        _out(dumps_json(rows))
+    elif fmt == "csv":
+        _out(to_csv(rows, HISTORY_KEYS))
+    elif fmt == "md":
+        _out(to_markdown(rows, history_columns()))
+    else:
+        caption = _("{count} events · {year} plan").format(count=len(rows), year=year)
+        _show_table(rows, history_columns(), env, caption=caption)
+
+
+@app.command()
+def undo(
+    fmt: ChangeFormat = "text",
+    db: DbOption = None,
+    lang: LangOption = None,
+) -> None:
+    """Revert the most recent change (one command on several ids is one change)."""
+    env = _env(db, None, lang)
+    fmt = _check_format(fmt, ("text", "json"))
+    with env.writing() as store:
+        result = tracker.undo(store, env.clock, env.user)
+    if fmt == "json":
+        _out(dumps_json({**result.as_dict(), "undid": result.events[0]["undo_of"]}))
+        return
+    _info(
+        _("undid change {undone} on {ids} (recorded as change {change})").format(
+            undone=result.events[0]["undo_of"], ids=", ".join(result.tasks), change=result.change
+        )
+    )
+
+
+@app.command()
+def version() -> None:
+    """Print lianta's version."""
+    _out(f"lianta {__version__}\n")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,54 @@
+"""The one clock: "today" for overdue checks and the time stamped on every event."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from .errors import InputError
+
+
+@dataclass(frozen=True)
+class Clock:
+    """Real time, or a pinned instant: a script can record last Friday, a test replay a week."""
+
+    pinned: datetime | None = None
+
+    def now(self) -> datetime:
+        return self.pinned if self.pinned is not None else datetime.now().replace(microsecond=0)
+
+    def today(self) -> date:
+        return self.now().date()
+
+    def stamp(self) -> str:
+        """The time as stored on events: local ISO date-time to the second."""
+        return self.now().isoformat(timespec="seconds")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Clock:
+        value = (environ if environ is not None else os.environ).get("LIANTA_NOW", "").strip()
+        if not value:
+            return cls()
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            raise InputError(
+                f"LIANTA_NOW={value!r} is not an ISO date or date-time (e.g. 2024-03-08 or "
+                "2024-03-08T17:30)"
+            ) from None
+        if moment.tzinfo is not None:
+            moment = moment.astimezone().replace(tzinfo=None)
+        return cls(moment.replace(microsecond=0))
+
+
+def parse_day(value: str, what: str) -> date:
+    """A YYYY-MM-DD date from the command line, or a one-line InputError saying which option."""
+    text = value.strip()
+    try:
+        if len(text) != 10:
+            raise ValueError
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"{what}: {value!r} is not a real date in the form YYYY-MM-DD") from None

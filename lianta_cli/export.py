@@ -1,0 +1,156 @@
+"""Text outputs with no terminal in mind: JSON, CSV, Markdown and the plain (piped) table.
+
+No Rich here, so scripts asking for JSON or CSV never pay for importing it. Text that came from
+a plan file, a note or a name is passed through `safe_text` before it is shown in a table or in
+Markdown, so it cannot carry escape sequences; CSV cells that a spreadsheet would run as a
+formula are neutralised.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def safe_text(value: Any) -> str:
+    """Text as shown to a person: control characters and direction overrides made visible."""
+    if value is None:
+        return ""
+    text = str(value)
+    if text.isprintable():
+        return text
+    text = text.replace("\r\n", "\n").replace("\t", " ")
+    return _UNSAFE.sub(_visible, text)
+
+
+def one_line(value: Any) -> str:
+    return safe_text(value).replace("\n", " ")
+
+
+@lru_cache(maxsize=4096)
+def _char_width(char: str) -> int:
+    if unicodedata.combining(char):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def display_width(text: str) -> int:
+    """Columns a string takes in a terminal (CJK characters take two)."""
+    if text.isascii():
+        return len(text)
+    return sum(_char_width(c) for c in text)
+
+
+def pad(text: str, width: int, align: str = "left") -> str:
+    gap = width - display_width(text)
+    if gap <= 0:
+        return text
+    return " " * gap + text if align == "right" else text + " " * gap
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column shared by the table, CSV and Markdown views of the same rows."""
+
+    key: str
+    header: str
+    align: str = "left"
+    show: Callable[[dict[str, Any]], str] | None = None
+    wrap: bool = False
+
+    def cell(self, row: dict[str, Any]) -> str:
+        if self.show is not None:
+            return self.show(row)
+        value = row.get(self.key)
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return "yes" if value else ""
+        return str(value)
+
+
+def dumps_json(value: Any) -> str:
+    """UTF-8 JSON (Chinese as text), two-space indent, stable key order, newline-terminated."""
+    return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+
+
+def neutralise_formula(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def to_csv(rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> str:
+    """CSV with a header row of the JSON keys; lists joined with '; '."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(keys)
+    for row in rows:
+        cells = []
+        for key in keys:
+            value = row.get(key)
+            if isinstance(value, list | tuple):
+                value = "; ".join(str(v) for v in value)
+            elif isinstance(value, bool):
+                value = "true" if value else "false"
+            elif value is None:
+                value = ""
+            cells.append(neutralise_formula(value))
+        writer.writerow(cells)
+    return buffer.getvalue()
+
+
+def md_cell(text: str) -> str:
+    return one_line(text).replace("\\", "\\\\").replace("|", "\\|")
+
+
+def to_markdown(rows: Sequence[dict[str, Any]], columns: Sequence[Column]) -> str:
+    """A GitHub Markdown table."""
+    lines = [
+        "| " + " | ".join(md_cell(c.header) for c in columns) + " |",
+        "|" + "|".join("---:" if c.align == "right" else "---" for c in columns) + "|",
+    ]
+    for row in rows:
+        lines.append("| " + " | ".join(md_cell(c.cell(row)) for c in columns) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def plain_table(rows: Sequence[dict[str, Any]], columns: Sequence[Column]) -> str:
+    """An aligned text table for pipes: a header, a rule, a line per row, no escape codes."""
+    header = [one_line(c.header) for c in columns]
+    body = [[one_line(c.cell(row)) for c in columns] for row in rows]
+    widths = [display_width(h) for h in header]
+    for cells in body:
+        for position, cell in enumerate(cells):
+            width = display_width(cell)
+            if width > widths[position]:
+                widths[position] = width
+    last = len(columns) - 1
+
+    def line(cells: list[str]) -> str:
+        parts = []
+        for position, (cell, column) in enumerate(zip(cells, columns, strict=True)):
+            if position == last and column.align != "right":
+                parts.append(cell)
+            else:
+                parts.append(pad(cell, widths[position], column.align))
+        return "  ".join(parts).rstrip()
+
+    out = [line(header), "  ".join("-" * w for w in widths)]
+    out.extend(line(cells) for cells in body)
+    return "\n".join(out) + "\n"

@@ -1,0 +1,115 @@
+"""Plain values shared by every layer: plans, tasks, events. No I/O here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+STATUSES = ("todo", "in_progress", "blocked", "done")
+
+TASK_PLAN_FIELDS = ("index", "title", "title_en", "source", "places", "partners", "plan_due")
+"""Fields of a stored task that come from the plan file (the rest is tracking state)."""
+
+TRACKING_FIELDS = ("status", "progress", "assignee", "unit", "due")
+"""Fields a coordinator changes; every change to one of them is an event in the history."""
+
+
+@dataclass(frozen=True)
+class PlanTask:
+    """One undertaking as the plan file states it."""
+
+    id: str
+    index: int
+    title: str
+    title_en: str
+    source: str
+    places: tuple[str, ...] = ()
+    partners: tuple[str, ...] = ()
+    due: date | None = None
+
+
+@dataclass(frozen=True)
+class PlanIndex:
+    """One index (指数) of the plan and the section that raises it."""
+
+    number: int
+    code: str
+    name: str
+    name_en: str
+    theme: str
+    theme_en: str
+    tasks: tuple[PlanTask, ...] = ()
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A validated plan file."""
+
+    year: int
+    title: str
+    title_en: str
+    source: str
+    start: date
+    end: date
+    indices: tuple[PlanIndex, ...]
+    indices_declared: int | None = None
+    preamble: str = ""
+    preamble_en: str = ""
+    framing: tuple[dict[str, str], ...] = ()
+    path: str = ""
+
+    @property
+    def tasks(self) -> list[PlanTask]:
+        return [task for index in self.indices for task in index.tasks]
+
+    def meta(self) -> dict[str, Any]:
+        """The plan as stored: everything but the tasks."""
+        return {
+            "year": self.year,
+            "title": self.title,
+            "title_en": self.title_en,
+            "source": self.source,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "indices_declared": self.indices_declared,
+            "preamble": self.preamble,
+            "preamble_en": self.preamble_en,
+            "framing": [dict(item) for item in self.framing],
+            "indices": [
+                {
+                    "number": index.number,
+                    "code": index.code,
+                    "name": index.name,
+                    "name_en": index.name_en,
+                    "theme": index.theme,
+                    "theme_en": index.theme_en,
+                }
+                for index in self.indices
+            ],
+        }
+
+
+@dataclass
+class Problem:
+    """One finding about a plan file, with where it is."""
+
+    path: str
+    line: int | None
+    where: str
+    message: str
+    warning: bool = False
+
+    def __str__(self) -> str:
+        place = f"{self.path}:{self.line}" if self.line else self.path
+        kind = "warning: " if self.warning else ""
+        where = f"{self.where}: " if self.where else ""
+        return f"{place}: {kind}{where}{self.message}"
+
+
+@dataclass
+class Change:
+    """What one command changed: the events it recorded, grouped under one change number."""
+
+    number: int
+    events: list[dict[str, Any]] = field(default_factory=list)

@@ -1,0 +1,124 @@
+"""The columns of each report, shared by the terminal table, the piped table, CSV and Markdown."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .export import Column
+from .i18n import _, pick
+
+LIST_KEYS = (
+    "id",
+    "index",
+    "index_code",
+    "title",
+    "title_en",
+    "status",
+    "progress",
+    "assignee",
+    "unit",
+    "due",
+    "overdue",
+    "updated",
+)
+HISTORY_KEYS = ("seq", "change", "at", "by", "plan", "task", "action", "field", "old", "new")
+
+
+def status_name(status: str) -> str:
+    return {
+        "todo": _("todo"),
+        "in_progress": _("in progress"),
+        "blocked": _("blocked"),
+        "done": _("done"),
+    }.get(status, status)
+
+
+def bar(progress: float, *, ascii_only: bool = False, width: int = 10) -> str:
+    """A progress bar of `width` cells and the percentage, e.g. '██████░░░░  60%'."""
+    filled = round(max(0.0, min(100.0, progress)) * width / 100)
+    full, empty = ("#", "-") if ascii_only else ("█", "░")
+    return f"{full * filled}{empty * (width - filled)} {progress:3.0f}%"
+
+
+def _due(row: dict[str, Any]) -> str:
+    due = str(row.get("due") or "")
+    return f"{due} {_('overdue')}" if row.get("overdue") else due
+
+
+def _value(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {v}" for k, v in value.items())
+    return str(value)
+
+
+def list_columns(*, bars: bool, ascii_only: bool = False) -> list[Column]:
+    progress = (
+        (lambda r: bar(r["progress"], ascii_only=ascii_only))
+        if bars
+        else (lambda r: f"{r['progress']}%")
+    )
+    return [
+        Column("id", _("ID")),
+        Column("index_code", _("Index")),
+        Column("title", _("Task"), show=lambda r: pick(r["title"], r["title_en"]), wrap=True),
+        Column("status", _("Status"), show=lambda r: status_name(r["status"])),
+        Column("progress", _("Progress"), align="right", show=progress),
+        Column("assignee", _("Assignee"), wrap=True),
+        Column("unit", _("Unit"), wrap=True),
+        Column("due", _("Due"), show=_due),
+    ]
+
+
+def history_columns() -> list[Column]:
+    return [
+        Column("at", _("When")),
+        Column("by", _("Who")),
+        Column("task", _("Task"), show=lambda r: r.get("task") or "-"),
+        Column("action", _("Action"), show=lambda r: action_name(r["action"])),
+        Column("field", _("Field"), show=lambda r: field_name(r["field"])),
+        Column(
+            "values",
+            _("Change"),
+            show=lambda r: f"{_value(r['old'])} → {_value(r['new'])}",
+            wrap=True,
+        ),
+    ]
+
+
+def action_name(action: str) -> str:
+    return {
+        "assign": _("assign"),
+        "unassign": _("unassign"),
+        "update": _("update"),
+        "done": _("done"),
+        "note": _("note"),
+        "undo": _("undo"),
+        "load": _("load"),
+    }.get(action, action)
+
+
+def field_name(name: str) -> str:
+    return {
+        "status": _("status"),
+        "progress": _("progress"),
+        "assignee": _("assignee"),
+        "unit": _("unit"),
+        "due": _("due"),
+        "note": _("note"),
+        "archived": _("archived"),
+        "title": _("title"),
+        "title_en": _("English title"),
+        "source": _("source text"),
+        "places": _("places"),
+        "partners": _("partners"),
+        "plan_due": _("plan due date"),
+        "index": _("index"),
+        "plan": _("plan"),
+        "tasks": _("tasks"),
+    }.get(name, name)
