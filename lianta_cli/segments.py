@@ -1,0 +1,188 @@
+"""The store file's layout: one JSON object with one table per line, each parsed on first use.
+
+lianta writes the store as
+
+    {"meta":{...},
+    "plans":{...},
+    "tasks":{...},
+    "history":{...},
+    "checks":{"1":{"meta":CRC,...}}}
+
+which is ordinary JSON (TinyDB reads it as it is), but because compact JSON never contains a raw
+newline, each line is one table. A command that lists tasks then parses only `plans` and
+`tasks`; a command that records events appends them to `history` without parsing it. A table
+that was not parsed is written back byte for byte, after its CRC-32 (kept in `checks`) proves
+that it is the table that was saved; a table whose CRC does not match is parsed, so damage is
+found instead of being copied into every later generation.
+
+A file in any other layout (pretty-printed by hand, say) is parsed whole, and saved in this one.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import zlib
+from collections.abc import Iterator, MutableMapping
+from typing import Any
+
+ORDER = ("meta", "plans", "tasks", "history")
+CHECKS = "checks"
+
+
+class LayoutError(ValueError):
+    """A table of the file is not valid JSON or not a mapping of documents."""
+
+
+def loads(raw: bytes | str) -> Any:
+    """json.loads with the garbage collector paused: parsing builds no cycles."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return json.loads(raw)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def dumps(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def split_tables(raw: bytes) -> dict[str, bytes] | None:
+    """The raw bytes of each table if the file is in lianta's layout, else None."""
+    body = raw.strip()
+    if len(body) < 2 or body[:1] != b"{" or body[-1:] != b"}":
+        return None
+    tables: dict[str, bytes] = {}
+    for line in body[1:-1].split(b",\n"):
+        if not line.startswith(b'"'):
+            return None
+        end = line.find(b'":', 1)
+        if end < 0:
+            return None
+        name = line[1:end].decode("ascii", "replace")
+        segment = line[end + 2 :]
+        if name in tables or not segment.startswith(b"{") or not segment.endswith(b"}"):
+            return None
+        tables[name] = segment
+    return tables
+
+
+def check_table(name: str, table: Any) -> None:
+    if not isinstance(table, dict):
+        raise LayoutError(f"table {name!r} is not a mapping")
+    for key, doc in table.items():
+        if not key.isdigit() or not isinstance(doc, dict):
+            raise LayoutError(f"table {name!r} has a malformed document {key!r}")
+
+
+class Tables(MutableMapping[str, dict[str, Any]]):
+    """The tables of one store snapshot, parsed lazily; what TinyDB's storage reads and writes."""
+
+    def __init__(self, raw: bytes | None = None) -> None:
+        self._raw: dict[str, bytes] = {}
+        self._parsed: dict[str, dict[str, Any]] = {}
+        self._tails: dict[str, dict[str, Any]] = {}
+        self._checks: dict[str, int] = {}
+        if not raw or not raw.strip():
+            return
+        segments = split_tables(raw)
+        if segments is None:
+            data = loads(raw)
+            if not isinstance(data, dict):
+                raise LayoutError("the top level is not a mapping of tables")
+            data.pop(CHECKS, None)
+            for name, table in data.items():
+                check_table(name, table)
+            self._parsed = data
+            return
+        checks = segments.pop(CHECKS, None)
+        if checks is not None:
+            try:
+                self._checks = {k: int(v) for k, v in loads(checks).get("1", {}).items()}
+            except (ValueError, AttributeError, TypeError):
+                self._checks = {}
+        self._raw = segments
+
+    # -- the mapping TinyDB sees
+
+    def __getitem__(self, name: str) -> dict[str, Any]:
+        if name not in self._parsed:
+            if name not in self._raw:
+                raise KeyError(name)
+            self._parsed[name] = self._parse(name)
+        table = self._parsed[name]
+        tail = self._tails.pop(name, None)
+        if tail:
+            table.update(tail)
+        return table
+
+    def __setitem__(self, name: str, table: dict[str, Any]) -> None:
+        self._raw.pop(name, None)
+        self._tails.pop(name, None)
+        self._parsed[name] = table
+
+    def __delitem__(self, name: str) -> None:
+        found = name in self._raw or name in self._parsed
+        self._raw.pop(name, None)
+        self._parsed.pop(name, None)
+        self._tails.pop(name, None)
+        if not found:
+            raise KeyError(name)
+
+    def __iter__(self) -> Iterator[str]:
+        names = set(self._raw) | set(self._parsed) | set(self._tails)
+        yield from sorted(names, key=lambda n: (ORDER.index(n) if n in ORDER else len(ORDER), n))
+
+    def __len__(self) -> int:
+        return len(set(self._raw) | set(self._parsed) | set(self._tails))
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._raw or name in self._parsed or name in self._tails
+
+    # -- lianta's own operations
+
+    def append(self, name: str, docs: dict[str, dict[str, Any]]) -> None:
+        """Add documents to a table without parsing it (the history grows this way)."""
+        if name in self._parsed:
+            self._parsed[name].update(docs)
+        else:
+            self._tails.setdefault(name, {}).update(docs)
+
+    def is_parsed(self, name: str) -> bool:
+        return name in self._parsed
+
+    def verify(self) -> None:
+        """Prove every unparsed table intact (CRC), parsing any that cannot be proved."""
+        for name in list(self._raw):
+            if self._checks.get(name) != zlib.crc32(self._raw[name]):
+                self._parsed[name] = self._parse(name)
+                del self._raw[name]
+
+    def serialize(self) -> bytes:
+        """The whole file in lianta's layout."""
+        self.verify()
+        lines: list[bytes] = []
+        checks: dict[str, int] = {}
+        for name in self:
+            if name in self._parsed:
+                segment = dumps(self._parsed[name])
+            else:
+                segment = self._raw.get(name, b"{}")
+            tail = self._tails.get(name)
+            if tail:
+                extra = dumps(tail)[1:-1]
+                segment = segment[:-1] + (b"," if segment != b"{}" else b"") + extra + b"}"
+            checks[name] = zlib.crc32(segment)
+            lines.append(b'"' + name.encode("ascii") + b'":' + segment)
+        lines.append(b'"' + CHECKS.encode() + b'":' + dumps({"1": checks}))
+        return b"{" + b",\n".join(lines) + b"}\n"
+
+    def _parse(self, name: str) -> dict[str, Any]:
+        try:
+            table = loads(self._raw[name])
+        except (ValueError, RecursionError) as error:
+            raise LayoutError(f"table {name!r} is not valid JSON ({error})") from None
+        check_table(name, table)
+        return table
