@@ -19,7 +19,9 @@ import errno
 import fcntl
 import gc
 import json
+import math
 import os
+import stat
 import time
 from collections.abc import Iterator, MutableMapping
 from pathlib import Path
@@ -29,7 +31,8 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
-from .errors import StoreError
+from .errors import InputError, StoreError
+from .models import STATUSES
 
 SCHEMA = 1
 TABLES = ("meta", "plans", "tasks", "history")
@@ -55,30 +58,84 @@ def backup_paths(path: Path, count: int = BACKUPS) -> list[Path]:
     return [path.with_name(f"{path.name}.{n}") for n in range(1, count + 1)]
 
 
+def doctor_hint(path: Path) -> str:
+    return f"run 'lianta doctor --db {path}' to check it and restore a backup"
+
+
 def parse_store_bytes(raw: bytes, path: Path) -> dict[str, Any]:
     """Parse and shape-check a store file's bytes; StoreError naming the file if it is damaged."""
-    hint = f"run 'lianta doctor --db {path}' to check it and restore a backup"
+    data, problem = decode_store(raw)
+    if problem is not None:
+        raise StoreError(f"store {path} {problem}; {doctor_hint(path)}")
+    return data
+
+
+def decode_store(raw: bytes) -> tuple[dict[str, Any], str | None]:
+    """The parsed store and None, or {} and what is wrong with the bytes (e.g. "is not valid
+    JSON (...)"), worded to follow the file's name."""
     if not raw.strip():
-        raise StoreError(f"store {path} is empty or truncated; {hint}")
+        return {}, "is empty or truncated"
     if b"\x00" in raw:
-        raise StoreError(f"store {path} contains NUL bytes (a damaged write?); {hint}")
+        return {}, "contains NUL bytes (a damaged write?)"
     was_enabled = gc.isenabled()
     gc.disable()  # the parse builds only acyclic containers; collection is wasted work here
     try:
         data = json.loads(raw)
     except (ValueError, RecursionError) as error:
-        raise StoreError(f"store {path} is not valid JSON ({error}); {hint}") from None
+        return {}, f"is not valid JSON ({error})"
     finally:
         if was_enabled:
             gc.enable()
     problem = shape_problem(data)
     if problem:
-        raise StoreError(f"store {path} is not a lianta store ({problem}); {hint}")
-    return data
+        return {}, f"is damaged ({problem})"
+    return data, None
+
+
+TASK_TYPES: dict[str, tuple[type, ...]] = {
+    "plan": (int,),
+    "id": (str,),
+    "index": (int,),
+    "title": (str,),
+    "title_en": (str,),
+    "status": (str,),
+    "progress": (int,),
+    "assignee": (str, type(None)),
+    "unit": (str, type(None)),
+    "due": (str, type(None)),
+    "notes": (list,),
+    "updated": (str,),
+}
+"""The fields every stored task has, with their types (others may be present too)."""
+
+PLAN_TYPES: dict[str, tuple[type, ...]] = {"year": (int,), "end": (str,), "indices": (list,)}
+EVENT_KEYS = ("plan", "task", "action", "field", "old", "new", "change", "at", "by")
+
+
+def task_problem(doc: dict[str, Any]) -> str | None:
+    """What is wrong with one stored task (missing field, wrong type, impossible value), or None."""
+    for name, types in TASK_TYPES.items():
+        if name not in doc:
+            return f"has no {name!r}"
+        value = doc[name]
+        if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
+            return f"{name!r} is {type(value).__name__}, not {types[0].__name__}"
+    if doc["status"] not in STATUSES:
+        return f"status {doc['status']!r} is not one of {', '.join(STATUSES)}"
+    if not 0 <= doc["progress"] <= 100:
+        return f"progress {doc['progress']} is not within 0-100"
+    for note in doc["notes"]:
+        if not isinstance(note, dict) or not isinstance(note.get("text"), str):
+            return "has a note without text"
+    return None
 
 
 def shape_problem(data: Any) -> str | None:
-    """What is wrong with the shape of parsed store data, or None."""
+    """What is wrong with the shape of parsed store data, or None.
+
+    Run on every read, so it stays cheap: tables and documents, every field of every task and
+    plan, and the fields of history events that commands rely on (`lianta doctor` checks more).
+    """
     if not isinstance(data, dict):
         return "the top level is not a mapping of tables"
     for name, table in data.items():
@@ -87,11 +144,25 @@ def shape_problem(data: Any) -> str | None:
         if not isinstance(table, dict):
             return f"table {name!r} is not a mapping"
         for key, doc in table.items():
-            if not key.isdigit() or not isinstance(doc, dict):
+            if not (key.isascii() and key.isdigit()) or not isinstance(doc, dict):
                 return f"table {name!r} has a malformed document {key!r}"
     meta = data.get("meta", {}).get("1")
     if meta is not None and meta.get("schema") != SCHEMA:
         return f"schema {meta.get('schema')!r}, expected {SCHEMA}"
+    plans = data.get("plans", {})
+    for key, doc in plans.items():
+        for field_name, types in PLAN_TYPES.items():
+            if not isinstance(doc.get(field_name), types) or isinstance(doc.get(field_name), bool):
+                return f"plan document {key} has no valid {field_name!r}"
+    for key, doc in data.get("tasks", {}).items():
+        problem = task_problem(doc)
+        if problem:
+            return f"task document {key} ({doc.get('id', '?')}) {problem}"
+    for key, doc in data.get("history", {}).items():
+        if "at" not in doc or "field" not in doc or "change" not in doc:
+            return f"history event {key} is not an event"
+    if not plans and (data.get("tasks") or data.get("history")):
+        return "it holds tasks or history but no plan"
     return None
 
 
@@ -169,7 +240,14 @@ class Store:
         data = self.storage.data
         data.setdefault("meta", {}).setdefault("1", {"schema": SCHEMA, "last_change": 0})
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-        atomic_write(self.path, text.encode("utf-8"))
+        try:
+            payload = text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InputError(
+                "the text given is not valid Unicode (an argument in another encoding?); "
+                "nothing was changed"
+            ) from None
+        atomic_write(self.path, payload)
         self.storage.dirty = False
 
 
@@ -184,12 +262,24 @@ def _describe_os_error(error: OSError) -> str:
 
 
 def atomic_write(path: Path, payload: bytes, *, backups: int = BACKUPS) -> None:
-    """Replace `path` with `payload`; a crash at any moment leaves the old or the new file."""
+    """Replace `path` with `payload`; a crash at any moment leaves the old or the new file.
+
+    Call it holding the store's lock: it removes the temporary files of saves that were killed.
+    """
     folder = path.parent
+    for stale in stale_temporaries(path):
+        with contextlib.suppress(OSError):
+            stale.unlink()
     tmp = folder / f".{path.name}.{os.getpid()}.tmp"
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode) | 0o600
+    except OSError:
+        mode = 0o600
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
+            if mode != 0o600:
+                os.fchmod(fd, mode)
             view = memoryview(payload)
             while view:
                 written = os.write(fd, view)
@@ -197,22 +287,41 @@ def atomic_write(path: Path, payload: bytes, *, backups: int = BACKUPS) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
-        if path.exists():
+        if backups and path.exists():
             _rotate_backups(path, backups)
         os.replace(tmp, path)
         _fsync_folder(folder)
     except OSError as error:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+        _discard(tmp)
         raise StoreError(
             f"cannot save store {path}: {_describe_os_error(error)}; nothing was changed"
         ) from None
+    except BaseException:
+        _discard(tmp)
+        raise
+
+
+def _discard(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink()
+
+
+def stale_temporaries(path: Path) -> list[Path]:
+    """Temporary files `.<store>.<pid>.tmp` beside the store (left by a save that was killed)."""
+    prefix = f".{path.name}."
+    try:
+        names = os.listdir(path.parent)
+    except OSError:
+        return []
+    return sorted(
+        path.parent / name
+        for name in names
+        if name.startswith(prefix) and name.endswith(".tmp") and name[len(prefix) : -4].isdigit()
+    )
 
 
 def _rotate_backups(path: Path, count: int) -> None:
     """Keep the current file as generation 1, shifting older generations down."""
-    if count < 1:
-        return
     generations = backup_paths(path, count)
     with contextlib.suppress(FileNotFoundError):
         generations[-1].unlink()
@@ -221,9 +330,13 @@ def _rotate_backups(path: Path, count: int) -> None:
             os.replace(older, newer)
     try:
         os.link(path, generations[0])
-    except OSError:
-        generations[0].write_bytes(path.read_bytes())
-        os.chmod(generations[0], 0o600)
+    except OSError:  # a file system without hard links: copy instead
+        payload = path.read_bytes()
+        fd = os.open(generations[0], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            os.write(fd, payload)
+        finally:
+            os.close(fd)
 
 
 def _fsync_folder(folder: Path) -> None:
@@ -233,6 +346,11 @@ def _fsync_folder(folder: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+def store_file(path: Path) -> Path:
+    """The file a store path stands for: a symlink's target, so saves keep the link intact."""
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
 
 
 def read_store_file(path: Path) -> dict[str, Any]:
@@ -248,18 +366,45 @@ def read_store_file(path: Path) -> dict[str, Any]:
     return parse_store_bytes(raw, path)
 
 
+def lock_timeout() -> float:
+    """Seconds to wait for the lock: `LIANTA_LOCK_TIMEOUT`, else 30."""
+    raw = os.environ.get("LIANTA_LOCK_TIMEOUT", "").strip()
+    if not raw:
+        return 30.0
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if math.isnan(value) or value < 0:
+        raise InputError(f"LIANTA_LOCK_TIMEOUT={raw!r} is not a number of seconds (e.g. 30)")
+    return value
+
+
+def lock_path(path: Path) -> Path:
+    return path.with_name(path.name + ".lock")
+
+
+def _make_folder(folder: Path) -> None:
+    """Create the store's folder private to the user (0700), and any missing parents."""
+    if folder.is_dir():
+        return
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(mode=0o700)
+    except FileExistsError:
+        return
+    os.chmod(folder, 0o700)  # whatever the umask took away
+
+
 @contextlib.contextmanager
 def store_lock(path: Path, timeout: float | None = None) -> Iterator[None]:
     """Hold `<store>.lock` exclusively; wait up to `timeout` seconds, then fail naming the lock."""
     if timeout is None:
-        try:
-            timeout = float(os.environ.get("LIANTA_LOCK_TIMEOUT", "30"))
-        except ValueError:
-            timeout = 30.0
-    lock_path = path.with_name(path.name + ".lock")
+        timeout = lock_timeout()
+    lock = lock_path(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        _make_folder(path.parent)
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
     except OSError as error:
         raise StoreError(
             f"cannot write in {path.parent}: {_describe_os_error(error)}; nothing was changed"
@@ -274,23 +419,45 @@ def store_lock(path: Path, timeout: float | None = None) -> Iterator[None]:
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     raise StoreError(
-                        f"store is busy: another lianta holds {lock_path} "
+                        f"store is busy: another lianta holds {lock} "
                         f"(waited {timeout:g} s; LIANTA_LOCK_TIMEOUT sets the wait)"
                     ) from None
                 time.sleep(delay)
                 delay = min(delay * 2, 0.1)
+            except OSError as error:
+                raise StoreError(
+                    f"cannot lock {lock}: {_describe_os_error(error)}; nothing was changed"
+                ) from None
         yield
     finally:
         os.close(fd)
 
 
+def _refuse_if_lost(path: Path) -> None:
+    """A missing store with backups beside it was lost, not never made: do not start afresh."""
+    found = [b for b in backup_paths(path) if b.exists()]
+    if found:
+        raise StoreError(
+            f"store {path} is missing but its backup {found[0]} exists; run 'lianta doctor "
+            f"--db {path} --restore' to bring it back (or delete the backups to start afresh)"
+        )
+
+
 @contextlib.contextmanager
 def open_store(path: Path, *, write: bool) -> Iterator[Store]:
-    """Open a snapshot; with `write`, hold the lock throughout and save at the end if changed."""
+    """Open a snapshot; with `write`, hold the lock throughout and save at the end if changed.
+
+    Reading takes no lock: saves replace the file atomically, so a reader sees the old file or
+    the new one. A damaged file raises StoreError before anything could overwrite it.
+    """
+    path = store_file(path)
     if not write:
         yield Store(path, read_store_file(path), writable=False)
         return
     with store_lock(path):
-        store = Store(path, read_store_file(path), writable=True)
+        data = read_store_file(path)
+        if not data and not path.exists():
+            _refuse_if_lost(path)
+        store = Store(path, data, writable=True)
         yield store
         store.save()
