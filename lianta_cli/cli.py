@@ -6,6 +6,7 @@ usage error into one line on stderr and an exit status (2 for bad input or usage
 
 import contextlib
 import os
+import shutil
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -489,7 +490,9 @@ def list_(
         caption = _("{shown} of {total} tasks · {year} plan · as of {today}").format(
             shown=len(rows), total=total, year=year, today=env.clock.today()
         )
-        _show_table(rows, list_columns(bars=True, ascii_only=env.ascii_only), env, caption=caption)
+        width = (_terminal_width() or shutil.get_terminal_size().columns) if _wants_rich() else None
+        columns = list_columns(bars=True, ascii_only=env.ascii_only, width=width)
+        _show_table(rows, columns, env, caption=caption)
     if len(rows) < total:
         _info(
             _("showing {shown} of {total} tasks; --limit 0 shows all").format(
@@ -769,11 +772,11 @@ def undo(
     with env.writing() as store:
         result = tracker.undo(store, env.clock, env.user)
     if fmt == "json":
-        _out(dumps_json({**result.as_dict(), "undid": result.events[0]["undo_of"]}))
+        _out(dumps_json({**result.as_dict(), "undid": result.undid}))
         return
     _info(
         _("undid change {undone} on {ids} (recorded as change {change})").format(
-            undone=result.events[0]["undo_of"], ids=", ".join(result.tasks), change=result.change
+            undone=result.undid, ids=", ".join(result.tasks), change=result.change
         )
     )
 

@@ -17,7 +17,8 @@ from typing import Any
 
 from .clock import Clock
 from .errors import InputError
-from .models import STATUSES, TASK_PLAN_FIELDS, Plan
+from .i18n import _
+from .models import STATUSES, TASK_PLAN_FIELDS, Plan, PlanTask
 from .store import SCHEMA, Store
 from .textfold import fold
 
@@ -52,12 +53,16 @@ def select_year(store: Store, year: int | None) -> int:
     """The plan a command acts on: `year` if given and stored, else the latest."""
     years = sorted(plan_docs(store))
     if not years:
-        raise InputError("the store holds no plan yet; run 'lianta load PLAN'")
+        raise InputError(_("the store holds no plan yet; run 'lianta load PLAN'"))
     if year is None:
         return years[-1]
     if year not in years:
         shown = ", ".join(str(y) for y in years)
-        raise InputError(f"--plan {year}: no such plan in the store (it holds {shown})")
+        raise InputError(
+            _("--plan {year}: no such plan in the store (it holds {years})").format(
+                year=year, years=shown
+            )
+        )
     return year
 
 
@@ -73,13 +78,12 @@ class LoadResult:
     unchanged: int = 0
     plan_changed: bool = False
     dry_run: bool = False
+    reordered: bool = False
 
     @property
     def wrote(self) -> bool:
-        return (
-            bool(self.added or self.changed or self.archived or self.restored or self.plan_changed)
-            and not self.dry_run
-        )
+        touched = self.added or self.changed or self.archived or self.restored
+        return bool(touched or self.plan_changed or self.reordered) and not self.dry_run
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -94,7 +98,7 @@ class LoadResult:
         }
 
 
-def _plan_task_fields(task: Any, plan: Plan) -> dict[str, Any]:
+def _plan_task_fields(task: PlanTask, position: int) -> dict[str, Any]:
     return {
         "index": task.index,
         "title": task.title,
@@ -103,96 +107,134 @@ def _plan_task_fields(task: Any, plan: Plan) -> dict[str, Any]:
         "places": list(task.places),
         "partners": list(task.partners),
         "plan_due": task.due.isoformat() if task.due else None,
+        "order": position,
     }
+
+
+def _new_task(year: int, task_id: str, fields: dict[str, Any], stamp: str) -> dict[str, Any]:
+    return {
+        "plan": year,
+        "id": task_id,
+        **fields,
+        "status": "todo",
+        "progress": 0,
+        "assignee": None,
+        "unit": None,
+        "due": None,
+        "notes": [],
+        "created": stamp,
+        "updated": stamp,
+        "archived": False,
+    }
+
+
+@dataclass
+class _SyncWork:
+    """The writes a plan sync needs, gathered before any is made."""
+
+    inserts: list[dict[str, Any]] = field(default_factory=list)
+    updates: dict[int, dict[str, Any]] = field(default_factory=dict)
+    events: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _sync_existing(
+    result: LoadResult, work: _SyncWork, stored: tuple[int, dict[str, Any]], fields: dict[str, Any]
+) -> None:
+    """Update a task's plan text and restore it if archived; its tracking state is not touched."""
+    doc_id, doc = stored
+    year, task_id = doc["plan"], doc["id"]
+    differing = [k for k in TASK_PLAN_FIELDS if doc.get(k) != fields[k]]
+    patch = {k: fields[k] for k in differing}
+    if differing:
+        result.changed.append((task_id, differing))
+        work.events += [_event(year, task_id, "load", k, doc.get(k), fields[k]) for k in differing]
+    if doc.get("order") != fields["order"]:
+        patch["order"] = fields["order"]
+        result.reordered = True
+    if doc.get("archived"):
+        result.restored.append(task_id)
+        patch["archived"] = False
+        work.events.append(_event(year, task_id, "load", "archived", True, False))
+    elif not differing:
+        result.unchanged += 1
+    if patch:
+        work.updates[doc_id] = patch
+
+
+def _archive_missing(
+    result: LoadResult,
+    work: _SyncWork,
+    existing: dict[str, tuple[int, dict[str, Any]]],
+    kept: set[str],
+) -> None:
+    for task_id, (doc_id, doc) in existing.items():
+        if task_id not in kept and not doc.get("archived"):
+            result.archived.append(task_id)
+            work.updates[doc_id] = {"archived": True}
+            work.events.append(_event(doc["plan"], task_id, "load", "archived", False, True))
+
+
+def _stored_plan(store: Store, year: int) -> tuple[int, dict[str, Any]] | None:
+    found = [(int(k), doc) for k, doc in store.raw("plans").items() if doc.get("year") == year]
+    return found[0] if found else None
 
 
 def sync_plan(
     store: Store, plan: Plan, clock: Clock, user: str, *, dry_run: bool = False
 ) -> LoadResult:
-    """Bring the store in line with `plan`, keeping all tracking state; archive, never delete."""
+    """Bring the store in line with `plan`, keeping all tracking state; archive, never delete.
+
+    Loading the same plan again writes nothing at all: the store file keeps its bytes and mtime.
+    """
     result = LoadResult(year=plan.year, dry_run=dry_run)
     stamp = clock.stamp()
     meta = plan.meta()
-    plans = store.table("plans")
-    stored_plan = next(
-        ((int(k), doc) for k, doc in store.raw("plans").items() if doc.get("year") == plan.year),
-        None,
+    stored_plan = _stored_plan(store, plan.year)
+    result.plan_changed = stored_plan is None or any(
+        stored_plan[1].get(k) != v for k, v in meta.items()
     )
-    if stored_plan is None or {k: stored_plan[1].get(k) for k in meta} != meta:
-        result.plan_changed = True
     existing = {
         doc["id"]: (int(doc_id), doc)
         for doc_id, doc in store.raw("tasks").items()
         if doc.get("plan") == plan.year
     }
-    seen: set[str] = set()
-    inserts: list[dict[str, Any]] = []
-    updates: dict[int, dict[str, Any]] = {}
-    events: list[dict[str, Any]] = []
+    work = _SyncWork()
     for position, task in enumerate(plan.tasks):
-        seen.add(task.id)
-        fields = _plan_task_fields(task, plan)
-        fields["order"] = position
-        if task.id not in existing:
-            result.added.append(task.id)
-            inserts.append(
-                {
-                    "plan": plan.year,
-                    "id": task.id,
-                    **fields,
-                    "status": "todo",
-                    "progress": 0,
-                    "assignee": None,
-                    "unit": None,
-                    "due": None,
-                    "notes": [],
-                    "created": stamp,
-                    "updated": stamp,
-                    "archived": False,
-                }
-            )
-            continue
-        doc_id, doc = existing[task.id]
-        differing = [k for k in TASK_PLAN_FIELDS if doc.get(k) != fields[k]]
-        patch: dict[str, Any] = {}
-        if differing:
-            result.changed.append((task.id, differing))
-            patch.update({k: fields[k] for k in differing})
-            for k in differing:
-                events.append(_event(plan.year, task.id, "load", k, doc.get(k), fields[k]))
-        if doc.get("order") != position:
-            patch["order"] = position
-        if doc.get("archived"):
-            result.restored.append(task.id)
-            patch["archived"] = False
-            events.append(_event(plan.year, task.id, "load", "archived", True, False))
-        if not differing and not doc.get("archived"):
-            result.unchanged += 1
-        if patch:
-            updates[doc_id] = patch
-    for task_id, (doc_id, doc) in existing.items():
-        if task_id not in seen and not doc.get("archived"):
-            result.archived.append(task_id)
-            updates[doc_id] = {"archived": True}
-            events.append(_event(plan.year, task_id, "load", "archived", False, True))
-    if dry_run or not (inserts or updates or result.plan_changed):
-        return result
-    if result.added:
-        events.insert(
-            0, _event(plan.year, None, "load", "tasks", None, f"added {len(result.added)}")
-        )
-    if result.plan_changed:
-        stored = {**meta, "loaded": stamp, "file": plan.path}
-        if stored_plan is None:
-            plans.insert(stored)
-            events.insert(0, _event(plan.year, None, "load", "plan", None, plan.year))
+        fields = _plan_task_fields(task, position)
+        if task.id in existing:
+            _sync_existing(result, work, existing[task.id], fields)
         else:
-            plans.update(stored, doc_ids=[stored_plan[0]])
-    if inserts:
-        store.table("tasks").insert_multiple(inserts)
-    store.patch("tasks", updates)
-    record(store, events, clock, user)
+            result.added.append(task.id)
+            work.inserts.append(_new_task(plan.year, task.id, fields, stamp))
+    _archive_missing(result, work, existing, {task.id for task in plan.tasks})
+    if dry_run or not (work.inserts or work.updates or result.plan_changed):
+        return result
+    _write_sync(store, plan, result, work, stored_plan, stamp)
+    record(store, work.events, clock, user)
     return result
+
+
+def _write_sync(
+    store: Store,
+    plan: Plan,
+    result: LoadResult,
+    work: _SyncWork,
+    stored_plan: tuple[int, dict[str, Any]] | None,
+    stamp: str,
+) -> None:
+    if result.added:
+        added = f"added {len(result.added)}"
+        work.events.insert(0, _event(plan.year, None, "load", "tasks", None, added))
+    if result.plan_changed:
+        stored = {**plan.meta(), "loaded": stamp, "file": plan.path}
+        if stored_plan is None:
+            store.table("plans").insert(stored)
+            work.events.insert(0, _event(plan.year, None, "load", "plan", None, plan.year))
+        else:
+            store.table("plans").update(stored, doc_ids=[stored_plan[0]])
+    if work.inserts:
+        store.table("tasks").insert_multiple(work.inserts)
+    store.patch("tasks", work.updates)
 
 
 def ensure_plan(store: Store, clock: Clock, user: str) -> LoadResult | None:
@@ -201,11 +243,26 @@ def ensure_plan(store: Store, clock: Clock, user: str) -> LoadResult | None:
         return None
     from .plan import bundled_plan_path, load_plan
 
-    plan, _ = load_plan(bundled_plan_path(), display="plans/2024.yaml (bundled)")
+    plan, _warnings = load_plan(bundled_plan_path(), display="plans/2024.yaml (bundled)")
     return sync_plan(store, plan, clock, user)
 
 
 # ---------------------------------------------------------------- events
+
+EVENT_KEYS = (
+    "seq",
+    "change",
+    "at",
+    "by",
+    "plan",
+    "task",
+    "action",
+    "field",
+    "old",
+    "new",
+    "undo_of",
+)
+"""The keys of every event as output (history rows and the events of a change result)."""
 
 
 def _event(
@@ -214,19 +271,32 @@ def _event(
     return {"plan": year, "task": task, "action": action, "field": name, "old": old, "new": new}
 
 
-def record(store: Store, events: list[dict[str, Any]], clock: Clock, user: str) -> int:
-    """Append events as one change; returns its number (0 if there was nothing to record)."""
+def event_row(seq: int, event: dict[str, Any]) -> dict[str, Any]:
+    """A stored event as output: every key of EVENT_KEYS, in that order."""
+    row = {**event, "seq": seq}
+    return {key: row.get(key) for key in EVENT_KEYS}
+
+
+def record_events(
+    store: Store, events: list[dict[str, Any]], clock: Clock, user: str
+) -> tuple[int, list[dict[str, Any]]]:
+    """Append events as one change: its number and the events as output rows (0, [] if none)."""
     if not events:
-        return 0
+        return 0, []
     meta = store.meta()
     number = int(meta.get("last_change", 0)) + 1
     stamp = clock.stamp()
     for event in events:
         event.update({"change": number, "at": stamp, "by": user})
-    store.table("history").insert_multiple(events)
+    seqs = store.table("history").insert_multiple(events)
     meta.update({"schema": SCHEMA, "last_change": number})
     store.set_meta(meta)
-    return number
+    return number, [event_row(seq, event) for seq, event in zip(seqs, events, strict=True)]
+
+
+def record(store: Store, events: list[dict[str, Any]], clock: Clock, user: str) -> int:
+    """Append events as one change; returns its number (0 if there was nothing to record)."""
+    return record_events(store, events, clock, user)[0]
 
 
 # ---------------------------------------------------------------- reading tasks
@@ -237,6 +307,7 @@ def index_docs(store: Store, year: int) -> list[dict[str, Any]]:
 
 
 def effective_due(doc: dict[str, Any], plan_end: str) -> str:
+    """The task's own due date, else the plan file's date for it, else the end of the plan."""
     return str(doc.get("due") or doc.get("plan_due") or plan_end)
 
 
@@ -288,6 +359,11 @@ class TaskQuery:
 SORTS = ("id", "due", "progress", "status", "updated")
 
 
+def _did_you_mean(value: str, choices: Iterable[str], cutoff: float = 0.6) -> str:
+    near = difflib.get_close_matches(value, list(choices), n=1, cutoff=cutoff)
+    return _(" (did you mean {near}?)").format(near=near[0]) if near else ""
+
+
 def resolve_index(store: Store, year: int, value: str) -> int:
     """An index given by number or code; InputError listing the valid ones."""
     indices = index_docs(store, year)
@@ -296,59 +372,76 @@ def resolve_index(store: Store, year: int, value: str) -> int:
         if text == str(index["number"]) or text == index["code"]:
             return int(index["number"])
     valid = ", ".join(f"{i['number']}|{i['code']}" for i in indices)
-    near = difflib.get_close_matches(text, [i["code"] for i in indices], n=1)
-    hint = f" (did you mean '{near[0]}'?)" if near else ""
-    raise InputError(f"--index {value}: no such index{hint}; valid: {valid}")
+    hint = _did_you_mean(text, (i["code"] for i in indices))
+    raise InputError(
+        _("--index {value}: no such index{hint}; valid: {valid}").format(
+            value=value, hint=hint, valid=valid
+        )
+    )
 
 
 def check_statuses(values: Iterable[str], option: str = "--status") -> list[str]:
     result = []
     for value in values:
-        status = value.strip().lower().replace("-", "_")
+        status = value.strip().lower().replace("-", "_").replace(" ", "_")
         if status not in STATUSES:
-            near = difflib.get_close_matches(status, STATUSES, n=1)
-            hint = f" (did you mean '{near[0]}'?)" if near else ""
             raise InputError(
-                f"{option} {value}: not a status{hint}; use one of {', '.join(STATUSES)}"
+                _("{option} {value}: not a status{hint}; use one of {valid}").format(
+                    option=option,
+                    value=value,
+                    hint=_did_you_mean(status, STATUSES),
+                    valid=", ".join(STATUSES),
+                )
             )
         result.append(status)
     return result
 
 
+def check_sort(value: str) -> str:
+    sort = value.strip().lower()
+    if sort not in SORTS:
+        raise InputError(
+            _("--sort {value}: use one of {valid}{hint}").format(
+                value=value, valid=", ".join(SORTS), hint=_did_you_mean(sort, SORTS)
+            )
+        )
+    return sort
+
+
+def _matches(doc: dict[str, Any], query: TaskQuery, index: int | None, statuses: set[str]) -> bool:
+    """Every filter of `query` but --overdue (which needs the view)."""
+    if doc.get("archived") and not query.archived:
+        return False
+    if index is not None and doc["index"] != index:
+        return False
+    if statuses and doc["status"] not in statuses:
+        return False
+    if query.unassigned and doc["assignee"]:
+        return False
+    if query.assignee and fold(doc["assignee"] or "") != fold(query.assignee.strip()):
+        return False
+    needle = fold(query.search.strip()) if query.search else ""
+    return not needle or needle in search_text(doc)
+
+
 def list_tasks(store: Store, year: int, query: TaskQuery, today: date) -> list[dict[str, Any]]:
     """Tasks of plan `year` matching `query`, sorted, as task views."""
-    if query.sort not in SORTS:
-        raise InputError(f"--sort {query.sort}: use one of {', '.join(SORTS)}")
+    sort = check_sort(query.sort)
     statuses = set(check_statuses(query.statuses))
     index_number = resolve_index(store, year, query.index) if query.index else None
     plan = plan_docs(store)[year]
     indices = {i["number"]: i for i in plan["indices"]}
-    today_text = today.isoformat()
-    assignee = fold(query.assignee.strip()) if query.assignee else None
-    needle = fold(query.search.strip()) if query.search and query.search.strip() else None
-    views = []
+    keyed = []
     for doc in store.raw("tasks").values():
-        if doc["plan"] != year or (doc.get("archived") and not query.archived):
+        if doc["plan"] != year or not _matches(doc, query, index_number, statuses):
             continue
-        if index_number is not None and doc["index"] != index_number:
-            continue
-        if statuses and doc["status"] not in statuses:
-            continue
-        if query.unassigned and doc["assignee"]:
-            continue
-        if assignee is not None and fold(doc["assignee"] or "") != assignee:
-            continue
-        if needle is not None and needle not in search_text(doc):
-            continue
-        view = task_view(doc, indices, plan["end"], today_text)
+        view = task_view(doc, indices, plan["end"], today.isoformat())
         if query.overdue and not view["overdue"]:
             continue
-        view["_order"] = (doc["index"], doc.get("order", 0), _id_key(doc["id"]))
-        views.append(view)
-    views.sort(key=_sort_key(query.sort))
-    for view in views:
-        del view["_order"]
-    return views
+        order = (doc["index"], doc.get("order", 0), _id_key(doc["id"]))
+        keyed.append((_sort_key(sort, view), order, view))
+    keyed.sort(key=lambda item: (item[0], item[1]))
+    return [view for _key, _order, view in keyed]
 
 
 def search_text(doc: dict[str, Any]) -> str:
@@ -364,16 +457,13 @@ def search_text(doc: dict[str, Any]) -> str:
 _STATUS_RANK = {"blocked": 0, "in_progress": 1, "todo": 2, "done": 3}
 
 
-def _sort_key(sort: str) -> Any:
-    if sort == "due":
-        return lambda v: (v["due"], v["_order"])
-    if sort == "progress":
-        return lambda v: (v["progress"], v["_order"])
+def _sort_key(sort: str, view: dict[str, Any]) -> tuple[Any, ...]:
+    """What `--sort` orders by; ties keep the plan's order (index, then position)."""
     if sort == "status":
-        return lambda v: (_STATUS_RANK[v["status"]], v["_order"])
-    if sort == "updated":
-        return lambda v: (v["updated"], v["_order"])
-    return lambda v: v["_order"]
+        return (_STATUS_RANK[view["status"]],)
+    if sort == "id":
+        return ()
+    return (view[sort],)
 
 
 # ---------------------------------------------------------------- finding tasks by id
@@ -384,7 +474,7 @@ def find_tasks(
 ) -> list[tuple[int, dict[str, Any]]]:
     """(doc id, task) for every id, in the order given; InputError on the first unknown id."""
     if not ids:
-        raise InputError("give at least one task id, like 3.4")
+        raise InputError(_("give at least one task id, like 3.4"))
     by_id = {
         doc["id"]: (int(doc_id), doc)
         for doc_id, doc in store.raw("tasks").items()
@@ -398,16 +488,25 @@ def find_tasks(
             continue
         seen.add(task_id)
         if task_id not in by_id:
-            near = difflib.get_close_matches(task_id, list(by_id), n=1, cutoff=0.5)
-            hint = f" (did you mean {near[0]}?)" if near else ""
-            if not re.fullmatch(r"[1-9][0-9]*\.[1-9][0-9]*", task_id):
-                raise InputError(f"task id {raw!r} is not of the form N.M, like 3.4{hint}")
-            raise InputError(f"no task {task_id} in the {year} plan{hint}")
+            raise _unknown_id(raw, task_id, year, by_id)
         doc_id, doc = by_id[task_id]
         if doc.get("archived") and not archived_ok:
-            raise InputError(f"task {task_id} is archived (it left the {year} plan)")
+            raise InputError(
+                _("task {id} is archived (it left the {year} plan)").format(id=task_id, year=year)
+            )
         found.append((doc_id, doc))
     return found
+
+
+def _unknown_id(raw: str, task_id: str, year: int, known: Iterable[str]) -> InputError:
+    hint = _did_you_mean(task_id, known, cutoff=0.5)
+    if not re.fullmatch(r"[1-9][0-9]*\.[1-9][0-9]*", task_id):
+        return InputError(
+            _("task id {id!r} is not of the form N.M, like 3.4{hint}").format(id=raw, hint=hint)
+        )
+    return InputError(
+        _("no task {id} in the {year} plan{hint}").format(id=task_id, year=year, hint=hint)
+    )
 
 
 # ---------------------------------------------------------------- changing tasks
@@ -417,30 +516,39 @@ def clean_name(value: str, option: str) -> str:
     """A person's or unit's name: trimmed, non-empty, one line, not too long."""
     text = value.strip()
     if not text:
-        raise InputError(f"{option}: the name is empty")
+        raise InputError(_("{option}: the name is empty").format(option=option))
     if _CONTROL.search(text) or "\n" in text:
-        raise InputError(f"{option}: the name contains control characters or line breaks")
+        raise InputError(
+            _("{option}: the name contains control characters or line breaks").format(option=option)
+        )
     if len(text) > MAX_NAME:
-        raise InputError(f"{option}: the name is longer than {MAX_NAME} characters")
+        raise InputError(
+            _("{option}: the name is longer than {n} characters").format(option=option, n=MAX_NAME)
+        )
     return text
 
 
 def clean_note(value: str) -> str:
     text = value.strip()
     if not text:
-        raise InputError("--note: the note is empty")
+        raise InputError(_("the note is empty; say what happened"))
     if len(text) > MAX_NOTE:
-        raise InputError(f"--note: the note is longer than {MAX_NOTE} characters")
+        raise InputError(_("the note is longer than {n} characters").format(n=MAX_NOTE))
     return text
 
 
 @dataclass
 class ChangeResult:
-    """The outcome of a command that changes tasks: the change number and its events."""
+    """The outcome of a command that changes tasks: the change number and its events.
+
+    `change` is 0 and `events` empty when the command changed nothing (e.g. assigning a task to
+    the person who already has it). `undid` is the change an undo reverted (None otherwise).
+    """
 
     change: int
     events: list[dict[str, Any]]
     tasks: list[str]
+    undid: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {"change": self.change, "tasks": self.tasks, "events": self.events}
@@ -458,23 +566,20 @@ def _apply(
     """Write field patches and notes to tasks and record them as one change."""
     events: list[dict[str, Any]] = []
     updates: dict[int, dict[str, Any]] = {}
-    stamp = clock.stamp()
     touched: list[str] = []
     for doc_id, doc, patch in patches:
         changed = {k: v for k, v in patch.items() if doc.get(k) != v}
+        events += [_event(year, doc["id"], action, k, doc.get(k), v) for k, v in changed.items()]
         note = notes.get(doc_id)
-        for name, value in changed.items():
-            events.append(_event(year, doc["id"], action, name, doc.get(name), value))
         if note is not None:
             events.append(_event(year, doc["id"], action, "note", None, note["text"]))
             changed["notes"] = [*(doc.get("notes") or []), note]
         if changed:
-            changed["updated"] = stamp
-            updates[doc_id] = changed
+            updates[doc_id] = {**changed, "updated": clock.stamp()}
             touched.append(doc["id"])
     store.patch("tasks", updates)
-    number = record(store, events, clock, user)
-    return ChangeResult(number, events, touched)
+    number, rows = record_events(store, events, clock, user)
+    return ChangeResult(number, rows, touched)
 
 
 def assign(
@@ -486,15 +591,14 @@ def assign(
     clock: Clock,
     user: str,
 ) -> ChangeResult:
+    """Give tasks to `to` (and set their unit if given; an unchanged unit is kept)."""
     name = clean_name(to, "--to")
     unit_name = clean_name(unit, "--unit") if unit is not None else None
     found = find_tasks(store, year, ids)
-    patches = []
-    for doc_id, doc in found:
-        patch: dict[str, Any] = {"assignee": name}
-        if unit_name is not None:
-            patch["unit"] = unit_name
-        patches.append((doc_id, doc, patch))
+    patch: dict[str, Any] = {"assignee": name}
+    if unit_name is not None:
+        patch["unit"] = unit_name
+    patches = [(doc_id, doc, dict(patch)) for doc_id, doc in found]
     return _apply(store, year, patches, {}, "assign", clock, user)
 
 
@@ -504,38 +608,79 @@ def unassign(store: Store, year: int, ids: Sequence[str], clock: Clock, user: st
     return _apply(store, year, patches, {}, "unassign", clock, user)
 
 
+# Status rules (the README states them the same way):
+#   done <=> progress 100;  todo => progress 0;
+#   --progress alone: 100 finishes the task; above 0 starts a todo task; below 100 reopens a
+#     done task (as in_progress); otherwise the status stays;
+#   --status alone: done sets 100, todo sets 0, any other keeps the progress, but a done task
+#     cannot leave done that way (its progress would stay 100): give --progress below 100;
+#   both: must agree with the two rules at the top;
+#   entering blocked needs --note (the reason).
+
+
 def _next_state(
     task_id: str, doc: dict[str, Any], status: str | None, progress: int | None
 ) -> dict[str, Any]:
-    """Status and progress after an update, by the rules in the README (done <=> 100 ...)."""
-    current_status, current_progress = doc["status"], doc["progress"]
+    """Status and progress after an update, by the rules above."""
     if status is not None and progress is not None:
-        if status == "done" and progress != 100:
-            raise InputError(f"task {task_id}: status done means progress 100, not {progress}")
-        if status != "done" and progress == 100:
-            raise InputError(f"task {task_id}: progress 100 means status done, not {status}")
-        if status == "todo" and progress != 0:
-            raise InputError(f"task {task_id}: status todo means progress 0, not {progress}")
+        _check_agree(task_id, status, progress)
         return {"status": status, "progress": progress}
     if status is not None:
-        if status == "done":
-            return {"status": "done", "progress": 100}
-        if status == "todo":
-            return {"status": "todo", "progress": 0}
-        if current_status == "done":
-            raise InputError(
-                f"task {task_id} is done (progress 100); give --progress below 100 to reopen it"
-            )
-        return {"status": status, "progress": current_progress}
+        return _state_for_status(task_id, doc, status)
     if progress is not None:
-        if progress == 100:
-            return {"status": "done", "progress": 100}
-        if current_status in ("done", "todo") and progress > 0:
-            return {"status": "in_progress", "progress": progress}
-        if current_status == "done":
-            return {"status": "in_progress", "progress": progress}
-        return {"status": current_status, "progress": progress}
+        return _state_for_progress(doc, progress)
     return {}
+
+
+def _check_agree(task_id: str, status: str, progress: int) -> None:
+    if status == "done" and progress != 100:
+        message = _("task {id}: status done means progress 100, not {progress}")
+    elif status != "done" and progress == 100:
+        message = _("task {id}: progress 100 means status done, not {status}")
+    elif status == "todo" and progress != 0:
+        message = _("task {id}: status todo means progress 0, not {progress}")
+    else:
+        return
+    raise InputError(message.format(id=task_id, status=status, progress=progress))
+
+
+def _state_for_status(task_id: str, doc: dict[str, Any], status: str) -> dict[str, Any]:
+    if status == "done":
+        return {"status": "done", "progress": 100}
+    if status == "todo":
+        return {"status": "todo", "progress": 0}
+    if doc["status"] == "done":
+        raise InputError(
+            _(
+                "task {id} is done (progress 100); to reopen it give --progress below 100 "
+                "as well, e.g. --status {status} --progress 90"
+            ).format(id=task_id, status=status)
+        )
+    return {"status": status, "progress": doc["progress"]}
+
+
+def _state_for_progress(doc: dict[str, Any], progress: int) -> dict[str, Any]:
+    current = doc["status"]
+    if progress == 100:
+        return {"status": "done", "progress": 100}
+    if current == "done" or (current == "todo" and progress > 0):
+        return {"status": "in_progress", "progress": progress}
+    return {"status": current, "progress": progress}
+
+
+def _check_update_options(
+    status: str | None, progress: int | None, note: str | None, due_given: bool
+) -> tuple[str | None, str | None]:
+    """The status and note cleaned; InputError for a bad value or nothing to change."""
+    checked = check_statuses([status])[0] if status is not None else None
+    if progress is not None and not 0 <= progress <= 100:
+        raise InputError(
+            _("--progress {value}: must be a whole number from 0 to 100").format(value=progress)
+        )
+    text = clean_note(note) if note is not None else None
+    if checked is None and progress is None and not due_given and text is None:
+        raise InputError(_("nothing to change: give --status, --progress, --due or --note"))
+    return checked, text
 
 
 def update(
@@ -553,26 +698,19 @@ def update(
     action: str = "update",
 ) -> ChangeResult:
     """Change status, progress, due date and/or add a note, on every id or on none."""
-    if status is not None:
-        status = check_statuses([status])[0]
-    if progress is not None and not 0 <= progress <= 100:
-        raise InputError(f"--progress {progress}: must be a whole number from 0 to 100")
-    text = clean_note(note) if note is not None else None
-    if status is None and progress is None and due is None and not clear_due and text is None:
-        raise InputError("nothing to change: give --status, --progress, --due or --note")
-    found = find_tasks(store, year, ids)
+    status, text = _check_update_options(status, progress, note, due is not None or clear_due)
     patches = []
     notes: dict[int, dict[str, Any]] = {}
-    for doc_id, doc in found:
+    for doc_id, doc in find_tasks(store, year, ids):
         patch = _next_state(doc["id"], doc, status, progress)
         if patch.get("status") == "blocked" and doc["status"] != "blocked" and text is None:
             raise InputError(
-                f"task {doc['id']}: blocking needs a reason; add --note 'why it is stuck'"
+                _("task {id}: blocking needs a reason; add --note 'why it is stuck'").format(
+                    id=doc["id"]
+                )
             )
-        if due is not None:
-            patch["due"] = due.isoformat()
-        elif clear_due:
-            patch["due"] = None
+        if due is not None or clear_due:
+            patch["due"] = due.isoformat() if due is not None else None
         patches.append((doc_id, doc, patch))
         if text is not None:
             notes[doc_id] = {"at": clock.stamp(), "by": user, "text": text}
@@ -597,73 +735,80 @@ def history(
 ) -> list[dict[str, Any]]:
     """Events of plan `year` (optionally one task, a date window), oldest first."""
     if since and until and since > until:
-        raise InputError(f"--since {since} is after --until {until}")
-    if task_id is not None:
-        find_tasks(store, year, [task_id], archived_ok=True)
+        raise InputError(
+            _("--since {since} is after --until {until}").format(since=since, until=until)
+        )
+    wanted = find_tasks(store, year, [task_id], archived_ok=True)[0][1]["id"] if task_id else None
     low = since.isoformat() if since else ""
     high = until.isoformat() + "T99" if until else "9999"
-    rows = []
-    for doc_id, event in store.raw("history").items():
-        if event.get("plan") != year:
-            continue
-        if task_id is not None and event.get("task") != task_id.strip():
-            continue
-        if not low <= event["at"] <= high:
-            continue
-        rows.append({"seq": int(doc_id), **event})
-    rows.sort(key=lambda e: e["seq"])
+    rows = [
+        event_row(int(seq), event)
+        for seq, event in store.raw("history").items()
+        if event.get("plan") == year
+        and (wanted is None or event.get("task") == wanted)
+        and low <= event["at"] <= high
+    ]
+    rows.sort(key=lambda row: row["seq"])
     return rows
 
 
-def undo(store: Store, clock: Clock, user: str) -> ChangeResult:
-    """Revert the most recent change not yet undone (plan loads are not undone; see README)."""
+def _last_undoable(store: Store) -> tuple[int, list[tuple[int, dict[str, Any]]]]:
+    """The most recent change not yet undone (loads and undos are not undone) and its events."""
     events = store.raw("history")
     undone = {e.get("undo_of") for e in events.values() if e.get("action") == "undo"}
-    candidates: dict[int, list[dict[str, Any]]] = {}
-    for doc_id, event in events.items():
+    changes: dict[int, list[tuple[int, dict[str, Any]]]] = {}
+    for seq, event in events.items():
         change = event.get("change", 0)
-        if event.get("action") in ("undo", "load") or change in undone:
-            continue
-        candidates.setdefault(change, []).append({"seq": int(doc_id), **event})
-    if not candidates:
-        raise InputError("nothing to undo")
-    number = max(candidates)
-    target = sorted(candidates[number], key=lambda e: e["seq"], reverse=True)
-    tasks = {
-        (doc["plan"], doc["id"]): (int(doc_id), doc) for doc_id, doc in store.raw("tasks").items()
-    }
+        if event.get("action") not in ("undo", "load") and change not in undone:
+            changes.setdefault(change, []).append((int(seq), event))
+    if not changes:
+        raise InputError(_("nothing to undo"))
+    number = max(changes)
+    return number, sorted(changes[number], key=lambda item: item[0], reverse=True)
+
+
+def _revert(patch: dict[str, Any], doc: dict[str, Any], event: dict[str, Any]) -> None:
+    """Put the value before `event` into `patch` (for a note: take the note out again)."""
+    if event["field"] != "note":
+        patch[event["field"]] = event["old"]
+        return
+    notes = list(patch.get("notes", doc.get("notes") or []))
+    for position in range(len(notes) - 1, -1, -1):
+        if notes[position]["text"] == event["new"]:
+            del notes[position]
+            break
+    patch["notes"] = notes
+
+
+def undo(store: Store, clock: Clock, user: str) -> ChangeResult:
+    """Revert the most recent change not yet undone, as a new change; plan loads are not undone.
+
+    Each undo goes one change further back: undo, undo reverts the last two changes.
+    """
+    number, target = _last_undoable(store)
+    tasks = {(d["plan"], d["id"]): (int(k), d) for k, d in store.raw("tasks").items()}
     patches: dict[int, dict[str, Any]] = {}
     reverts: list[dict[str, Any]] = []
-    for event in target:
+    for _seq, event in target:
         key = (event["plan"], event["task"])
         if key not in tasks:
             continue
-        task_doc_id, doc = tasks[key]
-        patch = patches.setdefault(task_doc_id, {})
-        if event["field"] == "note":
-            notes = list(patch.get("notes", doc.get("notes") or []))
-            for position in range(len(notes) - 1, -1, -1):
-                if notes[position]["text"] == event["new"]:
-                    del notes[position]
-                    break
-            patch["notes"] = notes
-        else:
-            patch[event["field"]] = event["old"]
-        revert = _event(
-            event["plan"], event["task"], "undo", event["field"], event["new"], event["old"]
-        )
-        revert["undo_of"] = number
-        reverts.append(revert)
+        doc_id, doc = tasks[key]
+        _revert(patches.setdefault(doc_id, {}), doc, event)
+        revert = _event(*key, "undo", event["field"], event["new"], event["old"])
+        reverts.append({**revert, "undo_of": number})
+    if not reverts:
+        raise InputError(_("change {n} cannot be undone: its tasks are gone").format(n=number))
     stamp = clock.stamp()
     store.patch("tasks", {doc_id: {**patch, "updated": stamp} for doc_id, patch in patches.items()})
-    change = record(store, reverts, clock, user)
-    touched = sorted({e["task"] for e in reverts}, key=_id_key)
-    return ChangeResult(change, reverts, touched)
+    change, rows = record_events(store, reverts, clock, user)
+    touched = sorted({row["task"] for row in rows}, key=_id_key)
+    return ChangeResult(change, rows, touched, undid=number)
 
 
 def show_task(store: Store, year: int, task_id: str, today: date) -> dict[str, Any]:
     """Every field of one task, its notes and its history."""
-    ((_, doc),) = find_tasks(store, year, [task_id], archived_ok=True)
+    ((_doc_id, doc),) = find_tasks(store, year, [task_id], archived_ok=True)
     plan = plan_docs(store)[year]
     indices = {i["number"]: i for i in plan["indices"]}
     view = task_view(doc, indices, plan["end"], today.isoformat())

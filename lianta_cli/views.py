@@ -21,7 +21,21 @@ LIST_KEYS = (
     "overdue",
     "updated",
 )
-HISTORY_KEYS = ("seq", "change", "at", "by", "plan", "task", "action", "field", "old", "new")
+HISTORY_KEYS = (
+    "seq",
+    "change",
+    "at",
+    "by",
+    "plan",
+    "task",
+    "action",
+    "field",
+    "old",
+    "new",
+    "undo_of",
+)
+COMPACT_BELOW = 120
+"""Terminals narrower than this get the compact `list` table (no index or unit, no bar)."""
 
 
 def status_name(status: str) -> str:
@@ -41,8 +55,9 @@ def bar(progress: float, *, ascii_only: bool = False, width: int = 10) -> str:
 
 
 def _due(row: dict[str, Any]) -> str:
+    """The due date, with 'overdue' under it (one line in piped tables, CSV and Markdown)."""
     due = str(row.get("due") or "")
-    return f"{due} {_('overdue')}" if row.get("overdue") else due
+    return f"{due}\n{_('overdue')}" if row.get("overdue") else due
 
 
 def _value(value: Any) -> str:
@@ -57,7 +72,10 @@ def _value(value: Any) -> str:
     return str(value)
 
 
-def list_columns(*, bars: bool, ascii_only: bool = False) -> list[Column]:
+def list_columns(*, bars: bool, ascii_only: bool = False, width: int | None = None) -> list[Column]:
+    """The `list` table; on a terminal narrower than COMPACT_BELOW, the compact form."""
+    if width is not None and width < COMPACT_BELOW:
+        return _compact_list_columns()
     progress = (
         (lambda r: bar(r["progress"], ascii_only=ascii_only))
         if bars
@@ -66,11 +84,27 @@ def list_columns(*, bars: bool, ascii_only: bool = False) -> list[Column]:
     return [
         Column("id", _("ID")),
         Column("index_code", _("Index")),
-        Column("title", _("Task"), show=lambda r: pick(r["title"], r["title_en"]), wrap=True),
+        _task_column(),
         Column("status", _("Status"), show=lambda r: status_name(r["status"])),
         Column("progress", _("Progress"), align="right", show=progress),
         Column("assignee", _("Assignee"), wrap=True),
         Column("unit", _("Unit"), wrap=True),
+        Column("due", _("Due"), show=_due),
+    ]
+
+
+def _task_column() -> Column:
+    return Column("title", _("Task"), show=lambda r: pick(r["title"], r["title_en"]), wrap=True)
+
+
+def _compact_list_columns() -> list[Column]:
+    """ID, task, status, percentage, assignee, due: what fits 80 columns with room for titles."""
+    return [
+        Column("id", _("ID")),
+        _task_column(),
+        Column("status", _("Status"), show=lambda r: status_name(r["status"])),
+        Column("progress", _("Progress"), align="right", show=lambda r: f"{r['progress']}%"),
+        Column("assignee", _("Assignee"), wrap=True),
         Column("due", _("Due"), show=_due),
     ]
 
