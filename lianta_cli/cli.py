@@ -781,6 +781,33 @@ def undo(
     )
 
 
+@app.command(help=_("Check the store, its history and its backups (exit 1 if anything is wrong)."))
+def doctor(
+    restore: Annotated[
+        bool,
+        typer.Option(
+            "--restore",
+            help=_("If the store is damaged, bring back its newest good backup (keeping it aside)."),
+        ),
+    ] = False,
+    fmt: Annotated[str, typer.Option("--format", "-f", help=_("text or json."))] = "text",
+    db: DbOption = None,
+    lang: LangOption = None,
+) -> None:
+    """Check the store, its history and its backups (exit 1 if anything is wrong)."""
+    from . import doctor as checks
+
+    env = _env(db, None, lang)
+    fmt = _check_format(fmt, ("text", "json"))
+    result = checks.restore(env.db, env.clock.now()) if restore else checks.examine(env.db)
+    if fmt == "json":
+        _out(dumps_json(result.as_dict()))
+    else:
+        _out("".join(line + "\n" for line in checks.report_lines(result)))
+    if not result.healthy:
+        raise typer.Exit(1)
+
+
 @app.command()
 def version() -> None:
     """Print lianta's version."""

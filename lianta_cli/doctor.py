@@ -1,0 +1,592 @@
+"""`lianta doctor`: is the store whole, does its history agree with it, which backups are good.
+
+Checks, in order: the file parses; its shape is a lianta store (tables, documents, every task's
+fields and their types, statuses, progress 0-100, task ids unique per plan, events complete);
+its history agrees with its state; and the same for each backup generation `<store>.1..3`.
+
+"Agrees" means: a task enters the store through a plan load as todo, 0 %, with nobody, no unit,
+no due date of its own, not archived and with no notes. Replaying its events in order (an undo
+is an ordinary event that sets a field back) must start each field from that value, take each
+step from the value the previous one left (an event's `old` is the value before it), and end at
+the task's stored value; its notes must be the notes its events added and did not take out.
+Fields that come from the plan file start from whatever the plan said, so only the steps and
+the end are checked for them.
+
+`restore` brings back the newest good generation under the store's lock, keeping the damaged
+file aside. Nothing here prints: the functions return a `Checkup`, and `report_lines` words it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from .i18n import _
+from .models import TASK_PLAN_FIELDS
+from .store import (
+    EVENT_KEYS,
+    SCHEMA,
+    TABLES,
+    atomic_write,
+    backup_paths,
+    decode_store,
+    stale_temporaries,
+    store_file,
+    store_lock,
+    task_problem,
+)
+
+START = {
+    "status": "todo",
+    "progress": 0,
+    "assignee": None,
+    "unit": None,
+    "due": None,
+    "archived": False,
+}
+"""A task's tracking state when a plan load adds it: where the replay of its history starts."""
+
+MOST_PER_FIELD = 1
+"""Broken steps reported per task and field (the first explains the rest)."""
+
+
+@dataclass
+class Generation:
+    """One file examined: the store itself or a backup generation."""
+
+    path: Path
+    exists: bool
+    problems: list[str] = field(default_factory=list)
+    last_change: int | None = None
+    tasks: int = 0
+    events: int = 0
+    saved: str | None = None
+
+    @property
+    def good(self) -> bool:
+        return self.exists and not self.problems
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "path": str(self.path),
+            "exists": self.exists,
+            "good": self.good,
+            "problems": self.problems,
+            "last_change": self.last_change,
+            "tasks": self.tasks,
+            "events": self.events,
+            "saved": self.saved,
+        }
+
+
+@dataclass
+class Restored:
+    """What `restore` did."""
+
+    source: Path
+    damaged: Path | None
+
+
+@dataclass
+class Checkup:
+    """The verdict on a store, its backups and any leftover temporary files."""
+
+    store: Generation
+    backups: list[Generation]
+    leftovers: list[Path]
+    restored: Restored | None = None
+    restore_error: str | None = None
+    before: Generation | None = None
+    """On a restore: the store as it was found, before it was replaced."""
+
+    @property
+    def problems(self) -> list[str]:
+        if self.store.exists:
+            return self.store.problems
+        if any(b.exists for b in self.backups):
+            return [_("the store file is missing, but backups of it exist")]
+        return []
+
+    @property
+    def healthy(self) -> bool:
+        return not self.problems and self.restore_error is None
+
+    @property
+    def newest_good(self) -> Generation | None:
+        return next((b for b in self.backups if b.good), None)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "store": str(self.store.path),
+            "exists": self.store.exists,
+            "healthy": self.healthy,
+            "problems": self.problems,
+            "last_change": self.store.last_change,
+            "tasks": self.store.tasks,
+            "events": self.store.events,
+            "backups": [b.as_dict() for b in self.backups],
+            "leftovers": [str(p) for p in self.leftovers],
+            "restored": None
+            if self.restored is None
+            else {
+                "from": str(self.restored.source),
+                "damaged_kept_as": str(self.restored.damaged) if self.restored.damaged else None,
+                "problems_before": self.before.problems if self.before else [],
+            },
+            "restore_error": self.restore_error,
+        }
+
+
+# ---------------------------------------------------------------- examining files
+
+
+def examine(path: Path) -> Checkup:
+    """Check the store at `path`, each backup generation, and list leftover temporary files."""
+    path = store_file(path)
+    return Checkup(
+        store=examine_file(path),
+        backups=[examine_file(b) for b in backup_paths(path)],
+        leftovers=stale_temporaries(path),
+    )
+
+
+def examine_file(path: Path) -> Generation:
+    """One file's problems (none if it is a healthy store) and what it holds."""
+    try:
+        raw = path.read_bytes()
+        saved = datetime.fromtimestamp(path.stat().st_mtime).isoformat(timespec="seconds")
+    except FileNotFoundError:
+        return Generation(path, exists=False)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        return Generation(path, True, [_("cannot be read: {reason}").format(reason=reason)])
+    generation = Generation(path, True, saved=saved)
+    data, problems = check_bytes(raw)
+    generation.problems = problems
+    if isinstance(data, dict):
+        for name, count in (("tasks", "tasks"), ("history", "events")):
+            table = data.get(name)
+            setattr(generation, count, len(table) if isinstance(table, dict) else 0)
+        meta = data.get("meta")
+        change = meta.get("1", {}).get("last_change") if isinstance(meta, dict) else None
+        generation.last_change = change if isinstance(change, int) else None
+    return generation
+
+
+def check_bytes(raw: bytes) -> tuple[Any, list[str]]:
+    """Parse a store file's bytes and list every problem found in it."""
+    if not raw.strip() or b"\x00" in raw:
+        _data, problem = decode_store(raw)
+        return None, [_("the file {problem}").format(problem=problem)]
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError) as error:
+        return None, [_("the file is not valid JSON ({error})").format(error=error)]
+    return data, check_data(data)
+
+
+def check_data(data: Any) -> list[str]:
+    """Every problem with parsed store data: its shape first, then whether its history agrees."""
+    if not isinstance(data, dict):
+        return [_("the top level is not a mapping of tables")]
+    problems: list[str] = []
+    tables: dict[str, dict[str, Any]] = {}
+    for name, table in data.items():
+        if name not in TABLES:
+            problems.append(_("unknown table {name!r}").format(name=name))
+        elif not isinstance(table, dict):
+            problems.append(_("table {name!r} is not a mapping").format(name=name))
+        else:
+            tables[name] = {}
+            for key, doc in table.items():
+                if not (key.isascii() and key.isdigit()) or not isinstance(doc, dict):
+                    problems.append(
+                        _("table {name!r}: document {key!r} is malformed").format(
+                            name=name, key=key
+                        )
+                    )
+                else:
+                    tables[name][key] = doc
+    problems += _check_meta(tables.get("meta", {}), tables.get("history", {}))
+    plans = _check_plans(tables.get("plans", {}), problems)
+    tasks = _check_tasks(tables.get("tasks", {}), plans, problems)
+    events = _check_events(tables.get("history", {}), plans, problems)
+    problems += _check_replay(tasks, events)
+    return problems
+
+
+def _check_meta(meta: dict[str, Any], history: dict[str, Any]) -> list[str]:
+    doc = meta.get("1")
+    if doc is None:
+        return [_("the meta table has no document 1 (schema, last change)")] if history else []
+    if doc.get("schema") != SCHEMA:
+        return [
+            _("schema {found!r}, expected {schema} (a store of another lianta version?)").format(
+                found=doc.get("schema"), schema=SCHEMA
+            )
+        ]
+    last = doc.get("last_change")
+    if not isinstance(last, int) or isinstance(last, bool):
+        return [_("meta: last_change {value!r} is not a whole number").format(value=last)]
+    changes = [e.get("change") for e in history.values() if isinstance(e.get("change"), int)]
+    if changes and max(changes) > last:
+        return [
+            _("meta: last_change is {last} but the history has change {n}").format(
+                last=last, n=max(changes)
+            )
+        ]
+    return []
+
+
+def _check_plans(docs: dict[str, Any], problems: list[str]) -> dict[int, set[int]]:
+    """Plans by year, each with its index numbers."""
+    plans: dict[int, set[int]] = {}
+    for key, doc in docs.items():
+        year = doc.get("year")
+        if not isinstance(year, int) or isinstance(year, bool):
+            problems.append(_("plan document {key}: no valid year").format(key=key))
+            continue
+        if year in plans:
+            problems.append(_("plan {year} is stored twice").format(year=year))
+        numbers: set[int] = set()
+        indices = doc.get("indices")
+        if not isinstance(indices, list) or not all(
+            isinstance(i, dict) and isinstance(i.get("number"), int) for i in indices
+        ):
+            problems.append(_("plan {year}: its indices are malformed").format(year=year))
+        else:
+            numbers = {i["number"] for i in indices}
+        for name in ("start", "end"):
+            if not _is_day(doc.get(name)):
+                problems.append(
+                    _("plan {year}: {field} is not a date").format(year=year, field=name)
+                )
+        plans[year] = numbers
+    return plans
+
+
+def _check_tasks(
+    docs: dict[str, Any], plans: dict[int, set[int]], problems: list[str]
+) -> dict[tuple[int, str], dict[str, Any]]:
+    """Tasks that are well formed, by (plan, id)."""
+    tasks: dict[tuple[int, str], dict[str, Any]] = {}
+    for key, doc in docs.items():
+        label = _task_label(doc, key)
+        problem = task_problem(doc)
+        if problem:
+            problems.append(_("{task}: {problem}").format(task=label, problem=problem))
+            continue
+        if doc["due"] is not None and not _is_day(doc["due"]):
+            problems.append(
+                _("{task}: due {value!r} is not a date").format(task=label, value=doc["due"])
+            )
+        if doc["plan"] not in plans:
+            problems.append(_("{task}: its plan is not in the store").format(task=label))
+        elif plans[doc["plan"]] and doc["index"] not in plans[doc["plan"]]:
+            problems.append(
+                _("{task}: index {index} is not an index of its plan").format(
+                    task=label, index=doc["index"]
+                )
+            )
+        if (doc["status"] == "done") != (doc["progress"] == 100) or (
+            doc["status"] == "todo" and doc["progress"] != 0
+        ):
+            problems.append(
+                _("{task}: status {status} with progress {progress}").format(
+                    task=label, status=doc["status"], progress=doc["progress"]
+                )
+            )
+        if (doc["plan"], doc["id"]) in tasks:
+            problems.append(_("{task}: the id is used twice in its plan").format(task=label))
+            continue
+        tasks[(doc["plan"], doc["id"])] = doc
+    return tasks
+
+
+def _check_events(
+    docs: dict[str, Any], plans: dict[int, set[int]], problems: list[str]
+) -> list[tuple[int, dict[str, Any]]]:
+    """Well-formed events in order (by sequence number)."""
+    events: list[tuple[int, dict[str, Any]]] = []
+    previous_change = 0
+    for seq, event in sorted(((int(k), e) for k, e in docs.items()), key=lambda item: item[0]):
+        missing = [name for name in EVENT_KEYS if name not in event]
+        if missing:
+            problems.append(
+                _("history event {seq}: no {fields}").format(seq=seq, fields=", ".join(missing))
+            )
+            continue
+        change = event["change"]
+        if not isinstance(change, int) or isinstance(change, bool) or change < 1:
+            problems.append(
+                _("history event {seq}: change {value!r} is not a number from 1").format(
+                    seq=seq, value=change
+                )
+            )
+            continue
+        if change < previous_change:
+            problems.append(
+                _("history event {seq}: change {n} comes after change {m}").format(
+                    seq=seq, n=change, m=previous_change
+                )
+            )
+        previous_change = max(previous_change, change)
+        if not isinstance(event["at"], str) or not isinstance(event["field"], str):
+            problems.append(_("history event {seq}: malformed time or field").format(seq=seq))
+            continue
+        if event["plan"] not in plans:
+            problems.append(
+                _("history event {seq}: plan {year!r} is not in the store").format(
+                    seq=seq, year=event["plan"]
+                )
+            )
+            continue
+        if event["action"] == "undo" and not (
+            isinstance(event.get("undo_of"), int) and 0 < event["undo_of"] < change
+        ):
+            problems.append(_("history event {seq}: an undo of no earlier change").format(seq=seq))
+        events.append((seq, event))
+    return events
+
+
+def _check_replay(
+    tasks: dict[tuple[int, str], dict[str, Any]], events: list[tuple[int, dict[str, Any]]]
+) -> list[str]:
+    """Replay each task's events from the state a load gives it; list where they disagree."""
+    problems: list[str] = []
+    state: dict[tuple[int, str], dict[str, Any]] = {}
+    notes: dict[tuple[int, str], Counter[str]] = {}
+    broken: Counter[tuple[tuple[int, str], str]] = Counter()
+    for seq, event in events:
+        if event["task"] is None:
+            continue
+        key = (event["plan"], event["task"])
+        if key not in tasks:
+            problems.append(
+                _("history event {seq}: task {task} is not in the {year} plan").format(
+                    seq=seq, task=event["task"], year=event["plan"]
+                )
+            )
+            continue
+        name, old, new = event["field"], event["old"], event["new"]
+        if name == "note":
+            counted = notes.setdefault(key, Counter())
+            if new is not None:
+                counted[str(new)] += 1
+            elif counted[str(old)] > 0:
+                counted[str(old)] -= 1
+            else:
+                problems.append(
+                    _("history event {seq}: takes out a note task {task} does not have").format(
+                        seq=seq, task=event["task"]
+                    )
+                )
+            continue
+        current = state.setdefault(key, dict(START))
+        if name not in current and name not in TASK_PLAN_FIELDS:
+            continue  # a field this version does not track
+        if name in current and current[name] != old:
+            broken[(key, name)] += 1
+            if broken[(key, name)] <= MOST_PER_FIELD:
+                problems.append(
+                    _(
+                        "task {task} ({year}): history event {seq} changes {field} from {old} "
+                        "but it was {was}"
+                    ).format(
+                        task=event["task"],
+                        year=event["plan"],
+                        seq=seq,
+                        field=name,
+                        old=_shown(old),
+                        was=_shown(current[name]),
+                    )
+                )
+        current[name] = new
+    for key, doc in tasks.items():
+        current = state.get(key, dict(START))
+        for name, value in current.items():
+            stored = doc.get(name, False if name == "archived" else None)
+            if stored != value:
+                problems.append(
+                    _(
+                        "task {task} ({year}): {field} is {stored} but its history ends at {value}"
+                    ).format(
+                        task=key[1],
+                        year=key[0],
+                        field=name,
+                        stored=_shown(stored),
+                        value=_shown(value),
+                    )
+                )
+        expected = +notes.get(key, Counter())
+        held = Counter(str(n.get("text")) for n in doc["notes"])
+        if held != expected:
+            problems.append(
+                _("task {task} ({year}): it has {held} note(s) but its history adds {n}").format(
+                    task=key[1], year=key[0], held=sum(held.values()), n=sum(expected.values())
+                )
+            )
+    return problems
+
+
+def _shown(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _task_label(doc: dict[str, Any], key: str) -> str:
+    task = doc.get("id")
+    if isinstance(task, str):
+        return _("task {task} ({year})").format(task=task, year=doc.get("plan"))
+    return _("task document {key}").format(key=key)
+
+
+def _is_day(value: Any) -> bool:
+    if not isinstance(value, str) or len(value) != 10:
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+# ---------------------------------------------------------------- restoring
+
+
+def restore(path: Path, now: datetime) -> Checkup:
+    """Under the store's lock: if the store is not healthy, replace it with the newest good
+    backup generation, keeping the damaged file as `<store>.damaged-<time>`."""
+    path = store_file(path)
+    with store_lock(path):
+        checkup = examine(path)
+        if not checkup.problems:
+            return checkup
+        source = checkup.newest_good
+        if source is None:
+            checkup.restore_error = _("no good backup to restore")
+            return checkup
+        payload = source.path.read_bytes()
+        damaged = _keep_aside(path, now) if path.exists() else None
+        atomic_write(path, payload, backups=0)
+        after = examine(path)
+        after.restored = Restored(source.path, damaged)
+        after.before = checkup.store
+        return after
+
+
+def _keep_aside(path: Path, now: datetime) -> Path:
+    """Link (or copy) the damaged file to a new name beside it; the store's name stays put."""
+    stamp = now.strftime("%Y%m%dT%H%M%S")
+    target = path.with_name(f"{path.name}.damaged-{stamp}")
+    number = 1
+    while True:
+        try:
+            os.link(path, target)
+            return target
+        except FileExistsError:
+            number += 1
+            target = path.with_name(f"{path.name}.damaged-{stamp}-{number}")
+        except OSError:
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with contextlib.closing(os.fdopen(fd, "wb")) as out:
+                out.write(path.read_bytes())
+            return target
+
+
+# ---------------------------------------------------------------- wording
+
+
+def report_lines(checkup: Checkup, *, most: int = 100) -> list[str]:
+    """The checkup as lines for a person: the verdict, one line per problem, the backups."""
+    lines: list[str] = []
+    store = checkup.store
+    if checkup.restored is not None:
+        before = checkup.before
+        count = len(before.problems) if before and before.exists else 0
+        lines.append(
+            _("store {path}: was damaged ({count} problem(s))").format(path=store.path, count=count)
+            if before and before.exists
+            else _("store {path}: was missing").format(path=store.path)
+        )
+        if before is not None:
+            lines += [_("  problem: {text}").format(text=p) for p in before.problems[:most]]
+        lines.append(
+            _("restored {path} from {source} (change {change})").format(
+                path=store.path, source=checkup.restored.source, change=store.last_change or 0
+            )
+        )
+        if checkup.restored.damaged is not None:
+            lines.append(
+                _("the damaged file is kept as {damaged}").format(damaged=checkup.restored.damaged)
+            )
+    problems = checkup.problems
+    if not store.exists and not problems:
+        lines.append(
+            _("store {path}: none yet (the first command creates it)").format(path=store.path)
+        )
+    elif not problems:
+        lines.append(
+            _("store {path}: healthy (change {change}, {tasks} tasks, {events} events)").format(
+                path=store.path,
+                change=store.last_change or 0,
+                tasks=store.tasks,
+                events=store.events,
+            )
+        )
+    else:
+        lines.append(
+            _("store {path}: damaged ({count} problem(s))").format(
+                path=store.path, count=len(problems)
+            )
+        )
+        lines += [_("  problem: {text}").format(text=p) for p in problems[:most]]
+        if len(problems) > most:
+            lines.append(
+                _("  … {n} more (--format json lists them all)").format(n=len(problems) - most)
+            )
+    for backup in checkup.backups:
+        lines.append(_generation_line(backup))
+    for leftover in checkup.leftovers:
+        lines.append(
+            _(
+                "leftover {path} from an interrupted save (harmless; the next save removes it)"
+            ).format(path=leftover)
+        )
+    if checkup.restore_error is not None:
+        lines.append(_("cannot restore: {reason}").format(reason=checkup.restore_error))
+    elif problems and checkup.restored is None:
+        good = checkup.newest_good
+        if good is not None:
+            lines.append(
+                _("run 'lianta doctor --db {path} --restore' to bring back {source}").format(
+                    path=store.path, source=good.path
+                )
+            )
+        else:
+            lines.append(_("no backup is good, so --restore cannot help"))
+    return lines
+
+
+def _generation_line(backup: Generation) -> str:
+    if not backup.exists:
+        return _("backup {path}: none").format(path=backup.path)
+    if backup.good:
+        return _("backup {path}: good (change {change}, {tasks} tasks, saved {saved})").format(
+            path=backup.path,
+            change=backup.last_change or 0,
+            tasks=backup.tasks,
+            saved=backup.saved,
+        )
+    extra = len(backup.problems) - 1
+    return _("backup {path}: damaged ({first}{more})").format(
+        path=backup.path,
+        first=backup.problems[0],
+        more=_("; +{n} more").format(n=extra) if extra else "",
+    )
