@@ -398,7 +398,7 @@ def test_load_prints_what_it_did(run: Run, tmp_path: Path) -> None:
     remove_task(data, "6.4")
     result = ok(run("load", str(write_plan(tmp_path / "p.yaml", data)), now="2024-03-05"))
     lines = [line.strip() for line in result.stdout.splitlines()]
-    assert "changed 1: 6.5 (title_en)" in lines
+    assert any(line.startswith("changed 1: 6.5 (") for line in lines), lines
     assert "archived 1: 6.4" in lines
     assert "unchanged 38" in lines
 
