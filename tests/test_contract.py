@@ -1,0 +1,239 @@
+"""The JSON shapes scripts rely on: exact key sets and value types of every `--format json` output
+of the tracking commands. The README's "JSON shapes" section documents exactly these."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from conftest import Result, Run
+
+DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+STAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$")
+TASK_ID = re.compile(r"^[1-9]\d*\.[1-9]\d*$")
+STATUSES = {"todo", "in_progress", "blocked", "done"}
+
+# A type spec: a Python type, a tuple of them, or a one-element list [spec] for "a list of spec".
+# `int` never accepts a bool. ANY is for the old/new values of events (any JSON value).
+ANY = "any"
+OPT_STR = (str, type(None))
+
+LIST_ROW: dict[str, Any] = {
+    "id": str,
+    "index": int,
+    "index_code": str,
+    "title": str,
+    "title_en": str,
+    "status": str,
+    "progress": int,
+    "assignee": OPT_STR,
+    "unit": OPT_STR,
+    "due": str,
+    "overdue": bool,
+    "updated": str,
+    "archived": bool,
+}
+EVENT: dict[str, Any] = {
+    "seq": int,
+    "change": int,
+    "at": str,
+    "by": str,
+    "plan": int,
+    "task": OPT_STR,
+    "action": str,
+    "field": str,
+    "old": ANY,
+    "new": ANY,
+    "undo_of": (int, type(None)),
+}
+NOTE: dict[str, Any] = {"at": str, "by": str, "text": str}
+SHOW: dict[str, Any] = {
+    **LIST_ROW,
+    "plan": int,
+    "index_name": str,
+    "index_name_en": str,
+    "source": str,
+    "places": [str],
+    "partners": [str],
+    "plan_due": OPT_STR,
+    "own_due": OPT_STR,
+    "created": str,
+    "notes": [NOTE],
+    "history": [EVENT],
+}
+CHANGE: dict[str, Any] = {"change": int, "tasks": [str], "events": [EVENT]}
+UNDO: dict[str, Any] = {**CHANGE, "undid": int}
+LOAD: dict[str, Any] = {
+    "plan": int,
+    "dry_run": bool,
+    "added": [str],
+    "changed": [{"id": str, "fields": [str]}],
+    "archived": [str],
+    "restored": [str],
+    "unchanged": int,
+    "plan_changed": bool,
+}
+ACTIONS = {"load", "assign", "unassign", "update", "done", "note", "undo"}
+FIELDS = {
+    "status",
+    "progress",
+    "assignee",
+    "unit",
+    "due",
+    "note",
+    "archived",
+    "plan",
+    "tasks",
+    "index",
+    "title",
+    "title_en",
+    "source",
+    "places",
+    "partners",
+    "plan_due",
+}
+
+
+def conforms(value: Any, spec: Any, where: str = "$") -> None:
+    """Assert `value` has exactly the shape `spec` describes."""
+    if spec == ANY:
+        assert value is None or isinstance(value, str | int | float | bool | list | dict), where
+    elif isinstance(spec, dict):
+        assert isinstance(value, dict), where
+        assert set(value) == set(spec), f"{where}: keys {sorted(value)} != {sorted(spec)}"
+        for key, sub in spec.items():
+            conforms(value[key], sub, f"{where}.{key}")
+    elif isinstance(spec, list):
+        assert isinstance(value, list), where
+        for position, item in enumerate(value):
+            conforms(item, spec[0], f"{where}[{position}]")
+    else:
+        allowed = spec if isinstance(spec, tuple) else (spec,)
+        ok = any(
+            type(value) is int if t is int else isinstance(value, t)  # no bool for int
+            for t in allowed
+        )
+        assert ok, f"{where}: {value!r} is not {allowed}"
+
+
+def json_of(result: Result) -> Any:
+    assert result.exit_code == 0, result.stderr
+    return result.json()
+
+
+def check_event(event: dict[str, Any]) -> None:
+    conforms(event, EVENT)
+    assert STAMP.match(event["at"])
+    assert event["action"] in ACTIONS
+    assert event["field"] in FIELDS
+    assert event["task"] is None or TASK_ID.match(event["task"])
+    assert (event["undo_of"] is not None) == (event["action"] == "undo")
+
+
+def check_change(value: dict[str, Any], spec: dict[str, Any] = CHANGE) -> None:
+    conforms(value, spec)
+    for event in value["events"]:
+        check_event(event)
+        assert event["change"] == value["change"]
+    assert value["tasks"] == sorted(set(value["tasks"]), key=value["tasks"].index)
+    assert {e["task"] for e in value["events"]} == set(value["tasks"])
+
+
+@pytest.fixture
+def busy(run: Run) -> Run:
+    """A store where every kind of event has happened."""
+    steps = [
+        ("assign", "1.1", "1.2", "--to", "王芳", "--unit", "经济服务办"),
+        ("update", "1.1", "--progress", "30", "--due", "2024-03-01", "--note", "已启动"),
+        ("update", "1.2", "--status", "blocked", "--note", "等待批复"),
+        ("done", "1.3"),
+        ("unassign", "1.2"),
+        ("note", "1.1", "周会"),
+        ("undo",),
+    ]
+    for step in steps:
+        assert run(*step, now="2024-03-04T09:30").exit_code == 0
+    return run
+
+
+def test_list_json(busy: Run) -> None:
+    rows = json_of(busy("list", "--format", "json", now="2024-03-05"))
+    assert len(rows) == 40
+    for row in rows:
+        conforms(row, LIST_ROW)
+        assert TASK_ID.match(row["id"]) and DAY.match(row["due"]) and STAMP.match(row["updated"])
+        assert row["status"] in STATUSES and 0 <= row["progress"] <= 100
+        assert row["index"] == int(row["id"].split(".")[0])
+    by_id = {row["id"]: row for row in rows}
+    assert by_id["1.1"]["overdue"] is True and by_id["1.1"]["due"] == "2024-03-01"
+    assert by_id["1.2"]["assignee"] is None and by_id["1.1"]["assignee"] == "王芳"
+
+
+def test_list_json_is_an_empty_array_when_nothing_matches(busy: Run) -> None:
+    assert json_of(busy("list", "--search", "没有这样的任务", "--format", "json")) == []
+
+
+def test_show_json(busy: Run) -> None:
+    task = json_of(busy("show", "1.1", "--format", "json", now="2024-03-05"))
+    conforms(task, SHOW)
+    assert task["own_due"] == task["due"] == "2024-03-01"
+    assert [n["text"] for n in task["notes"]] == ["已启动"]
+    for event in task["history"]:
+        check_event(event)
+        assert event["task"] == "1.1"
+    plain = json_of(busy("show", "2.1", "--format", "json", now="2024-03-05"))
+    conforms(plain, SHOW)
+    assert plain["own_due"] is None and plain["notes"] == [] and plain["history"] == []
+
+
+def test_history_json(busy: Run) -> None:
+    events = json_of(busy("history", "--format", "json"))
+    assert {e["action"] for e in events} == ACTIONS
+    for event in events:
+        check_event(event)
+    assert [e["seq"] for e in events] == sorted(e["seq"] for e in events)
+    assert json_of(busy("history", "--since", "2030-01-01", "--format", "json")) == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("assign", "2.1", "2.2", "--to", "李娜", "--unit", "党建办"),
+        ("unassign", "1.1"),
+        ("update", "2.3", "--status", "in_progress", "--progress", "20", "--due", "2024-06-30"),
+        ("update", "1.1", "--due", "none"),
+        ("done", "2.4", "2.5", "--note", "验收完成"),
+        ("note", "2.6", "已联系"),
+    ],
+    ids=["assign", "unassign", "update", "update-clear-due", "done", "note"],
+)
+def test_change_result_json(busy: Run, args: tuple[str, ...]) -> None:
+    result = json_of(busy(*args, "--format", "json", now="2024-03-06"))
+    check_change(result)
+    assert result["change"] > 0 and result["events"]
+    assert {e["action"] for e in result["events"]} == {args[0]}
+    history = json_of(busy("history", "--format", "json"))
+    assert [e for e in history if e["change"] == result["change"]] == result["events"]
+
+
+def test_a_change_that_changes_nothing(busy: Run) -> None:
+    result = json_of(busy("assign", "1.1", "--to", "王芳", "--format", "json"))
+    check_change(result)
+    assert result == {"change": 0, "tasks": [], "events": []}
+
+
+def test_undo_json(busy: Run) -> None:
+    result = json_of(busy("undo", "--format", "json", now="2024-03-06"))
+    check_change(result, UNDO)
+    assert all(e["undo_of"] == result["undid"] for e in result["events"])
+    assert result["undid"] < result["change"]
+
+
+def test_load_json(run: Run, tmp_path: Any) -> None:
+    first = json_of(run("load", "--format", "json", now="2024-03-04"))
+    conforms(first, LOAD)
+    assert first["plan"] == 2024 and first["plan_changed"] is True and len(first["added"]) == 40
+    dry = json_of(run("load", "--dry-run", "--format", "json", now="2024-03-04"))
+    conforms(dry, LOAD)
+    assert dry["dry_run"] is True and dry["unchanged"] == 40 and dry["plan_changed"] is False
