@@ -2,12 +2,20 @@
 
 Every human-facing string is written in English in the code and wrapped in `_()`; the Chinese
 catalog (`zh.py`) maps it to its translation. JSON keys and status values never change.
+Placeholders are `.format()` fields (`{count}`), so a translation can move them around.
+
+The few messages that come from the command-line parser itself ("No such option", "Missing
+argument" ...) are not ours to wrap; `localise_parser_message` rewrites them for Chinese.
 """
 
 from __future__ import annotations
 
+import ast
 import os
+import re
+import string
 from collections.abc import Mapping
+from pathlib import Path
 
 LANGUAGES = ("en", "zh")
 _current = "en"
@@ -34,7 +42,7 @@ def normalise(value: str) -> str:
         return "en"
     from .errors import InputError
 
-    raise InputError(f"--lang {value}: use en or zh")
+    raise InputError(_("--lang {value}: use en or zh").format(value=value))
 
 
 def set_language(lang: str) -> None:
@@ -60,3 +68,104 @@ def pick(zh_text: str | None, en_text: str | None) -> str:
     if _current == "zh":
         return zh_text or en_text or ""
     return en_text or zh_text or ""
+
+
+# ---------------------------------------------------------------- the help screen's own words
+
+
+def help_chrome() -> dict[str, str]:
+    """The words Typer's help screen draws around ours, by the name of its module constant."""
+    return {
+        "ARGUMENTS_PANEL_TITLE": _("Arguments"),
+        "OPTIONS_PANEL_TITLE": _("Options"),
+        "COMMANDS_PANEL_TITLE": _("Commands"),
+        "ERRORS_PANEL_TITLE": _("Error"),
+        "DEFAULT_STRING": _("[default: {}]"),
+        "ENVVAR_STRING": _("[env var: {}]"),
+        "REQUIRED_LONG_STRING": _("[required]"),
+        "DEPRECATED_STRING": _("(deprecated) "),
+        "ABORTED_TEXT": _("Aborted."),
+    }
+
+
+# ---------------------------------------------------------------- the parser's messages
+
+_PARSER_ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"No such option: (\S+)", r"没有 \1 这个选项"),
+        (r" ?\(Possible options: ([^)]*)\)", r"（可用的选项：\1）"),
+        (r"No such command '([^']*)'\.", r"没有 '\1' 这个命令。"),
+        (r" ?Did you mean (.+)\?", r"是不是要用 \1？"),
+        (r"Missing command\.", "缺少命令。"),
+        (r"Missing option (.+?)\.(?= |$)", r"缺少选项 \1。"),
+        (r"Missing argument (.+?)\.(?= |$)", r"缺少参数 \1。"),
+        (r"Missing parameter:? (.+?)\.?(?= |$)", r"缺少参数 \1。"),
+        (r"Invalid value for (.+?): ", r"\1 的值无效："),
+        (r"Invalid value: ", "值无效："),
+        (r"(\S+) is not a valid (?:int|integer)\.", r"\1 不是整数。"),
+        (r"(\S+) is not a valid float\.", r"\1 不是数字。"),
+        (r"(\S+) is not a valid boolean\.(?: Recognized values: (.*))?", r"\1 不是是/否值。\2"),
+        (r"(\S+) is not a valid (\w+)\.", r"\1 不是有效的 \2。"),
+        (r"(\S+) is not in the range (.+?)\.", r"\1 不在 \2 范围内。"),
+        (r"(\S+) is not one of (.+?)\.", r"\1 不在可选值 \2 之中。"),
+        (r"(?:File|Directory|Path) ('[^']*') does not exist\.", r"\1 不存在。"),
+        (r"(?:File|Directory|Path) ('[^']*') is a directory\.", r"\1 是文件夹，不是文件。"),
+        (r"(?:File|Directory|Path) ('[^']*') is a file\.", r"\1 是文件，不是文件夹。"),
+        (r"(?:File|Directory|Path) ('[^']*') is not readable\.", r"\1 不可读。"),
+        (r"(?:File|Directory|Path) ('[^']*') is not writable\.", r"\1 不可写。"),
+        (r"Got unexpected extra arguments? \((.*)\)", r"多余的参数：\1"),
+        (r"Option ('[^']*') requires an argument\.", r"选项 \1 需要一个值。"),
+        (r"Option ('[^']*') requires (\d+) arguments\.", r"选项 \1 需要 \2 个值。"),
+        (r"Option ('[^']*') does not take a value\.", r"选项 \1 不带值。"),
+        (r"Argument ('[^']*') takes (\d+) values\.", r"参数 \1 需要 \2 个值。"),
+    )
+)
+
+
+def localise_parser_message(message: str) -> str:
+    """A usage error of the command-line parser, in the interface language."""
+    if _current == "en":
+        return message
+    for pattern, replacement in _PARSER_ZH:
+        message = pattern.sub(replacement, message)
+    return message
+
+
+# ---------------------------------------------------------------- the catalog
+
+
+def placeholders(text: str) -> set[str]:
+    """The `.format()` fields of an interface string: `{year}` -> 'year', `{}` -> ''."""
+    fields = string.Formatter().parse(text)
+    return {name for _text, name, _spec, _conv in fields if name is not None}
+
+
+def interface_strings(package: Path | None = None) -> dict[str, str]:
+    """Every literal wrapped in `_()` in the package: English text -> 'file:line' of first use."""
+    folder = package or Path(__file__).resolve().parent
+    found: dict[str, str] = {}
+    for path in sorted(folder.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "_"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+            ):
+                found.setdefault(node.args[0].value, f"{path.name}:{node.lineno}")
+    return found
+
+
+def missing_translations() -> dict[str, str]:
+    """Interface strings with no Chinese entry, or whose entry drops or adds a placeholder."""
+    from .zh import ZH
+
+    return {
+        text: where
+        for text, where in interface_strings().items()
+        if text not in ZH or placeholders(ZH[text]) != placeholders(text)
+    }

@@ -1,5 +1,580 @@
-"""Simplified Chinese for every English interface string (keys are the English text)."""
+"""Simplified Chinese for every English interface string (keys are the English text).
+
+Terms, used the same way everywhere: 任务 task, 指数 index, 负责人 assignee, 责任单位 unit,
+截止日期 due date, 进度 progress, 状态 status (未开始 / 进行中 / 受阻 / 已完成), 逾期 overdue,
+备注 note, 历史记录 history, 变更 change, 撤销 undo, 数据文件 the store, 备份 backup.
+`python tools/i18n_strings.py` lists the strings still missing here; a translation keeps every
+`{placeholder}` of its key.
+"""
 
 from __future__ import annotations
 
-ZH: dict[str, str] = {}
+ZH: dict[str, str] = {
+    # ------------------------------------------------------------ help screens
+    "Show this message and exit.": "显示本帮助并退出。",
+    "[OPTIONS]": "[选项]",
+    "COMMAND [ARGS]...": "命令 [参数]...",
+    "Usage: ": "用法：",
+    "Arguments": "参数",
+    "Options": "选项",
+    "Commands": "命令",
+    "Error": "错误",
+    "[default: {}]": "[默认：{}]",
+    "[env var: {}]": "[环境变量：{}]",
+    "[required]": "[必填]",
+    "(deprecated) ": "（已弃用）",
+    "Aborted.": "已中止。",
+    "Track an annual work plan: tasks per index, who has which, what moved, what is stuck.": (
+        "跟踪年度工作计划：各指数有哪些任务、谁负责哪项、哪些有进展、哪些受阻。"
+    ),
+    "Check a plan file and report every problem with its line (exit 2 on errors).": (
+        "检查计划文件，逐条报告问题及所在行（有错误时退出码为 2）。"
+    ),
+    "Sync a plan file into the store: add new tasks, update changed text, archive removed ones.": (
+        "把计划文件同步到数据文件：新增任务，更新改动的文字，归档已删除的任务。"
+    ),
+    "List tasks, filtered and sorted.": "列出任务，可筛选、排序。",
+    "Every field of one task, its notes and its history.": (
+        "查看一项任务的全部信息、备注和历史记录。"
+    ),
+    "Give tasks to a person (and their unit).": "把任务分派给负责人（及其责任单位）。",
+    "Take tasks back from whoever has them (clears assignee and unit).": (
+        "收回任务（清空负责人和责任单位）。"
+    ),
+    "Change status, progress, due date, or add a note.": "修改状态、进度、截止日期，或添加备注。",
+    "Mark tasks done (progress 100).": "把任务标记为已完成（进度 100）。",
+    "Add a note to a task.": "为任务添加备注。",
+    "What changed, when, and by whom (oldest first).": "改了什么、何时改的、谁改的（按时间先后）。",
+    "Revert the most recent change (one command on several ids is one change).": (
+        "撤销最近一次变更（一条命令涉及多项任务也算一次变更）。"
+    ),
+    "Check the store, its history and its backups (exit 1 if anything is wrong).": (
+        "检查数据文件、历史记录和备份（发现问题时退出码为 1）。"
+    ),
+    "Print lianta's version.": "显示 lianta 的版本。",
+    "Reports on a period, made from the history.": "根据历史记录生成某一时段的报告。",
+    "Store file. Default: $LIANTA_DB, else the user data folder.": (
+        "数据文件。默认：$LIANTA_DB，否则为用户数据文件夹。"
+    ),
+    "Plan year. Default: the latest plan in the store.": "计划年份。默认：数据文件中最新的计划。",
+    "Interface language: en or zh. Default: $LIANTA_LANG, else the locale.": (
+        "界面语言：en（英文）或 zh（中文）。默认：$LIANTA_LANG，否则按系统区域设置。"
+    ),
+    "Draw tables and bars with ASCII only (for terminals that draw box lines double-width).": (
+        "表格和进度条只用 ASCII 字符绘制（适用于把制表线显示成双倍宽度的终端）。"
+    ),
+    "Task ids, like 3.4 (several succeed or fail together).": (
+        "任务编号，如 3.4（多项任务同时成功或同时失败）。"
+    ),
+    "Task id, like 3.4.": "任务编号，如 3.4。",
+    "Plan file (default: the bundled 2024 plan).": "计划文件（默认：内置的 2024 年计划）。",
+    "text or json.": "text 或 json。",
+    "table or json.": "table 或 json。",
+    "table, json, csv or md.": "table、json、csv 或 md。",
+    "md, json or csv.": "md、json 或 csv。",
+    "text or json (the change and its events).": "text 或 json（本次变更及其记录）。",
+    "Show what would change; write nothing.": "只显示将会有哪些改动，不写入。",
+    "Only this index: its number or code.": "只看这个指数：填编号或代码。",
+    "Only these statuses (repeat): todo, in_progress, blocked, done.": (
+        "只看这些状态（可重复）：todo 未开始、in_progress 进行中、blocked 受阻、done 已完成。"
+    ),
+    "Only tasks assigned to this person.": "只看分派给此人的任务。",
+    "Only tasks nobody has.": "只看无人负责的任务。",
+    "Only tasks past their due date and not done.": "只看已过截止日期且未完成的任务。",
+    "Text in titles, source, places, partners, notes (case and script ignored).": (
+        "在标题、原文、地点、协作单位、备注中查找（不分大小写和繁简体）。"
+    ),
+    "id, due, progress, status or updated.": (
+        "id 编号、due 截止日期、progress 进度、status 状态或 updated 更新时间。"
+    ),
+    "At most N rows; 0 for all. Default: 100 in a table, all in json/csv/md.": (
+        "最多显示 N 行；0 表示全部。默认：表格 100 行，json/csv/md 全部。"
+    ),
+    "Include tasks that left the plan.": "包括已移出计划的任务。",
+    "Who takes the task(s).": "由谁负责这些任务。",
+    "Their unit (e.g. 经济服务办).": "负责人所在的责任单位（如 经济服务办）。",
+    "todo, in_progress, blocked or done.": (
+        "todo 未开始、in_progress 进行中、blocked 受阻或 done 已完成。"
+    ),
+    "Percent done, 0-100.": "完成百分比，0-100。",
+    "Due date YYYY-MM-DD, or 'none' to fall back to the plan's.": (
+        "截止日期 YYYY-MM-DD，或填 none 恢复为计划规定的日期。"
+    ),
+    "A note (required when blocking: say why).": "备注（标记受阻时必填：写明原因）。",
+    "A closing note.": "完成时的备注。",
+    "The note.": "备注内容。",
+    "Only this task.": "只看这项任务。",
+    "From this date (YYYY-MM-DD).": "从这一天起（YYYY-MM-DD）。",
+    "Up to and including this date.": "到这一天为止（含当天）。",
+    "Only the last N events; 0 for all.": "只显示最近 N 条记录；0 表示全部。",
+    "If the store is damaged, bring back its newest good backup (keeping it aside).": (
+        "数据文件损坏时，恢复最新的完好备份（损坏的文件另行保留）。"
+    ),
+    "ISO week YYYY-Www, like 2024-W10. Default: the week holding today.": (
+        "ISO 周 YYYY-Www，如 2024-W10。默认：今天所在的一周。"
+    ),
+    "Instead of a week: the first day (YYYY-MM-DD).": "不按周时：第一天（YYYY-MM-DD）。",
+    "The last day, included (default: today).": "最后一天，含当天（默认：今天）。",
+    "Write to this file (replaced whole, never half-written) instead of stdout.": (
+        "写入此文件，而不是标准输出（整个替换，不会只写一半）。"
+    ),
+    # ------------------------------------------------------------ table headers and names
+    "ID": "编号",
+    "Task": "任务",
+    "Tasks": "任务数",
+    "Index": "指数",
+    "Status": "状态",
+    "Progress": "进度",
+    "Assignee": "负责人",
+    "Unit": "责任单位",
+    "Due": "截止日期",
+    "Updated": "更新时间",
+    "Places": "地点",
+    "Partners": "协作单位",
+    "Source": "原文",
+    "Title (other language)": "英文标题",
+    "Field": "项目",
+    "Value": "内容",
+    "When": "时间",
+    "Who": "操作人",
+    "Note": "备注",
+    "Notes": "备注",
+    "History": "历史记录",
+    "Action": "操作",
+    "Change": "变化",
+    "Total": "合计",
+    "% done": "完成率 %",
+    "Done at start": "期初已完成",
+    "Done at end": "期末已完成",
+    "Progress at start": "期初进度",
+    "Progress at end": "期末进度",
+    "Progress by index": "各指数进度",
+    "(archived)": "（已归档）",
+    "overdue": "逾期",
+    "unassigned": "已取消分派",
+    "yes": "是",
+    "no": "否",
+    "todo": "未开始",
+    "in progress": "进行中",
+    "blocked": "受阻",
+    "done": "已完成",
+    "assign": "分派",
+    "unassign": "取消分派",
+    "update": "更新",
+    "note": "备注",
+    "undo": "撤销",
+    "load": "载入",
+    "status": "状态",
+    "progress": "进度",
+    "assignee": "负责人",
+    "unit": "责任单位",
+    "due": "截止日期",
+    "archived": "归档",
+    "title": "标题",
+    "English title": "英文标题",
+    "source text": "原文",
+    "places": "地点",
+    "partners": "协作单位",
+    "plan due date": "计划截止日期",
+    "index": "指数",
+    "plan": "计划",
+    "tasks": "任务",
+    "{count} added": "新增 {count} 项",
+    "{status}, {progress}%": "{status}，{progress}%",
+    # ------------------------------------------------------------ command messages
+    "loaded the bundled {year} plan ({count} tasks) into {db}": (
+        "已把内置的 {year} 年计划（{count} 项任务）载入 {db}"
+    ),
+    "plans/2024.yaml (bundled)": "plans/2024.yaml（内置）",
+    "{file}: valid — {year} plan, {indices} indices, {tasks} tasks ({counts})": (
+        "{file}：有效。{year} 年计划，{indices} 个指数，{tasks} 项任务（{counts}）"
+    ),
+    "{count} error(s); the plan was not accepted": "{count} 处错误；计划未被接受",
+    "{year} plan from {file}": "{year} 年计划，来自 {file}",
+    "added {n}: {ids}": "新增 {n} 项：{ids}",
+    "changed {n}: {ids}": "修改 {n} 项：{ids}",
+    "archived {n}: {ids}": "归档 {n} 项：{ids}",
+    "restored {n}: {ids}": "恢复 {n} 项：{ids}",
+    "unchanged {n}": "未变 {n} 项",
+    "dry run: nothing was written": "试运行：没有写入任何内容",
+    "store updated: {db}": "数据文件已更新：{db}",
+    "nothing to write: {db}": "没有需要写入的内容：{db}",
+    "{shown} of {total} tasks · {year} plan · as of {today}": (
+        "显示 {shown}/{total} 项任务，{year} 年计划，截至 {today}"
+    ),
+    "showing {shown} of {total} tasks; --limit 0 shows all": (
+        "只显示了 {total} 项任务中的 {shown} 项；--limit 0 显示全部"
+    ),
+    "{year} plan · as of {today}": "{year} 年计划，截至 {today}",
+    "{count} events · {year} plan": "{count} 条记录，{year} 年计划",
+    "nothing changed": "没有任何改动",
+    "assigned": "已分派",
+    "updated": "已更新",
+    "done:": "已完成：",
+    "noted on": "已添加备注：",
+    "{what} {ids} (change {change}; 'lianta undo' reverts it)": (
+        "{what} {ids}（变更 {change}；可用 lianta undo 撤销）"
+    ),
+    "undid change {undone} on {ids} (recorded as change {change})": (
+        "已撤销 {ids} 上的变更 {undone}（记为变更 {change}）"
+    ),
+    "wrote {path}": "已写入 {path}",
+    "interrupted; nothing was changed": "已中断；没有做任何改动",
+    "internal error ({kind}: {error}); nothing was saved; LIANTA_DEBUG=1 shows details": (
+        "内部错误（{kind}：{error}）；没有保存任何内容；设置 LIANTA_DEBUG=1 可查看详情"
+    ),
+    "{message} (see '{where} --help')": "{message}（参见 {where} --help）",
+    "--format {value}: use one of {formats}": "--format {value}：请使用 {formats} 之一",
+    "--limit {limit}: must be 0 (all) or more": "--limit {limit}：须为 0（全部）或更大的数",
+    "--lang {value}: use en or zh": "--lang {value}：请使用 en 或 zh",
+    # ------------------------------------------------------------ dates and the clock
+    "{what}: {value!r} is not a real date in the form YYYY-MM-DD": (
+        "{what}：{value!r} 不是 YYYY-MM-DD 格式的有效日期"
+    ),
+    "LIANTA_NOW={value!r} is not an ISO date or date-time (e.g. 2024-03-08 or 2024-03-08T17:30)": (
+        "LIANTA_NOW={value!r} 不是 ISO 日期或日期时间（如 2024-03-08 或 2024-03-08T17:30）"
+    ),
+    # ------------------------------------------------------------ tasks
+    "the store holds no plan yet; run 'lianta load PLAN'": (
+        "数据文件中还没有计划；请运行 lianta load 计划文件"
+    ),
+    "--plan {year}: no such plan in the store (it holds {years})": (
+        "--plan {year}：数据文件中没有这个计划（现有：{years}）"
+    ),
+    " (did you mean {near}?)": "（是不是 {near}？）",
+    "--index {value}: no such index{hint}; valid: {valid}": (
+        "--index {value}：没有这个指数{hint}；可用：{valid}"
+    ),
+    "--sort {value}: use one of {valid}{hint}": "--sort {value}：请使用 {valid} 之一{hint}",
+    "{option} {value}: not a status{hint}; use one of {valid}": (
+        "{option} {value}：不是有效的状态{hint}；请使用 {valid} 之一"
+    ),
+    "give at least one task id, like 3.4": "请至少给出一个任务编号，如 3.4",
+    "task id {id!r} is not of the form N.M, like 3.4{hint}": (
+        "任务编号 {id!r} 不是 N.M 的形式（如 3.4）{hint}"
+    ),
+    "no task {id} in the {year} plan{hint}": "{year} 年计划中没有任务 {id}{hint}",
+    "task {id} is archived (it left the {year} plan)": "任务 {id} 已归档（已移出 {year} 年计划）",
+    "{option}: the name is empty": "{option}：名称为空",
+    "{option}: the name contains control characters or line breaks": (
+        "{option}：名称含有控制字符或换行"
+    ),
+    "{option}: the name is longer than {n} characters": "{option}：名称超过 {n} 个字符",
+    "the note is empty; say what happened": "备注为空；请写明情况",
+    "the note is longer than {n} characters": "备注超过 {n} 个字符",
+    "task {id}: status done means progress 100, not {progress}": (
+        "任务 {id}：状态为已完成时进度应为 100，而不是 {progress}"
+    ),
+    "task {id}: progress 100 means status done, not {status}": (
+        "任务 {id}：进度 100 表示已完成，状态不能是 {status}"
+    ),
+    "task {id}: status todo means progress 0, not {progress}": (
+        "任务 {id}：状态为未开始时进度应为 0，而不是 {progress}"
+    ),
+    "task {id} is done (progress 100); to reopen it give --progress below 100 as well, "
+    "e.g. --status {status} --progress 90": (
+        "任务 {id} 已完成（进度 100）；如要重新打开，请同时给出低于 100 的 --progress，"
+        "如 --status {status} --progress 90"
+    ),
+    "--progress {value}: must be a whole number from 0 to 100": (
+        "--progress {value}：须为 0 到 100 的整数"
+    ),
+    "nothing to change: give --status, --progress, --due or --note": (
+        "没有要修改的内容：请给出 --status、--progress、--due 或 --note"
+    ),
+    "task {id}: blocking needs a reason; add --note 'why it is stuck'": (
+        "任务 {id}：标记受阻须说明原因；请加上 --note 受阻原因"
+    ),
+    "--since {since} is after --until {until}": "--since {since} 晚于 --until {until}",
+    "nothing to undo": "没有可撤销的变更",
+    "change {n} cannot be undone: its tasks are gone": "变更 {n} 无法撤销：相关任务已不存在",
+    # ------------------------------------------------------------ the store
+    "run 'lianta doctor --db {path}' to check it and restore a backup": (
+        "请运行 lianta doctor --db {path} 检查并恢复备份"
+    ),
+    "store {path} {problem}; {hint}": "数据文件 {path} {problem}；{hint}",
+    "is empty or truncated": "为空或不完整",
+    "contains NUL bytes (a damaged write?)": "含有 NUL 字节（写入时损坏？）",
+    "is not valid JSON ({error})": "不是有效的 JSON（{error}）",
+    "is damaged ({problem})": "已损坏（{problem}）",
+    "has no {name!r}": "缺少 {name!r}",
+    "{name!r} is {kind}, not {expected}": "{name!r} 的类型是 {kind}，应为 {expected}",
+    "status {status!r} is not one of {statuses}": "状态 {status!r} 不是 {statuses} 之一",
+    "progress {progress} is not within 0-100": "进度 {progress} 不在 0-100 之间",
+    "has a note without text": "有一条没有内容的备注",
+    "the top level is not a mapping of tables": "顶层不是由数据表组成的映射",
+    "unknown table {name!r}": "未知的数据表 {name!r}",
+    "table {name!r} is not a mapping": "数据表 {name!r} 不是映射",
+    "table {name!r} has a malformed document {key!r}": "数据表 {name!r} 中的文档 {key!r} 格式有误",
+    "schema {schema!r}, expected {expected}": "格式版本为 {schema!r}，应为 {expected}",
+    "plan document {key} has no valid {name!r}": "计划文档 {key} 缺少有效的 {name!r}",
+    "task document {key} ({id}) {problem}": "任务文档 {key}（{id}）{problem}",
+    "history event {key} is not an event": "历史记录 {key} 不是有效的记录",
+    "it holds tasks or history but no plan": "有任务或历史记录，却没有计划",
+    "the text given is not valid Unicode (an argument in another encoding?); nothing was changed": (
+        "输入的文字不是有效的 Unicode（参数用了别的编码？）；没有做任何改动"
+    ),
+    "no space left on the disk": "磁盘空间已满",
+    "permission denied": "没有权限",
+    "the file system is read-only": "文件系统为只读",
+    "cannot save store {path}: {reason}; nothing was changed": (
+        "无法保存数据文件 {path}：{reason}；没有做任何改动"
+    ),
+    "store {path} is a folder, not a file": "数据文件 {path} 是文件夹，不是文件",
+    "cannot read store {path}: {reason}": "无法读取数据文件 {path}：{reason}",
+    "LIANTA_LOCK_TIMEOUT={value!r} is not a number of seconds (e.g. 30)": (
+        "LIANTA_LOCK_TIMEOUT={value!r} 不是秒数（如 30）"
+    ),
+    "cannot write in {folder}: {reason}; nothing was changed": (
+        "无法在 {folder} 中写入：{reason}；没有做任何改动"
+    ),
+    "store is busy: another lianta holds {lock} (waited {seconds} s; "
+    "LIANTA_LOCK_TIMEOUT sets the wait)": (
+        "数据文件正忙：另一个 lianta 正占用 {lock}（已等待 {seconds} 秒；"
+        "等待时间由 LIANTA_LOCK_TIMEOUT 设定）"
+    ),
+    "cannot lock {lock}: {reason}; nothing was changed": (
+        "无法锁定 {lock}：{reason}；没有做任何改动"
+    ),
+    "store {path} is missing but its backup {backup} exists; run 'lianta doctor --db {path} "
+    "--restore' to bring it back (or delete the backups to start afresh)": (
+        "数据文件 {path} 不见了，但备份 {backup} 还在；运行 lianta doctor --db {path} --restore "
+        "可恢复（或删除备份后重新开始）"
+    ),
+    # ------------------------------------------------------------ doctor
+    "task document {key}": "任务文档 {key}",
+    "task {task} ({year})": "任务 {task}（{year}）",
+    "no good backup to restore": "没有可用来恢复的完好备份",
+    "backup {path}: none": "备份 {path}：无",
+    "backup {path}: damaged ({first}{more})": "备份 {path}：已损坏（{first}{more}）",
+    "backup {path}: good (change {change}, {tasks} tasks, saved {saved})": (
+        "备份 {path}：完好（变更 {change}，{tasks} 项任务，保存于 {saved}）"
+    ),
+    "the store file is missing, but backups of it exist": "数据文件不见了，但它的备份还在",
+    "the meta table has no document 1 (schema, last change)": (
+        "meta 表缺少 1 号文档（格式版本、最后的变更号）"
+    ),
+    "schema {found!r}, expected {schema} (a store of another lianta version?)": (
+        "格式版本为 {found!r}，应为 {schema}（是其他版本 lianta 的数据文件？）"
+    ),
+    "meta: last_change {value!r} is not a whole number": "meta：last_change {value!r} 不是整数",
+    "meta: last_change is {last} but the history has change {n}": (
+        "meta：last_change 为 {last}，但历史记录中有变更 {n}"
+    ),
+    "restored {path} from {source} (change {change})": "已从 {source} 恢复 {path}（变更 {change}）",
+    "store {path}: none yet (the first command creates it)": (
+        "数据文件 {path}：尚未创建（执行第一条命令时创建）"
+    ),
+    "leftover {path} from an interrupted save (harmless; the next save removes it)": (
+        "{path} 是中断的保存留下的临时文件（无害；下次保存时删除）"
+    ),
+    "cannot restore: {reason}": "无法恢复：{reason}",
+    "no backup is good, so --restore cannot help": "没有完好的备份，--restore 无法恢复",
+    "the file {problem}": "文件{problem}",
+    "plan document {key}: no valid year": "计划文档 {key}：没有有效的年份",
+    "plan {year} is stored twice": "{year} 年计划存了两份",
+    "plan {year}: its indices are malformed": "{year} 年计划：指数数据格式有误",
+    "plan {year}: {field} is not a date": "{year} 年计划：{field} 不是日期",
+    "{task}: {problem}": "{task}：{problem}",
+    "{task}: due {value!r} is not a date": "{task}：截止日期 {value!r} 不是日期",
+    "{task}: its plan is not in the store": "{task}：所属计划不在数据文件中",
+    "{task}: status {status} with progress {progress}": (
+        "{task}：状态为 {status}，进度却是 {progress}"
+    ),
+    "{task}: the id is used twice in its plan": "{task}：编号在所属计划中重复",
+    "{task}: index {index} is not an index of its plan": "{task}：指数 {index} 不属于其计划",
+    "history event {seq}: no {fields}": "历史记录 {seq}：缺少 {fields}",
+    "history event {seq}: change {value!r} is not a number from 1": (
+        "历史记录 {seq}：变更号 {value!r} 不是从 1 起的整数"
+    ),
+    "history event {seq}: change {n} comes after change {m}": (
+        "历史记录 {seq}：变更 {n} 排在变更 {m} 之后"
+    ),
+    "history event {seq}: malformed time or field": "历史记录 {seq}：时间或字段格式有误",
+    "history event {seq}: plan {year!r} is not in the store": (
+        "历史记录 {seq}：计划 {year!r} 不在数据文件中"
+    ),
+    "history event {seq}: an undo of no earlier change": "历史记录 {seq}：撤销的变更并不存在",
+    "history event {seq}: task {task} is not in the {year} plan": (
+        "历史记录 {seq}：任务 {task} 不在 {year} 年计划中"
+    ),
+    "history event {seq}: takes out a note task {task} does not have": (
+        "历史记录 {seq}：删除了任务 {task} 并没有的备注"
+    ),
+    "task {task} ({year}): it has {held} note(s) but its history adds {n}": (
+        "任务 {task}（{year}）：有 {held} 条备注，但历史记录中添加了 {n} 条"
+    ),
+    "task {task} ({year}): history event {seq} changes {field} from {old} but it was {was}": (
+        "任务 {task}（{year}）：历史记录 {seq} 把{field}从 {old} 改掉，但当时的值是 {was}"
+    ),
+    "task {task} ({year}): {field} is {stored} but its history ends at {value}": (
+        "任务 {task}（{year}）：{field}为 {stored}，但历史记录的最终值是 {value}"
+    ),
+    "store {path}: healthy (change {change}, {tasks} tasks, {events} events)": (
+        "数据文件 {path}：完好（变更 {change}，{tasks} 项任务，{events} 条记录）"
+    ),
+    "store {path}: damaged ({count} problem(s))": "数据文件 {path}：已损坏（{count} 个问题）",
+    "store {path}: was damaged ({count} problem(s))": "数据文件 {path}：曾损坏（{count} 个问题）",
+    "store {path}: was missing": "数据文件 {path}：曾丢失",
+    "  problem: {text}": "  问题：{text}",
+    "the damaged file is kept as {damaged}": "损坏的文件已保留为 {damaged}",
+    "; +{n} more": "；另有 {n} 个",
+    "  … {n} more (--format json lists them all)": "  … 另有 {n} 个（--format json 可全部列出）",
+    "cannot be read: {reason}": "无法读取：{reason}",
+    "the file is not valid JSON ({error})": "文件不是有效的 JSON（{error}）",
+    "table {name!r}: document {key!r} is malformed": "数据表 {name!r}：文档 {key!r} 格式有误",
+    "run 'lianta doctor --db {path} --restore' to bring back {source}": (
+        "运行 lianta doctor --db {path} --restore 可恢复 {source}"
+    ),
+    # ------------------------------------------------------------ summary and weekly report
+    "No changes were recorded in this period.": "这段时间没有记录到任何变动。",
+    "The plan declares {declared} indices and describes {described}.": (
+        "计划声明有 {declared} 个指数，实际列出 {described} 个。"
+    ),
+    "Weekly report {week}": "{week} 周报",
+    "Report {start} to {end}": "{start} 至 {end} 报告",
+    "{plan} · {start} to {end}": "{plan}，{start} 至 {end}",
+    "Completed ({count})": "已完成（{count}）",
+    "Started ({count})": "已开始（{count}）",
+    "Blocked ({count})": "受阻（{count}）",
+    "Unblocked ({count})": "解除受阻（{count}）",
+    "Newly assigned ({count})": "新分派（{count}）",
+    "Progress moves ({count})": "进度变化（{count}）",
+    "Notes added ({count})": "新增备注（{count}）",
+    "Overdue on {date} ({count})": "截至 {date} 逾期（{count}）",
+    "Due by {date} ({count})": "{date} 前到期（{count}）",
+    "Open tasks with nobody assigned ({count})": "无人负责的未完成任务（{count}）",
+    "now {state}": "现为{state}",
+    "due {date}, {days} days late": "截止 {date}，已逾期 {days} 天",
+    "due {date}": "截止 {date}",
+    # ------------------------------------------------------------ plan files
+    "the bundled plan plans/2024.yaml is missing from this installation": (
+        "本次安装中缺少内置计划 plans/2024.yaml"
+    ),
+    "empty": "空值",
+    "{value} (which YAML reads as true/false)": "{value}（YAML 会把它读成是/否）",
+    "the number {value}": "数字 {value}",
+    "the text {text}": "文字 {text}",
+    "a list": "列表",
+    "a mapping": "映射",
+    "an empty list": "空列表",
+    "must be a mapping of fields, not {value}": "应为字段映射，而不是{value}",
+    " (did you mean '{name}'?)": "（是不是 '{name}'？）",
+    "unknown field '{name}'": "未知字段 '{name}'",
+    "'{field}' is required": "缺少必填字段 '{field}'",
+    "'{field}' must not be empty": "'{field}' 不能为空",
+    "; put it in quotes": "；请加上引号",
+    "'{field}' must be text, not {value}": "'{field}' 应为文字，而不是{value}",
+    "{field} must be one line of text (it holds a line break)": (
+        "{field} 应为一行文字（其中有换行）"
+    ),
+    "{field} holds the control character {code}": "{field} 含有控制字符 {code}",
+    "'{field}' must be a whole number, not {value}": "'{field}' 应为整数，而不是{value}",
+    "'{field}' must be a date written YYYY-MM-DD, not {value}": (
+        "'{field}' 应为 YYYY-MM-DD 格式的日期，而不是{value}"
+    ),
+    "'{field}' {value} is not a real date": "'{field}' {value} 不是有效日期",
+    "; write [{value}]": "；请写成 [{value}]",
+    "'{field}' must be a list of text, not {value}": "'{field}' 应为文字列表，而不是{value}",
+    "'{field}' item {n}": "'{field}' 第 {n} 项",
+    "{field} must be non-empty text, not {value}": "{field} 应为非空文字，而不是{value}",
+    "no such file": "文件不存在",
+    "is a folder, not a plan file": "是文件夹，不是计划文件",
+    "cannot read: {reason}": "无法读取：{reason}",
+    "the file is {encoding} text; save it as UTF-8": "文件是 {encoding} 编码；请另存为 UTF-8",
+    "it looks like GBK (GB18030); save it as UTF-8": "看起来是 GBK（GB18030）编码；请另存为 UTF-8",
+    "save it as UTF-8": "请另存为 UTF-8",
+    "not UTF-8 text (byte {byte}); {hint}": "不是 UTF-8 文本（字节 {byte}）；{hint}",
+    "the file is empty; a plan needs 'plan' and 'indices'": (
+        "文件是空的；计划须包含 'plan' 和 'indices'"
+    ),
+    "the file holds only comments; a plan needs 'plan' and 'indices'": (
+        "文件里只有注释；计划须包含 'plan' 和 'indices'"
+    ),
+    "the file contains a NUL byte; it is not a text file": "文件含有 NUL 字节；它不是文本文件",
+    "the control character {code} is not allowed in a plan file": (
+        "计划文件中不允许出现控制字符 {code}"
+    ),
+    "the character {code} is not allowed in a plan file": "计划文件中不允许出现字符 {code}",
+    "the plan must be a mapping with 'plan' and 'indices', not {value}": (
+        "计划应为包含 'plan' 和 'indices' 的映射，而不是{value}"
+    ),
+    "YAML syntax error: {problem}": "YAML 语法错误：{problem}",
+    "nested too deeply": "嵌套层数过多",
+    "YAML error: {problem}": "YAML 错误：{problem}",
+    "a tab character where YAML allows only spaces; indent with spaces": (
+        "YAML 此处只允许空格，却出现了制表符；请用空格缩进"
+    ),
+    "a second YAML document starts here; a plan file holds exactly one": (
+        "这里开始了第二个 YAML 文档；一个计划文件只能有一个"
+    ),
+    "this quote is never closed": "这个引号没有闭合",
+    "this line has no ':' (a field is written 'name: value')": (
+        "这一行没有 ':'（字段的写法是 'name: value'）"
+    ),
+    "a ':' that does not fit here; check this line's indentation, or put quotes around a value "
+    "that contains ': '": ("这里的 ':' 不合适；请检查本行缩进，或给含有 ': ' 的值加上引号"),
+    "this line does not line up with the lines above it; check its indentation and look for an "
+    "unclosed quote above": ("这一行与上面的行没有对齐；请检查缩进，并查看上面是否有未闭合的引号"),
+    " ({context} at line {line}, column {column})": "（{context}，第 {line} 行第 {column} 列）",
+    "merge keys ('<<') are not supported in a plan; write the fields out": (
+        "计划不支持合并键（'<<'）；请把字段逐个写出"
+    ),
+    "tag '{tag}' does not fit this value": "标签 '{tag}' 与这个值不符",
+    "the value {value} is not a valid {tag}": "值 {value} 不是有效的 {tag}",
+    "tag '{tag}' is not allowed: a plan holds plain data only": (
+        "不允许使用标签 '{tag}'：计划只能包含普通数据"
+    ),
+    "a key must be plain text, not a list or a mapping": "键应为普通文字，不能是列表或映射",
+    "cannot be read as a plan: {problem}": "无法作为计划读取：{problem}",
+    "duplicate key '{key}' (first at line {line})": "键 '{key}' 重复（第一次出现在第 {line} 行）",
+    "'year' {year} is not a plausible year": "'year' {year} 不是合理的年份",
+    "'end' {end} is before 'start' {start}": "'end' {end} 早于 'start' {start}",
+    "'{field}' {day} is not in the plan's year {year}": "'{field}' {day} 不在计划年份 {year} 内",
+    "'indices_declared' must be 1 or more": "'indices_declared' 须为 1 或更大",
+    "the plan declares {declared} indices but describes {described}": (
+        "计划声明有 {declared} 个指数，实际列出 {described} 个"
+    ),
+    "'framing' must be a list, not {value}": "'framing' 应为列表，而不是{value}",
+    "plan, framing {n}": "计划 framing 第 {n} 项",
+    "must be a non-empty list of indices, not {value}": "应为非空的指数列表，而不是{value}",
+    "index {number}": "指数 {number}",
+    "index #{n}": "第 {n} 个指数",
+    "'number' must be 1 or more": "'number' 须为 1 或更大",
+    "duplicate index number {number} (first at line {line})": (
+        "指数编号 {number} 重复（第一次出现在第 {line} 行）"
+    ),
+    "'code' {code} must be a short lowercase ASCII word like 'industry'": (
+        "'code' {code} 应为简短的小写 ASCII 单词，如 'industry'"
+    ),
+    "duplicate code '{code}' (first at line {line})": (
+        "代码 '{code}' 重复（第一次出现在第 {line} 行）"
+    ),
+    "has no tasks": "没有任务",
+    "'tasks' must be a list, not {value}": "'tasks' 应为列表，而不是{value}",
+    "task {id}": "任务 {id}",
+    "{index}, task #{n}": "{index} 第 {n} 项任务",
+    "'due' {due} is outside the plan period {start} to {end}": (
+        "'due' {due} 不在计划期间 {start} 至 {end} 内"
+    ),
+    "'id' {id} must be in quotes, like \"{id}\" (unquoted, YAML reads it as the number {number})": (
+        "'id' {id} 须加引号，写成 \"{id}\"（不加引号时 YAML 会读成数字 {number}）"
+    ),
+    "'id' must be quoted text like \"3.4\" (index number, then position), not {value}": (
+        "'id' 应为带引号的文字，如 \"3.4\"（指数编号加序号），而不是{value}"
+    ),
+    "id {id} does not belong to index {number} (its ids are {number}.1, {number}.2 …)": (
+        "编号 {id} 不属于指数 {number}（该指数的编号为 {number}.1、{number}.2 …）"
+    ),
+    "duplicate task id {id} (first at line {line})": (
+        "任务编号 {id} 重复（第一次出现在第 {line} 行）"
+    ),
+    # ------------------------------------------------------------ summary columns
+    "To do": "未开始",
+    "In progress": "进行中",
+    "Blocked": "受阻",
+    "Done": "已完成",
+    "Overdue": "逾期",
+    "Unassigned": "未分派",
+    "Due {start} to {end} ({count})": "{start} 至 {end} 到期（{count}）",
+}

@@ -1,40 +1,27 @@
 """List every interface string wrapped in _() in lianta_cli, and which lack a Chinese entry.
 
-    python tools/i18n_strings.py            # the missing ones
+    python tools/i18n_strings.py            # the missing ones (or with a placeholder mismatch)
     python tools/i18n_strings.py --all      # all of them
+
+Exit status 1 when some are missing, so a check script can run it.
 """
 
 from __future__ import annotations
 
-import ast
 import sys
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parent.parent / "lianta_cli"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from lianta_cli.i18n import interface_strings, missing_translations
 
 
-def interface_strings() -> dict[str, str]:
-    """English text -> 'file:line' of its first use."""
-    found: dict[str, str] = {}
-    for path in sorted(PACKAGE.glob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            if (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Name)
-                and node.func.id == "_"
-                and node.args
-                and isinstance(node.args[0], ast.Constant)
-                and isinstance(node.args[0].value, str)
-            ):
-                found.setdefault(node.args[0].value, f"{path.name}:{node.lineno}")
-    return found
+def main(argv: list[str]) -> int:
+    listed = interface_strings() if "--all" in argv else missing_translations()
+    for text, where in listed.items():
+        print(f"{where}\t{text!r}")
+    return 1 if "--all" not in argv and listed else 0
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(PACKAGE.parent))
-    from lianta_cli.zh import ZH
-
-    for text, where in interface_strings().items():
-        if "--all" in sys.argv or text not in ZH:
-            print(f"{where}\t{text!r}")
+    sys.exit(main(sys.argv[1:]))
