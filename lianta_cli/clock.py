@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from .errors import InputError
+from .i18n import _
 
 
 @dataclass(frozen=True)
@@ -35,8 +36,10 @@ class Clock:
             moment = datetime.fromisoformat(value)
         except ValueError:
             raise InputError(
-                f"LIANTA_NOW={value!r} is not an ISO date or date-time (e.g. 2024-03-08 or "
-                "2024-03-08T17:30)"
+                _(
+                    "LIANTA_NOW={value!r} is not an ISO date or date-time "
+                    "(e.g. 2024-03-08 or 2024-03-08T17:30)"
+                ).format(value=value)
             ) from None
         if moment.tzinfo is not None:
             moment = moment.astimezone().replace(tzinfo=None)
@@ -51,4 +54,8 @@ def parse_day(value: str, what: str) -> date:
             raise ValueError
         return date.fromisoformat(text)
     except ValueError:
-        raise InputError(f"{what}: {value!r} is not a real date in the form YYYY-MM-DD") from None
+        raise InputError(
+            _("{what}: {value!r} is not a real date in the form YYYY-MM-DD").format(
+                what=what, value=value
+            )
+        ) from None

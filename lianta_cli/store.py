@@ -32,6 +32,7 @@ from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
 from .errors import InputError, StoreError
+from .i18n import _
 from .models import STATUSES
 
 SCHEMA = 1
@@ -59,14 +60,18 @@ def backup_paths(path: Path, count: int = BACKUPS) -> list[Path]:
 
 
 def doctor_hint(path: Path) -> str:
-    return f"run 'lianta doctor --db {path}' to check it and restore a backup"
+    return _("run 'lianta doctor --db {path}' to check it and restore a backup").format(path=path)
 
 
 def parse_store_bytes(raw: bytes, path: Path) -> dict[str, Any]:
     """Parse and shape-check a store file's bytes; StoreError naming the file if it is damaged."""
     data, problem = decode_store(raw)
     if problem is not None:
-        raise StoreError(f"store {path} {problem}; {doctor_hint(path)}")
+        raise StoreError(
+            _("store {path} {problem}; {hint}").format(
+                path=path, problem=problem, hint=doctor_hint(path)
+            )
+        )
     return data
 
 
@@ -74,21 +79,21 @@ def decode_store(raw: bytes) -> tuple[dict[str, Any], str | None]:
     """The parsed store and None, or {} and what is wrong with the bytes (e.g. "is not valid
     JSON (...)"), worded to follow the file's name."""
     if not raw.strip():
-        return {}, "is empty or truncated"
+        return {}, _("is empty or truncated")
     if b"\x00" in raw:
-        return {}, "contains NUL bytes (a damaged write?)"
+        return {}, _("contains NUL bytes (a damaged write?)")
     was_enabled = gc.isenabled()
     gc.disable()  # the parse builds only acyclic containers; collection is wasted work here
     try:
         data = json.loads(raw)
     except (ValueError, RecursionError) as error:
-        return {}, f"is not valid JSON ({error})"
+        return {}, _("is not valid JSON ({error})").format(error=error)
     finally:
         if was_enabled:
             gc.enable()
     problem = shape_problem(data)
     if problem:
-        return {}, f"is damaged ({problem})"
+        return {}, _("is damaged ({problem})").format(problem=problem)
     return data, None
 
 
@@ -116,17 +121,21 @@ def task_problem(doc: dict[str, Any]) -> str | None:
     """What is wrong with one stored task (missing field, wrong type, impossible value), or None."""
     for name, types in TASK_TYPES.items():
         if name not in doc:
-            return f"has no {name!r}"
+            return _("has no {name!r}").format(name=name)
         value = doc[name]
         if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
-            return f"{name!r} is {type(value).__name__}, not {types[0].__name__}"
+            return _("{name!r} is {kind}, not {expected}").format(
+                name=name, kind=type(value).__name__, expected=types[0].__name__
+            )
     if doc["status"] not in STATUSES:
-        return f"status {doc['status']!r} is not one of {', '.join(STATUSES)}"
+        return _("status {status!r} is not one of {statuses}").format(
+            status=doc["status"], statuses=", ".join(STATUSES)
+        )
     if not 0 <= doc["progress"] <= 100:
-        return f"progress {doc['progress']} is not within 0-100"
+        return _("progress {progress} is not within 0-100").format(progress=doc["progress"])
     for note in doc["notes"]:
         if not isinstance(note, dict) or not isinstance(note.get("text"), str):
-            return "has a note without text"
+            return _("has a note without text")
     return None
 
 
@@ -137,32 +146,40 @@ def shape_problem(data: Any) -> str | None:
     plan, and the fields of history events that commands rely on (`lianta doctor` checks more).
     """
     if not isinstance(data, dict):
-        return "the top level is not a mapping of tables"
+        return _("the top level is not a mapping of tables")
     for name, table in data.items():
         if name not in TABLES:
-            return f"unknown table {name!r}"
+            return _("unknown table {name!r}").format(name=name)
         if not isinstance(table, dict):
-            return f"table {name!r} is not a mapping"
+            return _("table {name!r} is not a mapping").format(name=name)
         for key, doc in table.items():
             if not (key.isascii() and key.isdigit()) or not isinstance(doc, dict):
-                return f"table {name!r} has a malformed document {key!r}"
+                return _("table {name!r} has a malformed document {key!r}").format(
+                    name=name, key=key
+                )
     meta = data.get("meta", {}).get("1")
     if meta is not None and meta.get("schema") != SCHEMA:
-        return f"schema {meta.get('schema')!r}, expected {SCHEMA}"
+        return _("schema {schema!r}, expected {expected}").format(
+            schema=meta.get("schema"), expected=SCHEMA
+        )
     plans = data.get("plans", {})
     for key, doc in plans.items():
         for field_name, types in PLAN_TYPES.items():
             if not isinstance(doc.get(field_name), types) or isinstance(doc.get(field_name), bool):
-                return f"plan document {key} has no valid {field_name!r}"
+                return _("plan document {key} has no valid {name!r}").format(
+                    key=key, name=field_name
+                )
     for key, doc in data.get("tasks", {}).items():
         problem = task_problem(doc)
         if problem:
-            return f"task document {key} ({doc.get('id', '?')}) {problem}"
+            return _("task document {key} ({id}) {problem}").format(
+                key=key, id=doc.get("id", "?"), problem=problem
+            )
     for key, doc in data.get("history", {}).items():
         if "at" not in doc or "field" not in doc or "change" not in doc:
-            return f"history event {key} is not an event"
+            return _("history event {key} is not an event").format(key=key)
     if not plans and (data.get("tasks") or data.get("history")):
-        return "it holds tasks or history but no plan"
+        return _("it holds tasks or history but no plan")
     return None
 
 
@@ -244,8 +261,10 @@ class Store:
             payload = text.encode("utf-8")
         except UnicodeEncodeError:
             raise InputError(
-                "the text given is not valid Unicode (an argument in another encoding?); "
-                "nothing was changed"
+                _(
+                    "the text given is not valid Unicode (an argument in another encoding?); "
+                    "nothing was changed"
+                )
             ) from None
         atomic_write(self.path, payload)
         self.storage.dirty = False
@@ -253,11 +272,11 @@ class Store:
 
 def _describe_os_error(error: OSError) -> str:
     if error.errno == errno.ENOSPC:
-        return "no space left on the disk"
+        return _("no space left on the disk")
     if error.errno in (errno.EACCES, errno.EPERM):
-        return "permission denied"
+        return _("permission denied")
     if error.errno == errno.EROFS:
-        return "the file system is read-only"
+        return _("the file system is read-only")
     return error.strerror or str(error)
 
 
@@ -294,7 +313,9 @@ def atomic_write(path: Path, payload: bytes, *, backups: int = BACKUPS) -> None:
     except OSError as error:
         _discard(tmp)
         raise StoreError(
-            f"cannot save store {path}: {_describe_os_error(error)}; nothing was changed"
+            _("cannot save store {path}: {reason}; nothing was changed").format(
+                path=path, reason=_describe_os_error(error)
+            )
         ) from None
     except BaseException:
         _discard(tmp)
@@ -360,9 +381,13 @@ def read_store_file(path: Path) -> dict[str, Any]:
     except FileNotFoundError:
         return {}
     except IsADirectoryError:
-        raise StoreError(f"store {path} is a folder, not a file") from None
+        raise StoreError(_("store {path} is a folder, not a file").format(path=path)) from None
     except OSError as error:
-        raise StoreError(f"cannot read store {path}: {_describe_os_error(error)}") from None
+        raise StoreError(
+            _("cannot read store {path}: {reason}").format(
+                path=path, reason=_describe_os_error(error)
+            )
+        ) from None
     return parse_store_bytes(raw, path)
 
 
@@ -376,7 +401,11 @@ def lock_timeout() -> float:
     except ValueError:
         value = math.nan
     if math.isnan(value) or value < 0:
-        raise InputError(f"LIANTA_LOCK_TIMEOUT={raw!r} is not a number of seconds (e.g. 30)")
+        raise InputError(
+            _("LIANTA_LOCK_TIMEOUT={value!r} is not a number of seconds (e.g. 30)").format(
+                value=raw
+            )
+        )
     return value
 
 
@@ -407,11 +436,13 @@ def store_lock(path: Path, timeout: float | None = None) -> Iterator[None]:
         fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
     except OSError as error:
         raise StoreError(
-            f"cannot write in {path.parent}: {_describe_os_error(error)}; nothing was changed"
+            _("cannot write in {folder}: {reason}; nothing was changed").format(
+                folder=path.parent, reason=_describe_os_error(error)
+            )
         ) from None
     try:
         deadline = time.monotonic() + timeout
-        delay = 0.005
+        delay = 0.001
         while True:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -419,14 +450,18 @@ def store_lock(path: Path, timeout: float | None = None) -> Iterator[None]:
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     raise StoreError(
-                        f"store is busy: another lianta holds {lock} "
-                        f"(waited {timeout:g} s; LIANTA_LOCK_TIMEOUT sets the wait)"
+                        _(
+                            "store is busy: another lianta holds {lock} "
+                            "(waited {seconds} s; LIANTA_LOCK_TIMEOUT sets the wait)"
+                        ).format(lock=lock, seconds=f"{timeout:g}")
                     ) from None
                 time.sleep(delay)
-                delay = min(delay * 2, 0.1)
+                delay = min(delay * 2, 0.02)  # short: a save takes milliseconds
             except OSError as error:
                 raise StoreError(
-                    f"cannot lock {lock}: {_describe_os_error(error)}; nothing was changed"
+                    _("cannot lock {lock}: {reason}; nothing was changed").format(
+                        lock=lock, reason=_describe_os_error(error)
+                    )
                 ) from None
         yield
     finally:
@@ -438,8 +473,10 @@ def _refuse_if_lost(path: Path) -> None:
     found = [b for b in backup_paths(path) if b.exists()]
     if found:
         raise StoreError(
-            f"store {path} is missing but its backup {found[0]} exists; run 'lianta doctor "
-            f"--db {path} --restore' to bring it back (or delete the backups to start afresh)"
+            _(
+                "store {path} is missing but its backup {backup} exists; run 'lianta doctor "
+                "--db {path} --restore' to bring it back (or delete the backups to start afresh)"
+            ).format(path=path, backup=found[0])
         )
 
 
