@@ -260,6 +260,62 @@ def test_unchanged_values_record_nothing(run: Run) -> None:
     assert tasks_by_id(run)["1.1"]["updated"] == "2024-03-04T00:00:00"
 
 
+# ---------------------------------------------------------------- list filters and sorts
+
+
+@pytest.fixture
+def sorted_week(run: Run) -> Run:
+    steps = [
+        ("2024-03-04", ("assign", "1.1", "2.1", "--to", "王芳", "--unit", "经济服务办")),
+        ("2024-03-05", ("assign", "3.1", "--to", "陳曉明")),
+        ("2024-03-06", ("update", "2.1", "--progress", "70", "--due", "2024-04-01")),
+        ("2024-03-07", ("update", "3.1", "--status", "blocked", "--note", "场地未落实")),
+        ("2024-03-08", ("done", "1.1")),
+    ]
+    for now, step in steps:
+        ok(run(*step, now=now))
+    return run
+
+
+def ids(run: Run, *args: str) -> list[str]:
+    return list(tasks_by_id(run, *args, now="2024-03-09"))
+
+
+def test_list_filters(sorted_week: Run) -> None:
+    run = sorted_week
+    assert ids(run, "--status", "blocked", "--status", "done") == ["1.1", "3.1"]
+    assert ids(run, "--status", "in-progress") == ["2.1"]
+    assert ids(run, "--assignee", "王芳") == ["1.1", "2.1"]
+    assert ids(run, "--assignee", "陈晓明") == ["3.1"]  # traditional and simplified match
+    assert len(ids(run, "--unassigned")) == 37
+    assert ids(run, "--index", "crossborder", "--status", "blocked") == ["3.1"]
+    assert ids(run, "--index", "3", "--assignee", "陈晓明") == ["3.1"]
+    assert ids(run, "--search", "場地未落實") == ["3.1"]  # notes are searched, in either script
+    assert ids(run, "--search", "经济服务办") == ["1.1", "2.1"]
+    assert ids(run, "--limit", "2") == ["1.1", "1.2"]
+    assert len(ids(run, "--limit", "0")) == 40
+
+
+@pytest.mark.parametrize(
+    ("sort", "first"),
+    [
+        ("id", ["1.1", "1.2", "1.3"]),
+        ("due", ["2.1", "1.1", "1.2"]),  # soonest due first; ties in plan order
+        ("progress", ["1.2", "1.3", "1.4"]),  # least progress first
+        ("status", ["3.1", "2.1", "1.2"]),  # blocked, in progress, todo, done
+        ("updated", ["1.2", "1.3", "1.4"]),  # least recently touched first
+    ],
+)
+def test_list_sorts(sorted_week: Run, sort: str, first: list[str]) -> None:
+    order = ids(sorted_week, "--sort", sort)
+    assert order[:3] == first
+    assert len(order) == 40
+    if sort == "updated":
+        assert order[-3:] == ["2.1", "3.1", "1.1"]
+    if sort == "progress":
+        assert order[-2:] == ["2.1", "1.1"]
+
+
 # ---------------------------------------------------------------- overdue and the clock
 
 
