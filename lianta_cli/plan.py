@@ -1,14 +1,18 @@
 """Read a plan file (YAML) into a validated `Plan`, or report every problem with its line.
 
-Only this module imports yaml. Files are read with a safe loader: no tag may build an object.
-Dates are parsed here rather than by YAML, so that an impossible date such as 2024-13-01 is a
-finding with a line number, not a crash inside the parser.
+Only this module imports yaml. The file is composed into a node tree first; every node must carry
+a plain-data tag (text, number, true/false, empty, list, mapping) before anything is built, so no
+tag can build an object. Dates are parsed here rather than by YAML, so that an impossible date such
+as 2024-13-01 is a finding with a line number, not a crash inside the parser.
 """
 
 from __future__ import annotations
 
+import codecs
 import difflib
 import re
+import unicodedata
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -16,18 +20,40 @@ from typing import Any
 import yaml
 
 from .errors import InputError
+from .i18n import _
 from .models import Plan, PlanIndex, PlanTask, Problem
 
-_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_FastLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 
-class _PlanLoader(_BaseLoader):
-    """Safe loader that leaves timestamps as text for our own date checks."""
+def _without_timestamps(base: Any) -> dict[Any, Any]:
+    return {
+        first: [(tag, rx) for tag, rx in resolvers if tag != _TIMESTAMP]
+        for first, resolvers in base.yaml_implicit_resolvers.items()
+    }
 
 
-_PlanLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+class _PlanLoader(_FastLoader):
+    """Safe loader (libyaml when available) that leaves dates as text for our own checks."""
+
+
+class _MessageLoader(yaml.SafeLoader):
+    """The pure-Python loader, used only to word syntax errors the same on every installation."""
+
+
+_PlanLoader.yaml_implicit_resolvers = _without_timestamps(_FastLoader)
+_MessageLoader.yaml_implicit_resolvers = _without_timestamps(yaml.SafeLoader)
+
+_STR = "tag:yaml.org,2002:str"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+_MERGE = "tag:yaml.org,2002:merge"
+_SCALAR_BUILDERS: dict[str, Callable[[yaml.ScalarNode], Any]] = {
+    "tag:yaml.org,2002:int": yaml.constructor.SafeConstructor().construct_yaml_int,
+    "tag:yaml.org,2002:float": yaml.constructor.SafeConstructor().construct_yaml_float,
+    "tag:yaml.org,2002:bool": yaml.constructor.SafeConstructor().construct_yaml_bool,
+    "tag:yaml.org,2002:null": yaml.constructor.SafeConstructor().construct_yaml_null,
 }
 
 PLAN_FIELDS = {
@@ -62,10 +88,17 @@ TASK_FIELDS = {
 }
 FRAMING_FIELDS = {"name": True, "name_en": True}
 TOP_FIELDS = {"plan": True, "indices": True}
+MULTILINE_FIELDS = frozenset({"source", "preamble", "preamble_en"})
+"""Text fields that may hold line breaks; every other text field is one line."""
 
 _CODE = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 _TASK_ID = re.compile(r"^([1-9][0-9]*)\.([1-9][0-9]*)$")
+_UNQUOTED_ID = re.compile(r"^[0-9]+\.[0-9]+$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_LINE_BREAKS = "\r\n\x85\u2028\u2029"
+_NON_PRINTABLE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
 
 Path_ = tuple[Any, ...]
 
@@ -76,23 +109,68 @@ def bundled_plan_path() -> Path:
     for candidate in (here / "plans" / "2024.yaml", here.parent / "plans" / "2024.yaml"):
         if candidate.is_file():
             return candidate
-    raise InputError("the bundled plan plans/2024.yaml is missing from this installation")
+    raise InputError(_("the bundled plan plans/2024.yaml is missing from this installation"))
 
 
-def _type_name(value: Any) -> str:
+def _short_tag(tag: str) -> str:
+    return tag.replace("tag:yaml.org,2002:", "!!")
+
+
+def _build_scalar(node: yaml.ScalarNode) -> tuple[bool, Any]:
+    """(True, value) for a scalar that its tag can build, else (False, the text as written)."""
+    builder = _SCALAR_BUILDERS.get(node.tag)
+    if builder is None:
+        return True, node.value
+    try:
+        return True, builder(node)
+    except (ValueError, KeyError, AttributeError, TypeError, OverflowError):
+        return False, node.value
+
+
+def _key_value(node: yaml.Node) -> Any:
+    """What a key node is as data, to find keys that are not text (like `1:`) in the tree."""
+    if not isinstance(node, yaml.ScalarNode):
+        return None
+    return _build_scalar(node)[1]
+
+
+def _quoted(text: str, most: int = 40) -> str:
+    shown = text if len(text) <= most else text[: most - 1] + "…"
+    return '"' + shown.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _describe(value: Any, raw: str | None = None) -> str:
+    """A value as a message names it: `the number 2025`, `the text "x"`, `a list`."""
     if value is None:
-        return "empty"
+        return _("empty")
     if isinstance(value, bool):
-        return "true/false"
+        return _("{value} (which YAML reads as true/false)").format(value=raw or str(value).lower())
     if isinstance(value, int | float):
-        return "a number"
+        return _("the number {value}").format(value=raw or value)
     if isinstance(value, str):
-        return "text"
+        return _("the text {text}").format(text=_quoted(value))
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     if isinstance(value, dict):
-        return "a mapping"
+        return _("a mapping")
     return type(value).__name__
+
+
+def _visit(root: yaml.Node | None) -> Iterator[yaml.Node]:
+    """Every node once, aliases included only at their first appearance."""
+    stack = [root] if root is not None else []
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        yield node
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in reversed(node.value):
+                stack.extend((value_node, key_node))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed(node.value))
 
 
 class _Checker:
@@ -103,27 +181,41 @@ class _Checker:
         self.root = root
         self.problems: list[Problem] = []
 
-    def line_of(self, where: Path_) -> int | None:
+    def locate(self, where: Path_) -> tuple[yaml.Node | None, yaml.Node | None, int | None]:
+        """The key node, value node and line of `where`; the nearest line found if it is absent."""
+        key_node: yaml.Node | None = None
         node = self.root
         line = node.start_mark.line + 1 if node is not None else None
         for step in where:
             if isinstance(node, yaml.MappingNode):
                 found = None
-                for key_node, value_node in node.value:
-                    if getattr(key_node, "value", None) == str(step):
-                        found = (key_node, value_node)
+                for pair in node.value:
+                    key = _key_value(pair[0])
+                    if key == step and type(key) is type(step):
+                        found = pair
                 if found is None:
-                    return line
+                    return None, None, line
                 key_node, node = found
                 line = key_node.start_mark.line + 1
             elif isinstance(node, yaml.SequenceNode) and isinstance(step, int):
                 if step >= len(node.value):
-                    return line
-                node = node.value[step]
+                    return None, None, line
+                key_node, node = None, node.value[step]
                 line = node.start_mark.line + 1
             else:
-                return line
-        return line
+                return None, None, line
+        return key_node, node, line
+
+    def line_of(self, where: Path_) -> int | None:
+        return self.locate(where)[2]
+
+    def raw(self, where: Path_) -> str | None:
+        """The text of a scalar as written in the file (`1.10`, `yes`), or None."""
+        node = self.locate(where)[1]
+        return node.value if isinstance(node, yaml.ScalarNode) else None
+
+    def describe(self, where: Path_, value: Any) -> str:
+        return _describe(value, self.raw(where))
 
     def add(self, where: Path_, label: str, message: str, *, warning: bool = False) -> None:
         self.problems.append(Problem(self.path, self.line_of(where), label, message, warning))
@@ -132,38 +224,76 @@ class _Checker:
         self, value: Any, where: Path_, label: str, fields: dict[str, bool]
     ) -> dict[str, Any] | None:
         if not isinstance(value, dict):
-            self.add(where, label, f"must be a mapping of fields, not {_type_name(value)}")
+            self.add(
+                where,
+                label,
+                _("must be a mapping of fields, not {value}").format(
+                    value=self.describe(where, value)
+                ),
+            )
             return None
+        suggested: set[str] = set()
         for key in value:
-            if not isinstance(key, str) or key not in fields:
-                near = difflib.get_close_matches(str(key), list(fields), n=1, cutoff=0.6)
-                hint = f" (did you mean '{near[0]}'?)" if near else ""
-                self.add((*where, key), label, f"unknown field '{key}'{hint}")
+            if isinstance(key, str) and key in fields:
+                continue
+            written = key if isinstance(key, str) else self.key_text(where, key)
+            near = difflib.get_close_matches(written, list(fields), n=1, cutoff=0.6)
+            hint = _(" (did you mean '{name}'?)").format(name=near[0]) if near else ""
+            suggested.update(near)
+            message = _("unknown field '{name}'").format(name=written)
+            self.add((*where, key), label, message + hint)
         for key, required in fields.items():
-            if required and key not in value:
-                self.add(where, label, f"'{key}' is required")
+            if required and key not in value and key not in suggested:
+                self.add(where, label, _("'{field}' is required").format(field=key))
         return value
+
+    def key_text(self, where: Path_, key: Any) -> str:
+        key_node = self.locate((*where, key))[0]
+        if isinstance(key_node, yaml.ScalarNode):
+            return str(key_node.value)
+        return str(key)
 
     def text(self, data: dict[str, Any], key: str, where: Path_, label: str) -> str | None:
         if key not in data:
             return None
         value = data[key]
+        at = (*where, key)
         if value is None or (isinstance(value, str) and not value.strip()):
-            self.add((*where, key), label, f"'{key}' must not be empty")
+            self.add(at, label, _("'{field}' must not be empty").format(field=key))
             return None
         if not isinstance(value, str):
-            self.add((*where, key), label, f"'{key}' must be text, not {_type_name(value)}")
+            hint = _("; put it in quotes") if isinstance(value, int | float) else ""
+            message = _("'{field}' must be text, not {value}").format(
+                field=key, value=self.describe(at, value)
+            )
+            self.add(at, label, message + hint)
             return None
-        return value.strip()
+        return self.clean(value, at, label, f"'{key}'", multiline=key in MULTILINE_FIELDS)
+
+    def clean(self, value: str, at: Path_, label: str, name: str, *, multiline: bool) -> str | None:
+        """`value` stripped, or None after reporting a control character or a stray line break."""
+        text = value.strip()
+        for char in text:
+            if char in _LINE_BREAKS:
+                if multiline:
+                    continue
+                message = _("{field} must be one line of text (it holds a line break)")
+                self.add(at, label, message.format(field=name))
+                return None
+            if unicodedata.category(char) in ("Cc", "Cs"):
+                message = _("{field} holds the control character {code}")
+                self.add(at, label, message.format(field=name, code=f"U+{ord(char):04X}"))
+                return None
+        return text
 
     def integer(self, data: dict[str, Any], key: str, where: Path_, label: str) -> int | None:
         if key not in data:
             return None
         value = data[key]
+        at = (*where, key)
         if isinstance(value, bool) or not isinstance(value, int):
-            self.add(
-                (*where, key), label, f"'{key}' must be a whole number, not {_type_name(value)}"
-            )
+            message = _("'{field}' must be a whole number, not {value}")
+            self.add(at, label, message.format(field=key, value=self.describe(at, value)))
             return None
         return value
 
@@ -171,35 +301,50 @@ class _Checker:
         if key not in data:
             return None
         value = data[key]
+        at = (*where, key)
         if not isinstance(value, str) or not _DATE.match(value.strip()):
-            shown = value if isinstance(value, str) else _type_name(value)
-            self.add((*where, key), label, f"'{key}' must be a date YYYY-MM-DD, not {shown}")
+            shown = self.describe(at, value)
+            message = _("'{field}' must be a date written YYYY-MM-DD, not {value}")
+            self.add(at, label, message.format(field=key, value=shown))
             return None
         try:
             return date.fromisoformat(value.strip())
         except ValueError:
-            self.add((*where, key), label, f"'{key}' {value.strip()} is not a real date")
+            message = _("'{field}' {value} is not a real date")
+            self.add(at, label, message.format(field=key, value=value.strip()))
             return None
 
     def texts(self, data: dict[str, Any], key: str, where: Path_, label: str) -> tuple[str, ...]:
         value = data.get(key)
+        at = (*where, key)
         if value is None:
             return ()
         if not isinstance(value, list):
+            hint = (
+                _("; write [{value}]").format(value=value.strip())
+                if isinstance(value, str) and value.strip()
+                else ""
+            )
             self.add(
-                (*where, key), label, f"'{key}' must be a list of text, not {_type_name(value)}"
+                at,
+                label,
+                _("'{field}' must be a list of text, not {value}").format(
+                    field=key, value=self.describe(at, value)
+                )
+                + hint,
             )
             return ()
         items: list[str] = []
         for position, item in enumerate(value):
+            name = _("'{field}' item {n}").format(field=key, n=position + 1)
             if not isinstance(item, str) or not item.strip():
-                self.add(
-                    (*where, key, position),
-                    label,
-                    f"'{key}' item {position + 1} must be non-empty text, not {_type_name(item)}",
-                )
-            else:
-                items.append(item.strip())
+                shown = self.describe((*at, position), item)
+                message = _("{field} must be non-empty text, not {value}")
+                self.add((*at, position), label, message.format(field=name, value=shown))
+                continue
+            cleaned = self.clean(item, (*at, position), label, name, multiline=False)
+            if cleaned is not None:
+                items.append(cleaned)
         return tuple(items)
 
 
@@ -209,78 +354,98 @@ def read_plan(path: str | Path, *, display: str | None = None) -> tuple[Plan | N
     try:
         raw = Path(path).read_bytes()
     except FileNotFoundError:
-        return None, [Problem(shown, None, "", "no such file")]
+        return None, [Problem(shown, None, "", _("no such file"))]
     except IsADirectoryError:
-        return None, [Problem(shown, None, "", "is a folder, not a plan file")]
+        return None, [Problem(shown, None, "", _("is a folder, not a plan file"))]
     except OSError as error:
-        return None, [Problem(shown, None, "", f"cannot read: {error.strerror}")]
+        message = _("cannot read: {reason}").format(reason=error.strerror or error)
+        return None, [Problem(shown, None, "", message)]
     return parse_plan(raw, shown)
+
+
+def _at(shown: str, line: int, column: int, message: str) -> Problem:
+    """A problem located to the column, shown FILE:LINE:COL."""
+    return Problem(f"{shown}:{line}:{column}", None, "", message)
+
+
+def _decode(raw: bytes, shown: str) -> tuple[str | None, Problem | None]:
+    for bom, name in (
+        (codecs.BOM_UTF32_LE, "UTF-32"),
+        (codecs.BOM_UTF32_BE, "UTF-32"),
+        (codecs.BOM_UTF16_LE, "UTF-16"),
+        (codecs.BOM_UTF16_BE, "UTF-16"),
+    ):
+        if raw.startswith(bom):
+            message = _("the file is {encoding} text; save it as UTF-8").format(encoding=name)
+            return None, Problem(shown, None, "", message)
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as error:
+        line_start = raw.rfind(b"\n", 0, error.start) + 1
+        line = raw.count(b"\n", 0, error.start) + 1
+        column = len(raw[line_start : error.start].decode("utf-8")) + 1
+        try:
+            raw.decode("gb18030")
+            hint = _("it looks like GBK (GB18030); save it as UTF-8")
+        except UnicodeDecodeError:
+            hint = _("save it as UTF-8")
+        byte = raw[error.start]
+        message = _("not UTF-8 text (byte {byte}); {hint}").format(byte=f"0x{byte:02x}", hint=hint)
+        return None, _at(shown, line, column, message)
 
 
 def parse_plan(raw: bytes, shown: str) -> tuple[Plan | None, list[Problem]]:
     """Validate the bytes of a plan file named `shown` in messages."""
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        return None, [
-            Problem(
-                shown, line, "", f"not UTF-8 text (byte 0x{raw[error.start]:02x}); save it as UTF-8"
-            )
-        ]
+    text, problem = _decode(raw, shown)
+    if text is None:
+        assert problem is not None
+        return None, [problem]
     text = text.removeprefix("\ufeff")
-    if not text.strip() or all(
-        not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
-    ):
+    if not text.strip(" \t\r\n"):
         return None, [
-            Problem(shown, None, "", "the file is empty; a plan needs 'plan' and 'indices'")
+            Problem(shown, None, "", _("the file is empty; a plan needs 'plan' and 'indices'"))
         ]
-    if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        return None, [
-            Problem(shown, line, "", "the file contains a NUL byte; it is not a text file")
-        ]
-    loader = _PlanLoader(text)
-    try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        problem = error.problem or error.context or "cannot be read"
-        if isinstance(error, yaml.constructor.ConstructorError):
-            found = re.search(r"'([^']+)'", str(problem))
-            tag = found.group(1).replace("tag:yaml.org,2002:", "!!") if found else "this tag"
-            at = mark.line + 1 if mark else None
-            return None, [
-                Problem(shown, at, "", f"tag '{tag}' is not allowed: a plan is plain data")
-            ]
-        where = f"{shown}:{mark.line + 1}:{mark.column + 1}" if mark else shown
-        return None, [Problem(where, None, "", f"YAML syntax error: {problem}")]
-    except yaml.YAMLError as error:
-        return None, [Problem(shown, None, "", f"YAML error: {error}")]
-    except (ValueError, TypeError, RecursionError) as error:
-        return None, [Problem(shown, None, "", f"cannot be read as a plan: {error}")]
-    finally:
-        loader.dispose()
+    bad = _NON_PRINTABLE.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        char = bad.group()
+        if char == "\x00":
+            message = _("the file contains a NUL byte; it is not a text file")
+        elif unicodedata.category(char) == "Cc":
+            message = _("the control character {code} is not allowed in a plan file")
+        else:
+            message = _("the character {code} is not allowed in a plan file")
+        message = message.format(code=f"U+{ord(char):04X}")
+
+        return None, [_at(shown, line, column, message)]
+    node, problems = _compose(text, shown)
+    if problems:
+        return None, problems
+    if node is None:
+        message = (
+            _("the file holds only comments; a plan needs 'plan' and 'indices'")
+            if "#" in text
+            else _("the file is empty; a plan needs 'plan' and 'indices'")
+        )
+        return None, [Problem(shown, None, "", message)]
+    problems = _check_tags(shown, node)
+    if problems:
+        return None, problems
+    data, problems = _construct(node, shown)
+    if problems:
+        return None, problems
     checker = _Checker(shown, node)
     _check_duplicate_keys(checker, node)
-    if data is None:
-        return None, [
-            Problem(shown, None, "", "the file is empty; a plan needs 'plan' and 'indices'")
-        ]
-    if isinstance(data, list):
-        return None, [
-            Problem(
-                shown, 1, "", "the plan must be a mapping with 'plan' and 'indices', not a list"
-            )
-        ]
     if not isinstance(data, dict):
         return None, [
             Problem(
                 shown,
-                1,
+                node.start_mark.line + 1,
                 "",
-                f"the plan must be a mapping with 'plan' and 'indices', not {_type_name(data)}",
+                _("the plan must be a mapping with 'plan' and 'indices', not {value}").format(
+                    value=_describe(data, getattr(node, "value", None))
+                ),
             )
         ]
     plan = _check_plan(checker, data)
@@ -290,63 +455,193 @@ def parse_plan(raw: bytes, shown: str) -> tuple[Plan | None, list[Problem]]:
     return plan, problems
 
 
+def _compose(text: str, shown: str) -> tuple[yaml.Node | None, list[Problem]]:
+    loader = _PlanLoader(text)
+    try:
+        return loader.get_single_node(), []
+    except yaml.MarkedYAMLError as error:
+        return None, [_syntax_problem(text, shown, error)]
+    except RecursionError:
+        message = _("YAML syntax error: {problem}").format(problem=_("nested too deeply"))
+        return None, [Problem(shown, None, "", message)]
+    except yaml.YAMLError as error:
+        message = " ".join(str(error).split())
+        return None, [Problem(shown, None, "", _("YAML error: {problem}").format(problem=message))]
+    finally:
+        loader.dispose()
+
+
+def _syntax_problem(text: str, shown: str, error: yaml.MarkedYAMLError) -> Problem:
+    """One line, FILE:LINE:COL: YAML syntax error: ..., worded the same with or without libyaml."""
+    if _FastLoader is not yaml.SafeLoader:
+        again = _MessageLoader(text)
+        try:
+            again.get_single_node()
+        except yaml.MarkedYAMLError as python_error:
+            error = python_error
+        except (yaml.YAMLError, RecursionError):
+            pass
+        finally:
+            again.dispose()
+    mark = error.problem_mark or error.context_mark
+    context_mark = error.context_mark
+    problem = " ".join(str(error.problem or error.context or "cannot be read").split())
+    context = " ".join(str(error.context or "").split())
+    if "'\\t'" in problem:
+        message = _("a tab character where YAML allows only spaces; indent with spaces")
+    elif problem.startswith("but found another document"):
+        message = _("a second YAML document starts here; a plan file holds exactly one")
+    elif "end of stream" in problem and "quoted scalar" in context and context_mark:
+        mark, message = context_mark, _("this quote is never closed")
+    elif problem.startswith("could not find expected ':'") and context_mark:
+        mark, message = context_mark, _("this line has no ':' (a field is written 'name: value')")
+    elif problem.startswith("mapping values are not allowed"):
+        message = _(
+            "a ':' that does not fit here; check this line's indentation, "
+            "or put quotes around a value that contains ': '"
+        )
+    elif problem.startswith("expected <block end>"):
+        message = _(
+            "this line does not line up with the lines above it; check its indentation "
+            "and look for an unclosed quote above"
+        )
+    else:
+        message = problem
+        if context and context_mark and mark and _position(context_mark) != _position(mark):
+            message += _(" ({context} at line {line}, column {column})").format(
+                context=context, line=context_mark.line + 1, column=context_mark.column + 1
+            )
+    message = _("YAML syntax error: {problem}").format(problem=message)
+    if mark is None:
+        return Problem(shown, None, "", message)
+    return _at(shown, mark.line + 1, mark.column + 1, message)
+
+
+def _position(mark: Any) -> tuple[int, int]:
+    return (mark.line, mark.column)
+
+
+def _check_tags(shown: str, root: yaml.Node) -> list[Problem]:
+    """A problem for every node whose tag is not plain data, before anything is built."""
+    problems: list[Problem] = []
+    for node in _visit(root):
+        tag = node.tag
+        line = node.start_mark.line + 1
+        if tag == _MERGE:
+            message = _("merge keys ('<<') are not supported in a plan; write the fields out")
+        elif tag in (_SEQ, _MAP):
+            kind = yaml.SequenceNode if tag == _SEQ else yaml.MappingNode
+            if isinstance(node, kind):
+                continue
+            message = _("tag '{tag}' does not fit this value").format(tag=_short_tag(tag))
+        elif tag == _STR or tag in _SCALAR_BUILDERS:
+            if not isinstance(node, yaml.ScalarNode):
+                message = _("tag '{tag}' does not fit this value").format(tag=_short_tag(tag))
+            elif not _build_scalar(node)[0]:
+                message = _("the value {value} is not a valid {tag}").format(
+                    value=_quoted(node.value), tag=_short_tag(tag)
+                )
+            else:
+                continue
+        else:
+            message = _("tag '{tag}' is not allowed: a plan holds plain data only").format(
+                tag=_short_tag(tag)
+            )
+        problems.append(Problem(shown, line, "", message))
+    return sorted(problems, key=lambda p: p.line or 0)
+
+
+def _construct(node: yaml.Node, shown: str) -> tuple[Any, list[Problem]]:
+    loader = _PlanLoader("")
+    try:
+        return loader.construct_document(node), []
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else None
+        problem = " ".join(str(error.problem or error.context or "").split())
+        message = (
+            _("a key must be plain text, not a list or a mapping")
+            if "unhashable" in problem
+            else _("cannot be read as a plan: {problem}").format(problem=problem)
+        )
+        return None, [Problem(shown, line, "", message)]
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as error:
+        message = _("cannot be read as a plan: {problem}").format(problem=error)
+        return None, [Problem(shown, None, "", message)]
+    finally:
+        loader.dispose()
+
+
 def _check_duplicate_keys(checker: _Checker, root: yaml.Node | None) -> None:
-    stack = [root] if root is not None else []
-    while stack:
-        node = stack.pop()
-        if isinstance(node, yaml.MappingNode):
-            seen: dict[str, int] = {}
-            for key_node, value_node in node.value:
-                key = str(getattr(key_node, "value", ""))
-                line = key_node.start_mark.line + 1
-                if key in seen:
-                    checker.problems.append(
-                        Problem(
-                            checker.path,
-                            line,
-                            "",
-                            f"duplicate key '{key}' (first at line {seen[key]})",
-                        )
+    for node in _visit(root):
+        if not isinstance(node, yaml.MappingNode):
+            continue
+        seen: dict[tuple[str, str], int] = {}
+        for key_node, _value in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                continue
+            key = (key_node.tag, key_node.value)
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                checker.problems.append(
+                    Problem(
+                        checker.path,
+                        line,
+                        "",
+                        _("duplicate key '{key}' (first at line {line})").format(
+                            key=key_node.value, line=seen[key]
+                        ),
                     )
-                else:
-                    seen[key] = line
-                stack.append(value_node)
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
+                )
+            else:
+                seen[key] = line
 
 
 def _check_plan(c: _Checker, data: dict[str, Any]) -> Plan | None:
     c.mapping(data, (), "", TOP_FIELDS)
-    meta = c.mapping(data.get("plan"), ("plan",), "plan", PLAN_FIELDS) if "plan" in data else None
+    label = _("plan")
+    meta = c.mapping(data["plan"], ("plan",), label, PLAN_FIELDS) if "plan" in data else None
     year = start = end = None
     fields: dict[str, Any] = {}
     if meta is not None:
-        year = c.integer(meta, "year", ("plan",), "plan")
+        year = c.integer(meta, "year", ("plan",), label)
         if year is not None and not 1900 <= year <= 2999:
-            c.add(("plan", "year"), "plan", f"'year' {year} is not a plausible year")
+            message = _("'year' {year} is not a plausible year").format(year=year)
+            c.add(("plan", "year"), label, message)
             year = None
         for key in ("title", "title_en", "source", "preamble", "preamble_en"):
-            fields[key] = c.text(meta, key, ("plan",), "plan")
-        start = c.day(meta, "start", ("plan",), "plan")
-        end = c.day(meta, "end", ("plan",), "plan")
+            fields[key] = c.text(meta, key, ("plan",), label)
+        start = c.day(meta, "start", ("plan",), label)
+        end = c.day(meta, "end", ("plan",), label)
         if start and end and end < start:
-            c.add(("plan", "end"), "plan", f"'end' {end} is before 'start' {start}")
+            message = _("'end' {end} is before 'start' {start}").format(end=end, start=start)
+            c.add(("plan", "end"), label, message)
             start = end = None
-        declared = c.integer(meta, "indices_declared", ("plan",), "plan")
+        for key, day in (("start", start), ("end", end)):
+            if day and year and day.year != year:
+                message = _("'{field}' {day} is not in the plan's year {year}").format(
+                    field=key, day=day, year=year
+                )
+                c.add(("plan", key), label, message, warning=True)
+        declared = c.integer(meta, "indices_declared", ("plan",), label)
         if declared is not None and declared < 1:
-            c.add(("plan", "indices_declared"), "plan", "'indices_declared' must be 1 or more")
+            c.add(("plan", "indices_declared"), label, _("'indices_declared' must be 1 or more"))
             declared = None
         fields["indices_declared"] = declared
         fields["framing"] = _check_framing(c, meta)
     indices = _check_indices(c, data, start, end)
     declared = fields.get("indices_declared")
-    if declared is not None and indices is not None and declared != len(indices):
-        c.add(
-            ("plan", "indices_declared"),
-            "plan",
-            f"the plan declares {declared} indices but describes {len(indices)}",
-            warning=True,
+    described = data.get("indices")
+    if (
+        declared is not None
+        and isinstance(described, list)
+        and described
+        and declared != len(described)
+    ):
+        message = _("the plan declares {declared} indices but describes {described}").format(
+            declared=declared, described=len(described)
         )
+        c.add(("plan", "indices_declared"), _("plan"), message, warning=True)
     if any(not p.warning for p in c.problems) or meta is None or indices is None:
         return None
     assert year is not None and start is not None and end is not None
@@ -371,12 +666,14 @@ def _check_framing(c: _Checker, meta: dict[str, Any]) -> list[dict[str, str]]:
     if value is None:
         return []
     if not isinstance(value, list):
-        c.add(("plan", "framing"), "plan", f"'framing' must be a list, not {_type_name(value)}")
+        shown = c.describe(("plan", "framing"), value)
+        message = _("'framing' must be a list, not {value}").format(value=shown)
+        c.add(("plan", "framing"), _("plan"), message)
         return []
     items = []
     for position, item in enumerate(value):
         where = ("plan", "framing", position)
-        label = f"plan: framing {position + 1}"
+        label = _("plan, framing {n}").format(n=position + 1)
         entry = c.mapping(item, where, label, FRAMING_FIELDS)
         if entry is None:
             continue
@@ -394,8 +691,9 @@ def _check_indices(
         return None
     value = data["indices"]
     if not isinstance(value, list) or not value:
-        shown = "an empty list" if value == [] else _type_name(value)
-        c.add(("indices",), "indices", f"must be a non-empty list of indices, not {shown}")
+        shown = _("an empty list") if value == [] else c.describe(("indices",), value)
+        message = _("must be a non-empty list of indices, not {value}").format(value=shown)
+        c.add(("indices",), "indices", message)
         return None
     indices: list[PlanIndex] = []
     numbers: dict[int, int | None] = {}
@@ -405,23 +703,25 @@ def _check_indices(
         where: Path_ = ("indices", position)
         number = item.get("number") if isinstance(item, dict) else None
         label = (
-            f"index {number}"
+            _("index {number}").format(number=number)
             if isinstance(number, int) and not isinstance(number, bool)
-            else f"index #{position + 1}"
+            else _("index #{n}").format(n=position + 1)
         )
         entry = c.mapping(item, where, label, INDEX_FIELDS)
         if entry is None:
             continue
         number = c.integer(entry, "number", where, label)
         if number is not None and number < 1:
-            c.add((*where, "number"), label, "'number' must be 1 or more")
+            c.add((*where, "number"), label, _("'number' must be 1 or more"))
             number = None
         if number is not None:
             if number in numbers:
                 c.add(
                     (*where, "number"),
                     label,
-                    f"duplicate index number {number} (first at line {numbers[number]})",
+                    _("duplicate index number {number} (first at line {line})").format(
+                        number=number, line=numbers[number]
+                    ),
                 )
             else:
                 numbers[number] = c.line_of((*where, "number"))
@@ -431,14 +731,18 @@ def _check_indices(
                 c.add(
                     (*where, "code"),
                     label,
-                    f"'code' {code!r} must be a short lowercase ASCII word like 'industry'",
+                    _("'code' {code} must be a short lowercase ASCII word like 'industry'").format(
+                        code=_quoted(code)
+                    ),
                 )
                 code = None
             elif code in codes:
                 c.add(
                     (*where, "code"),
                     label,
-                    f"duplicate code '{code}' (first at line {codes[code]})",
+                    _("duplicate code '{code}' (first at line {line})").format(
+                        code=code, line=codes[code]
+                    ),
                 )
             else:
                 codes[code] = c.line_of((*where, "code"))
@@ -476,10 +780,14 @@ def _check_tasks(
     if "tasks" not in entry:
         return None
     value = entry["tasks"]
-    if value is None:
-        value = []
+    if value is None or value == []:
+        c.add((*where, "tasks"), label, _("has no tasks"), warning=True)
+        return []
     if not isinstance(value, list):
-        c.add((*where, "tasks"), label, f"'tasks' must be a list, not {_type_name(value)}")
+        shown = c.describe((*where, "tasks"), value)
+        c.add(
+            (*where, "tasks"), label, _("'tasks' must be a list, not {value}").format(value=shown)
+        )
         return None
     tasks: list[PlanTask] = []
     ok = True
@@ -487,9 +795,9 @@ def _check_tasks(
         task_where: Path_ = (*where, "tasks", position)
         raw_id = item.get("id") if isinstance(item, dict) else None
         task_label = (
-            f"task {raw_id}"
-            if isinstance(raw_id, str) and raw_id.strip()
-            else f"{label}, task #{position + 1}"
+            _("task {id}").format(id=raw_id.strip())
+            if isinstance(raw_id, str) and _TASK_ID.match(raw_id.strip())
+            else _("{index}, task #{n}").format(index=label, n=position + 1)
         )
         task = c.mapping(item, task_where, task_label, TASK_FIELDS)
         if task is None:
@@ -507,7 +815,9 @@ def _check_tasks(
             c.add(
                 (*task_where, "due"),
                 task_label,
-                f"'due' {due} is outside the plan period {start} to {end}",
+                _("'due' {due} is outside the plan period {start} to {end}").format(
+                    due=due, start=start, end=end
+                ),
             )
         if task_id is None or number is None or None in texts.values():
             ok = False
@@ -538,35 +848,44 @@ def _check_task_id(
     if "id" not in task:
         return None
     raw = task["id"]
-    if isinstance(raw, float):
+    at = (*where, "id")
+    written = c.raw(at)
+    if isinstance(raw, float) and written and _UNQUOTED_ID.match(written):
         c.add(
-            (*where, "id"),
+            at,
             label,
-            f"'id' {raw} must be quoted, like \"{raw}\" (YAML reads 3.10 as the number 3.1)",
+            _(
+                "'id' {id} must be in quotes, like \"{id}\" "
+                "(unquoted, YAML reads it as the number {number})"
+            ).format(id=written, number=raw),
         )
         return None
     if not isinstance(raw, str) or not _TASK_ID.match(raw.strip()):
-        shown = raw if isinstance(raw, str) else _type_name(raw)
         c.add(
-            (*where, "id"), label, f"'id' {shown!s} must look like \"N.M\" (index number, position)"
+            at,
+            label,
+            _(
+                "'id' must be quoted text like \"3.4\" (index number, then position), not {value}"
+            ).format(value=c.describe(at, raw)),
         )
         return None
     task_id = raw.strip()
     if number is not None and int(task_id.split(".")[0]) != number:
         c.add(
-            (*where, "id"),
+            at,
             label,
-            f"id {task_id} does not belong to index {number} (its ids look like {number}.M)",
+            _(
+                "id {id} does not belong to index {number} (its ids are {number}.1, {number}.2 …)"
+            ).format(id=task_id, number=number),
         )
         return None
     if task_id in task_ids:
-        c.add(
-            (*where, "id"),
-            label,
-            f"duplicate task id {task_id} (first at line {task_ids[task_id]})",
+        message = _("duplicate task id {id} (first at line {line})").format(
+            id=task_id, line=task_ids[task_id]
         )
+        c.add(at, label, message)
         return None
-    task_ids[task_id] = c.line_of((*where, "id"))
+    task_ids[task_id] = c.line_of(at)
     return task_id
 
 
