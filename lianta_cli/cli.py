@@ -814,6 +814,121 @@ def version() -> None:
     _out(f"lianta {__version__}\n")
 
 
+# ------------------------------------------------------------------ summary and reports
+
+
+@app.command()
+def summary(
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help=_("table, json, csv or md."))
+    ] = "table",
+    db: DbOption = None,
+    plan: PlanOption = None,
+    lang: LangOption = None,
+    ascii_only: AsciiOption = False,
+) -> None:
+    """Tasks per index: counts by status, % done, average progress, overdue, unassigned."""
+    from . import report
+    from .views import summary_columns
+
+    env = _env(db, plan, lang, ascii_only)
+    fmt = _check_format(fmt, FORMATS_ALL)
+    store = env.reading()
+    year = tracker.select_year(store, env.year)
+    result = report.summary(store, year, env.clock.today())
+    if fmt == "json":
+        _out(dumps_json(result.as_dict()))
+        return
+    if fmt == "csv":
+        _out(report.summary_csv(result))
+        return
+    total = {"index": None, "name": _("Total"), "name_en": _("Total"), **result.total}
+    lines = [_("{year} plan · as of {today}").format(year=year, today=result.as_of)]
+    if result.note():
+        lines.append(str(result.note()))
+    if fmt == "md":
+        _out(to_markdown([*result.indices, total], summary_columns(bars=False)))
+        _out("".join("\n" + line + "\n" for line in lines))
+        return
+    columns = summary_columns(bars=True, ascii_only=env.ascii_only)
+    _show_table(result.indices, columns, env, caption="\n".join(lines), footer=total)
+
+
+report_app = typer.Typer(
+    cls=LiantaGroup,
+    name="report",
+    help=_("Reports on a period, made from the history."),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(report_app, name="report")
+
+
+@report_app.command()
+def weekly(
+    week: Annotated[
+        str | None,
+        typer.Option(
+            "--week",
+            "-w",
+            help=_("ISO week YYYY-Www, like 2024-W10. Default: the week holding today."),
+            show_default=False,
+        ),
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since", help=_("Instead of a week: the first day (YYYY-MM-DD)."), show_default=False
+        ),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option(
+            "--until",
+            help=_("The last day, included (default: today)."),
+            show_default=False,
+        ),
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help=_("md, json or csv."))] = "md",
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help=_("Write to this file (replaced whole, never half-written) instead of stdout."),
+            show_default=False,
+        ),
+    ] = None,
+    db: DbOption = None,
+    plan: PlanOption = None,
+    lang: LangOption = None,
+) -> None:
+    """What was completed, started, blocked, assigned and moved in a week, per index and task."""
+    from . import report
+
+    env = _env(db, plan, lang)
+    fmt = _check_format(fmt, ("md", "json", "csv"))
+    start = parse_day(since, "--since") if since is not None else None
+    end = parse_day(until, "--until") if until is not None else None
+    window = report.resolve_window(week, start, end, env.clock.today())
+    store = env.reading()
+    year = tracker.select_year(store, env.year)
+    result = report.weekly(store, year, window)
+    if fmt == "json":
+        text = dumps_json(result.as_dict())
+    elif fmt == "csv":
+        text = report.csv_report(result)
+    else:
+        text = report.markdown_report(result)
+    if output is None:
+        _out(text)
+        return
+    report.write_atomically(output, text)
+    _info(_("wrote {path}").format(path=output))
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

@@ -156,3 +156,67 @@ def field_name(name: str) -> str:
         "plan": _("plan"),
         "tasks": _("tasks"),
     }.get(name, name)
+
+def _index_name(row: dict[str, Any]) -> str:
+    return pick(row.get("name"), row.get("name_en"))
+
+
+def summary_columns(*, bars: bool, ascii_only: bool = False) -> list[Column]:
+    """`lianta summary`: one row per index, counts by status, % done and average progress."""
+    progress = (
+        (lambda r: bar(r["progress"], ascii_only=ascii_only))
+        if bars
+        else (lambda r: f"{r['progress']:.1f}%")
+    )
+    return [
+        Column("index", "#", align="right"),
+        Column("name", _("Index"), show=_index_name, wrap=True),
+        Column("total", _("Tasks"), align="right"),
+        Column("todo", _("To do"), align="right"),
+        Column("in_progress", _("In progress"), align="right"),
+        Column("blocked", _("Blocked"), align="right"),
+        Column("done", _("Done"), align="right"),
+        Column(
+            "percent_done", _("% done"), align="right", show=lambda r: f"{r['percent_done']:.1f}"
+        ),
+        Column("progress", _("Progress"), align="right", show=progress),
+        Column("overdue", _("Overdue"), align="right"),
+        Column("unassigned", _("Unassigned"), align="right"),
+    ]
+
+
+def signed(value: float, decimals: int) -> str:
+    """A change with its sign: '+3', '-1.5', and '0' (or '0.0') for none."""
+    return f"{0:.{decimals}f}" if value == 0 else f"{value:+.{decimals}f}"
+
+
+def weekly_index_columns() -> list[Column]:
+    """The per-index table of `lianta report weekly`: done and average progress, start to end."""
+    return [
+        Column("index", "#", align="right"),
+        Column("name", _("Index"), show=_index_name),
+        Column("tasks", _("Tasks"), align="right"),
+        Column("done_start", _("Done at start"), align="right"),
+        Column("done_end", _("Done at end"), align="right"),
+        Column(
+            "done_change", _("Change"), align="right", show=lambda r: signed(r["done_change"], 0)
+        ),
+        Column(
+            "progress_start",
+            _("Progress at start"),
+            align="right",
+            show=lambda r: f"{r['progress_start']:.1f}%",
+        ),
+        Column(
+            "progress_end",
+            _("Progress at end"),
+            align="right",
+            show=lambda r: f"{r['progress_end']:.1f}%",
+        ),
+        Column(
+            "progress_change",
+            _("Change"),
+            align="right",
+            show=lambda r: signed(r["progress_change"], 1),
+        ),
+    ]

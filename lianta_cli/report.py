@@ -1,0 +1,765 @@
+"""Summaries per index and the weekly report, as plain values. Nothing here prints.
+
+`summary` counts the tasks of each index as they are now. `weekly` describes a period (an ISO
+week, or any span of days) from the history: each task's state at the start of the period and at
+its end is reconstructed from the recorded events (an undo is an event like any other, so an
+undone completion is no completion), and the sections compare the two. Everything is sorted and
+derived only from the store and the period, so the same store and period always give the same
+bytes. `markdown_report` and `csv_report` turn a report into text for a chat, an e-mail or a
+spreadsheet; `write_atomically` saves it without ever leaving a half-written file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any
+
+from . import tracker
+from .errors import InputError, StoreError
+from .export import md_cell, to_csv, to_markdown
+from .i18n import _, pick
+from .store import Store
+from .views import signed, status_name, weekly_index_columns
+
+# ---------------------------------------------------------------- numbers
+
+
+def one_decimal(numerator: int, denominator: int) -> float:
+    """numerator / denominator rounded half up to one decimal (0.0 when there is nothing)."""
+    if denominator <= 0:
+        return 0.0
+    exact = Decimal(numerator) / Decimal(denominator)
+    return float(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def _difference(end: float, start: float) -> float:
+    """end - start of two one-decimal figures, exactly as the figures read."""
+    return float(Decimal(str(end)) - Decimal(str(start)))
+
+
+def _id_key(task_id: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in task_id.split(".") if part.isdigit())
+
+
+# ---------------------------------------------------------------- summary
+
+SUMMARY_KEYS = (
+    "index",
+    "code",
+    "name",
+    "name_en",
+    "total",
+    "todo",
+    "in_progress",
+    "blocked",
+    "done",
+    "percent_done",
+    "progress",
+    "overdue",
+    "unassigned",
+)
+COUNT_KEYS = SUMMARY_KEYS[4:]
+
+
+@dataclass
+class Summary:
+    """Counts per index of one plan on one day (archived tasks left out), and their total."""
+
+    plan: int
+    as_of: str
+    indices_declared: int | None
+    indices_described: int
+    indices: list[dict[str, Any]]
+    total: dict[str, Any]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "plan": self.plan,
+            "as_of": self.as_of,
+            "indices_declared": self.indices_declared,
+            "indices_described": self.indices_described,
+            "indices": self.indices,
+            "total": self.total,
+        }
+
+    def note(self) -> str | None:
+        """A line for people when the plan promises more (or fewer) indices than it describes."""
+        declared, described = self.indices_declared, self.indices_described
+        if declared is None or declared == described:
+            return None
+        return _("The plan declares {declared} indices and describes {described}.").format(
+            declared=declared, described=described
+        )
+
+
+class _Tally:
+    def __init__(self) -> None:
+        self.total = 0
+        self.statuses = {"todo": 0, "in_progress": 0, "blocked": 0, "done": 0}
+        self.progress = 0
+        self.overdue = 0
+        self.unassigned = 0
+
+    def add(self, view: dict[str, Any]) -> None:
+        self.total += 1
+        self.statuses[view["status"]] = self.statuses.get(view["status"], 0) + 1
+        self.progress += int(view["progress"])
+        self.overdue += bool(view["overdue"])
+        self.unassigned += not view["assignee"]
+
+    def counts(self) -> dict[str, Any]:
+        return {
+            "total": self.total,
+            **self.statuses,
+            "percent_done": one_decimal(100 * self.statuses["done"], self.total),
+            "progress": one_decimal(self.progress, self.total),
+            "overdue": self.overdue,
+            "unassigned": self.unassigned,
+        }
+
+
+def summary(store: Store, year: int, today: date) -> Summary:
+    """One row per index of plan `year` (its order), counted from the same views `list` shows."""
+    plan = tracker.plan_docs(store)[year]
+    indices = list(plan.get("indices") or [])
+    tallies: dict[int, _Tally] = {int(i["number"]): _Tally() for i in indices}
+    overall = _Tally()
+    for view in tracker.list_tasks(store, year, tracker.TaskQuery(), today):
+        tallies.setdefault(int(view["index"]), _Tally()).add(view)
+        overall.add(view)
+    described = {int(i["number"]): i for i in indices}
+    rows = []
+    for number in [*described, *sorted(set(tallies) - set(described))]:
+        index = described.get(number, {})
+        rows.append(
+            {
+                "index": number,
+                "code": index.get("code"),
+                "name": index.get("name"),
+                "name_en": index.get("name_en"),
+                **tallies[number].counts(),
+            }
+        )
+    declared = plan.get("indices_declared")
+    return Summary(
+        plan=year,
+        as_of=today.isoformat(),
+        indices_declared=int(declared) if declared is not None else None,
+        indices_described=len(indices),
+        indices=rows,
+        total=overall.counts(),
+    )
+
+
+def summary_csv(result: Summary) -> str:
+    """The summary as CSV: a row per index and a last row whose code is 'total'."""
+    total = {"index": None, "code": "total", "name": None, "name_en": None, **result.total}
+    return to_csv([*result.indices, total], SUMMARY_KEYS)
+
+
+# ---------------------------------------------------------------- the period of a report
+
+_WEEK = re.compile(r"(\d{4})-?[Ww](\d{1,2})")
+
+
+def week_name(day: date) -> str:
+    """The ISO week holding `day`, as YYYY-Www (the ISO year, which may differ from day.year)."""
+    iso = day.isocalendar()
+    return f"{iso.year}-W{iso.week:02d}"
+
+
+def weeks_in_year(year: int) -> int:
+    return date(year, 12, 28).isocalendar().week
+
+
+@dataclass(frozen=True)
+class Window:
+    """The days a report covers, both included; `week` names it when it is one whole ISO week."""
+
+    start: date
+    end: date
+
+    @property
+    def week(self) -> str | None:
+        whole_week = self.start.isoweekday() == 1 and self.end == self.start + timedelta(days=6)
+        return week_name(self.start) if whole_week else None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"start": self.start.isoformat(), "end": self.end.isoformat(), "week": self.week}
+
+
+def parse_week(value: str) -> Window:
+    """'2024-W10' (or 2024W10, 2024-w3) as the Monday-to-Sunday window of that ISO week."""
+    match = _WEEK.fullmatch(value.strip())
+    if not match:
+        raise InputError(f"--week {value}: not an ISO week; use YYYY-Www, like 2024-W10")
+    year, week = int(match.group(1)), int(match.group(2))
+    if not 1 <= year <= 9998 or not 1 <= week <= weeks_in_year(year):
+        last = weeks_in_year(year) if 1 <= year <= 9998 else 52
+        raise InputError(
+            f"--week {value}: no such week; {year} has weeks 1 to {last} (like {year}-W{last:02d})"
+        )
+    start = date.fromisocalendar(year, week, 1)
+    return Window(start, start + timedelta(days=6))
+
+
+def resolve_window(week: str | None, since: date | None, until: date | None, today: date) -> Window:
+    """The period from --week, or --since/--until, or else the ISO week holding `today`."""
+    if week is not None and (since is not None or until is not None):
+        raise InputError("--week cannot be combined with --since/--until; give one or the other")
+    if week is not None:
+        return parse_week(week)
+    if until is not None and since is None:
+        raise InputError(f"--until {until}: give --since too (the first day of the period)")
+    if since is not None:
+        end = until if until is not None else today
+        if since > end:
+            raise InputError(
+                f"--since {since} is after --until {end}"
+                if until is not None
+                else f"--since {since} is after today ({end}); give --until"
+            )
+        return Window(since, end)
+    monday = today - timedelta(days=today.isoweekday() - 1)
+    return Window(monday, monday + timedelta(days=6))
+
+
+# ---------------------------------------------------------------- a task's state at a moment
+
+TIMELINE_FIELDS = ("status", "progress", "assignee", "unit", "due", "plan_due", "archived", "index")
+"""The fields of a task whose past values the history lets us reconstruct."""
+
+_FRESH = {"status": "todo", "progress": 0, "assignee": None, "unit": None, "due": None}
+
+
+def _state_at(
+    doc: dict[str, Any], timeline: dict[str, list[dict[str, Any]]], mark: str
+) -> dict[str, Any] | None:
+    """The task as it stood just before the instant `mark` (an ISO date or date-time string).
+
+    Each field takes the value set by the last event before `mark`; with none, the value the
+    field held before its first event; with no events at all, its value now. None if the task
+    was not in the store yet.
+    """
+    created = str(doc.get("created") or "")
+    if created and created >= mark:
+        return None
+    state: dict[str, Any] = {"id": doc["id"]}
+    for name in TIMELINE_FIELDS:
+        events = timeline.get(name)
+        if not events:
+            state[name] = doc.get(name)
+            continue
+        before = [e for e in events if e["at"] < mark]
+        state[name] = before[-1]["new"] if before else events[0]["old"]
+    state["archived"] = bool(state["archived"])
+    return state
+
+
+# ---------------------------------------------------------------- the weekly report
+
+ACTIVITY_SECTIONS = (
+    "completed",
+    "started",
+    "blocked",
+    "unblocked",
+    "assigned",
+    "progress",
+    "notes",
+)
+STANDING_SECTIONS = ("overdue", "due_soon", "unassigned")
+SECTIONS = ACTIVITY_SECTIONS + STANDING_SECTIONS
+DUE_SOON_DAYS = 7
+CSV_KEYS = (
+    "section",
+    "id",
+    "title",
+    "title_en",
+    "at",
+    "by",
+    "from",
+    "to",
+    "text",
+    "status",
+    "progress",
+    "assignee",
+    "unit",
+    "due",
+)
+
+
+@dataclass
+class WeeklyReport:
+    """What happened to plan `plan` in `window`, and where things stood at its end."""
+
+    plan: int
+    title: str
+    title_en: str
+    window: Window
+    sections: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    indices: list[dict[str, Any]] = field(default_factory=list)
+    total: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def quiet(self) -> bool:
+        """Nothing changed in the period."""
+        return not any(self.sections[name] for name in ACTIVITY_SECTIONS)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "plan": self.plan,
+            "period": self.window.as_dict(),
+            **{name: self.sections[name] for name in SECTIONS},
+            "indices": self.indices,
+            "total": self.total,
+        }
+
+
+def _task(doc: dict[str, Any]) -> dict[str, Any]:
+    return {"id": doc["id"], "title": doc["title"], "title_en": doc["title_en"]}
+
+
+def _stamp(event: dict[str, Any] | None) -> dict[str, Any]:
+    return {"at": event["at"] if event else None, "by": event["by"] if event else None}
+
+
+def _last(events: list[dict[str, Any]], name: str, **match: Any) -> dict[str, Any] | None:
+    found = None
+    for event in events:
+        if event["field"] == name and all(event[k] == v for k, v in match.items()):
+            found = event
+    return found
+
+
+def _first(events: list[dict[str, Any]], name: str, **match: Any) -> dict[str, Any] | None:
+    for event in events:
+        if event["field"] == name and all(event[k] == v for k, v in match.items()):
+            return event
+    return None
+
+
+def _index_figures(states: list[dict[str, Any]]) -> tuple[int, int, float]:
+    done = sum(1 for s in states if s["status"] == "done")
+    progress = sum(int(s["progress"] or 0) for s in states)
+    return len(states), done, one_decimal(progress, len(states))
+
+
+def weekly(store: Store, year: int, window: Window) -> WeeklyReport:
+    """The report on plan `year` for `window`: activity, figures per index, standing lists."""
+    plan = tracker.plan_docs(store)[year]
+    plan_end = str(plan["end"])
+    start_mark = window.start.isoformat()
+    end_mark = (window.end + timedelta(days=1)).isoformat()
+    end_day = window.end.isoformat()
+    soon_day = (window.end + timedelta(days=DUE_SOON_DAYS)).isoformat()
+
+    docs = {doc["id"]: doc for doc in store.raw("tasks").values() if doc.get("plan") == year}
+    history = tracker.history(store, year)
+    undone_by_end = {
+        e.get("undo_of") for e in history if e.get("action") == "undo" and e["at"] < end_mark
+    }
+    events = sorted(
+        (e for e in history if e.get("task") in docs), key=lambda e: (e["at"], e["seq"])
+    )
+    timelines: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    inside: dict[str, list[dict[str, Any]]] = {}
+    for event in events:
+        if event["field"] in TIMELINE_FIELDS:
+            timelines.setdefault(event["task"], {}).setdefault(event["field"], []).append(event)
+        if start_mark <= event["at"] < end_mark:
+            inside.setdefault(event["task"], []).append(event)
+
+    sections: dict[str, list[dict[str, Any]]] = {name: [] for name in SECTIONS}
+    at_start: list[dict[str, Any]] = []
+    at_end: list[dict[str, Any]] = []
+    for task_id in sorted(docs, key=_id_key):
+        doc = docs[task_id]
+        timeline = timelines.get(task_id, {})
+        before = _state_at(doc, timeline, start_mark)
+        after = _state_at(doc, timeline, end_mark)
+        if before is not None and not before["archived"]:
+            at_start.append(before)
+        if after is None or after["archived"]:
+            continue
+        at_end.append(after)
+        was = before if before is not None else {**after, **_FRESH}
+        moves = inside.get(task_id, [])
+        _activity(sections, doc, was, after, moves)
+        _standing(sections, doc, after, plan_end, end_day, soon_day)
+        for event in moves:
+            if event["field"] == "note" and event["action"] != "undo":
+                if event["change"] in undone_by_end:
+                    continue
+                sections["notes"].append(
+                    {**_task(doc), **_stamp(event), "text": event["new"], "_seq": event["seq"]}
+                )
+
+    sections["notes"].sort(key=lambda n: (n["at"], n.pop("_seq")))
+    sections["overdue"].sort(key=lambda t: (t["due"], _id_key(t["id"])))
+    sections["due_soon"].sort(key=lambda t: (t["due"], _id_key(t["id"])))
+
+    indices = []
+    numbers = [int(i["number"]) for i in plan.get("indices") or []]
+    extra = {int(s["index"]) for s in at_start + at_end} - set(numbers)
+    described = {int(i["number"]): i for i in plan.get("indices") or []}
+    for number in [*numbers, *sorted(extra)]:
+        index = described.get(number, {})
+        indices.append(
+            {
+                "index": number,
+                "code": index.get("code"),
+                "name": index.get("name"),
+                "name_en": index.get("name_en"),
+                **_change_figures(
+                    [s for s in at_start if s["index"] == number],
+                    [s for s in at_end if s["index"] == number],
+                ),
+            }
+        )
+    return WeeklyReport(
+        plan=year,
+        title=str(plan.get("title") or ""),
+        title_en=str(plan.get("title_en") or ""),
+        window=window,
+        sections=sections,
+        indices=indices,
+        total=_change_figures(at_start, at_end),
+    )
+
+
+def _change_figures(start: list[dict[str, Any]], end: list[dict[str, Any]]) -> dict[str, Any]:
+    _, done_start, progress_start = _index_figures(start)
+    tasks, done_end, progress_end = _index_figures(end)
+    return {
+        "tasks": tasks,
+        "done_start": done_start,
+        "done_end": done_end,
+        "progress_start": progress_start,
+        "progress_end": progress_end,
+        "done_change": done_end - done_start,
+        "progress_change": _difference(progress_end, progress_start),
+    }
+
+
+def _activity(
+    sections: dict[str, list[dict[str, Any]]],
+    doc: dict[str, Any],
+    was: dict[str, Any],
+    now: dict[str, Any],
+    moves: list[dict[str, Any]],
+) -> None:
+    """The task's entries in the activity sections: its state at the end against the start."""
+    task = _task(doc)
+    if now["status"] == "done" and was["status"] != "done":
+        event = _last(moves, "status", new="done")
+        sections["completed"].append({**task, **_stamp(event), "assignee": now["assignee"]})
+    if was["status"] == "todo" and now["status"] != "todo":
+        event = _first(moves, "status", old="todo")
+        sections["started"].append(
+            {
+                **task,
+                **_stamp(event),
+                "status": now["status"],
+                "progress": now["progress"],
+                "assignee": now["assignee"],
+            }
+        )
+    if now["status"] == "blocked" and was["status"] != "blocked":
+        event = _last(moves, "status", new="blocked")
+        reason = None
+        if event is not None:
+            note = _last(
+                [e for e in moves if e["change"] == event["change"] and e["action"] != "undo"],
+                "note",
+            )
+            reason = note["new"] if note else None
+        sections["blocked"].append(
+            {**task, **_stamp(event), "note": reason, "assignee": now["assignee"]}
+        )
+    if was["status"] == "blocked" and now["status"] != "blocked":
+        event = _last(moves, "status", old="blocked")
+        sections["unblocked"].append(
+            {**task, **_stamp(event), "status": now["status"], "assignee": now["assignee"]}
+        )
+    if now["assignee"] and now["assignee"] != was["assignee"]:
+        event = _last(moves, "assignee", new=now["assignee"])
+        sections["assigned"].append(
+            {
+                **task,
+                **_stamp(event),
+                "from": was["assignee"],
+                "to": now["assignee"],
+                "unit": now["unit"],
+            }
+        )
+    if now["progress"] != was["progress"]:
+        event = _last(moves, "progress")
+        sections["progress"].append(
+            {
+                **task,
+                **_stamp(event),
+                "from": was["progress"],
+                "to": now["progress"],
+                "change": int(now["progress"]) - int(was["progress"]),
+            }
+        )
+
+
+def _standing(
+    sections: dict[str, list[dict[str, Any]]],
+    doc: dict[str, Any],
+    now: dict[str, Any],
+    plan_end: str,
+    end_day: str,
+    soon_day: str,
+) -> None:
+    """The task's entries in the lists of where things stand at the end of the period."""
+    if now["status"] == "done":
+        return
+    due = tracker.effective_due(now, plan_end)
+    entry = {
+        **_task(doc),
+        "due": due,
+        "status": now["status"],
+        "progress": now["progress"],
+        "assignee": now["assignee"],
+    }
+    if due < end_day:
+        days = (date.fromisoformat(end_day) - date.fromisoformat(due)).days
+        sections["overdue"].append({**entry, "days_overdue": days})
+    elif due <= soon_day:
+        sections["due_soon"].append(entry)
+    if not now["assignee"]:
+        sections["unassigned"].append(
+            {**_task(doc), "status": now["status"], "progress": now["progress"], "due": due}
+        )
+
+
+# ---------------------------------------------------------------- the report as text
+
+
+def csv_report(report: WeeklyReport) -> str:
+    """One row per (section, task), sections in their report order."""
+    rows = []
+    for name in SECTIONS:
+        for entry in report.sections[name]:
+            row = {**entry, "section": name}
+            if "note" in entry:
+                row["text"] = entry["note"]
+            if name == "progress":
+                row["progress"] = entry["to"]
+            rows.append(row)
+    return to_csv(rows, CSV_KEYS)
+
+
+def _title(entry: dict[str, Any]) -> str:
+    return md_cell(f"{entry['id']} {pick(entry['title'], entry['title_en'])}")
+
+
+def _day(stamp: str | None) -> str | None:
+    return stamp[:10] if stamp else None
+
+
+def _status_text(status: str, progress: Any) -> str:
+    return _("{status}, {progress}%").format(status=status_name(status), progress=progress)
+
+
+def _item(entry: dict[str, Any], *parts: str | None) -> str:
+    shown = [p for p in parts if p]
+    return "- " + _title(entry) + (" — " + " · ".join(shown) if shown else "")
+
+
+def _late(due: str, days: int) -> str:
+    if days == 1:
+        return _("due {date}, 1 day late").format(date=due)
+    return _("due {date}, {days} days late").format(date=due, days=days)
+
+
+def _names(value: Any) -> str | None:
+    return md_cell(value) if value else None
+
+
+def markdown_report(report: WeeklyReport) -> str:
+    """The report for pasting into an e-mail or a chat: headings, lists, one table, no ANSI."""
+    window = report.window
+    sections = report.sections
+    if window.week:
+        heading = _("Weekly report {week}").format(week=window.week)
+    else:
+        heading = _("Report {start} to {end}").format(
+            start=window.start.isoformat(), end=window.end.isoformat()
+        )
+    blocks = [
+        "# " + heading,
+        _("{plan} · {start} to {end}").format(
+            plan=md_cell(pick(report.title, report.title_en) or str(report.plan)),
+            start=window.start.isoformat(),
+            end=window.end.isoformat(),
+        ),
+    ]
+    total_row = {"index": "", "name": _("Total"), "name_en": _("Total"), **report.total}
+    blocks.append(
+        "## "
+        + _("Progress by index")
+        + "\n\n"
+        + to_markdown([*report.indices, total_row], weekly_index_columns()).rstrip("\n")
+    )
+    if report.quiet:
+        blocks.append(_("No changes were recorded in this period."))
+
+    def section(title: str, lines: list[str]) -> None:
+        if lines:
+            blocks.append("## " + title + "\n\n" + "\n".join(lines))
+
+    section(
+        _("Completed ({count})").format(count=len(sections["completed"])),
+        [_item(e, _names(e["assignee"]), _day(e["at"])) for e in sections["completed"]],
+    )
+    section(
+        _("Started ({count})").format(count=len(sections["started"])),
+        [
+            _item(
+                e,
+                _names(e["assignee"]),
+                _day(e["at"]),
+                _("now {state}").format(state=_status_text(e["status"], e["progress"])),
+            )
+            for e in sections["started"]
+        ],
+    )
+    section(
+        _("Blocked ({count})").format(count=len(sections["blocked"])),
+        [
+            _item(e, _names(e["assignee"]), _day(e["at"]))
+            + (": " + md_cell(e["note"]) if e["note"] else "")
+            for e in sections["blocked"]
+        ],
+    )
+    section(
+        _("Unblocked ({count})").format(count=len(sections["unblocked"])),
+        [
+            _item(
+                e,
+                _names(e["assignee"]),
+                _day(e["at"]),
+                _("now {state}").format(state=status_name(e["status"])),
+            )
+            for e in sections["unblocked"]
+        ],
+    )
+    section(
+        _("Newly assigned ({count})").format(count=len(sections["assigned"])),
+        [
+            _item(
+                e,
+                (md_cell(e["from"]) + " → " if e["from"] else "")
+                + md_cell(e["to"])
+                + (" (" + md_cell(e["unit"]) + ")" if e["unit"] else ""),
+            )
+            for e in sections["assigned"]
+        ],
+    )
+    section(
+        _("Progress moves ({count})").format(count=len(sections["progress"])),
+        [
+            _item(e, f"{e['from']}% → {e['to']}% ({signed(e['change'], 0)})")
+            for e in sections["progress"]
+        ],
+    )
+    section(
+        _("Notes added ({count})").format(count=len(sections["notes"])),
+        [
+            _item(e, _names(e["by"]), _day(e["at"])) + ": " + md_cell(e["text"])
+            for e in sections["notes"]
+        ],
+    )
+    section(
+        _("Overdue on {date} ({count})").format(
+            date=window.end.isoformat(), count=len(sections["overdue"])
+        ),
+        [
+            _item(
+                e,
+                _late(e["due"], e["days_overdue"]),
+                _names(e["assignee"]) or _("unassigned"),
+                _status_text(e["status"], e["progress"]),
+            )
+            for e in sections["overdue"]
+        ],
+    )
+    section(
+        _("Due {start} to {end} ({count})").format(
+            start=window.end.isoformat(),
+            end=(window.end + timedelta(days=DUE_SOON_DAYS)).isoformat(),
+            count=len(sections["due_soon"]),
+        ),
+        [
+            _item(
+                e,
+                _("due {date}").format(date=e["due"]),
+                _names(e["assignee"]) or _("unassigned"),
+                _status_text(e["status"], e["progress"]),
+            )
+            for e in sections["due_soon"]
+        ],
+    )
+    section(
+        _("Open tasks with nobody assigned ({count})").format(count=len(sections["unassigned"])),
+        [_item(e) for e in sections["unassigned"]],
+    )
+    return "\n\n".join(blocks) + "\n"
+
+
+# ---------------------------------------------------------------- saving a report
+
+
+def write_atomically(path: Path, text: str) -> Path:
+    """Write `text` to `path` through a temporary file in the same folder, fsync and rename.
+
+    A failure at any moment leaves either the previous file or the new one, and no temporary
+    file. A new file gets the usual permissions (0666 less the umask); a replaced one keeps its.
+    """
+    target = path.expanduser()
+    folder = target.parent
+    if target.is_dir():
+        raise InputError(f"--output {path}: is a folder; give a file name")
+    if not folder.is_dir():
+        raise InputError(f"--output {path}: the folder {folder} does not exist")
+    try:
+        mode = target.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        mask = os.umask(0)
+        os.umask(mask)
+        mode = 0o666 & ~mask
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    tmp = Path(name)
+    try:
+        try:
+            payload = memoryview(text.encode("utf-8"))
+            while payload:
+                written = os.write(fd, payload)
+                payload = payload[written:]
+            os.fchmod(fd, mode)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, target)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        reason = error.strerror or str(error)
+        raise StoreError(f"cannot write {path}: {reason}; the file was not changed") from None
+    with contextlib.suppress(OSError):
+        dir_fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    return target
