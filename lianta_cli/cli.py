@@ -91,10 +91,12 @@ class LiantaGroup(TyperGroup):
 
 
 def _fail(message: str, details: Sequence[str] = (), prefix: str = "lianta: ") -> None:
+    from .export import one_line  # a value echoed in a message must not drive the terminal
+
     extra = [d for d in details if d != message]
-    print(prefix + message, file=sys.stderr)
+    print(prefix + one_line(message), file=sys.stderr)
     for line in extra:
-        print(prefix + line, file=sys.stderr)
+        print(prefix + one_line(line), file=sys.stderr)
 
 
 app = typer.Typer(

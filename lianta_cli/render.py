@@ -48,8 +48,8 @@ def print_table(
     styles: dict[str, str] | None = None,
 ) -> None:
     table = Table(
-        title=safe_text(title) if title else None,
-        caption=safe_text(caption) if caption else None,
+        title=Text(safe_text(title)) if title else None,
+        caption=Text(safe_text(caption)) if caption else None,
         box=box.ASCII2 if ascii_only else box.SQUARE,
         header_style="bold",
         show_footer=footer is not None,

@@ -1,0 +1,127 @@
+"""Helpers for the robustness tests: stores built through the library, the CLI run in forked
+children or as real processes, and a store's content compared semantically."""
+
+from __future__ import annotations
+
+import functools
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Mapping, Sequence
+from contextlib import redirect_stderr, redirect_stdout
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from lianta_cli import tracker
+from lianta_cli.clock import Clock
+from lianta_cli.store import TABLES, open_store
+
+LIANTA = Path(sys.executable).with_name("lianta")
+"""The console script installed in the virtual env beside this Python."""
+
+CONTROL_BYTES = {*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F}
+"""Bytes no output may carry raw: every C0 control but tab and newline, and DEL."""
+
+
+def content(path: Path) -> dict[str, Any]:
+    """A store file's semantic content: its tables as parsed, whatever the file's layout."""
+    data = json.loads(path.read_bytes())
+    return {name: data.get(name, {}) for name in TABLES}
+
+
+def build_store(path: Path, *, notes: int = 0, note_size: int = 0, now: str = "2024-03-04") -> None:
+    """A store holding the bundled plan and `notes` notes of `note_size` characters, spread over
+    the tasks, each recorded as its own change (so the history agrees with the tasks)."""
+    clock = Clock(datetime.fromisoformat(now))
+    with open_store(path, write=True) as store:
+        tracker.ensure_plan(store, clock, "builder")
+        ids = [doc["id"] for doc in store.raw("tasks").values()]
+        for number in range(notes):
+            text = f"{number:06d} " + "进展" * (note_size // 2)
+            tracker.add_note(store, 2024, ids[number % len(ids)], text, clock, "builder")
+
+
+@functools.cache
+def _command() -> Any:
+    """The click command behind `lianta`, built once per process (building it takes longer
+    than most commands)."""
+    import typer
+
+    from lianta_cli.cli import app
+
+    return typer.main.get_command(app)
+
+
+def call_cli(args: Sequence[str], env: Mapping[str, str] | None = None) -> tuple[int, str, str]:
+    """Run `lianta ARGS` in this process through the console-script entry point."""
+    saved = {name: os.environ.get(name) for name in env or {}}
+    os.environ.update(env or {})
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        with redirect_stdout(out), redirect_stderr(err):
+            try:
+                _command().main(list(args), prog_name="lianta")
+                code = 0
+            except SystemExit as stop:
+                code = stop.code if isinstance(stop.code, int) else 1
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    return code, out.getvalue(), err.getvalue()
+
+
+def fork_cli(args: Sequence[str], env: Mapping[str, str]) -> int:
+    """Start `lianta ARGS` in a forked child (modules already imported, so it starts at once);
+    its output goes nowhere. Returns the child's pid."""
+    _command()  # built before the fork, so every child starts with it
+    pid = os.fork()
+    if pid:
+        return pid
+    code = 70
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        code = call_cli(args, env)[0]
+    finally:
+        os._exit(code)
+
+
+def run_lianta(
+    args: Sequence[str], env: Mapping[str, str], *, user: Sequence[str] = (), timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    """Run the installed `lianta` console script as a real process (optionally under `user`,
+    a command prefix such as setpriv)."""
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("LIANTA_")}
+    full_env.update(env)
+    return subprocess.run(
+        [*user, str(LIANTA), *args],
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def temporaries(path: Path) -> list[Path]:
+    """Temporary files of saves beside the store."""
+    return sorted(path.parent.glob(f".{path.name}.*.tmp"))
+
+
+def assert_one_line_error(stderr: str, *needles: str) -> None:
+    """Exactly one line of error in `stderr` (a plan file's warnings may come before it), with
+    every needle in it."""
+    lines = [line for line in stderr.splitlines() if line.strip() and ": warning: " not in line]
+    assert len(lines) == 1, stderr
+    assert "Traceback" not in stderr
+    for needle in needles:
+        assert needle in lines[0], (needle, lines[0])
