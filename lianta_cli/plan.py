@@ -95,7 +95,9 @@ _CODE = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 _TASK_ID = re.compile(r"^([1-9][0-9]*)\.([1-9][0-9]*)$")
 _UNQUOTED_ID = re.compile(r"^[0-9]+\.[0-9]+$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_LINE_BREAKS = "\r\n\x85\u2028\u2029"
+_LINE_BREAK = re.compile("[\r\n\x85\u2028\u2029]")
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff]")
 _NON_PRINTABLE = re.compile(
     "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
 )
@@ -112,8 +114,14 @@ def bundled_plan_path() -> Path:
     raise InputError(_("the bundled plan plans/2024.yaml is missing from this installation"))
 
 
+def _one_line(text: str, most: int = 60) -> str:
+    """Text from the file made safe for a one-line message: breaks and controls escaped."""
+    shown = text if len(text) <= most else text[: most - 1] + "…"
+    return _UNPRINTABLE.sub(lambda found: repr(found.group())[1:-1], shown)
+
+
 def _short_tag(tag: str) -> str:
-    return tag.replace("tag:yaml.org,2002:", "!!")
+    return _one_line(tag.replace("tag:yaml.org,2002:", "!!"))
 
 
 def _build_scalar(node: yaml.ScalarNode) -> tuple[bool, Any]:
@@ -136,7 +144,7 @@ def _key_value(node: yaml.Node) -> Any:
 
 def _quoted(text: str, most: int = 40) -> str:
     shown = text if len(text) <= most else text[: most - 1] + "…"
-    return '"' + shown.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return '"' + _one_line(shown.replace("\\", "\\\\").replace('"', '\\"')) + '"'
 
 
 def _describe(value: Any, raw: str | None = None) -> str:
@@ -144,9 +152,10 @@ def _describe(value: Any, raw: str | None = None) -> str:
     if value is None:
         return _("empty")
     if isinstance(value, bool):
-        return _("{value} (which YAML reads as true/false)").format(value=raw or str(value).lower())
+        shown = _one_line(raw or str(value).lower())
+        return _("{value} (which YAML reads as true/false)").format(value=shown)
     if isinstance(value, int | float):
-        return _("the number {value}").format(value=raw or value)
+        return _("the number {value}").format(value=_one_line(raw or str(value)))
     if isinstance(value, str):
         return _("the text {text}").format(text=_quoted(value))
     if isinstance(value, list):
@@ -190,7 +199,7 @@ class _Checker:
             if isinstance(node, yaml.MappingNode):
                 found = None
                 for pair in node.value:
-                    key = _key_value(pair[0])
+                    key = pair[0].value if pair[0].tag == _STR else _key_value(pair[0])
                     if key == step and type(key) is type(step):
                         found = pair
                 if found is None:
@@ -236,7 +245,7 @@ class _Checker:
         for key in value:
             if isinstance(key, str) and key in fields:
                 continue
-            written = key if isinstance(key, str) else self.key_text(where, key)
+            written = _one_line(key if isinstance(key, str) else self.key_text(where, key))
             near = difflib.get_close_matches(written, list(fields), n=1, cutoff=0.6)
             hint = _(" (did you mean '{name}'?)").format(name=near[0]) if near else ""
             suggested.update(near)
@@ -273,17 +282,16 @@ class _Checker:
     def clean(self, value: str, at: Path_, label: str, name: str, *, multiline: bool) -> str | None:
         """`value` stripped, or None after reporting a control character or a stray line break."""
         text = value.strip()
-        for char in text:
-            if char in _LINE_BREAKS:
-                if multiline:
-                    continue
-                message = _("{field} must be one line of text (it holds a line break)")
-                self.add(at, label, message.format(field=name))
-                return None
-            if unicodedata.category(char) in ("Cc", "Cs"):
-                message = _("{field} holds the control character {code}")
-                self.add(at, label, message.format(field=name, code=f"U+{ord(char):04X}"))
-                return None
+        if not multiline and _LINE_BREAK.search(text):
+            message = _("{field} must be one line of text (it holds a line break)")
+            self.add(at, label, message.format(field=name))
+            return None
+        control = _CONTROL.search(text)
+        if control:
+            message = _("{field} holds the control character {code}")
+            code = f"U+{ord(control.group()):04X}"
+            self.add(at, label, message.format(field=name, code=code))
+            return None
         return text
 
     def integer(self, data: dict[str, Any], key: str, where: Path_, label: str) -> int | None:
@@ -302,7 +310,7 @@ class _Checker:
             return None
         value = data[key]
         at = (*where, key)
-        if not isinstance(value, str) or not _DATE.match(value.strip()):
+        if not isinstance(value, str) or not _DATE.fullmatch(value.strip()):
             shown = self.describe(at, value)
             message = _("'{field}' must be a date written YYYY-MM-DD, not {value}")
             self.add(at, label, message.format(field=key, value=shown))
@@ -429,14 +437,14 @@ def parse_plan(raw: bytes, shown: str) -> tuple[Plan | None, list[Problem]]:
             else _("the file is empty; a plan needs 'plan' and 'indices'")
         )
         return None, [Problem(shown, None, "", message)]
-    problems = _check_tags(shown, node)
+    problems, duplicates = _check_nodes(shown, node)
     if problems:
         return None, problems
     data, problems = _construct(node, shown)
     if problems:
         return None, problems
     checker = _Checker(shown, node)
-    _check_duplicate_keys(checker, node)
+    checker.problems.extend(duplicates)
     if not isinstance(data, dict):
         return None, [
             Problem(
@@ -521,12 +529,19 @@ def _position(mark: Any) -> tuple[int, int]:
     return (mark.line, mark.column)
 
 
-def _check_tags(shown: str, root: yaml.Node) -> list[Problem]:
-    """A problem for every node whose tag is not plain data, before anything is built."""
-    problems: list[Problem] = []
+def _check_nodes(shown: str, root: yaml.Node) -> tuple[list[Problem], list[Problem]]:
+    """Walk the node tree once, before anything is built.
+
+    Returns the nodes whose tag is not plain data, and the keys repeated within one mapping.
+    """
+    tags: list[Problem] = []
+    duplicates: list[Problem] = []
     for node in _visit(root):
         tag = node.tag
-        line = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            _duplicate_keys(shown, node, duplicates)
+        if tag == _STR and isinstance(node, yaml.ScalarNode):
+            continue
         if tag == _MERGE:
             message = _("merge keys ('<<') are not supported in a plan; write the fields out")
         elif tag in (_SEQ, _MAP):
@@ -547,8 +562,24 @@ def _check_tags(shown: str, root: yaml.Node) -> list[Problem]:
             message = _("tag '{tag}' is not allowed: a plan holds plain data only").format(
                 tag=_short_tag(tag)
             )
-        problems.append(Problem(shown, line, "", message))
-    return sorted(problems, key=lambda p: p.line or 0)
+        tags.append(Problem(shown, node.start_mark.line + 1, "", message))
+    return sorted(tags, key=lambda p: p.line or 0), duplicates
+
+
+def _duplicate_keys(shown: str, node: yaml.MappingNode, found: list[Problem]) -> None:
+    seen: dict[tuple[str, str], int] = {}
+    for key_node, _value in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            continue
+        key = (key_node.tag, key_node.value)
+        line = key_node.start_mark.line + 1
+        if key in seen:
+            message = _("duplicate key '{key}' (first at line {line})").format(
+                key=_one_line(key_node.value), line=seen[key]
+            )
+            found.append(Problem(shown, line, "", message))
+        else:
+            seen[key] = line
 
 
 def _construct(node: yaml.Node, shown: str) -> tuple[Any, list[Problem]]:
@@ -570,31 +601,6 @@ def _construct(node: yaml.Node, shown: str) -> tuple[Any, list[Problem]]:
         return None, [Problem(shown, None, "", message)]
     finally:
         loader.dispose()
-
-
-def _check_duplicate_keys(checker: _Checker, root: yaml.Node | None) -> None:
-    for node in _visit(root):
-        if not isinstance(node, yaml.MappingNode):
-            continue
-        seen: dict[tuple[str, str], int] = {}
-        for key_node, _value in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                continue
-            key = (key_node.tag, key_node.value)
-            line = key_node.start_mark.line + 1
-            if key in seen:
-                checker.problems.append(
-                    Problem(
-                        checker.path,
-                        line,
-                        "",
-                        _("duplicate key '{key}' (first at line {line})").format(
-                            key=key_node.value, line=seen[key]
-                        ),
-                    )
-                )
-            else:
-                seen[key] = line
 
 
 def _check_plan(c: _Checker, data: dict[str, Any]) -> Plan | None:
@@ -727,7 +733,7 @@ def _check_indices(
                 numbers[number] = c.line_of((*where, "number"))
         code = c.text(entry, "code", where, label)
         if code is not None:
-            if not _CODE.match(code):
+            if not _CODE.fullmatch(code):
                 c.add(
                     (*where, "code"),
                     label,
@@ -796,7 +802,7 @@ def _check_tasks(
         raw_id = item.get("id") if isinstance(item, dict) else None
         task_label = (
             _("task {id}").format(id=raw_id.strip())
-            if isinstance(raw_id, str) and _TASK_ID.match(raw_id.strip())
+            if isinstance(raw_id, str) and _TASK_ID.fullmatch(raw_id.strip())
             else _("{index}, task #{n}").format(index=label, n=position + 1)
         )
         task = c.mapping(item, task_where, task_label, TASK_FIELDS)
@@ -850,7 +856,7 @@ def _check_task_id(
     raw = task["id"]
     at = (*where, "id")
     written = c.raw(at)
-    if isinstance(raw, float) and written and _UNQUOTED_ID.match(written):
+    if isinstance(raw, float) and written and _UNQUOTED_ID.fullmatch(written):
         c.add(
             at,
             label,
@@ -860,7 +866,7 @@ def _check_task_id(
             ).format(id=written, number=raw),
         )
         return None
-    if not isinstance(raw, str) or not _TASK_ID.match(raw.strip()):
+    if not isinstance(raw, str) or not _TASK_ID.fullmatch(raw.strip()):
         c.add(
             at,
             label,
