@@ -329,7 +329,7 @@ class _Checker:
             return ()
         if not isinstance(value, list):
             hint = (
-                _("; write [{value}]").format(value=value.strip())
+                _("; write [{value}]").format(value=_one_line(value.strip()))
                 if isinstance(value, str) and value.strip()
                 else ""
             )
@@ -425,7 +425,6 @@ def parse_plan(raw: bytes, shown: str) -> tuple[Plan | None, list[Problem]]:
         else:
             message = _("the character {code} is not allowed in a plan file")
         message = message.format(code=f"U+{ord(char):04X}")
-
         return None, [_at(shown, line, column, message)]
     node, problems = _compose(text, shown)
     if problems:
@@ -452,7 +451,7 @@ def parse_plan(raw: bytes, shown: str) -> tuple[Plan | None, list[Problem]]:
                 node.start_mark.line + 1,
                 "",
                 _("the plan must be a mapping with 'plan' and 'indices', not {value}").format(
-                    value=_describe(data, getattr(node, "value", None))
+                    value=_describe(data, node.value if isinstance(node, yaml.ScalarNode) else None)
                 ),
             )
         ]
