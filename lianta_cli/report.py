@@ -199,12 +199,16 @@ def parse_week(value: str) -> Window:
     """'2024-W10' (or 2024W10, 2024-w3) as the Monday-to-Sunday window of that ISO week."""
     match = _WEEK.fullmatch(value.strip())
     if not match:
-        raise InputError(f"--week {value}: not an ISO week; use YYYY-Www, like 2024-W10")
+        raise InputError(
+            _("--week {value}: not an ISO week; use YYYY-Www, like 2024-W10").format(value=value)
+        )
     year, week = int(match.group(1)), int(match.group(2))
     if not 1 <= year <= 9998 or not 1 <= week <= weeks_in_year(year):
         last = weeks_in_year(year) if 1 <= year <= 9998 else 52
         raise InputError(
-            f"--week {value}: no such week; {year} has weeks 1 to {last} (like {year}-W{last:02d})"
+            _("--week {value}: no such week; {year} has weeks 1 to {last} (like {example})").format(
+                value=value, year=year, last=last, example=f"{year}-W{last:02d}"
+            )
         )
     start = date.fromisocalendar(year, week, 1)
     return Window(start, start + timedelta(days=6))
@@ -213,18 +217,22 @@ def parse_week(value: str) -> Window:
 def resolve_window(week: str | None, since: date | None, until: date | None, today: date) -> Window:
     """The period from --week, or --since/--until, or else the ISO week holding `today`."""
     if week is not None and (since is not None or until is not None):
-        raise InputError("--week cannot be combined with --since/--until; give one or the other")
+        raise InputError(_("--week cannot be combined with --since/--until; give one or the other"))
     if week is not None:
         return parse_week(week)
     if until is not None and since is None:
-        raise InputError(f"--until {until}: give --since too (the first day of the period)")
+        raise InputError(
+            _("--until {until}: give --since too (the first day of the period)").format(until=until)
+        )
     if since is not None:
         end = until if until is not None else today
         if since > end:
             raise InputError(
-                f"--since {since} is after --until {end}"
+                _("--since {since} is after --until {until}").format(since=since, until=end)
                 if until is not None
-                else f"--since {since} is after today ({end}); give --until"
+                else _("--since {since} is after today ({today}); give --until").format(
+                    since=since, today=end
+                )
             )
         return Window(since, end)
     monday = today - timedelta(days=today.isoweekday() - 1)
@@ -361,13 +369,16 @@ def weekly(store: Store, year: int, window: Window) -> WeeklyReport:
     soon_day = (window.end + timedelta(days=DUE_SOON_DAYS)).isoformat()
 
     docs = {doc["id"]: doc for doc in store.raw("tasks").values() if doc.get("plan") == year}
-    history = tracker.history(store, year)
+    # the history table read directly: one pass, no per-event formatting (it can be long)
+    history = [
+        {**event, "seq": int(seq)}
+        for seq, event in store.raw("history").items()
+        if event.get("plan") == year and event.get("task") in docs
+    ]
     undone_by_end = {
         e.get("undo_of") for e in history if e.get("action") == "undo" and e["at"] < end_mark
     }
-    events = sorted(
-        (e for e in history if e.get("task") in docs), key=lambda e: (e["at"], e["seq"])
-    )
+    events = sorted(history, key=lambda e: (e["at"], e["seq"]))
     timelines: dict[str, dict[str, list[dict[str, Any]]]] = {}
     inside: dict[str, list[dict[str, Any]]] = {}
     for event in events:
@@ -729,9 +740,13 @@ def write_atomically(path: Path, text: str) -> Path:
     target = path.expanduser()
     folder = target.parent
     if target.is_dir():
-        raise InputError(f"--output {path}: is a folder; give a file name")
+        raise InputError(_("--output {path}: is a folder; give a file name").format(path=path))
     if not folder.is_dir():
-        raise InputError(f"--output {path}: the folder {folder} does not exist")
+        raise InputError(
+            _("--output {path}: the folder {folder} does not exist").format(
+                path=path, folder=folder
+            )
+        )
     try:
         mode = target.stat().st_mode & 0o7777
     except FileNotFoundError:
@@ -755,7 +770,11 @@ def write_atomically(path: Path, text: str) -> Path:
         with contextlib.suppress(OSError):
             tmp.unlink()
         reason = error.strerror or str(error)
-        raise StoreError(f"cannot write {path}: {reason}; the file was not changed") from None
+        raise StoreError(
+            _("cannot write {path}: {reason}; the file was not changed").format(
+                path=path, reason=reason
+            )
+        ) from None
     with contextlib.suppress(OSError):
         dir_fd = os.open(folder, os.O_RDONLY)
         try:
