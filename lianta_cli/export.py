@@ -110,6 +110,9 @@ def to_csv(rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> str:
                 value = "true" if value else "false"
             elif value is None:
                 value = ""
+            elif isinstance(value, str) and "\r" in value:
+                # csv quotes only the line terminator's characters; a bare CR would split the row
+                value = value.replace("\r\n", "\n").replace("\r", "\n")
             cells.append(neutralise_formula(value))
         writer.writerow(cells)
     return buffer.getvalue()

@@ -167,11 +167,6 @@ def test_csv_cells_never_start_a_formula(hostile_store: dict[str, str], args: li
             assert "'" + formula in cells, formula  # kept, made inert
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="export.to_csv writes with lineterminator '\\n', so Python's csv module leaves a bare "
-    "CR unquoted and a spreadsheet splits the row there",
-)
 def test_csv_quotes_a_note_with_a_carriage_return(hostile_store: dict[str, str]) -> None:
     code, out, _err = call_cli(["history", "1.1", "--format", "csv"], hostile_store)
     assert code == 0
