@@ -14,15 +14,15 @@ from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from . import __version__, tracker
 from .clock import Clock, parse_day
 from .errors import InputError, LiantaError
 from .export import Column, dumps_json, plain_table, to_csv, to_markdown
-from .i18n import _, detect_language, set_language
+from .i18n import _, detect_language, help_chrome, localise_parser_message, set_language
 from .store import Store, default_store_path, open_store
-from .views import HISTORY_KEYS, LIST_KEYS, history_columns, list_columns
+from .views import HISTORY_KEYS, LIST_KEYS, field_name, history_columns, list_columns
 
 _USAGE_ERROR: type[Exception] = typer.BadParameter.__mro__[1]
 _CLICK_ERROR: type[Exception] = typer.BadParameter.__mro__[2]
@@ -47,14 +47,81 @@ def _initial_language() -> str:
 set_language(_initial_language())
 
 
+def _localised_help_option(option: Any) -> Any:
+    if option is not None:
+        option.help = _("Show this message and exit.")
+    return option
+
+
+def _write_usage(command: Any, ctx: Any, formatter: Any) -> None:
+    words = {"[OPTIONS]": _("[OPTIONS]"), "COMMAND [ARGS]...": _("COMMAND [ARGS]...")}
+    pieces = [words.get(piece, piece) for piece in command.collect_usage_pieces(ctx)]
+    formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=_("Usage: "))
+
+
+def _localise_help_screen() -> None:
+    """Typer's own words on a help screen (panel titles, "[default: …]") in the language, and
+    help text that folds where Typer would cut it with '…': Rich wraps only at spaces, and a
+    Chinese sentence has none."""
+    from typer import rich_utils
+
+    for name, text in help_chrome().items():
+        setattr(rich_utils, name, text)
+    make_text = rich_utils._make_rich_text
+    if getattr(make_text, "folds", False):
+        return
+
+    def folding(**kwargs: Any) -> Any:
+        text = make_text(**kwargs)
+        if hasattr(text, "overflow"):
+            text.overflow = "fold"
+        return text
+
+    folding.folds = True  # type: ignore[attr-defined]
+    setattr(rich_utils, "_make_rich_text", folding)  # noqa: B010
+
+
+class LiantaCommand(TyperCommand):
+    """A command whose help screen speaks the interface language."""
+
+    def get_help_option(self, ctx: Any) -> Any:
+        return _localised_help_option(super().get_help_option(ctx))
+
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
+        _write_usage(self, ctx, formatter)
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        _localise_help_screen()
+        super().format_help(ctx, formatter)
+
+
 class LiantaGroup(TyperGroup):
     """Runs a command and reports any failure as one line on stderr, never a traceback."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        # Typer has no app-wide command class: give every plain command the localised help.
+        for command in self.commands.values():
+            if type(command) is TyperCommand:
+                command.__class__ = LiantaCommand
+
+    def get_help_option(self, ctx: Any) -> Any:
+        return _localised_help_option(super().get_help_option(ctx))
+
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
+        _write_usage(self, ctx, formatter)
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        _localise_help_screen()
+        super().format_help(ctx, formatter)
 
     def main(self, args: Sequence[str] | None = None, *a: Any, **kw: Any) -> NoReturn:
         kw["standalone_mode"] = False
         argv = list(sys.argv[1:] if args is None else args)
         try:
             set_language(detect_language(_language_from_argv(argv)))
+            if argv[:1] == ["--lang"] or (argv[:1] and argv[0].startswith("--lang=")):
+                del argv[: 1 if "=" in argv[0] else 2]  # `lianta --lang zh list`: known already
             result = super().main(argv, *a, **kw)
             code = result if isinstance(result, int) else 0
         except LiantaError as error:
@@ -64,10 +131,16 @@ class LiantaGroup(TyperGroup):
             ctx = getattr(error, "ctx", None)
             where = ctx.command_path if ctx is not None else "lianta"
             message = error.format_message().strip().replace("\n", " ")  # type: ignore[attr-defined]
-            _fail(f"{message} (see '{where} --help')", prefix=f"{where}: ")
+            if message:  # empty after `lianta` alone, which has just shown the help
+                _fail(
+                    _("{message} (see '{where} --help')").format(
+                        message=localise_parser_message(message), where=where
+                    ),
+                    prefix=f"{where}: ",
+                )
             code = 2
         except _CLICK_ERROR as error:
-            _fail(error.format_message())  # type: ignore[attr-defined]
+            _fail(localise_parser_message(error.format_message()))  # type: ignore[attr-defined]
             code = getattr(error, "exit_code", 1)
         except typer.Abort:
             _fail(_("interrupted; nothing was changed"))
@@ -84,7 +157,10 @@ class LiantaGroup(TyperGroup):
                 raise
             kind = type(error).__name__
             _fail(
-                f"internal error ({kind}: {error}); nothing was saved; LIANTA_DEBUG=1 shows details"
+                _(
+                    "internal error ({kind}: {error}); nothing was saved; "
+                    "LIANTA_DEBUG=1 shows details"
+                ).format(kind=kind, error=error)
             )
             code = 1
         sys.exit(code)
@@ -209,7 +285,11 @@ def _check_format(value: str, allowed: Sequence[str]) -> str:
     if fmt == "markdown":
         fmt = "md"
     if fmt not in allowed:
-        raise InputError(f"--format {value}: use one of {', '.join(allowed)}")
+        raise InputError(
+            _("--format {value}: use one of {formats}").format(
+                value=value, formats=", ".join(allowed)
+            )
+        )
     return fmt
 
 
@@ -231,6 +311,11 @@ def _wants_rich() -> bool:
 def _terminal_width() -> int | None:
     value = os.environ.get("COLUMNS", "")
     return int(value) if value.isdigit() and int(value) > 0 else None
+
+
+def _rich_width() -> int | None:
+    """The width Rich tables get (for choosing a compact column set), or None when piped."""
+    return (_terminal_width() or shutil.get_terminal_size().columns) if _wants_rich() else None
 
 
 def _show_table(
@@ -267,7 +352,7 @@ def _show_table(
 # ------------------------------------------------------------------ commands
 
 
-@app.command()
+@app.command(help=_("Check a plan file and report every problem with its line (exit 2 on errors)."))
 def validate(
     plan_file: Annotated[
         Path | None,
@@ -286,7 +371,7 @@ def validate(
     _env(None, None, lang)
     fmt = _check_format(fmt, ("text", "json"))
     path = plan_file or bundled_plan_path()
-    shown = str(plan_file) if plan_file else "plans/2024.yaml (bundled)"
+    shown = str(plan_file) if plan_file else _("plans/2024.yaml (bundled)")
     plan, problems = read_plan(path, display=shown)
     errors = [p for p in problems if not p.warning]
     if fmt == "json":
@@ -326,7 +411,11 @@ def validate(
         )
 
 
-@app.command()
+@app.command(
+    help=_(
+        "Sync a plan file into the store: add new tasks, update changed text, archive removed ones."
+    ),
+)
 def load(
     plan_file: Annotated[
         Path | None,
@@ -349,7 +438,7 @@ def load(
     env = _env(db, None, lang)
     fmt = _check_format(fmt, ("text", "json"))
     path = plan_file or bundled_plan_path()
-    shown = str(plan_file) if plan_file else "plans/2024.yaml (bundled)"
+    shown = str(plan_file) if plan_file else _("plans/2024.yaml (bundled)")
     plan, warnings = load_plan(path, display=shown)
     for warning in warnings:
         _info(str(warning))
@@ -367,7 +456,8 @@ def load(
         lines.append(_("added {n}: {ids}").format(n=len(result.added), ids=_ids(result.added)))
     if result.changed:
         shown_changes = "; ".join(
-            f"{tid} ({', '.join(fields)})" for tid, fields in result.changed[:20]
+            f"{tid} ({', '.join(field_name(f) for f in fields)})"
+            for tid, fields in result.changed[:20]
         )
         more = f" … +{len(result.changed) - 20}" if len(result.changed) > 20 else ""
         lines.append(
@@ -399,7 +489,7 @@ def _ids(ids: Sequence[str], most: int = 30) -> str:
     return shown + (f" … +{len(ids) - most}" if len(ids) > most else "")
 
 
-@app.command("list")
+@app.command("list", help=_("List tasks, filtered and sorted."))
 def list_(
     index: Annotated[
         str | None,
@@ -464,7 +554,7 @@ def list_(
     env = _env(db, plan, lang, ascii_only)
     fmt = _check_format(fmt, FORMATS_ALL)
     if limit is not None and limit < 0:
-        raise InputError(f"--limit {limit}: must be 0 (all) or more")
+        raise InputError(_("--limit {limit}: must be 0 (all) or more").format(limit=limit))
     store = env.reading()
     year = tracker.select_year(store, env.year)
     query = tracker.TaskQuery(
@@ -503,7 +593,7 @@ def list_(
         )
 
 
-@app.command()
+@app.command(help=_("Every field of one task, its notes and its history."))
 def show(
     task_id: Annotated[str, typer.Argument(metavar="ID", help=_("Task id, like 3.4."))],
     fmt: Annotated[str, typer.Option("--format", "-f", help=_("table or json."))] = "table",
@@ -557,7 +647,12 @@ def show(
             title=_("Notes"),
         )
     if task["history"]:
-        _show_table(task["history"], history_columns(), env, title=_("History"))
+        _show_table(
+            task["history"],
+            history_columns(ascii_only=env.ascii_only, width=_rich_width()),
+            env,
+            title=_("History"),
+        )
 
 
 def _report_change(result: tracker.ChangeResult, fmt: str, what: str) -> None:
@@ -579,7 +674,7 @@ ChangeFormat = Annotated[
 ]
 
 
-@app.command()
+@app.command(help=_("Give tasks to a person (and their unit)."))
 def assign(
     ids: IdsArgument,
     to: Annotated[str, typer.Option("--to", help=_("Who takes the task(s)."), show_default=False)],
@@ -601,7 +696,7 @@ def assign(
     _report_change(result, fmt, _("assigned"))
 
 
-@app.command()
+@app.command(help=_("Take tasks back from whoever has them (clears assignee and unit)."))
 def unassign(
     ids: IdsArgument,
     fmt: ChangeFormat = "text",
@@ -618,7 +713,7 @@ def unassign(
     _report_change(result, fmt, _("unassigned"))
 
 
-@app.command()
+@app.command(help=_("Change status, progress, due date, or add a note."))
 def update(
     ids: IdsArgument,
     status: Annotated[
@@ -672,7 +767,7 @@ def update(
     _report_change(result, fmt, _("updated"))
 
 
-@app.command()
+@app.command(help=_("Mark tasks done (progress 100)."))
 def done(
     ids: IdsArgument,
     note: Annotated[
@@ -694,7 +789,7 @@ def done(
     _report_change(result, fmt, _("done:"))
 
 
-@app.command()
+@app.command(help=_("Add a note to a task."))
 def note(
     task_id: Annotated[str, typer.Argument(metavar="ID", help=_("Task id, like 3.4."))],
     text: Annotated[str, typer.Argument(metavar="TEXT", help=_("The note."))],
@@ -712,7 +807,7 @@ def note(
     _report_change(result, fmt, _("noted on"))
 
 
-@app.command()
+@app.command(help=_("What changed, when, and by whom (oldest first)."))
 def history(
     task_id: Annotated[
         str | None, typer.Argument(metavar="[ID]", help=_("Only this task."), show_default=False)
@@ -745,7 +840,7 @@ def history(
     start = parse_day(since, "--since") if since else None
     end = parse_day(until, "--until") if until else None
     if limit is not None and limit < 0:
-        raise InputError(f"--limit {limit}: must be 0 (all) or more")
+        raise InputError(_("--limit {limit}: must be 0 (all) or more").format(limit=limit))
     store = env.reading()
     year = tracker.select_year(store, env.year)
     rows = tracker.history(store, year, task_id, start, end)
@@ -759,10 +854,11 @@ def history(
         _out(to_markdown(rows, history_columns()))
     else:
         caption = _("{count} events · {year} plan").format(count=len(rows), year=year)
-        _show_table(rows, history_columns(), env, caption=caption)
+        columns = history_columns(ascii_only=env.ascii_only, width=_rich_width())
+        _show_table(rows, columns, env, caption=caption)
 
 
-@app.command()
+@app.command(help=_("Revert the most recent change (one command on several ids is one change)."))
 def undo(
     fmt: ChangeFormat = "text",
     db: DbOption = None,
@@ -789,7 +885,9 @@ def doctor(
         bool,
         typer.Option(
             "--restore",
-            help=_("If the store is damaged, bring back its newest good backup (keeping it aside)."),
+            help=_(
+                "If the store is damaged, bring back its newest good backup (keeping it aside)."
+            ),
         ),
     ] = False,
     fmt: Annotated[str, typer.Option("--format", "-f", help=_("text or json."))] = "text",
@@ -810,7 +908,7 @@ def doctor(
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(help=_("Print lianta's version."))
 def version() -> None:
     """Print lianta's version."""
     _out(f"lianta {__version__}\n")
@@ -819,7 +917,9 @@ def version() -> None:
 # ------------------------------------------------------------------ summary and reports
 
 
-@app.command()
+@app.command(
+    help=_("Tasks per index: counts by status, % done, average progress, overdue, unassigned."),
+)
 def summary(
     fmt: Annotated[
         str, typer.Option("--format", "-f", help=_("table, json, csv or md."))
@@ -852,7 +952,7 @@ def summary(
         _out(to_markdown([*result.indices, total], summary_columns(bars=False)))
         _out("".join("\n" + line + "\n" for line in lines))
         return
-    columns = summary_columns(bars=True, ascii_only=env.ascii_only)
+    columns = summary_columns(bars=True, ascii_only=env.ascii_only, width=_rich_width())
     _show_table(result.indices, columns, env, caption="\n".join(lines), footer=total)
 
 
@@ -868,7 +968,11 @@ report_app = typer.Typer(
 app.add_typer(report_app, name="report")
 
 
-@report_app.command()
+@report_app.command(
+    help=_(
+        "What was completed, started, blocked, assigned and moved in a week, per index and task."
+    ),
+)
 def weekly(
     week: Annotated[
         str | None,

@@ -114,7 +114,7 @@ _PARSER_ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"(?:File|Directory|Path) ('[^']*') is a file\.", r"\1 是文件，不是文件夹。"),
         (r"(?:File|Directory|Path) ('[^']*') is not readable\.", r"\1 不可读。"),
         (r"(?:File|Directory|Path) ('[^']*') is not writable\.", r"\1 不可写。"),
-        (r"Got unexpected extra arguments? \((.*)\)", r"多余的参数：\1"),
+        (r"Got unexpected extra argument(?:\(s\)|s)? \((.*?)\)", r"多余的参数：'\1'"),
         (r"Option ('[^']*') requires an argument\.", r"选项 \1 需要一个值。"),
         (r"Option ('[^']*') requires (\d+) arguments\.", r"选项 \1 需要 \2 个值。"),
         (r"Option ('[^']*') does not take a value\.", r"选项 \1 不带值。"),

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from .i18n import _
+
 STATUSES = ("todo", "in_progress", "blocked", "done")
 
 TASK_PLAN_FIELDS = ("index", "title", "title_en", "source", "places", "partners", "plan_due")
@@ -102,7 +104,7 @@ class Problem:
 
     def __str__(self) -> str:
         place = f"{self.path}:{self.line}" if self.line else self.path
-        kind = "warning: " if self.warning else ""
+        kind = _("warning: ") if self.warning else ""
         where = f"{self.where}: " if self.where else ""
         return f"{place}: {kind}{where}{self.message}"
 

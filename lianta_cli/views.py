@@ -36,6 +36,9 @@ HISTORY_KEYS = (
 )
 COMPACT_BELOW = 120
 """Terminals narrower than this get the compact `list` table (no index or unit, no bar)."""
+HISTORY_COMPACT_BELOW = 100
+"""Terminals narrower than this get the compact history table (time under the date, no action
+column), so the change itself keeps room at 60 columns."""
 
 
 def status_name(status: str) -> str:
@@ -109,7 +112,23 @@ def _compact_list_columns() -> list[Column]:
     ]
 
 
-def history_columns() -> list[Column]:
+def _shown_value(field: str, value: Any) -> str:
+    """An event's old or new value as a person reads it: status names, percentages, counts."""
+    if field == "status" and isinstance(value, str):
+        return status_name(value)
+    if field == "progress" and isinstance(value, int):
+        return f"{value}%"
+    if field == "tasks" and isinstance(value, str) and value.startswith("added "):
+        return _("{count} added").format(count=value.removeprefix("added "))
+    return _value(value)
+
+
+def history_columns(*, ascii_only: bool = False, width: int | None = None) -> list[Column]:
+    """The history table; `ascii_only` draws the arrow as '->' (the arrow is double-width in
+    terminals that draw box lines double-width); narrower than HISTORY_COMPACT_BELOW, compact."""
+    arrow = "->" if ascii_only else "→"
+    if width is not None and width < HISTORY_COMPACT_BELOW:
+        return _compact_history_columns(arrow)
     return [
         Column("at", _("When")),
         Column("by", _("Who")),
@@ -119,7 +138,35 @@ def history_columns() -> list[Column]:
         Column(
             "values",
             _("Change"),
-            show=lambda r: f"{_value(r['old'])} → {_value(r['new'])}",
+            show=lambda r: (
+                f"{_shown_value(r['field'], r['old'])} {arrow} {_shown_value(r['field'], r['new'])}"
+            ),
+            wrap=True,
+        ),
+    ]
+
+
+def _compact_history_columns(arrow: str) -> list[Column]:
+    """When (the time under the date), who, task, what (the action only where the field does not
+    tell it), change."""
+
+    def what(row: dict[str, Any]) -> str:
+        name = field_name(row["field"])
+        if row["action"] in ("undo", "load", "unassign"):
+            return f"{action_name(row['action'])} {name}"
+        return name
+
+    return [
+        Column("at", _("When"), show=lambda r: str(r["at"])[:16].replace("T", "\n")),
+        Column("by", _("Who"), wrap=True),
+        Column("task", _("Task"), show=lambda r: r.get("task") or "-"),
+        Column("field", _("Field"), show=what, wrap=True),
+        Column(
+            "values",
+            _("Change"),
+            show=lambda r: (
+                f"{_shown_value(r['field'], r['old'])} {arrow} {_shown_value(r['field'], r['new'])}"
+            ),
             wrap=True,
         ),
     ]
@@ -157,12 +204,18 @@ def field_name(name: str) -> str:
         "tasks": _("tasks"),
     }.get(name, name)
 
+
 def _index_name(row: dict[str, Any]) -> str:
     return pick(row.get("name"), row.get("name_en"))
 
 
-def summary_columns(*, bars: bool, ascii_only: bool = False) -> list[Column]:
-    """`lianta summary`: one row per index, counts by status, % done and average progress."""
+def summary_columns(
+    *, bars: bool, ascii_only: bool = False, width: int | None = None
+) -> list[Column]:
+    """`lianta summary`: one row per index, counts by status, % done and average progress; on a
+    terminal narrower than COMPACT_BELOW, the compact form."""
+    if width is not None and width < COMPACT_BELOW:
+        return _compact_summary_columns()
     progress = (
         (lambda r: bar(r["progress"], ascii_only=ascii_only))
         if bars
@@ -182,6 +235,18 @@ def summary_columns(*, bars: bool, ascii_only: bool = False) -> list[Column]:
         Column("progress", _("Progress"), align="right", show=progress),
         Column("overdue", _("Overdue"), align="right"),
         Column("unassigned", _("Unassigned"), align="right"),
+    ]
+
+
+def _compact_summary_columns() -> list[Column]:
+    """Index, tasks, done, blocked, overdue, average progress: what fits 60 columns."""
+    return [
+        Column("name", _("Index"), show=_index_name, wrap=True),
+        Column("total", _("Tasks"), align="right"),
+        Column("done", _("Done"), align="right"),
+        Column("blocked", _("Blocked"), align="right"),
+        Column("overdue", _("Overdue"), align="right"),
+        Column("progress", _("Progress"), align="right", show=lambda r: f"{r['progress']:.0f}%"),
     ]
 
 

@@ -53,6 +53,12 @@ ZH: dict[str, str] = {
     ),
     "Print lianta's version.": "显示 lianta 的版本。",
     "Reports on a period, made from the history.": "根据历史记录生成某一时段的报告。",
+    "Tasks per index: counts by status, % done, average progress, overdue, unassigned.": (
+        "各指数的任务：各状态数量、完成率、平均进度、逾期数、未分派数。"
+    ),
+    "What was completed, started, blocked, assigned and moved in a week, per index and task.": (
+        "一周内完成、开始、受阻、分派了哪些任务，进度有何变化，按指数和任务列出。"
+    ),
     "Store file. Default: $LIANTA_DB, else the user data folder.": (
         "数据文件。默认：$LIANTA_DB，否则为用户数据文件夹。"
     ),
@@ -376,6 +382,7 @@ ZH: dict[str, str] = {
     "plan {year}: its indices are malformed": "{year} 年计划：指数数据格式有误",
     "plan {year}: {field} is not a date": "{year} 年计划：{field} 不是日期",
     "{task}: {problem}": "{task}：{problem}",
+    "warning: ": "警告：",
     "{task}: due {value!r} is not a date": "{task}：截止日期 {value!r} 不是日期",
     "{task}: its plan is not in the store": "{task}：所属计划不在数据文件中",
     "{task}: status {status} with progress {progress}": (
@@ -442,11 +449,11 @@ ZH: dict[str, str] = {
     "Progress moves ({count})": "进度变化（{count}）",
     "Notes added ({count})": "新增备注（{count}）",
     "Overdue on {date} ({count})": "截至 {date} 逾期（{count}）",
-    "Due by {date} ({count})": "{date} 前到期（{count}）",
     "Open tasks with nobody assigned ({count})": "无人负责的未完成任务（{count}）",
     "now {state}": "现为{state}",
     "due {date}, {days} days late": "截止 {date}，已逾期 {days} 天",
     "due {date}": "截止 {date}",
+    "due {date}, 1 day late": "截止 {date}，已逾期 1 天",
     # ------------------------------------------------------------ plan files
     "the bundled plan plans/2024.yaml is missing from this installation": (
         "本次安装中缺少内置计划 plans/2024.yaml"
@@ -576,5 +583,27 @@ ZH: dict[str, str] = {
     "Done": "已完成",
     "Overdue": "逾期",
     "Unassigned": "未分派",
+    "--week {value}: not an ISO week; use YYYY-Www, like 2024-W10": (
+        "--week {value}：不是 ISO 周；请写成 YYYY-Www，如 2024-W10"
+    ),
+    "--week {value}: no such week; {year} has weeks 1 to {last} (like {example})": (
+        "--week {value}：没有这一周；{year} 年只有第 1 到第 {last} 周（如 {example}）"
+    ),
+    "--week cannot be combined with --since/--until; give one or the other": (
+        "--week 不能与 --since/--until 同时使用；请只给其中一种"
+    ),
+    "--until {until}: give --since too (the first day of the period)": (
+        "--until {until}：还须给出 --since（时段的第一天）"
+    ),
+    "--since {since} is after today ({today}); give --until": (
+        "--since {since} 晚于今天（{today}）；请给出 --until"
+    ),
+    "--output {path}: is a folder; give a file name": "--output {path}：是文件夹；请给出文件名",
+    "--output {path}: the folder {folder} does not exist": (
+        "--output {path}：文件夹 {folder} 不存在"
+    ),
+    "cannot write {path}: {reason}; the file was not changed": (
+        "无法写入 {path}：{reason}；文件没有改动"
+    ),
     "Due {start} to {end} ({count})": "{start} 至 {end} 到期（{count}）",
 }

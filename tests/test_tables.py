@@ -1,0 +1,160 @@
+"""Tables that survive a Chinese terminal: with Chinese content, every line of every table drawn
+by Rich has the same display width at 60, 80 and 120 columns and fits the terminal, no column
+is squeezed to nothing, and --ascii (or LIANTA_ASCII=1) leaves no box-drawing, block or arrow
+character that such a terminal would draw double-width. Piped tables line up by display width."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pytest
+from conftest import Result, Run
+
+from lianta_cli.export import display_width, plain_table
+from lianta_cli.i18n import set_language
+from lianta_cli.views import history_columns, list_columns, summary_columns
+
+NOW = "2024-03-08T17:00"
+WORK = [
+    ("assign", "1.2", "1.3", "3.2", "--to", "王芳", "--unit", "经济服务办"),
+    ("assign", "2.10", "--to", "歐陽曉明", "--unit", "城市更新和土地整备办公室"),
+    ("update", "1.2", "--progress", "40", "--note", "已完成产业空间摸底，下周提交方案"),
+    ("update", "3.2", "--status", "blocked", "--note", "等待口岸办选址意见（涉及深港两地协调）"),
+    ("update", "2.10", "--progress", "100"),
+    ("update", "1.3", "--due", "2024-02-01", "--progress", "10"),
+]
+COMMANDS = [
+    ("list",),
+    ("list", "--assignee", "王芳"),
+    ("show", "3.2"),
+    ("show", "2.10"),
+    ("history",),
+    ("summary",),
+]
+WIDTHS = (60, 80, 120)
+BOX = re.compile(r"[\u2500-\u259f]")  # box drawing and block elements
+STARTS = tuple("┌│├└╭╰+|")
+
+
+@pytest.fixture
+def worked(run: Run) -> Run:
+    for step in WORK:
+        result = run(*step, now=NOW)
+        assert result.exit_code == 0, result.stderr
+    return run
+
+
+def rich(run: Run, args: tuple[str, ...], width: int, lang: str, env: dict[str, str]) -> Result:
+    result = run(
+        *args,
+        now=NOW,
+        env={
+            "LIANTA_RICH": "1",
+            "NO_COLOR": "1",
+            "COLUMNS": str(width),
+            "LIANTA_LANG": lang,
+            **env,
+        },
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "\x1b" not in result.stdout
+    return result
+
+
+def tables(out: str) -> list[list[str]]:
+    """The blocks of consecutive lines that are part of a drawn table."""
+    blocks: list[list[str]] = []
+    current: list[str] = []
+    for line in out.splitlines():
+        if line.startswith(STARTS):
+            current.append(line)
+        elif current:
+            blocks.append(current)
+            current = []
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def column_widths(border: str) -> list[int]:
+    """The widths of the columns on a table's top border line ('┌──┬───┐' -> [2, 3])."""
+    return [len(part) for part in re.split(r"[┌┬┐+╭╮]", border)[1:-1]]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("ascii_only", [False, True], ids=["box", "ascii"])
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("args", COMMANDS, ids=" ".join)
+def test_every_table_line_has_the_same_display_width(
+    worked: Run, args: tuple[str, ...], width: int, ascii_only: bool, lang: str
+) -> None:
+    result = rich(worked, (*args, *(["--ascii"] if ascii_only else [])), width, lang, {})
+    blocks = tables(result.stdout)
+    assert blocks, result.stdout
+    for block in blocks:
+        widths = {display_width(line) for line in block}
+        assert len(widths) == 1, "\n".join(block)
+        assert widths.pop() <= width, "\n".join(block)
+        squeezed = [w for w in column_widths(block[0]) if w < 3]
+        assert not squeezed, "\n".join(block)  # a column of padding only shows nothing
+    for line in result.stdout.splitlines():
+        assert display_width(line) <= width, line
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("args", COMMANDS, ids=" ".join)
+def test_ascii_tables_hold_nothing_a_cjk_terminal_draws_double(
+    worked: Run, args: tuple[str, ...], width: int, lang: str
+) -> None:
+    drawn = rich(worked, args, width, lang, {}).stdout
+    assert BOX.search(drawn)  # the default tables do use box lines
+    result = rich(worked, (*args, "--ascii"), width, lang, {})
+    assert not BOX.search(result.stdout), result.stdout
+    assert "→" not in result.stdout
+    content = "".join(line for step in WORK for line in step)
+    content += worked("list", "--format", "json", now=NOW).stdout
+    content += worked(*args[:2], "--format", "json", now=NOW).stdout if args[0] == "show" else ""
+    for block in tables(result.stdout):
+        for line in block:
+            ambiguous = {c for c in line if unicodedata.east_asian_width(c) == "A"}
+            assert ambiguous <= set(content), (line, ambiguous - set(content))
+    by_env = rich(worked, args, width, lang, {"LIANTA_ASCII": "1"})
+    assert by_env.stdout == result.stdout
+
+
+def cells(line: str) -> list[str]:
+    """The line as terminal cells: a wide character fills its cell and an empty one after it."""
+    out: list[str] = []
+    for char in line:
+        out.append(char)
+        out.extend("" for _ in range(display_width(char) - 1))
+    return out
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("what", ["list", "history", "summary"])
+def test_piped_table_columns_line_up_by_display_width(worked: Run, what: str, lang: str) -> None:
+    data = worked(what, "--format", "json", now=NOW).json()
+    try:
+        set_language(lang)
+        if what == "list":
+            rows, columns = data, list_columns(bars=True)
+        elif what == "history":
+            rows, columns = data, history_columns()
+        else:
+            rows, columns = data["indices"], summary_columns(bars=True)
+        lines = plain_table(rows, columns).splitlines()
+    finally:
+        set_language("en")
+    assert len(lines) == len(rows) + 2
+    assert any(not line.isascii() for line in lines[2:])
+    rule = cells(lines[1])
+    gaps = [i for i in range(1, len(rule)) if rule[i] == " " and rule[i - 1] == "-"]
+    assert len(gaps) == len(columns) - 1
+    for line in [lines[0], *lines[2:]]:
+        row = cells(line)
+        for gap in gaps:
+            if gap < len(row):
+                assert row[gap] == " " and row[gap + 1] == " ", (line, gap)
