@@ -456,7 +456,7 @@ def store_lock(path: Path, timeout: float | None = None) -> Iterator[None]:
                         ).format(lock=lock, seconds=f"{timeout:g}")
                     ) from None
                 time.sleep(delay)
-                delay = min(delay * 2, 0.02)  # short: a save takes milliseconds
+                delay = min(delay * 2, 0.005)  # short: a save takes milliseconds
             except OSError as error:
                 raise StoreError(
                     _("cannot lock {lock}: {reason}; nothing was changed").format(

