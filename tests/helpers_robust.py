@@ -56,10 +56,17 @@ def _command() -> Any:
     return typer.main.get_command(app)
 
 
+_AMBIENT = ("NO_COLOR", "COLUMNS", "LANG", "LC_ALL", "LC_MESSAGES")
+
+
 def call_cli(args: Sequence[str], env: Mapping[str, str] | None = None) -> tuple[int, str, str]:
     """Run `lianta ARGS` in this process through the console-script entry point."""
-    saved = {name: os.environ.get(name) for name in env or {}}
-    os.environ.update(env or {})
+    given = dict(env or {})
+    ambient = {n for n in os.environ if n.startswith("LIANTA_") or n in _AMBIENT} - set(given)
+    saved = {name: os.environ.get(name) for name in {*given, *ambient}}
+    for name in ambient:  # only what the caller gives reaches the command
+        del os.environ[name]
+    os.environ.update(given)
     out, err = io.StringIO(), io.StringIO()
     try:
         with redirect_stdout(out), redirect_stderr(err):

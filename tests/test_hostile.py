@@ -215,7 +215,7 @@ def test_yaml_tags_that_build_objects_are_refused(tmp_path: Path, tag: str) -> N
     plan = tmp_path / "evil.yaml"
     plan.write_text(text.replace(old, f"        title: {tag.format(marker=marker)}\n"))
     store = tmp_path / "store.json"
-    env = {"LIANTA_DB": str(store)}
+    env = {"LIANTA_DB": str(store), "LIANTA_LANG": "en"}
     for args in (["validate", str(plan)], ["load", str(plan)], ["load", "--dry-run", str(plan)]):
         code, _out, err = call_cli(args, env)
         assert code == 2, (args, err)

@@ -49,7 +49,7 @@ SHARED_TASKS = ("1.1", "2.3", "3.4", "5.2", "6.5")
 
 
 def _env(store: Path, **extra: str) -> dict[str, str]:
-    return {"LIANTA_DB": str(store), "LIANTA_USER": "tester", **extra}
+    return {"LIANTA_DB": str(store), "LIANTA_USER": "tester", "LIANTA_LANG": "en", **extra}
 
 
 def _files(store: Path) -> dict[str, bytes]:
