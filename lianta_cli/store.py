@@ -344,6 +344,8 @@ def stale_temporaries(path: Path) -> list[Path]:
 def _rotate_backups(path: Path, count: int) -> None:
     """Keep the current file as generation 1, shifting older generations down."""
     generations = backup_paths(path, count)
+    if _same_content(path, generations[0]):
+        return  # generation 1 already holds it (the store was just restored from it)
     with contextlib.suppress(FileNotFoundError):
         generations[-1].unlink()
     for older, newer in zip(reversed(generations[:-1]), reversed(generations[1:]), strict=True):
@@ -358,6 +360,15 @@ def _rotate_backups(path: Path, count: int) -> None:
             os.write(fd, payload)
         finally:
             os.close(fd)
+
+
+def _same_content(path: Path, other: Path) -> bool:
+    try:
+        if path.stat().st_size != other.stat().st_size:
+            return False
+        return path.read_bytes() == other.read_bytes()
+    except OSError:
+        return False
 
 
 def _fsync_folder(folder: Path) -> None:

@@ -382,3 +382,16 @@ def test_a_damaged_store_restored_by_hand_works_as_before(
     assert restored["meta"]["1"]["last_change"] == good["meta"]["1"]["last_change"] - 1
     assert call_cli(["update", "1.5", "--progress", "10"], env)[0] == 0  # the lost command again
     assert content(store) == good
+
+
+def test_the_first_save_after_a_restore_does_not_spend_a_generation_on_a_copy(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    _session(env, tmp_path)
+    store = _store(env)
+    generations = [p.read_bytes() for p in backup_paths(store)]
+    _edit(store, lambda d: _task(d, "1.1").update(progress=60))
+    assert call_cli(["doctor", "--restore"], env)[0] == 0
+    assert store.read_bytes() == generations[0]
+    assert call_cli(["note", "1.1", "after the restore"], env)[0] == 0
+    assert [p.read_bytes() for p in backup_paths(store)] == generations
