@@ -19,6 +19,7 @@ file aside. Nothing here prints: the functions return a `Checkup`, and `report_l
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import os
 from collections import Counter
@@ -27,6 +28,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from .errors import StoreError
 from .i18n import _
 from .models import TASK_PLAN_FIELDS
 from .store import (
@@ -472,8 +474,15 @@ def restore(path: Path, now: datetime) -> Checkup:
         if source is None:
             checkup.restore_error = _("no good backup to restore")
             return checkup
-        payload = source.path.read_bytes()
-        damaged = _keep_aside(path, now) if path.exists() else None
+        try:
+            payload = source.path.read_bytes()
+            damaged = _keep_aside(path, now) if path.exists() else None
+        except OSError as error:
+            raise StoreError(
+                _("cannot keep {path} aside: {reason}; nothing was changed").format(
+                    path=path, reason=error.strerror or error
+                )
+            ) from None
         atomic_write(path, payload, backups=0)
         after = examine(path)
         after.restored = Restored(source.path, damaged)
@@ -484,20 +493,21 @@ def restore(path: Path, now: datetime) -> Checkup:
 def _keep_aside(path: Path, now: datetime) -> Path:
     """Link (or copy) the damaged file to a new name beside it; the store's name stays put."""
     stamp = now.strftime("%Y%m%dT%H%M%S")
-    target = path.with_name(f"{path.name}.damaged-{stamp}")
-    number = 1
-    while True:
+    for number in itertools.count(1):
+        suffix = f"-{number}" if number > 1 else ""
+        target = path.with_name(f"{path.name}.damaged-{stamp}{suffix}")
+        if os.path.lexists(target):
+            continue
         try:
             os.link(path, target)
-            return target
         except FileExistsError:
-            number += 1
-            target = path.with_name(f"{path.name}.damaged-{stamp}-{number}")
-        except OSError:
+            continue
+        except OSError:  # a file system without hard links: copy instead
             fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with contextlib.closing(os.fdopen(fd, "wb")) as out:
                 out.write(path.read_bytes())
-            return target
+        return target
+    raise AssertionError("unreachable")
 
 
 # ---------------------------------------------------------------- wording

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -395,3 +397,29 @@ def test_the_first_save_after_a_restore_does_not_spend_a_generation_on_a_copy(
     assert store.read_bytes() == generations[0]
     assert call_cli(["note", "1.1", "after the restore"], env)[0] == 0
     assert [p.read_bytes() for p in backup_paths(store)] == generations
+
+
+def test_restore_in_a_read_only_folder_fails_in_one_line_and_changes_nothing(
+    env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _session(env, tmp_path)
+    store = _store(env)
+    _edit(store, lambda d: _task(d, "1.1").update(progress=60))
+    files = {p: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
+    real_link, real_open = os.link, os.open
+
+    def read_only(real: Callable[..., Any]) -> Callable[..., Any]:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            if any(str(a).endswith(".tmp") or ".damaged-" in str(a) for a in args[:2]):
+                raise OSError(errno.EROFS, os.strerror(errno.EROFS))
+            return real(*args, **kwargs)
+
+        return call
+
+    monkeypatch.setattr(os, "link", read_only(real_link))
+    monkeypatch.setattr(os, "open", read_only(real_open))
+    code, _out, err = call_cli(["doctor", "--restore"], env)
+    assert code == 1
+    assert_one_line_error(err, str(store), "nothing was changed")
+    monkeypatch.undo()
+    assert {p: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()} == files
