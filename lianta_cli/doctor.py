@@ -479,8 +479,8 @@ def restore(path: Path, now: datetime) -> Checkup:
             damaged = _keep_aside(path, now) if path.exists() else None
         except OSError as error:
             raise StoreError(
-                _("cannot keep {path} aside: {reason}; nothing was changed").format(
-                    path=path, reason=error.strerror or error
+                _("cannot write in {folder}: {reason}; nothing was changed").format(
+                    folder=path.parent, reason=error.strerror or error
                 )
             ) from None
         atomic_write(path, payload, backups=0)
