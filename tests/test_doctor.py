@@ -420,6 +420,6 @@ def test_restore_in_a_read_only_folder_fails_in_one_line_and_changes_nothing(
     monkeypatch.setattr(os, "open", read_only(real_open))
     code, _out, err = call_cli(["doctor", "--restore"], env)
     assert code == 1
-    assert_one_line_error(err, str(store), "nothing was changed")
+    assert_one_line_error(err, str(store.parent), "nothing was changed")
     monkeypatch.undo()
     assert {p: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()} == files
