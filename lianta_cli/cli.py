@@ -243,9 +243,9 @@ class Env:
         """The store locked for a change; the bundled plan is loaded first into an empty store."""
         with open_store(self.db, write=True) as store:
             loaded = tracker.ensure_plan(store, self.clock, self.user)
-            if loaded is not None:
-                _note_autoload(self.db, loaded)
             yield store
+        if loaded is not None:  # said only once it is saved: a failed command saves nothing
+            _note_autoload(self.db, loaded)
 
     def reading(self) -> Store:
         """A snapshot to read; on an empty store the bundled plan is loaded first."""

@@ -410,6 +410,16 @@ def test_a_new_store_gets_a_private_folder_and_file(tmp_path: Path) -> None:
     assert stat.S_IMODE((store.parent / "store.json.lock").stat().st_mode) == 0o600
 
 
+def test_a_failed_first_command_loads_nothing_and_says_so(tmp_path: Path) -> None:
+    store = tmp_path / "store.json"
+    code, _out, err = call_cli(["update", "9.9", "--progress", "5"], _env(store))
+    assert code == 2
+    assert_one_line_error(err, "9.9")  # and no word of a plan load that was not saved
+    assert not store.exists()
+    code, _out, err = call_cli(["update", "1.1", "--progress", "5"], _env(store))
+    assert code == 0 and "loaded the bundled 2024 plan" in err
+
+
 def test_a_save_keeps_the_mode_the_user_gave_the_store(small_store: Path) -> None:
     small_store.chmod(0o640)
     assert call_cli(["note", "1.1", "x"], _env(small_store))[0] == 0
