@@ -1,0 +1,366 @@
+"""Where a lianta command spends its time: import costs by package, and a cProfile of one run.
+
+    python bench/hotspots.py --imports
+    python bench/hotspots.py --size 10000 list --limit 0
+    python bench/hotspots.py --size 10000 update ID --progress 40
+    python bench/hotspots.py --size 100000 load PLAN
+
+In the command, PLAN stands for the generated plan of that size and ID for a task that is in
+progress; `load` runs against an empty store. The data are generated as `run.py` does (or taken
+from `--data DIR`, e.g. a folder kept by `run.py --keep`). The command runs in-process under
+cProfile in lianta's own interpreter, output to /dev/null; the report goes to stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import gen
+import run
+
+DRIVER = r"""
+import cProfile, json, os, pstats, sys, time
+args, out_path = sys.argv[1:-1], sys.argv[-1]
+devnull = open(os.devnull, "w")
+profile = cProfile.Profile()
+start = time.perf_counter()
+profile.enable()
+from lianta_cli.cli import main
+imported = time.perf_counter()
+sys.argv = ["lianta", *args]
+real_stdout, sys.stdout = sys.stdout, devnull
+code = 0
+try:
+    main()
+except SystemExit as exit:
+    code = exit.code
+finally:
+    profile.disable()
+    sys.stdout = real_stdout
+end = time.perf_counter()
+stats = pstats.Stats(profile)
+rows = []
+for (path, line, name), (cc, nc, tt, ct, callers) in stats.stats.items():
+    rows.append((path, line, name, nc, tt, ct))
+with open(out_path, "w") as handle:
+    json.dump({"code": code, "total": end - start, "import_cli": imported - start,
+               "rows": rows}, handle)
+"""
+
+PHASES = r"""
+import time
+start = time.perf_counter()
+import json, os, sys
+import lianta_cli.cli as cli
+imported = time.perf_counter()
+import typer.main
+command = typer.main.get_command(cli.app)
+built = time.perf_counter()
+args, out_path = sys.argv[1:-1], sys.argv[-1]
+real_stdout, sys.stdout = sys.stdout, open(os.devnull, "w")
+try:
+    command.main(args, prog_name="lianta")
+except SystemExit:
+    pass
+sys.stdout.flush()
+sys.stdout = real_stdout
+ran = time.perf_counter()
+with open(out_path, "w") as handle:
+    json.dump({"import": imported - start, "build": built - imported, "run": ran - built}, handle)
+"""
+
+WHERE = (
+    # label, file suffix (or "" for any), function name; cumulative time of the outermost call
+    ("all imports (module bodies included)", "<frozen importlib._bootstrap>", "_find_and_load"),
+    ("read: store file parse (json.loads)", "json/__init__.py", "loads"),
+    ("read: store shape and field checks", "lianta_cli/store.py", "shape_problem"),
+    ("TinyDB: TinyDB() and Table objects", "tinydb/database.py", "table"),
+    ("TinyDB: Table.update (store.patch)", "tinydb/table.py", "update"),
+    ("TinyDB: Table.insert_multiple", "tinydb/table.py", "insert_multiple"),
+    ("TinyDB: Table.all / search (Documents)", "tinydb/table.py", "all"),
+    ("TinyDB: Document construction", "tinydb/table.py", "__init__"),
+    ("domain: tracker.list_tasks", "lianta_cli/tracker.py", "list_tasks"),
+    ("domain: tracker.sync_plan", "lianta_cli/tracker.py", "sync_plan"),
+    ("domain: tracker.record (history append)", "lianta_cli/tracker.py", "record"),
+    ("plan: parse_plan (YAML + checks)", "lianta_cli/plan.py", "parse_plan"),
+    ("plan: YAML compose (C loader)", "yaml/composer.py", "get_single_node"),
+    ("plan: YAML construct", "yaml/constructor.py", "construct_document"),
+    ("plan: duplicate-key walk", "lianta_cli/plan.py", "_check_duplicate_keys"),
+    ("plan: line_of lookups", "lianta_cli/plan.py", "line_of"),
+    ("output: plain_table", "lianta_cli/export.py", "plain_table"),
+    ("output: dumps_json", "lianta_cli/export.py", "dumps_json"),
+    ("output: Rich print_table", "lianta_cli/render.py", "print_table"),
+    ("save: Store.save (dumps + write)", "lianta_cli/store.py", "save"),
+    ("save: json.dumps", "json/__init__.py", "dumps"),
+    ("save: atomic_write", "lianta_cli/store.py", "atomic_write"),
+    ("save: fsync", "~", "<built-in method posix.fsync>"),
+    ("save: backup rotation", "lianta_cli/store.py", "_rotate_backups"),
+    ("gc: explicit collections", "~", "<built-in method gc.collect>"),
+)
+
+
+Row = tuple[str, int, str, int, float, float]
+"""file, line, function, calls, own seconds, cumulative seconds"""
+
+
+@dataclass
+class Profile:
+    code: object
+    total: float
+    import_cli: float
+    rows: list[Row]
+
+
+def profile_command(python: str, env: dict[str, str], args: Sequence[str], cwd: Path) -> Profile:
+    """Run `lianta ARGS` in-process under cProfile in lianta's interpreter."""
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        done = subprocess.run(
+            [python, "-c", DRIVER, *args, out.name],
+            env=env,
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise SystemExit(f"profile: driver failed: {done.stderr.strip()[-800:]}")
+        data = json.loads(Path(out.name).read_text())
+    rows = [
+        (str(r[0]), int(r[1]), str(r[2]), int(r[3]), float(r[4]), float(r[5])) for r in data["rows"]
+    ]
+    return Profile(data["code"], float(data["total"]), float(data["import_cli"]), rows)
+
+
+def render_profile(profile: Profile, top: int) -> str:
+    total = profile.total
+    lines = [
+        f"exit status {profile.code}; wall time under the profiler {total * 1000:.0f} ms "
+        f"(import of lianta_cli.cli {profile.import_cli * 1000:.0f} ms)",
+        "",
+        "| where | cumulative ms | % |",
+        "|---|---:|---:|",
+    ]
+    for label, suffix, name in WHERE:
+        found = [r for r in profile.rows if r[0].endswith(suffix) and r[2] == name]
+        if found:
+            seconds = max(r[5] for r in found)
+            lines.append(f"| {label} | {seconds * 1000:.1f} | {100 * seconds / total:.0f} |")
+    lines += ["", f"Top {top} by own time:", "", "| own ms | cum ms | calls | function |"]
+    lines.append("|---:|---:|---:|---|")
+    for r in sorted(profile.rows, key=lambda r: r[4], reverse=True)[:top]:
+        lines.append(f"| {r[4] * 1000:.1f} | {r[5] * 1000:.1f} | {r[3]} | {short(r)} |")
+    own = [r for r in profile.rows if "lianta_cli" in r[0]]
+    lines += ["", f"Top {top} lianta functions by cumulative time:", ""]
+    lines += ["| cum ms | own ms | calls | function |", "|---:|---:|---:|---|"]
+    for r in sorted(own, key=lambda r: r[5], reverse=True)[:top]:
+        lines.append(f"| {r[5] * 1000:.1f} | {r[4] * 1000:.1f} | {r[3]} | {short(r)} |")
+    return "\n".join(lines) + "\n"
+
+
+def phases(python: str, env: dict[str, str], args: Sequence[str], cwd: Path, runs: int) -> str:
+    """Wall time split into start-up, import, building the command tree, and the command itself
+    (medians of `runs` runs, no profiler)."""
+    samples: dict[str, list[float]] = defaultdict(list)
+    for number in range(runs + 1):
+        with tempfile.NamedTemporaryFile(suffix=".json") as out:
+            started = time.perf_counter()
+            done = subprocess.run(
+                [python, "-c", PHASES, *args, out.name], env=env, cwd=cwd, capture_output=True
+            )
+            wall = time.perf_counter() - started
+            if done.returncode != 0:
+                raise SystemExit(f"profile: phases failed: {done.stderr.decode()[-800:]}")
+            parts = json.loads(Path(out.name).read_text())
+        if number == 0:
+            continue  # fills the bytecode cache
+        samples["wall"].append(wall)
+        for key, value in parts.items():
+            samples[key].append(value)
+        samples["interpreter start and exit"].append(wall - sum(parts.values()))
+    median = {key: statistics.median(values) for key, values in samples.items()}
+    labels = {
+        "interpreter start and exit": "interpreter start-up, site, exit (outside the script)",
+        "import": "`import lianta_cli.cli` (typer, tinydb, lianta modules)",
+        "build": "Typer builds the click command tree (`typer.main.get_command`)",
+        "run": "the command: parse options, read, work, write output (lazy imports included)",
+    }
+    lines = [
+        f"Medians of {runs} runs without profiler; wall {median['wall'] * 1000:.0f} ms.",
+        "",
+        "| phase | ms | % |",
+        "|---|---:|---:|",
+    ]
+    for key, label in labels.items():
+        lines.append(
+            f"| {label} | {median[key] * 1000:.1f} | {100 * median[key] / median['wall']:.0f} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def short(row: Row) -> str:
+    path = row[0]
+    for marker in ("site-packages/", "lianta_cli/", "lib/python3"):
+        if marker in path:
+            path = path[path.index(marker) :].replace("site-packages/", "")
+            break
+    return f"`{path}:{row[1]} {row[2]}`"
+
+
+# ------------------------------------------------------------------ imports
+
+IMPORT_LINE = re.compile(r"import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)")
+
+
+def parse_importtime(stderr: str) -> list[tuple[str, str | None, float, float]]:
+    """(module, the module that imported it, self ms, cumulative ms) from -X importtime."""
+    parsed = []
+    for line in stderr.splitlines():
+        match = IMPORT_LINE.match(line)
+        if match:
+            depth = len(match.group(3)) // 2
+            parsed.append((match.group(4), depth, int(match.group(1)), int(match.group(2))))
+    rows: list[tuple[str, str | None, float, float]] = []
+    parents: dict[int, str] = {}
+    for name, depth, own, cumulative in reversed(parsed):  # parents come after their children
+        parents[depth] = name
+        rows.append(
+            (name, parents.get(depth - 1) if depth else None, own / 1000, cumulative / 1000)
+        )
+    return rows
+
+
+def import_costs(python: str, env: dict[str, str], modules: Sequence[str], runs: int = 5) -> str:
+    """What importing `modules` costs: the fastest of `runs` runs, by package and by the
+    third-party or standard modules that lianta's own modules import directly."""
+    statement = "; ".join(f"import {m}" for m in modules)
+    best: list[tuple[str, str | None, float, float]] | None = None
+    for _ in range(runs + 1):  # the first run fills the bytecode cache
+        done = subprocess.run(
+            [python, "-X", "importtime", "-c", statement],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        rows = parse_importtime(done.stderr)
+        if best is None or sum(r[2] for r in rows) < sum(r[2] for r in best):
+            best = rows
+    assert best is not None
+    total = sum(r[2] for r in best)
+    by_package: dict[str, float] = defaultdict(float)
+    for name, _, own, _ in best:
+        top = name.split(".")[0]
+        by_package[name if top == "lianta_cli" else top] += own
+    lines = [
+        f'`python -X importtime -c "{statement}"`, fastest of {runs} runs: {total:.0f} ms '
+        "(-X importtime itself adds some overhead)",
+        "",
+        "Direct imports made by lianta's modules, with everything they pull in "
+        "(the first importer pays for shared modules):",
+        "",
+        "| imported by | module | cumulative ms | % |",
+        "|---|---|---:|---:|",
+    ]
+    direct = [
+        r for r in best if r[1] and r[1].startswith("lianta_cli") and not r[0].startswith("lianta")
+    ]
+    for name, parent, _, cumulative in sorted(direct, key=lambda r: r[3], reverse=True)[:15]:
+        lines.append(f"| {parent} | {name} | {cumulative:.1f} | {100 * cumulative / total:.0f} |")
+    lines += ["", "Own time summed by package (lianta_cli by module):", ""]
+    lines += ["| package | ms | % |", "|---|---:|---:|"]
+    ranked = sorted(by_package.items(), key=lambda kv: kv[1], reverse=True)
+    for name, ms in ranked[:20]:
+        lines.append(f"| {name} | {ms:.1f} | {100 * ms / total:.0f} |")
+    rest = ranked[20:]
+    if rest:
+        ms = sum(v for _, v in rest)
+        lines.append(f"| {len(rest)} more | {ms:.1f} | {100 * ms / total:.0f} |")
+    return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------ main
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--size", type=int, default=40, help="tasks in the data set (default 40)")
+    parser.add_argument("--data", type=Path, help="folder for the generated data (kept)")
+    parser.add_argument("--top", type=int, default=25, help="rows in the top tables")
+    parser.add_argument(
+        "--imports",
+        action="store_true",
+        help="import costs of lianta_cli.cli and the modules commands import lazily",
+    )
+    parser.add_argument("--runs", type=int, default=7, help="runs for the phase split (7)")
+    parser.add_argument("--phases-only", action="store_true", help="no cProfile run")
+    parser.add_argument("command", nargs=argparse.REMAINDER, help="lianta arguments")
+    args = parser.parse_args(argv)
+    lianta = run.find_lianta()
+    python = run.interpreter_of(lianta)
+    work = args.data or Path(tempfile.mkdtemp(prefix="lianta-profile-"))
+    work.mkdir(parents=True, exist_ok=True)
+    run.use_bytecode_cache()
+    run.warm_bytecode_cache(python)
+    try:
+        if args.imports:
+            env = gen.lianta_env(work / "none.json")
+            print("## Import costs\n")
+            print(import_costs(python, env, ["lianta_cli.cli"]))
+            lazy = [
+                m
+                for m in ("lianta_cli.plan", "lianta_cli.render", "lianta_cli.report")
+                if (gen.ROOT / (m.replace(".", "/") + ".py")).exists()
+            ]
+            print(import_costs(python, env, ["lianta_cli.cli", *lazy]))
+        if args.command:
+            store = work / f"store-{args.size}.json"
+            plan = work / f"plan-{args.size}.yaml"
+            if not store.exists():
+                base = gen.real_base([str(lianta)], work)
+                data = gen.build([str(lianta)], python, base, args.size, work)
+                update_id = data.update_id
+            else:
+                listed = gen.run_checked(
+                    [str(lianta), "list", "--format", "json", "--limit", "0"],
+                    gen.lianta_env(store),
+                )
+                update_id = next(
+                    t["id"] for t in json.loads(listed) if t["status"] == "in_progress"
+                )
+            command = [
+                str(plan) if a == "PLAN" else update_id if a == "ID" else a for a in args.command
+            ]
+            target = store
+            if command[0] == "load":
+                target = work / "profile-load.json"
+                for path in work.glob("profile-load.json*"):
+                    path.unlink()
+            env = gen.lianta_env(target)
+            gen.run_checked([str(lianta), "version"], env)  # fill the bytecode cache
+            print(f"## `lianta {' '.join(args.command)}` at {args.size:,} tasks\n")
+            print(phases(python, env, command, work, args.runs))
+            if args.phases_only:
+                return 0
+            print(render_profile(profile_command(python, env, command, work), args.top))
+    finally:
+        if args.data is None:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
