@@ -18,7 +18,6 @@ import math
 import os
 import random
 import subprocess
-import sys
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -66,11 +65,6 @@ def stamp(moment: datetime) -> str:
 def q(value: Any) -> str:
     """A scalar or flow list in YAML: JSON's double-quoted form is valid YAML."""
     return json.dumps(value, ensure_ascii=False)
-
-
-def store_text(data: dict[str, Any]) -> str:
-    """A store as `Store.save` writes it."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 # ------------------------------------------------------------------ the plan
@@ -178,27 +172,36 @@ def plan_yaml(base: dict[str, Any], shape: PlanShape) -> str:
     return "\n".join(out) + "\n"
 
 
-def seed_store(base: dict[str, Any], shape: PlanShape, plan_path: Path) -> dict[str, Any]:
-    """The store `lianta load PLAN` makes at LOAD_AT, shaped after the real load in `base`
-    (same documents, same key order); `--verify` checks it against the real thing."""
-    data = copy.deepcopy(base)
-    plan = data["plans"]["1"]
+@dataclass
+class Seed:
+    """What `lianta load PLAN` writes into an empty store at LOAD_AT: the plan document, the
+    task documents and the load's events, shaped after the real load in `base` (same fields,
+    same key order); `run.py --verify` checks them against the real thing."""
+
+    plan: dict[str, Any]
+    tasks: list[dict[str, Any]]
+    load_events: list[dict[str, Any]]
+
+
+def seed(base: dict[str, Any], shape: PlanShape, plan_path: Path) -> Seed:
+    plan = copy.deepcopy(base["plans"]["1"])
     if len(shape.tasks) != len(base["tasks"]):
         plan["indices_declared"] = len(shape.indices)  # as plan_yaml writes it
     plan["indices"] = shape.indices
     plan["file"] = str(plan_path)
     template = min(base["tasks"].values(), key=lambda d: d["order"])
-    tasks = {}
+    tasks = []
     for position, fields in enumerate(shape.tasks):
         doc = copy.deepcopy(template)
         doc.update(fields)
         doc["order"] = position
-        tasks[str(position + 1)] = doc
-    data["tasks"] = tasks
-    for event in data["history"].values():
+        tasks.append(doc)
+    recorded = ("change", "at", "by")
+    events = [{k: v for k, v in e.items() if k not in recorded} for e in base["history"].values()]
+    for event in events:
         if event["field"] == "tasks":
             event["new"] = str(event["new"]).replace(str(len(base["tasks"])), str(len(tasks)))
-    return data
+    return Seed(plan, tasks, events)
 
 
 # ------------------------------------------------------------------ the history
@@ -306,15 +309,13 @@ def _next_state(doc: dict[str, Any], status: str | None, progress: int | None) -
 
 
 class History:
-    """Applies commands to a store's data the way `tracker.py` does."""
+    """Applies commands to the seeded tasks the way `tracker.py` does, collecting the events."""
 
-    def __init__(self, data: dict[str, Any]) -> None:
-        self.data = data
-        self.year = data["plans"]["1"]["year"]
-        self.tasks = {doc["id"]: doc for doc in data["tasks"].values()}
-        self.history = data["history"]
-        self.next_seq = max(int(k) for k in self.history) + 1
-        self.new_events: list[dict[str, Any]] = []
+    def __init__(self, seeded: Seed) -> None:
+        self.year = seeded.plan["year"]
+        self.tasks = {doc["id"]: copy.deepcopy(doc) for doc in seeded.tasks}
+        self.events: list[dict[str, Any]] = []
+        self.last_change = 1  # the load
 
     def apply(self, command: Command) -> None:
         at = stamp(command.at)
@@ -344,14 +345,10 @@ class History:
                 doc.update(changed)
         if not events:
             return
-        meta = self.data["meta"]["1"]
-        number = int(meta.get("last_change", 0)) + 1
+        self.last_change += 1
         for event in events:
-            event.update({"change": number, "at": at, "by": command.user})
-            self.history[str(self.next_seq)] = event
-            self.new_events.append(event)
-            self.next_seq += 1
-        meta.update({"schema": 1, "last_change": number})
+            event.update({"change": self.last_change, "at": at, "by": command.user})
+        self.events += events
 
     def _event(self, task: str, action: str, name: str, old: Any, new: Any) -> dict[str, Any]:
         return {
@@ -404,47 +401,63 @@ def run_checked(argv: Sequence[str], env: dict[str, str]) -> str:
 
 WRITER = """\
 import json, sys
+from datetime import datetime
 from pathlib import Path
+from lianta_cli import tracker
+from lianta_cli.clock import Clock
 from lianta_cli.store import open_store
-payload = json.loads(Path(sys.argv[2]).read_text(encoding="utf-8"))
+
+p = json.loads(Path(sys.argv[2]).read_text(encoding="utf-8"))
 with open_store(Path(sys.argv[1]), write=True) as store:
-    store.patch("tasks", {int(k): doc for k, doc in payload["tasks"].items()})
-    store.table("history").insert_multiple(payload["events"])
-    store.set_meta(payload["meta"])
+    # what sync_plan does on an empty store
+    store.table("plans").insert(p["plan"])
+    store.table("tasks").insert_multiple(p["tasks"])
+    clock = Clock(datetime.fromisoformat(p["load_at"]))
+    tracker.record(store, p["load_events"], clock, p["load_by"])
+    # then the history, in one append, with record's bookkeeping
+    if hasattr(store, "append"):
+        store.append("history", p["events"])
+    else:
+        store.table("history").insert_multiple(p["events"])
+    meta = store.meta()
+    meta["last_change"] = p["last_change"]
+    store.set_meta(meta)
+    store.patch("tasks", {n: doc for n, doc in enumerate(p["final"], start=1)})
 """
 
 
-def save_history(python: str, store: Path, history: History) -> str | None:
-    """Write the history through lianta's own store API, so the file is in whatever layout
-    lianta writes; if that API is not there, write compact JSON and say so."""
+def save(python: str, store: Path, seeded: Seed, history: History) -> None:
+    """Write the store through lianta's own store API, so that the file is in whatever layout
+    lianta writes and its bookkeeping is lianta's own."""
     payload = store.with_name(store.name + ".payload")
-    payload.write_text(
-        json.dumps(
-            {
-                "tasks": history.data["tasks"],
-                "events": history.new_events,
-                "meta": history.data["meta"]["1"],
-            },
-            ensure_ascii=False,
-        ),
-        encoding="utf-8",
-    )
-    env = lianta_env(store, now=stamp(LAST_DAY))
+    final = [history.tasks[doc["id"]] for doc in seeded.tasks]
+    content = {
+        "plan": seeded.plan,
+        "tasks": seeded.tasks,
+        "load_at": stamp(LOAD_AT),
+        "load_by": COORDINATORS[0],
+        "load_events": seeded.load_events,
+        "events": history.events,
+        "last_change": history.last_change,
+        "final": final,
+    }
+    payload.write_text(json.dumps(content, ensure_ascii=False), encoding="utf-8")
+    for path in store.parent.glob(store.name + "*"):
+        if path != payload:
+            path.unlink()
     done = subprocess.run(
         [python, "-c", WRITER, str(store), str(payload)],
-        env=env,
+        env=lianta_env(store),
         capture_output=True,
         text=True,
         check=False,
     )
     payload.unlink()
     for path in store.parent.glob(store.name + ".*"):
-        path.unlink()  # the lock file and the backup of the freshly loaded store
-    if done.returncode == 0:
-        return None
-    store.write_text(store_text(history.data), encoding="utf-8")
-    reason = (done.stderr.strip().splitlines() or ["?"])[-1]
-    return f"lianta's store API was not usable ({reason}); wrote compact JSON instead"
+        path.unlink()  # the lock file
+    if done.returncode != 0:
+        reason = (done.stderr.strip().splitlines() or ["?"])[-1]
+        raise SystemExit(f"bench: cannot write {store.name} through lianta's store API: {reason}")
 
 
 def build(
@@ -458,22 +471,20 @@ def build(
         plan_path.write_bytes(REAL_PLAN.read_bytes())
     else:
         plan_path.write_text(plan_yaml(base, shape), encoding="utf-8")
-    data = seed_store(base, shape, plan_path)
-    store.write_text(store_text(data), encoding="utf-8")
+    seeded = seed(base, shape, plan_path)
     commands = script([t["id"] for t in shape.tasks], seed=n)
-    history = History(data)
+    history = History(seeded)
     for command in commands:
         history.apply(command)
-    warning = save_history(python, store, history)
-    if warning:
-        print(f"bench: {warning}", file=sys.stderr)
+    save(python, store, seeded, history)
     tasks = list(history.tasks.values())
     update_doc = next(
         (d for d in tasks[len(tasks) // 2 :] + tasks if d["status"] == "in_progress"), tasks[0]
     )
     tasks_json = workdir / f"taskwarrior-{n}.json"
     tasks_json.write_text(
-        json.dumps(list(taskwarrior_tasks(data, n)), ensure_ascii=False), encoding="utf-8"
+        json.dumps(list(taskwarrior_tasks(seeded.plan, tasks, n)), ensure_ascii=False),
+        encoding="utf-8",
     )
     return Dataset(
         size=n,
@@ -482,7 +493,7 @@ def build(
         tasks_json=tasks_json,
         layout=[len([t for t in shape.tasks if t["index"] == i["number"]]) for i in shape.indices],
         script=commands,
-        events=len(data["history"]),
+        events=len(seeded.load_events) + len(history.events),
         store_bytes=store.stat().st_size,
         plan_bytes=plan_path.stat().st_size,
         update_id=update_doc["id"],
@@ -504,10 +515,12 @@ def tw_date(text: str) -> str:
     return moment.strftime("%Y%m%dT%H%M%SZ")
 
 
-def taskwarrior_tasks(data: dict[str, Any], n: int) -> Iterator[dict[str, Any]]:
+def taskwarrior_tasks(
+    plan: dict[str, Any], tasks: list[dict[str, Any]], n: int
+) -> Iterator[dict[str, Any]]:
     """The same tasks for `task import`: project = index code, UDAs for the tracking fields."""
-    codes = {i["number"]: i["code"] for i in data["plans"]["1"]["indices"]}
-    for doc in data["tasks"].values():
+    codes = {i["number"]: i["code"] for i in plan["indices"]}
+    for doc in tasks:
         task: dict[str, Any] = {
             "uuid": task_uuid(n, doc["id"]),
             "description": doc["title"],
