@@ -2,13 +2,15 @@
 
     python bench/hotspots.py --imports
     python bench/hotspots.py --size 10000 list --limit 0
-    python bench/hotspots.py --size 10000 update ID --progress 40
+    python bench/hotspots.py --size 10000 update ID --progress PROGRESS
     python bench/hotspots.py --size 100000 load PLAN
 
-In the command, PLAN stands for the generated plan of that size and ID for a task that is in
-progress; `load` runs against an empty store. The data are generated as `run.py` does (or taken
-from `--data DIR`, e.g. a folder kept by `run.py --keep`). The command runs in-process under
-cProfile in lianta's own interpreter, output to /dev/null; the report goes to stdout.
+In the command, PLAN stands for the generated plan of that size, ID for a task that is in
+progress and PROGRESS for 40 and 60 in turn (so that every update writes); `load` runs against
+an empty store each time. The data are generated as `run.py` does (or taken from `--data DIR`).
+The command runs first without profiler for a split of the wall time into phases, then once
+in-process under cProfile in lianta's own interpreter, output to /dev/null; the report goes to
+stdout.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,6 +85,53 @@ with open(out_path, "w") as handle:
     json.dump({"import": imported - start, "build": built - imported, "run": ran - built}, handle)
 """
 
+MEMORY = r"""
+import json, os, sys, threading, time
+args, out_path = sys.argv[1:-1], sys.argv[-1]
+page = os.sysconf("SC_PAGE_SIZE")
+main_id = threading.get_ident()
+samples = []
+done = threading.Event()
+
+def rss():
+    with open("/proc/self/statm") as handle:
+        return int(handle.read().split()[1]) * page
+
+def where():
+    frame = sys._current_frames().get(main_id)
+    inner = None
+    while frame is not None:
+        code = frame.f_code
+        if "lianta_cli" in code.co_filename:
+            name = code.co_filename.split("lianta_cli/")[-1]
+            return f"{name}:{code.co_firstlineno} {code.co_name}" + (f" > {inner}" if inner else "")
+        if inner is None:
+            inner = code.co_name
+        frame = frame.f_back
+    return "(outside lianta)"
+
+def sample():
+    while not done.wait(0.002):
+        samples.append((time.perf_counter(), rss(), where()))
+
+base = rss()
+threading.Thread(target=sample, daemon=True).start()
+from lianta_cli.cli import main
+imported = rss()
+sys.argv = ["lianta", *args]
+real_stdout, sys.stdout = sys.stdout, open(os.devnull, "w")
+try:
+    main()
+except SystemExit:
+    pass
+finally:
+    done.set()
+    sys.stdout = real_stdout
+end = rss()
+with open(out_path, "w") as handle:
+    json.dump({"base": base, "imported": imported, "end": end, "samples": samples}, handle)
+"""
+
 WHERE = (
     # label, file suffix (or "" for any), function name; cumulative time of the outermost call
     ("all imports (module bodies included)", "<frozen importlib._bootstrap>", "_find_and_load"),
@@ -125,8 +174,9 @@ class Profile:
     rows: list[Row]
 
 
-def profile_command(python: str, env: dict[str, str], args: Sequence[str], cwd: Path) -> Profile:
+def profile_command(python: str, env: dict[str, str], prepare: Prepare, cwd: Path) -> Profile:
     """Run `lianta ARGS` in-process under cProfile in lianta's interpreter."""
+    args = prepare()
     with tempfile.NamedTemporaryFile(suffix=".json") as out:
         done = subprocess.run(
             [python, "-c", DRIVER, *args, out.name],
@@ -171,11 +221,16 @@ def render_profile(profile: Profile, top: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def phases(python: str, env: dict[str, str], args: Sequence[str], cwd: Path, runs: int) -> str:
+Prepare = Callable[[], list[str]]
+"""Readies the store for one more run and gives that run's arguments."""
+
+
+def phases(python: str, env: dict[str, str], prepare: Prepare, cwd: Path, runs: int) -> str:
     """Wall time split into start-up, import, building the command tree, and the command itself
     (medians of `runs` runs, no profiler)."""
     samples: dict[str, list[float]] = defaultdict(list)
     for number in range(runs + 1):
+        args = prepare()
         with tempfile.NamedTemporaryFile(suffix=".json") as out:
             started = time.perf_counter()
             done = subprocess.run(
@@ -208,6 +263,41 @@ def phases(python: str, env: dict[str, str], args: Sequence[str], cwd: Path, run
         lines.append(
             f"| {label} | {median[key] * 1000:.1f} | {100 * median[key] / median['wall']:.0f} |"
         )
+    return "\n".join(lines) + "\n"
+
+
+def memory(python: str, env: dict[str, str], prepare: Prepare, cwd: Path, top: int) -> str:
+    """Resident memory sampled every 2 ms during one run, growth attributed to the lianta
+    function running at the time (and the function it was in, if not lianta's own)."""
+    args = prepare()
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        done = subprocess.run(
+            [python, "-c", MEMORY, *args, out.name], env=env, cwd=cwd, capture_output=True
+        )
+        if done.returncode != 0:
+            raise SystemExit(f"profile: memory run failed: {done.stderr.decode()[-800:]}")
+        data = json.loads(Path(out.name).read_text())
+    mib = 2**20
+    growth: dict[str, float] = defaultdict(float)
+    highest: dict[str, float] = defaultdict(float)
+    previous = data["imported"]
+    peak = max([previous, *(s[1] for s in data["samples"])])
+    for _, rss, place in data["samples"]:
+        if rss > previous:
+            growth[place] += rss - previous
+        highest[place] = max(highest[place], rss)
+        previous = rss
+    lines = [
+        f"RSS: {data['base'] / mib:.0f} MiB at start, {data['imported'] / mib:.0f} MiB after "
+        f"`import lianta_cli.cli`, peak {peak / mib:.0f} MiB (sampled), "
+        f"{len(data['samples'])} samples.",
+        "",
+        "| where (lianta function > function running) | RSS growth MiB | highest RSS MiB |",
+        "|---|---:|---:|",
+    ]
+    for place, grown in sorted(growth.items(), key=lambda kv: kv[1], reverse=True)[:top]:
+        if grown >= mib / 2:
+            lines.append(f"| `{place}` | {grown / mib:.0f} | {highest[place] / mib:.0f} |")
     return "\n".join(lines) + "\n"
 
 
@@ -307,6 +397,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--runs", type=int, default=7, help="runs for the phase split (7)")
     parser.add_argument("--phases-only", action="store_true", help="no cProfile run")
+    parser.add_argument(
+        "--memory", action="store_true", help="only: where resident memory grows, during one run"
+    )
     parser.add_argument("command", nargs=argparse.REMAINDER, help="lianta arguments")
     args = parser.parse_args(argv)
     lianta = run.find_lianta()
@@ -341,21 +434,30 @@ def main(argv: Sequence[str] | None = None) -> int:
                 update_id = next(
                     t["id"] for t in json.loads(listed) if t["status"] == "in_progress"
                 )
-            command = [
-                str(plan) if a == "PLAN" else update_id if a == "ID" else a for a in args.command
-            ]
-            target = store
-            if command[0] == "load":
-                target = work / "profile-load.json"
-                for path in work.glob("profile-load.json*"):
-                    path.unlink()
+            fixed = {"PLAN": str(plan), "ID": update_id}
+            loading = args.command[0] == "load"
+            target = work / "profile-load.json" if loading else store
+            count = [0]
+
+            def prepare() -> list[str]:
+                """A fresh store for `load`; PROGRESS alternates so every update writes."""
+                count[0] += 1
+                if loading:
+                    for path in work.glob(target.name + "*"):
+                        path.unlink()
+                alternate = "40" if count[0] % 2 else "60"
+                return [alternate if a == "PROGRESS" else fixed.get(a, a) for a in args.command]
+
             env = gen.lianta_env(target)
             gen.run_checked([str(lianta), "version"], env)  # fill the bytecode cache
             print(f"## `lianta {' '.join(args.command)}` at {args.size:,} tasks\n")
-            print(phases(python, env, command, work, args.runs))
+            if args.memory:
+                print(memory(python, env, prepare, work, args.top))
+                return 0
+            print(phases(python, env, prepare, work, args.runs))
             if args.phases_only:
                 return 0
-            print(render_profile(profile_command(python, env, command, work), args.top))
+            print(render_profile(profile_command(python, env, prepare, work), args.top))
     finally:
         if args.data is None:
             shutil.rmtree(work, ignore_errors=True)
