@@ -23,8 +23,10 @@ from __future__ import annotations
 import gc
 import json
 import zlib
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping
 from typing import Any
+
+Check = Callable[[str, Any], "str | None"]
 
 ORDER = ("meta", "plans", "tasks", "history")
 CHECKS = "checks"
@@ -69,22 +71,28 @@ def split_tables(raw: bytes) -> dict[str, bytes] | None:
     return tables
 
 
-def check_table(name: str, table: Any) -> None:
+def check_table(name: str, table: Any) -> str | None:
+    """The least a table must be: a mapping of numbered documents."""
     if not isinstance(table, dict):
-        raise LayoutError(f"table {name!r} is not a mapping")
+        return f"table {name!r} is not a mapping"
     for key, doc in table.items():
         if not key.isdigit() or not isinstance(doc, dict):
-            raise LayoutError(f"table {name!r} has a malformed document {key!r}")
+            return f"table {name!r} has a malformed document {key!r}"
+    return None
 
 
 class Tables(MutableMapping[str, dict[str, Any]]):
     """The tables of one store snapshot, parsed lazily; what TinyDB's storage reads and writes."""
 
-    def __init__(self, raw: bytes | None = None) -> None:
+    def __init__(self, raw: bytes | None = None, *, check: Check = check_table) -> None:
+        """Tables of a file's bytes; `check(name, table)` says what is wrong with a parsed
+        table (LayoutError) or None."""
         self._raw: dict[str, bytes] = {}
         self._parsed: dict[str, dict[str, Any]] = {}
         self._tails: dict[str, dict[str, Any]] = {}
         self._checks: dict[str, int] = {}
+        self._verified: set[str] = set()
+        self._check = check
         if not raw or not raw.strip():
             return
         segments = split_tables(raw)
@@ -94,7 +102,9 @@ class Tables(MutableMapping[str, dict[str, Any]]):
                 raise LayoutError("the top level is not a mapping of tables")
             data.pop(CHECKS, None)
             for name, table in data.items():
-                check_table(name, table)
+                problem = check(name, table)
+                if problem:
+                    raise LayoutError(problem)
             self._parsed = data
             return
         checks = segments.pop(CHECKS, None)
@@ -153,12 +163,22 @@ class Tables(MutableMapping[str, dict[str, Any]]):
     def is_parsed(self, name: str) -> bool:
         return name in self._parsed
 
+    def is_empty(self, name: str) -> bool:
+        """Whether a table is missing or has no documents, without parsing it."""
+        if name in self._parsed:
+            return not self._parsed[name] and not self._tails.get(name)
+        return self._raw.get(name, b"{}") == b"{}" and not self._tails.get(name)
+
     def verify(self) -> None:
         """Prove every unparsed table intact (CRC), parsing any that cannot be proved."""
         for name in list(self._raw):
+            if name in self._verified:
+                continue
             if self._checks.get(name) != zlib.crc32(self._raw[name]):
                 self._parsed[name] = self._parse(name)
                 del self._raw[name]
+            else:
+                self._verified.add(name)
 
     def serialize(self) -> bytes:
         """The whole file in lianta's layout."""
@@ -184,5 +204,7 @@ class Tables(MutableMapping[str, dict[str, Any]]):
             table = loads(self._raw[name])
         except (ValueError, RecursionError) as error:
             raise LayoutError(f"table {name!r} is not valid JSON ({error})") from None
-        check_table(name, table)
+        problem = self._check(name, table)
+        if problem:
+            raise LayoutError(problem)
         return table

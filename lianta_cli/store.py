@@ -17,23 +17,22 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
-import gc
-import json
 import math
 import os
 import stat
 import time
 from collections.abc import Iterator, MutableMapping
 from pathlib import Path
-from typing import Any
-
-from tinydb import TinyDB
-from tinydb.storages import Storage
-from tinydb.table import Document, Table
+from typing import TYPE_CHECKING, Any
 
 from .errors import InputError, StoreError
 from .i18n import _
 from .models import STATUSES
+from .segments import LayoutError, Tables
+
+if TYPE_CHECKING:
+    from tinydb import TinyDB
+    from tinydb.table import Table
 
 SCHEMA = 1
 TABLES = ("meta", "plans", "tasks", "history")
@@ -63,7 +62,7 @@ def doctor_hint(path: Path) -> str:
     return _("run 'lianta doctor --db {path}' to check it and restore a backup").format(path=path)
 
 
-def parse_store_bytes(raw: bytes, path: Path) -> dict[str, Any]:
+def parse_store_bytes(raw: bytes, path: Path) -> Tables:
     """Parse and shape-check a store file's bytes; StoreError naming the file if it is damaged."""
     data, problem = decode_store(raw)
     if problem is not None:
@@ -75,26 +74,29 @@ def parse_store_bytes(raw: bytes, path: Path) -> dict[str, Any]:
     return data
 
 
-def decode_store(raw: bytes) -> tuple[dict[str, Any], str | None]:
-    """The parsed store and None, or {} and what is wrong with the bytes (e.g. "is not valid
-    JSON (...)"), worded to follow the file's name."""
+def decode_store(raw: bytes) -> tuple[Tables, str | None]:
+    """The store's tables and None, or empty tables and what is wrong with the bytes (e.g. "is
+    not valid JSON (...)"), worded to follow the file's name.
+
+    Tables are parsed when first used (see `segments`); every table a command does not parse is
+    proved intact by its checksum, and a table that cannot be proved is parsed and checked here,
+    so damage anywhere in the file stops every command.
+    """
     if not raw.strip():
-        return {}, _("is empty or truncated")
+        return Tables(), _("is empty or truncated")
     if b"\x00" in raw:
-        return {}, _("contains NUL bytes (a damaged write?)")
-    was_enabled = gc.isenabled()
-    gc.disable()  # the parse builds only acyclic containers; collection is wasted work here
+        return Tables(), _("contains NUL bytes (a damaged write?)")
     try:
-        data = json.loads(raw)
+        tables = Tables(raw, check=table_problem)
+        tables.verify()
+    except LayoutError as error:
+        return Tables(), _("is damaged ({problem})").format(problem=error)
     except (ValueError, RecursionError) as error:
-        return {}, _("is not valid JSON ({error})").format(error=error)
-    finally:
-        if was_enabled:
-            gc.enable()
-    problem = shape_problem(data)
+        return Tables(), _("is not valid JSON ({error})").format(error=error)
+    problem = cross_table_problem(tables)
     if problem:
-        return {}, _("is damaged ({problem})").format(problem=problem)
-    return data, None
+        return Tables(), _("is damaged ({problem})").format(problem=problem)
+    return tables, None
 
 
 TASK_TYPES: dict[str, tuple[type, ...]] = {
@@ -140,60 +142,84 @@ def task_problem(doc: dict[str, Any]) -> str | None:
 
 
 def shape_problem(data: Any) -> str | None:
-    """What is wrong with the shape of parsed store data, or None.
-
-    Run on every read, so it stays cheap: tables and documents, every field of every task and
-    plan, and the fields of history events that commands rely on (`lianta doctor` checks more).
-    """
+    """What is wrong with the shape of parsed store data (a mapping of tables), or None."""
     if not isinstance(data, dict):
         return _("the top level is not a mapping of tables")
+    tables = Tables()
     for name, table in data.items():
-        if name not in TABLES:
-            return _("unknown table {name!r}").format(name=name)
-        if not isinstance(table, dict):
-            return _("table {name!r} is not a mapping").format(name=name)
-        for key, doc in table.items():
-            if not (key.isascii() and key.isdigit()) or not isinstance(doc, dict):
-                return _("table {name!r} has a malformed document {key!r}").format(
-                    name=name, key=key
-                )
-    meta = data.get("meta", {}).get("1")
-    if meta is not None and meta.get("schema") != SCHEMA:
-        return _("schema {schema!r}, expected {expected}").format(
-            schema=meta.get("schema"), expected=SCHEMA
-        )
-    plans = data.get("plans", {})
-    for key, doc in plans.items():
-        for field_name, types in PLAN_TYPES.items():
-            if not isinstance(doc.get(field_name), types) or isinstance(doc.get(field_name), bool):
-                return _("plan document {key} has no valid {name!r}").format(
-                    key=key, name=field_name
-                )
-    for key, doc in data.get("tasks", {}).items():
-        problem = task_problem(doc)
+        if name == "checks":
+            continue
+        problem = table_problem(name, table)
         if problem:
-            return _("task document {key} ({id}) {problem}").format(
-                key=key, id=doc.get("id", "?"), problem=problem
+            return problem
+        tables[name] = table
+    return cross_table_problem(tables)
+
+
+def table_problem(name: str, table: Any) -> str | None:
+    """What is wrong with one table, or None. Run on every table a command parses, so it stays
+    cheap: documents, every field of every task and plan, and the event fields commands rely on
+    (`lianta doctor` checks more)."""
+    if name not in TABLES:
+        return _("unknown table {name!r}").format(name=name)
+    if not isinstance(table, dict):
+        return _("table {name!r} is not a mapping").format(name=name)
+    for key, doc in table.items():
+        if not (key.isascii() and key.isdigit()) or not isinstance(doc, dict):
+            return _("table {name!r} has a malformed document {key!r}").format(name=name, key=key)
+    if name == "meta":
+        meta = table.get("1")
+        if meta is not None and meta.get("schema") != SCHEMA:
+            return _("schema {schema!r}, expected {expected}").format(
+                schema=meta.get("schema"), expected=SCHEMA
             )
-    for key, doc in data.get("history", {}).items():
-        if "at" not in doc or "field" not in doc or "change" not in doc:
-            return _("history event {key} is not an event").format(key=key)
-    if not plans and (data.get("tasks") or data.get("history")):
+    elif name == "plans":
+        for key, doc in table.items():
+            for field_name, types in PLAN_TYPES.items():
+                value = doc.get(field_name)
+                if not isinstance(value, types) or isinstance(value, bool):
+                    return _("plan document {key} has no valid {name!r}").format(
+                        key=key, name=field_name
+                    )
+    elif name == "tasks":
+        for key, doc in table.items():
+            problem = task_problem(doc)
+            if problem:
+                return _("task document {key} ({id}) {problem}").format(
+                    key=key, id=doc.get("id", "?"), problem=problem
+                )
+    elif name == "history":
+        for key, doc in table.items():
+            if "at" not in doc or "field" not in doc or "change" not in doc:
+                return _("history event {key} is not an event").format(key=key)
+    return None
+
+
+def cross_table_problem(tables: Tables) -> str | None:
+    """What is wrong between tables: the schema, and tasks or history with no plan."""
+    for name in ("meta", "plans"):
+        if name in tables:
+            assert isinstance(tables[name], dict)  # small tables are always parsed and checked
+    if tables.is_empty("plans") and not (tables.is_empty("tasks") and tables.is_empty("history")):
         return _("it holds tasks or history but no plan")
     return None
 
 
-class SnapshotStorage(Storage):
-    """TinyDB storage over one in-memory snapshot; `Store.save` writes it out atomically."""
+class SnapshotStorage:
+    """TinyDB storage over one in-memory snapshot; `Store.save` writes it out atomically.
 
-    def __init__(self, data: dict[str, Any]) -> None:
+    It follows TinyDB's `Storage` interface (read, write, close) without subclassing it, so
+    commands that only read never import TinyDB.
+    """
+
+    def __init__(self, data: Tables) -> None:
         self.data = data
         self.dirty = False
 
-    def read(self) -> dict[str, Any]:
+    def read(self) -> Tables:
         return self.data
 
-    def write(self, data: dict[str, Any]) -> None:
+    def write(self, data: Tables) -> None:
         self.data = data
         self.dirty = True
 
@@ -204,20 +230,54 @@ class SnapshotStorage(Storage):
 class Store:
     """One open snapshot of the store file."""
 
-    def __init__(self, path: Path, data: dict[str, Any], *, writable: bool) -> None:
+    def __init__(self, path: Path, data: Tables | dict[str, Any], *, writable: bool) -> None:
         self.path = path
         self.writable = writable
+        if not isinstance(data, Tables):
+            tables = Tables()
+            tables.update({k: v for k, v in data.items() if k != "checks"})
+            data = tables
         self.storage = SnapshotStorage(data)
-        self.db = TinyDB(storage=lambda: self.storage)
+        self._db: TinyDB | None = None
         self.existed = bool(data)
+
+    @property
+    def db(self) -> TinyDB:
+        if self._db is None:
+            from tinydb import TinyDB
+
+            self._db = TinyDB(storage=lambda: self.storage)
+        return self._db
 
     def table(self, name: str) -> Table:
         return self.db.table(name, cache_size=0)
 
     def raw(self, name: str) -> dict[str, dict[str, Any]]:
         """A table's documents keyed by doc id, read-only, without copying (for bulk reads)."""
-        table: dict[str, dict[str, Any]] = self.storage.data.get(name, {})
-        return table
+        data = self.storage.data
+        if name not in data:
+            return {}
+        try:
+            return data[name]
+        except LayoutError as error:
+            raise StoreError(
+                _("store {path} is damaged ({problem}); {hint}").format(
+                    path=self.path, problem=error, hint=doctor_hint(self.path)
+                )
+            ) from None
+
+    def append(self, name: str, docs: list[dict[str, Any]]) -> list[int]:
+        """Add documents to an append-only table (the history) without reading it; their ids."""
+        meta = self.meta()
+        last = meta.get("last_" + name)
+        if not isinstance(last, int):
+            last = max((int(k) for k in self.raw(name)), default=0)
+        ids = list(range(last + 1, last + 1 + len(docs)))
+        self.storage.data.append(name, {str(i): doc for i, doc in zip(ids, docs, strict=True)})
+        meta["last_" + name] = ids[-1] if ids else last
+        self.set_meta(meta)
+        self.storage.dirty = True
+        return ids
 
     def patch(self, name: str, patches: dict[int, dict[str, Any]]) -> None:
         """Apply a different field patch to each document, in one TinyDB update."""
@@ -232,8 +292,6 @@ class Store:
 
         self.table(name).update(apply, doc_ids=[int(k) for k in pending])
 
-    def all(self, name: str) -> list[Document]:
-        return self.table(name).all()
 
     @property
     def dirty(self) -> bool:
@@ -247,6 +305,8 @@ class Store:
         if table.contains(doc_id=1):
             table.update(meta, doc_ids=[1])
         else:
+            from tinydb.table import Document
+
             table.insert(Document(meta, doc_id=1))
 
     def save(self) -> None:
@@ -256,9 +316,14 @@ class Store:
             return
         data = self.storage.data
         data.setdefault("meta", {}).setdefault("1", {"schema": SCHEMA, "last_change": 0})
-        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         try:
-            payload = text.encode("utf-8")
+            payload = data.serialize()
+        except LayoutError as error:
+            raise StoreError(
+                _("store {path} is damaged ({problem}); {hint}").format(
+                    path=self.path, problem=error, hint=doctor_hint(self.path)
+                )
+            ) from None
         except UnicodeEncodeError:
             raise InputError(
                 _(
@@ -385,12 +450,12 @@ def store_file(path: Path) -> Path:
     return Path(os.path.realpath(path)) if path.is_symlink() else path
 
 
-def read_store_file(path: Path) -> dict[str, Any]:
+def read_store_file(path: Path) -> Tables:
     """The parsed store, or {} if there is none yet."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        return {}
+        return Tables()
     except IsADirectoryError:
         raise StoreError(_("store {path} is a folder, not a file").format(path=path)) from None
     except OSError as error:

@@ -288,7 +288,8 @@ def record_events(
     stamp = clock.stamp()
     for event in events:
         event.update({"change": number, "at": stamp, "by": user})
-    seqs = store.table("history").insert_multiple(events)
+    seqs = store.append("history", events)
+    meta = store.meta()
     meta.update({"schema": SCHEMA, "last_change": number})
     store.set_meta(meta)
     return number, [event_row(seq, event) for seq, event in zip(seqs, events, strict=True)]

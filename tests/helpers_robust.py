@@ -29,7 +29,12 @@ CONTROL_BYTES = {*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F}
 
 def content(path: Path) -> dict[str, Any]:
     """A store file's semantic content: its tables as parsed, whatever the file's layout."""
-    data = json.loads(path.read_bytes())
+    return content_of(path.read_bytes())
+
+
+def content_of(raw: bytes) -> dict[str, Any]:
+    """The semantic content of a store file's bytes (its checksums line left out)."""
+    data = json.loads(raw)
     return {name: data.get(name, {}) for name in TABLES}
 
 

@@ -30,6 +30,7 @@ from helpers_robust import (
     build_store,
     call_cli,
     content,
+    content_of,
     fork_cli,
     run_lianta,
     temporaries,
@@ -460,7 +461,7 @@ def test_a_lost_store_with_backups_is_not_silently_started_afresh(used_store: Pa
     assert code == 1 and "missing" in out
     code, out, _err = call_cli(["doctor", "--restore"], _env(used_store))
     assert code == 0, out
-    assert content(used_store) == json.loads(backups["store.json.1"])
+    assert content(used_store) == content_of(backups["store.json.1"])
 
 
 # ---------------------------------------------------------------- damaged store files
@@ -592,7 +593,7 @@ def test_a_damaged_store_is_refused_by_every_command_and_restored_by_doctor(
     kept = list(store.parent.glob("store.json.damaged-*"))
     assert [p.read_bytes() for p in kept] == [damaged]
     assert f"the damaged file is kept as {kept[0]}" in out
-    assert content(store) == json.loads(before["store.json.1"])
+    assert content(store) == content_of(before["store.json.1"])
     assert call_cli(["note", "1.1", "works again"], env)[0] == 0
     assert call_cli(["doctor"], env)[0] == 0
 
