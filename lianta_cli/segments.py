@@ -26,6 +26,8 @@ import zlib
 from collections.abc import Callable, Iterator, MutableMapping
 from typing import Any
 
+from .i18n import _
+
 Check = Callable[[str, Any], "str | None"]
 
 ORDER = ("meta", "plans", "tasks", "history")
@@ -74,10 +76,10 @@ def split_tables(raw: bytes) -> dict[str, bytes] | None:
 def check_table(name: str, table: Any) -> str | None:
     """The least a table must be: a mapping of numbered documents."""
     if not isinstance(table, dict):
-        return f"table {name!r} is not a mapping"
+        return _("table {name!r} is not a mapping").format(name=name)
     for key, doc in table.items():
         if not key.isdigit() or not isinstance(doc, dict):
-            return f"table {name!r} has a malformed document {key!r}"
+            return _("table {name!r} has a malformed document {key!r}").format(name=name, key=key)
     return None
 
 
@@ -99,7 +101,7 @@ class Tables(MutableMapping[str, dict[str, Any]]):
         if segments is None:
             data = loads(raw)
             if not isinstance(data, dict):
-                raise LayoutError("the top level is not a mapping of tables")
+                raise LayoutError(_("the top level is not a mapping of tables"))
             data.pop(CHECKS, None)
             for name, table in data.items():
                 problem = check(name, table)
@@ -203,7 +205,9 @@ class Tables(MutableMapping[str, dict[str, Any]]):
         try:
             table = loads(self._raw[name])
         except (ValueError, RecursionError) as error:
-            raise LayoutError(f"table {name!r} is not valid JSON ({error})") from None
+            raise LayoutError(
+                _("table {name!r} is not valid JSON ({error})").format(name=name, error=error)
+            ) from None
         problem = self._check(name, table)
         if problem:
             raise LayoutError(problem)

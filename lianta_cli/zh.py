@@ -299,6 +299,8 @@ ZH: dict[str, str] = {
         "请运行 lianta doctor --db {path} 检查并恢复备份"
     ),
     "store {path} {problem}; {hint}": "数据文件 {path} {problem}；{hint}",
+    "store {path} is damaged ({problem}); {hint}": "数据文件 {path} 已损坏（{problem}）；{hint}",
+    "table {name!r} is not valid JSON ({error})": "数据表 {name!r} 不是有效的 JSON（{error}）",
     "is empty or truncated": "为空或不完整",
     "contains NUL bytes (a damaged write?)": "含有 NUL 字节（写入时损坏？）",
     "is not valid JSON ({error})": "不是有效的 JSON（{error}）",
