@@ -292,7 +292,6 @@ class Store:
 
         self.table(name).update(apply, doc_ids=[int(k) for k in pending])
 
-
     @property
     def dirty(self) -> bool:
         return self.storage.dirty
