@@ -121,9 +121,12 @@ class Tables(MutableMapping[str, dict[str, Any]]):
 
     def __getitem__(self, name: str) -> dict[str, Any]:
         if name not in self._parsed:
-            if name not in self._raw:
+            if name in self._raw:
+                self._parsed[name] = self._parse(name)
+            elif name in self._tails:
+                self._parsed[name] = {}
+            else:
                 raise KeyError(name)
-            self._parsed[name] = self._parse(name)
         table = self._parsed[name]
         tail = self._tails.pop(name, None)
         if tail:

@@ -80,3 +80,10 @@ def test_other_layouts_are_parsed_whole() -> None:
         Tables(b"[1, 2]")
     with pytest.raises(LayoutError):
         Tables(b'{"tasks": {"x": 1}}')
+
+
+def test_a_table_made_only_of_appended_documents_can_be_read() -> None:
+    tables = Tables()
+    tables.append("history", {"1": {"x": 1}})
+    assert "history" in tables
+    assert tables["history"] == {"1": {"x": 1}}
