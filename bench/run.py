@@ -352,7 +352,7 @@ def size_cases(
     cases.append(
         Case(
             "update",
-            f"`lianta update {data.update_id} --progress 40|60`",
+            f"`lianta update {data.update_id} --progress 40/60`",
             lambda run: [ln, "update", data.update_id, "--progress", "40" if run % 2 else "60"],
             lambda _run: env,
         )
@@ -397,7 +397,7 @@ def size_cases(
         Case("task summary", "`task summary`", *fixed([task, "summary"], tw_env(tw_data))),
         Case(
             "task modify",
-            f"`task {tw_id} modify progress:40|60`",
+            f"`task {tw_id} modify progress:40/60`",
             lambda run: [task, tw_id, "modify", f"progress:{40 if run % 2 else 60}"],
             lambda _run: tw_env(tw_data),
         ),
@@ -464,6 +464,17 @@ def mib(value: float | None) -> str:
     return f"{value:,.0f}" if value is not None else "–"
 
 
+def runs(policy: Policy) -> str:
+    if policy.least == policy.repeat:
+        return str(policy.repeat)
+    return f"{policy.least}–{policy.repeat}"
+
+
+def cell(text: str) -> str:
+    """Text for a Markdown table cell."""
+    return text.replace("|", "\\|")
+
+
 def size(count: int) -> str:
     return f"{count / 2**20:.1f} MiB" if count >= 2**20 else f"{count / 1024:.0f} KiB"
 
@@ -480,7 +491,7 @@ def size_table(result: SizeResult) -> list[str]:
         if case.key.startswith("task "):
             continue
         pair = result.case(PAIRS[case.key]) if case.key in PAIRS else None
-        label = case.label if case.error is None else f"{case.label} — **{case.error}**"
+        label = case.label if case.error is None else f"{case.label} — **{cell(case.error)}**"
         lines.append(
             f"| {label} | {len(case.seconds)} | {ms(case.median)} | {ms(case.best)} "
             f"| {mib(case.peak_mib)} "
@@ -586,7 +597,7 @@ def report(
         lines.append(
             f"| {n:,} | {len(r.data.layout)} × {per} | {r.data.events:,} | {len(r.data.script):,} "
             f"| {size(r.data.store_bytes)} | {size(r.data.plan_bytes)} "
-            f"| {r.generated_s:.1f} | {r.policy.warmup} + {r.policy.least}–{r.policy.repeat} |"
+            f"| {r.generated_s:.1f} | {r.policy.warmup} + {runs(r.policy)} |"
         )
     for n, r in results.items():
         lines += ["", f"## {n:,} tasks", ""]
