@@ -49,15 +49,17 @@ def _char_width(char: str) -> int:
     return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
 
 
+@lru_cache(maxsize=65536)
 def display_width(text: str) -> int:
     """Columns a string takes in a terminal (CJK characters take two)."""
     if text.isascii():
         return len(text)
-    return sum(_char_width(c) for c in text)
+    return sum(map(_char_width, text))
 
 
-def pad(text: str, width: int, align: str = "left") -> str:
-    gap = width - display_width(text)
+def pad(text: str, width: int, align: str = "left", have: int | None = None) -> str:
+    """`text` padded to `width` columns (`have`: its width, when already measured)."""
+    gap = width - (display_width(text) if have is None else have)
     if gap <= 0:
         return text
     return " " * gap + text if align == "right" else text + " " * gap
@@ -137,23 +139,20 @@ def plain_table(rows: Sequence[dict[str, Any]], columns: Sequence[Column]) -> st
     """An aligned text table for pipes: a header, a rule, a line per row, no escape codes."""
     header = [one_line(c.header) for c in columns]
     body = [[one_line(c.cell(row)) for c in columns] for row in rows]
-    widths = [display_width(h) for h in header]
-    for cells in body:
-        for position, cell in enumerate(cells):
-            width = display_width(cell)
-            if width > widths[position]:
-                widths[position] = width
+    sizes = [[display_width(cell) for cell in cells] for cells in (header, *body)]
+    widths = [max(column) for column in zip(*sizes, strict=True)]
+    aligns = [c.align for c in columns]
     last = len(columns) - 1
 
-    def line(cells: list[str]) -> str:
-        parts = []
-        for position, (cell, column) in enumerate(zip(cells, columns, strict=True)):
-            if position == last and column.align != "right":
-                parts.append(cell)
-            else:
-                parts.append(pad(cell, widths[position], column.align))
+    def line(cells: list[str], measured: list[int]) -> str:
+        parts = [
+            cell
+            if position == last and aligns[position] != "right"
+            else pad(cell, widths[position], aligns[position], measured[position])
+            for position, cell in enumerate(cells)
+        ]
         return "  ".join(parts).rstrip()
 
-    out = [line(header), "  ".join("-" * w for w in widths)]
-    out.extend(line(cells) for cells in body)
+    out = [line(header, sizes[0]), "  ".join("-" * w for w in widths)]
+    out.extend(line(cells, measured) for cells, measured in zip(body, sizes[1:], strict=True))
     return "\n".join(out) + "\n"

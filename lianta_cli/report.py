@@ -107,12 +107,12 @@ class _Tally:
         self.overdue = 0
         self.unassigned = 0
 
-    def add(self, view: dict[str, Any]) -> None:
+    def add(self, task: dict[str, Any], overdue: bool) -> None:
         self.total += 1
-        self.statuses[view["status"]] = self.statuses.get(view["status"], 0) + 1
-        self.progress += int(view["progress"])
-        self.overdue += bool(view["overdue"])
-        self.unassigned += not view["assignee"]
+        self.statuses[task["status"]] = self.statuses.get(task["status"], 0) + 1
+        self.progress += int(task["progress"])
+        self.overdue += overdue
+        self.unassigned += not task["assignee"]
 
     def counts(self) -> dict[str, Any]:
         return {
@@ -126,14 +126,17 @@ class _Tally:
 
 
 def summary(store: Store, year: int, today: date) -> Summary:
-    """One row per index of plan `year` (its order), counted from the same views `list` shows."""
+    """One row per index of plan `year` (its order), counted from the same tasks `list` shows,
+    with the same overdue rule."""
     plan = tracker.plan_docs(store)[year]
     indices = list(plan.get("indices") or [])
     tallies: dict[int, _Tally] = {int(i["number"]): _Tally() for i in indices}
     overall = _Tally()
-    for view in tracker.list_tasks(store, year, tracker.TaskQuery(), today):
-        tallies.setdefault(int(view["index"]), _Tally()).add(view)
-        overall.add(view)
+    end, today_text = plan["end"], today.isoformat()
+    for task in tracker.current_tasks(store, year):
+        overdue = tracker.is_overdue(task, end, today_text)
+        tallies.setdefault(int(task["index"]), _Tally()).add(task, overdue)
+        overall.add(task, overdue)
     described = {int(i["number"]): i for i in indices}
     rows = []
     for number in [*described, *sorted(set(tallies) - set(described))]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -312,6 +312,18 @@ def effective_due(doc: dict[str, Any], plan_end: str) -> str:
     return str(doc.get("due") or doc.get("plan_due") or plan_end)
 
 
+def is_overdue(doc: dict[str, Any], plan_end: str, today: str) -> bool:
+    """Past its effective due date and not done."""
+    return effective_due(doc, plan_end) < today and doc["status"] != "done"
+
+
+def current_tasks(store: Store, year: int) -> Iterator[dict[str, Any]]:
+    """The stored tasks of plan `year` that are in the plan (not archived)."""
+    for doc in store.raw("tasks").values():
+        if doc["plan"] == year and not doc.get("archived"):
+            yield doc
+
+
 def task_view(
     doc: dict[str, Any], indices: dict[int, dict[str, Any]], plan_end: str, today: str
 ) -> dict[str, Any]:
@@ -476,10 +488,11 @@ def find_tasks(
     """(doc id, task) for every id, in the order given; InputError on the first unknown id."""
     if not ids:
         raise InputError(_("give at least one task id, like 3.4"))
+    wanted = {raw.strip() for raw in ids}
     by_id = {
         doc["id"]: (int(doc_id), doc)
         for doc_id, doc in store.raw("tasks").items()
-        if doc["plan"] == year
+        if doc["id"] in wanted and doc["plan"] == year
     }
     found = []
     seen: set[str] = set()
@@ -489,7 +502,8 @@ def find_tasks(
             continue
         seen.add(task_id)
         if task_id not in by_id:
-            raise _unknown_id(raw, task_id, year, by_id)
+            known = [doc["id"] for doc in store.raw("tasks").values() if doc["plan"] == year]
+            raise _unknown_id(raw, task_id, year, known)
         doc_id, doc = by_id[task_id]
         if doc.get("archived") and not archived_ok:
             raise InputError(

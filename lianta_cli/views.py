@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from .export import Column
-from .i18n import _, pick
+from .i18n import _, language, pick
 
 LIST_KEYS = (
     "id",
@@ -42,12 +43,18 @@ column), so the change itself keeps room at 60 columns."""
 
 
 def status_name(status: str) -> str:
+    return _status_names(language()).get(status, status)
+
+
+@cache
+def _status_names(lang: str) -> dict[str, str]:
+    del lang  # the cache key: the names follow the interface language
     return {
         "todo": _("todo"),
         "in_progress": _("in progress"),
         "blocked": _("blocked"),
         "done": _("done"),
-    }.get(status, status)
+    }
 
 
 def bar(progress: float, *, ascii_only: bool = False, width: int = 10) -> str:
