@@ -701,9 +701,9 @@ def _check_indices(
         c.add(("indices",), "indices", message)
         return None
     indices: list[PlanIndex] = []
-    numbers: dict[int, int | None] = {}
-    codes: dict[str, int | None] = {}
-    task_ids: dict[str, int | None] = {}
+    numbers: dict[int, Path_] = {}
+    codes: dict[str, Path_] = {}
+    task_ids: dict[str, Path_] = {}
     for position, item in enumerate(value):
         where: Path_ = ("indices", position)
         number = item.get("number") if isinstance(item, dict) else None
@@ -725,11 +725,11 @@ def _check_indices(
                     (*where, "number"),
                     label,
                     _("duplicate index number {number} (first at line {line})").format(
-                        number=number, line=numbers[number]
+                        number=number, line=c.line_of(numbers[number])
                     ),
                 )
             else:
-                numbers[number] = c.line_of((*where, "number"))
+                numbers[number] = (*where, "number")
         code = c.text(entry, "code", where, label)
         if code is not None:
             if not _CODE.fullmatch(code):
@@ -746,11 +746,11 @@ def _check_indices(
                     (*where, "code"),
                     label,
                     _("duplicate code '{code}' (first at line {line})").format(
-                        code=code, line=codes[code]
+                        code=code, line=c.line_of(codes[code])
                     ),
                 )
             else:
-                codes[code] = c.line_of((*where, "code"))
+                codes[code] = (*where, "code")
         texts = {
             key: c.text(entry, key, where, label)
             for key in ("name", "name_en", "theme", "theme_en")
@@ -780,7 +780,7 @@ def _check_tasks(
     number: int | None,
     start: date | None,
     end: date | None,
-    task_ids: dict[str, int | None],
+    task_ids: dict[str, Path_],
 ) -> list[PlanTask] | None:
     if "tasks" not in entry:
         return None
@@ -848,7 +848,7 @@ def _check_task_id(
     where: Path_,
     label: str,
     number: int | None,
-    task_ids: dict[str, int | None],
+    task_ids: dict[str, Path_],
 ) -> str | None:
     if "id" not in task:
         return None
@@ -886,11 +886,11 @@ def _check_task_id(
         return None
     if task_id in task_ids:
         message = _("duplicate task id {id} (first at line {line})").format(
-            id=task_id, line=task_ids[task_id]
+            id=task_id, line=c.line_of(task_ids[task_id])
         )
         c.add(at, label, message)
         return None
-    task_ids[task_id] = c.line_of(at)
+    task_ids[task_id] = at  # where it is; the line is looked up only for a duplicate
     return task_id
 
 
