@@ -567,11 +567,8 @@ def list_(
         sort=sort.strip().lower(),
         archived=archived,
     )
-    rows = tracker.list_tasks(store, year, query, env.clock.today())
-    total = len(rows)
     cap = limit if limit is not None else (100 if fmt == "table" else 0)
-    if cap:
-        rows = rows[:cap]
+    rows, total = tracker.list_tasks(store, year, query, env.clock.today(), cap)
     if fmt == "json":
         _out(dumps_json([{k: row[k] for k in (*LIST_KEYS, "archived")} for row in rows]))
     elif fmt == "csv":

@@ -437,24 +437,28 @@ def _matches(doc: dict[str, Any], query: TaskQuery, index: int | None, statuses:
     return not needle or needle in search_text(doc)
 
 
-def list_tasks(store: Store, year: int, query: TaskQuery, today: date) -> list[dict[str, Any]]:
-    """Tasks of plan `year` matching `query`, sorted, as task views."""
+def list_tasks(
+    store: Store, year: int, query: TaskQuery, today: date, limit: int = 0
+) -> tuple[list[dict[str, Any]], int]:
+    """The first `limit` (0: all) tasks of plan `year` matching `query`, sorted, as task views,
+    and how many matched. Only the tasks returned are turned into views."""
     sort = check_sort(query.sort)
     statuses = set(check_statuses(query.statuses))
     index_number = resolve_index(store, year, query.index) if query.index else None
     plan = plan_docs(store)[year]
     indices = {i["number"]: i for i in plan["indices"]}
+    end, today_text = plan["end"], today.isoformat()
     keyed = []
     for doc in store.raw("tasks").values():
         if doc["plan"] != year or not _matches(doc, query, index_number, statuses):
             continue
-        view = task_view(doc, indices, plan["end"], today.isoformat())
-        if query.overdue and not view["overdue"]:
+        if query.overdue and not is_overdue(doc, end, today_text):
             continue
-        order = (doc["index"], doc.get("order", 0), _id_key(doc["id"]))
-        keyed.append((_sort_key(sort, view), order, view))
+        order = (doc["index"], doc.get("order", 0), doc["id"])
+        keyed.append((_sort_key(sort, doc, end), order, doc))
     keyed.sort(key=lambda item: (item[0], item[1]))
-    return [view for _key, _order, view in keyed]
+    chosen = keyed[:limit] if limit else keyed
+    return [task_view(doc, indices, end, today_text) for _key, _order, doc in chosen], len(keyed)
 
 
 def search_text(doc: dict[str, Any]) -> str:
@@ -470,13 +474,15 @@ def search_text(doc: dict[str, Any]) -> str:
 _STATUS_RANK = {"blocked": 0, "in_progress": 1, "todo": 2, "done": 3}
 
 
-def _sort_key(sort: str, view: dict[str, Any]) -> tuple[Any, ...]:
+def _sort_key(sort: str, doc: dict[str, Any], plan_end: str) -> tuple[Any, ...]:
     """What `--sort` orders by; ties keep the plan's order (index, then position)."""
     if sort == "status":
-        return (_STATUS_RANK[view["status"]],)
+        return (_STATUS_RANK[doc["status"]],)
     if sort == "id":
         return ()
-    return (view[sort],)
+    if sort == "due":
+        return (effective_due(doc, plan_end),)
+    return (doc[sort],)
 
 
 # ---------------------------------------------------------------- finding tasks by id
