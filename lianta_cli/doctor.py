@@ -183,7 +183,7 @@ def examine_file(path: Path) -> Generation:
 
 def check_bytes(raw: bytes) -> tuple[Any, list[str]]:
     """Parse a store file's bytes and list every problem found in it."""
-    if not raw.strip() or b"\x00" in raw:
+    if not raw or raw.isspace() or b"\x00" in raw:
         _data, problem = decode_store(raw)
         return None, [_("the file {problem}").format(problem=problem)]
     try:

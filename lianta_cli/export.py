@@ -87,7 +87,15 @@ class Column:
 
 
 def dumps_json(value: Any) -> str:
-    """UTF-8 JSON (Chinese as text), two-space indent, stable key order, newline-terminated."""
+    """UTF-8 JSON (Chinese as text), stable key order, newline-terminated: an array of objects
+    (tasks, events) has one object per line, anything else a two-space indent.
+
+    One object per line reads well, greps well, and is written by the C encoder: with
+    `indent`, Python's json falls back to a pure-Python encoder, seconds for 100,000 tasks.
+    """
+    if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
+        lines = ",\n".join("  " + json.dumps(item, ensure_ascii=False) for item in value)
+        return "[\n" + lines + "\n]\n"
     return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
 
 

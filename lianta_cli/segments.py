@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import gc
 import json
+import re
 import zlib
 from collections.abc import Callable, Iterator, MutableMapping
 from typing import Any
@@ -53,24 +54,62 @@ def dumps(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+_SPACE = b" \t\r\n"
+_DOC_START = re.compile(rb'[{,]"\d+":\{')
+"""Where a document of a table starts: only documents have all-digit keys, and a quote inside
+a JSON string is always escaped, so this never matches inside a document."""
+
+
 def split_tables(raw: bytes) -> dict[str, bytes] | None:
-    """The raw bytes of each table if the file is in lianta's layout, else None."""
-    body = raw.strip()
-    if len(body) < 2 or body[:1] != b"{" or body[-1:] != b"}":
+    """The raw bytes of each table if the file is in lianta's layout, else None.
+
+    Each table's bytes are sliced out once; the file is not copied whole (it may be large).
+    """
+    start, stop = 0, len(raw)
+    while start < stop and raw[start] in _SPACE:
+        start += 1
+    while stop > start and raw[stop - 1] in _SPACE:
+        stop -= 1
+    if stop - start < 2 or raw[start] != ord("{") or raw[stop - 1] != ord("}"):
         return None
     tables: dict[str, bytes] = {}
-    for line in body[1:-1].split(b",\n"):
-        if not line.startswith(b'"'):
+    position, stop = start + 1, stop - 1
+    while True:
+        boundary = raw.find(b",\n", position, stop)
+        line_end = stop if boundary < 0 else boundary
+        colon = raw.find(b'":', position + 1, line_end)
+        if raw[position : position + 1] != b'"' or colon < 0:
             return None
-        end = line.find(b'":', 1)
-        if end < 0:
-            return None
-        name = line[1:end].decode("ascii", "replace")
-        segment = line[end + 2 :]
-        if name in tables or not segment.startswith(b"{") or not segment.endswith(b"}"):
+        name = raw[position + 1 : colon].decode("ascii", "replace")
+        segment = raw[colon + 2 : line_end]
+        if name in tables or segment[:1] != b"{" or segment[-1:] != b"}":
             return None
         tables[name] = segment
-    return tables
+        if boundary < 0:
+            return tables
+        position = boundary + 2
+
+
+def splice(segment: bytes, docs: dict[str, Any]) -> bytes | None:
+    """A table's bytes with some documents written anew, or None if one cannot be found."""
+    spans = []
+    for key, doc in docs.items():
+        marker = b'"' + key.encode("ascii") + b'":{'
+        at = segment.find(b"," + marker)
+        if at < 0:
+            if not segment.startswith(b"{" + marker):
+                return None
+            at = 0
+        value_start = at + len(marker)
+        following = _DOC_START.search(segment, value_start + 1)
+        value_end = following.start() if following else len(segment) - 1
+        spans.append((value_start, value_end, dumps(doc)))
+    pieces, position = [], 0
+    for value_start, value_end, payload in sorted(spans, key=lambda span: span[0]):
+        pieces += [segment[position:value_start], payload]
+        position = value_end
+    pieces.append(segment[position:])
+    return b"".join(pieces)
 
 
 def check_table(name: str, table: Any) -> str | None:
@@ -94,6 +133,7 @@ class Tables(MutableMapping[str, dict[str, Any]]):
         self._tails: dict[str, dict[str, Any]] = {}
         self._checks: dict[str, int] = {}
         self._verified: set[str] = set()
+        self._patched: dict[str, set[str]] = {}
         self._check = check
         if not raw or not raw.strip():
             return
@@ -131,11 +171,13 @@ class Tables(MutableMapping[str, dict[str, Any]]):
         tail = self._tails.pop(name, None)
         if tail:
             table.update(tail)
+            self._raw.pop(name, None)  # the file's bytes no longer hold the whole table
         return table
 
     def __setitem__(self, name: str, table: dict[str, Any]) -> None:
         self._raw.pop(name, None)
         self._tails.pop(name, None)
+        self._patched.pop(name, None)
         self._parsed[name] = table
 
     def __delitem__(self, name: str) -> None:
@@ -162,8 +204,18 @@ class Tables(MutableMapping[str, dict[str, Any]]):
         """Add documents to a table without parsing it (the history grows this way)."""
         if name in self._parsed:
             self._parsed[name].update(docs)
+            self._raw.pop(name, None)
         else:
             self._tails.setdefault(name, {}).update(docs)
+
+    def patch(self, name: str, patches: dict[str, dict[str, Any]]) -> None:
+        """Change fields of existing documents; on saving, only these are written anew."""
+        table = self[name]
+        changed = self._patched.setdefault(name, set())
+        for key, fields in patches.items():
+            if key in table:
+                table[key].update(fields)
+                changed.add(key)
 
     def is_parsed(self, name: str) -> bool:
         return name in self._parsed
@@ -191,10 +243,7 @@ class Tables(MutableMapping[str, dict[str, Any]]):
         lines: list[bytes] = []
         checks: dict[str, int] = {}
         for name in self:
-            if name in self._parsed:
-                segment = dumps(self._parsed[name])
-            else:
-                segment = self._raw.get(name, b"{}")
+            segment = self._current(name)
             tail = self._tails.get(name)
             if tail:
                 extra = dumps(tail)[1:-1]
@@ -203,6 +252,20 @@ class Tables(MutableMapping[str, dict[str, Any]]):
             lines.append(b'"' + name.encode("ascii") + b'":' + segment)
         lines.append(b'"' + CHECKS.encode() + b'":' + dumps({"1": checks}))
         return b"{" + b",\n".join(lines) + b"}\n"
+
+    def _current(self, name: str) -> bytes:
+        """A table's bytes now: as read, as read with patched documents spliced in, or anew."""
+        if name not in self._parsed:
+            return self._raw.get(name, b"{}")
+        raw = self._raw.get(name)
+        if raw is None:  # never read from the file, or replaced as a whole since
+            return dumps(self._parsed[name])
+        patched = self._patched.get(name)
+        if not patched:
+            return raw
+        table = self._parsed[name]
+        spliced = splice(raw, {key: table[key] for key in patched})
+        return spliced if spliced is not None else dumps(table)
 
     def _parse(self, name: str) -> dict[str, Any]:
         try:

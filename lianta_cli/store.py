@@ -21,7 +21,7 @@ import math
 import os
 import stat
 import time
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -82,7 +82,7 @@ def decode_store(raw: bytes) -> tuple[Tables, str | None]:
     proved intact by its checksum, and a table that cannot be proved is parsed and checked here,
     so damage anywhere in the file stops every command.
     """
-    if not raw.strip():
+    if not raw or raw.isspace():
         return Tables(), _("is empty or truncated")
     if b"\x00" in raw:
         return Tables(), _("contains NUL bytes (a damaged write?)")
@@ -280,17 +280,19 @@ class Store:
         return ids
 
     def patch(self, name: str, patches: dict[int, dict[str, Any]]) -> None:
-        """Apply a different field patch to each document, in one TinyDB update."""
+        """Apply a different field patch to each document. Only these documents are written
+        anew when the store is saved; the rest of the table is kept as read."""
         if not patches:
             return
-        pending = {str(doc_id): patch for doc_id, patch in patches.items()}
-        raw = self.raw(name)
-        by_identity = {id(raw[key]): patch for key, patch in pending.items() if key in raw}
-
-        def apply(doc: MutableMapping[str, Any]) -> None:
-            doc.update(by_identity[id(doc)])
-
-        self.table(name).update(apply, doc_ids=[int(k) for k in pending])
+        try:
+            self.storage.data.patch(name, {str(k): v for k, v in patches.items()})
+        except LayoutError as error:
+            raise StoreError(
+                _("store {path} is damaged ({problem}); {hint}").format(
+                    path=self.path, problem=error, hint=doctor_hint(self.path)
+                )
+            ) from None
+        self.storage.dirty = True
 
     @property
     def dirty(self) -> bool:

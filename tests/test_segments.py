@@ -87,3 +87,45 @@ def test_a_table_made_only_of_appended_documents_can_be_read() -> None:
     tables.append("history", {"1": {"x": 1}})
     assert "history" in tables
     assert tables["history"] == {"1": {"x": 1}}
+
+
+def _table_file(tasks: dict[str, dict[str, object]]) -> bytes:
+    tables = Tables()
+    tables["meta"] = {"1": {"schema": 1}}
+    tables["tasks"] = tasks
+    return tables.serialize()
+
+
+def test_patched_documents_are_spliced_into_the_bytes_read() -> None:
+    tricky = 'a note with ,"3":{ and {"2":{"x" inside, and a \\ backslash'
+    tasks = {
+        "1": {"id": "1.1", "notes": [{"text": tricky}], "progress": 0},
+        "2": {"id": "1.2", "notes": [], "progress": 0},
+        "3": {"id": "1.3", "notes": [], "progress": 0},
+    }
+    tables = Tables(_table_file(tasks))
+    tables.patch("tasks", {"2": {"progress": 40, "notes": [{"text": "进展"}]}})
+    tables.patch("tasks", {"1": {"progress": 5}})
+    tables.patch("tasks", {"3": {"progress": 100}})
+    raw = tables.serialize()
+    expected = json.loads(json.dumps(tasks))
+    expected["1"]["progress"] = 5
+    expected["2"].update({"progress": 40, "notes": [{"text": "进展"}]})
+    expected["3"]["progress"] = 100
+    assert json.loads(raw)["tasks"] == expected
+    assert Tables(raw)["tasks"] == expected  # and its checksum is right: no full parse needed
+    segments = split_tables(raw)
+    assert segments is not None
+    assert json.loads(raw)["checks"]["1"]["tasks"] == zlib.crc32(segments["tasks"])
+
+
+def test_a_table_replaced_or_grown_after_reading_is_written_whole() -> None:
+    tasks = {"1": {"id": "1.1"}, "2": {"id": "1.2"}}
+    tables = Tables(_table_file(tasks))
+    tables.patch("tasks", {"1": {"x": 1}})
+    tables["tasks"] = {**tables["tasks"], "3": {"id": "1.3"}}
+    assert list(json.loads(tables.serialize())["tasks"]) == ["1", "2", "3"]
+    grown = Tables(_table_file(tasks))
+    grown["tasks"]
+    grown.append("tasks", {"3": {"id": "1.3"}})
+    assert list(json.loads(grown.serialize())["tasks"]) == ["1", "2", "3"]
