@@ -5,6 +5,7 @@ usage error into one line on stderr and an exit status (2 for bad input or usage
 """
 
 import contextlib
+import itertools
 import os
 import shutil
 import sys
@@ -19,7 +20,7 @@ from typer.core import TyperCommand, TyperGroup
 from . import __version__, tracker
 from .clock import Clock, parse_day
 from .errors import InputError, LiantaError
-from .export import Column, dumps_json, plain_table, to_csv, to_markdown
+from .export import Column, dumps_json, json_lines, plain_table, to_csv, to_markdown
 from .i18n import _, detect_language, help_chrome, localise_parser_message, set_language
 from .store import Store, default_store_path, open_store
 from .views import HISTORY_KEYS, LIST_KEYS, field_name, history_columns, list_columns
@@ -570,7 +571,11 @@ def list_(
     cap = limit if limit is not None else (100 if fmt == "table" else 0)
     rows, total = tracker.list_tasks(store, year, query, env.clock.today(), cap)
     if fmt == "json":
-        _out(dumps_json([{k: row[k] for k in (*LIST_KEYS, "archived")} for row in rows]))
+        keys = (*LIST_KEYS, "archived")
+        pieces = json_lines({k: row[k] for k in keys} for row in rows)
+        while batch := list(itertools.islice(pieces, 2000)):
+            sys.stdout.write("".join(batch))
+        sys.stdout.flush()
     elif fmt == "csv":
         _out(to_csv(rows, LIST_KEYS))
     elif fmt == "md":

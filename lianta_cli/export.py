@@ -13,7 +13,7 @@ import io
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -39,6 +39,9 @@ def safe_text(value: Any) -> str:
 
 
 def one_line(value: Any) -> str:
+    """`safe_text` on one line (line breaks become spaces)."""
+    if isinstance(value, str) and value.isprintable():
+        return value  # the common case: nothing to escape, no line break
     return safe_text(value).replace("\n", " ")
 
 
@@ -94,9 +97,19 @@ def dumps_json(value: Any) -> str:
     `indent`, Python's json falls back to a pure-Python encoder, seconds for 100,000 tasks.
     """
     if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
-        lines = ",\n".join("  " + json.dumps(item, ensure_ascii=False) for item in value)
-        return "[\n" + lines + "\n]\n"
+        return "".join(json_lines(value))
     return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+
+
+def json_lines(items: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """The pieces of a JSON array written one object per line (as `dumps_json` writes it),
+    for streaming a large array without building it whole."""
+    yield "["
+    separator = "\n  "
+    for item in items:
+        yield separator + json.dumps(item, ensure_ascii=False)
+        separator = ",\n  "
+    yield "\n]\n" if separator != "\n  " else "]\n"
 
 
 def neutralise_formula(value: Any) -> Any:

@@ -43,7 +43,8 @@ column), so the change itself keeps room at 60 columns."""
 
 
 def status_name(status: str) -> str:
-    return _status_names(language()).get(status, status)
+    names = _status_names(language())
+    return names.get(status, status)
 
 
 @cache
