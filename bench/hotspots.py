@@ -4,6 +4,7 @@
     python bench/hotspots.py --size 10000 list --limit 0
     python bench/hotspots.py --size 10000 update ID --progress PROGRESS
     python bench/hotspots.py --size 100000 load PLAN
+    python bench/hotspots.py --size 40 --startup --runs 20 list
 
 In the command, PLAN stands for the generated plan of that size, ID for a task that is in
 progress and PROGRESS for 40 and 60 in turn (so that every update writes); `load` runs against
@@ -305,6 +306,87 @@ def memory(python: str, env: dict[str, str], prepare: Prepare, cwd: Path, top: i
     return "\n".join(lines) + "\n"
 
 
+LIBRARY_LIST = """\
+import sys
+from pathlib import Path
+from lianta_cli import export, store, tracker, views
+from lianta_cli.clock import Clock
+with store.open_store(Path(sys.argv[1]), write=False) as snapshot:
+    year = tracker.select_year(snapshot, None)
+    found = tracker.list_tasks(snapshot, year, tracker.TaskQuery(), Clock.from_env().today())
+rows = found[0] if isinstance(found, tuple) else found  # (rows, total) since 8566b69
+sys.stdout.write(export.plain_table(rows[:100], views.list_columns(bars=True)))
+"""
+FAST_EXIT = "sys.stdout.flush(); sys.stderr.flush(); os._exit(0)\n"
+
+
+def startup(
+    python: str, lianta: Path, env: dict[str, str], args: Sequence[str], store: Path, runs: int
+) -> str:
+    """What start-up costs, by variants run in turn (nothing in lianta is changed): the console
+    script, with the garbage collector off during start-up, ending with os._exit, imports alone,
+    and for `list` the same work through the library without Typer."""
+    argv = repr(["lianta", *args])
+    run_cli = (
+        "from lianta_cli.cli import main\ntry:\n    main()\nexcept SystemExit as exit:\n"
+        "    sys.stdout.flush(); sys.stderr.flush(); os._exit(exit.code or 0)\n"
+    )
+    head = f"import gc, os, sys\nsys.argv = {argv}\n"
+    variants: dict[str, list[str]] = {
+        "console script": [str(lianta), *args],
+        "`python -c pass` (floor)": [python, "-c", "pass"],
+        "gc.disable() before the imports": [
+            python,
+            "-c",
+            head + "gc.disable()\nfrom lianta_cli.cli import main\nmain()",
+        ],
+        "os._exit after flushing": [python, "-c", head + run_cli],
+        "both": [python, "-c", head + "gc.disable()\n" + run_cli],
+        "`import lianta_cli.cli` only": [python, "-c", "import lianta_cli.cli"],
+        "`import typer` only": [python, "-c", "import typer"],
+        "lianta's modules without cli (no Typer)": [
+            python,
+            "-c",
+            "import lianta_cli.tracker, lianta_cli.export, lianta_cli.views",
+        ],
+    }
+    if list(args) == ["list"]:
+        library = LIBRARY_LIST.replace("sys.argv[1]", repr(str(store)))
+        variants["`list` through the library, no Typer"] = [python, "-c", library]
+        variants["... + gc.disable() + os._exit"] = [
+            python,
+            "-c",
+            "import gc, os\ngc.disable()\n" + library + FAST_EXIT,
+        ]
+        variants["... + difflib not imported"] = [
+            python,
+            "-c",
+            "import gc, os, sys, types\ngc.disable()\n"
+            "sys.modules['difflib'] = types.ModuleType('difflib')\n" + library + FAST_EXIT,
+        ]
+    seconds: dict[str, list[float]] = {name: [] for name in variants}
+    for number in range(runs + 1):
+        for name, command in variants.items():
+            started = time.perf_counter()
+            done = subprocess.run(command, env=env, capture_output=True)
+            elapsed = time.perf_counter() - started
+            if done.returncode != 0:
+                raise SystemExit(f"profile: {name} failed: {done.stderr.decode()[-400:]}")
+            if number:
+                seconds[name].append(elapsed)
+    lines = [
+        f"Start-up variants, run in turn, medians of {runs}:",
+        "",
+        "| variant | median ms | min ms |",
+        "|---|---:|---:|",
+    ]
+    for name, values in seconds.items():
+        lines.append(
+            f"| {name} | {statistics.median(values) * 1000:.0f} | {min(values) * 1000:.0f} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
 def short(row: Row) -> str:
     path = row[0]
     for marker in ("site-packages/", "lianta_cli/", "lib/python3"):
@@ -404,6 +486,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--memory", action="store_true", help="only: where resident memory grows, during one run"
     )
+    parser.add_argument(
+        "--startup",
+        action="store_true",
+        help="only: start-up variants (gc off, os._exit, imports alone, list without Typer)",
+    )
     parser.add_argument("command", nargs=argparse.REMAINDER, help="lianta arguments")
     args = parser.parse_args(argv)
     lianta = run.find_lianta()
@@ -457,6 +544,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"## `lianta {' '.join(args.command)}` at {args.size:,} tasks\n")
             if args.memory:
                 print(memory(python, env, prepare, work, args.top))
+                return 0
+            if args.startup:
+                print(startup(python, lianta, env, prepare(), store, args.runs))
                 return 0
             print(phases(python, env, prepare, work, args.runs))
             if args.phases_only:
