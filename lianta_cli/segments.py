@@ -138,6 +138,8 @@ class Tables(MutableMapping[str, dict[str, Any]]):
         if not raw or not raw.strip():
             return
         segments = split_tables(raw)
+        if segments is not None and CHECKS not in segments:
+            segments = None  # not saved in this layout (e.g. one line of JSON): parse it whole
         if segments is None:
             data = loads(raw)
             if not isinstance(data, dict):

@@ -129,3 +129,10 @@ def test_a_table_replaced_or_grown_after_reading_is_written_whole() -> None:
     grown["tasks"]
     grown.append("tasks", {"3": {"id": "1.3"}})
     assert list(json.loads(grown.serialize())["tasks"]) == ["1", "2", "3"]
+
+
+def test_a_store_on_one_line_of_json_is_read_whole() -> None:
+    one_line = json.dumps(DATA, ensure_ascii=False, separators=(",", ":")).encode()
+    tables = Tables(one_line)
+    assert tables["history"] == DATA["history"]
+    assert json.loads(tables.serialize())["tasks"] == DATA["tasks"]
