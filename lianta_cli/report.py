@@ -25,7 +25,7 @@ from . import tracker
 from .errors import InputError, StoreError
 from .export import md_cell, to_csv, to_markdown
 from .i18n import _, pick
-from .store import Store
+from .store import Store, fsync_folder
 from .views import signed, status_name, weekly_index_columns
 
 # ---------------------------------------------------------------- numbers
@@ -778,10 +778,5 @@ def write_atomically(path: Path, text: str) -> Path:
                 path=path, reason=reason
             )
         ) from None
-    with contextlib.suppress(OSError):
-        dir_fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+    fsync_folder(folder)
     return target

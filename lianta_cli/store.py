@@ -375,7 +375,7 @@ def atomic_write(path: Path, payload: bytes, *, backups: int = BACKUPS) -> None:
         if backups and path.exists():
             _rotate_backups(path, backups)
         os.replace(tmp, path)
-        _fsync_folder(folder)
+        fsync_folder(folder)
     except OSError as error:
         _discard(tmp)
         raise StoreError(
@@ -437,7 +437,8 @@ def _same_content(path: Path, other: Path) -> bool:
         return False
 
 
-def _fsync_folder(folder: Path) -> None:
+def fsync_folder(folder: Path) -> None:
+    """Make a rename in `folder` durable (best effort: not every file system allows it)."""
     with contextlib.suppress(OSError):
         fd = os.open(folder, os.O_RDONLY)
         try:

@@ -18,7 +18,7 @@ from typing import Any
 from .clock import Clock
 from .errors import InputError
 from .i18n import _
-from .models import STATUSES, TASK_PLAN_FIELDS, Plan, PlanTask
+from .models import EVENT_KEYS, STATUSES, TASK_PLAN_FIELDS, Plan, PlanTask
 from .store import SCHEMA, Store
 from .textfold import fold
 
@@ -248,21 +248,6 @@ def ensure_plan(store: Store, clock: Clock, user: str) -> LoadResult | None:
 
 
 # ---------------------------------------------------------------- events
-
-EVENT_KEYS = (
-    "seq",
-    "change",
-    "at",
-    "by",
-    "plan",
-    "task",
-    "action",
-    "field",
-    "old",
-    "new",
-    "undo_of",
-)
-"""The keys of every event as output (history rows and the events of a change result)."""
 
 
 def _event(

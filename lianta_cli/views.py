@@ -7,6 +7,7 @@ from typing import Any
 
 from .export import Column
 from .i18n import _, language, pick
+from .models import EVENT_KEYS
 
 LIST_KEYS = (
     "id",
@@ -22,19 +23,7 @@ LIST_KEYS = (
     "overdue",
     "updated",
 )
-HISTORY_KEYS = (
-    "seq",
-    "change",
-    "at",
-    "by",
-    "plan",
-    "task",
-    "action",
-    "field",
-    "old",
-    "new",
-    "undo_of",
-)
+HISTORY_KEYS = EVENT_KEYS
 COMPACT_BELOW = 120
 """Terminals narrower than this get the compact `list` table (no index or unit, no bar)."""
 HISTORY_COMPACT_BELOW = 100
