@@ -22,7 +22,7 @@ from .clock import Clock, parse_day
 from .errors import InputError, LiantaError
 from .export import Column, dumps_json, json_lines, plain_table, to_csv, to_markdown
 from .i18n import _, detect_language, help_chrome, localise_parser_message, set_language
-from .store import Store, default_store_path, open_store
+from .store import Store, default_store_path, open_store, refuse_if_lost, store_file
 from .views import HISTORY_KEYS, LIST_KEYS, field_name, history_columns, list_columns
 
 _USAGE_ERROR: type[Exception] = typer.BadParameter.__mro__[1]
@@ -123,8 +123,11 @@ class LiantaGroup(TyperGroup):
             set_language(detect_language(_language_from_argv(argv)))
             if argv[:1] == ["--lang"] or (argv[:1] and argv[0].startswith("--lang=")):
                 del argv[: 1 if "=" in argv[0] else 2]  # `lianta --lang zh list`: known already
+            _PENDING_LOADS.clear()
             result = super().main(argv, *a, **kw)
             code = result if isinstance(result, int) else 0
+            if code == 0:
+                _save_pending_loads()
         except LiantaError as error:
             _fail(str(error), error.details)
             code = error.exit_code
@@ -249,12 +252,27 @@ class Env:
             _note_autoload(self.db, loaded)
 
     def reading(self) -> Store:
-        """A snapshot to read; on an empty store the bundled plan is loaded first."""
+        """A snapshot to read. On an empty store the bundled plan is loaded into the snapshot,
+        and saved only once the command has succeeded: bad input leaves no store behind."""
         with open_store(self.db, write=False) as store:
             if store.raw("plans"):
                 return store
-        with self.writing() as store:
-            return store
+        refuse_if_lost(store_file(self.db))
+        snapshot = Store(self.db, {}, writable=False)
+        tracker.ensure_plan(snapshot, self.clock, self.user)
+        _PENDING_LOADS.append(self)
+        return snapshot
+
+
+_PENDING_LOADS: list[Env] = []
+"""Read commands that ran on the bundled plan loaded in memory; saved when they succeed."""
+
+
+def _save_pending_loads() -> None:
+    while _PENDING_LOADS:
+        env = _PENDING_LOADS.pop()
+        with env.writing():
+            pass  # loads the bundled plan under the lock (unless another process just did)
 
 
 def _note_autoload(db: Path, loaded: tracker.LoadResult) -> None:

@@ -546,7 +546,7 @@ def store_lock(path: Path, timeout: float | None = None) -> Iterator[None]:
         os.close(fd)
 
 
-def _refuse_if_lost(path: Path) -> None:
+def refuse_if_lost(path: Path) -> None:
     """A missing store with backups beside it was lost, not never made: do not start afresh."""
     found = [b for b in backup_paths(path) if b.exists()]
     if found:
@@ -572,7 +572,7 @@ def open_store(path: Path, *, write: bool) -> Iterator[Store]:
     with store_lock(path):
         data = read_store_file(path)
         if not data and not path.exists():
-            _refuse_if_lost(path)
+            refuse_if_lost(path)
         store = Store(path, data, writable=True)
         yield store
         store.save()

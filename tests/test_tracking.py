@@ -588,3 +588,13 @@ def test_days_pass_with_the_pinned_clock(run: Run) -> None:
     for offset, expected in ((0, False), (6, False), (7, True)):
         day = (date(2024, 3, 4) + timedelta(days=offset)).isoformat()
         assert tasks_by_id(run, now=day)["1.1"]["overdue"] is expected
+
+
+def test_bad_input_on_a_new_store_leaves_no_store_behind(run: Run, store_path: Path) -> None:
+    for args in (("list", "--index", "nope"), ("show", "9.9"), ("history", "--since", "x")):
+        result = run(*args)
+        assert result.exit_code == 2, result.stderr
+        assert not store_path.exists(), args
+    result = run("list", "--format", "json")
+    assert result.exit_code == 0 and len(result.json()) == 40
+    assert store_path.exists() and "loaded the bundled 2024 plan" in result.stderr
