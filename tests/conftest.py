@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from lianta_cli.cli import app
+from lianta_cli.export import display_width
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN_2024 = ROOT / "plans" / "2024.yaml"
@@ -62,3 +63,12 @@ def run(store_path: Path, monkeypatch: pytest.MonkeyPatch) -> Run:
         return Result(result.exit_code, result.stdout, result.stderr)
 
     return invoke
+
+
+def cells(line: str) -> list[str]:
+    """The line as terminal cells: a wide character fills its cell and an empty one after it."""
+    out: list[str] = []
+    for char in line:
+        out.append(char)
+        out.extend("" for _ in range(display_width(char) - 1))
+    return out

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import Result, Run
+from conftest import Result, Run, cells
 
 from lianta_cli.export import display_width
 from lianta_cli.views import HISTORY_KEYS, LIST_KEYS
@@ -56,15 +56,6 @@ def colour_codes(text: str) -> list[str]:
             if 30 <= number <= 49 or 90 <= number <= 107:
                 found.append(param)
     return found
-
-
-def cells(line: str) -> list[str]:
-    """The line as terminal cells: a wide character fills its cell and an empty one after it."""
-    out: list[str] = []
-    for char in line:
-        out.append(char)
-        out.extend("" for _ in range(display_width(char) - 1))
-    return out
 
 
 # ---------------------------------------------------------------- piped output

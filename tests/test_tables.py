@@ -9,7 +9,7 @@ import re
 import unicodedata
 
 import pytest
-from conftest import Result, Run
+from conftest import Result, Run, cells
 
 from lianta_cli.export import display_width, plain_table
 from lianta_cli.i18n import set_language
@@ -122,15 +122,6 @@ def test_ascii_tables_hold_nothing_a_cjk_terminal_draws_double(
             assert ambiguous <= set(content), (line, ambiguous - set(content))
     by_env = rich(worked, args, width, lang, {"LIANTA_ASCII": "1"})
     assert by_env.stdout == result.stdout
-
-
-def cells(line: str) -> list[str]:
-    """The line as terminal cells: a wide character fills its cell and an empty one after it."""
-    out: list[str] = []
-    for char in line:
-        out.append(char)
-        out.extend("" for _ in range(display_width(char) - 1))
-    return out
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
