@@ -5,12 +5,9 @@ usage error into one line on stderr and an exit status (2 for bad input or usage
 """
 
 import contextlib
-import itertools
 import os
-import shutil
 import sys
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -18,12 +15,26 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from . import __version__, tracker
-from .clock import Clock, parse_day
+from .clock import parse_day
+from .commands import (
+    FORMATS_ALL,
+    PENDING_LOADS,
+    check_format,
+    fail,
+    info,
+    make_env,
+    out,
+    rich_width,
+    run_list,
+    run_summary,
+    save_pending_loads,
+    show_table,
+)
 from .errors import InputError, LiantaError
-from .export import Column, dumps_json, json_lines, plain_table, to_csv, to_markdown
+from .export import Column, dumps_json, to_csv, to_markdown
 from .i18n import _, detect_language, help_chrome, localise_parser_message, set_language
-from .store import Store, default_store_path, open_store, refuse_if_lost, store_file
-from .views import HISTORY_KEYS, LIST_KEYS, field_name, history_columns, list_columns
+from .store import open_store
+from .views import HISTORY_KEYS, field_name, history_columns
 
 _USAGE_ERROR: type[Exception] = typer.BadParameter.__mro__[1]
 _CLICK_ERROR: type[Exception] = typer.BadParameter.__mro__[2]
@@ -123,20 +134,20 @@ class LiantaGroup(TyperGroup):
             set_language(detect_language(_language_from_argv(argv)))
             if argv[:1] == ["--lang"] or (argv[:1] and argv[0].startswith("--lang=")):
                 del argv[: 1 if "=" in argv[0] else 2]  # `lianta --lang zh list`: known already
-            _PENDING_LOADS.clear()
+            PENDING_LOADS.clear()
             result = super().main(argv, *a, **kw)
             code = result if isinstance(result, int) else 0
             if code == 0:
-                _save_pending_loads()
+                save_pending_loads()
         except LiantaError as error:
-            _fail(str(error), error.details)
+            fail(str(error), error.details)
             code = error.exit_code
         except _USAGE_ERROR as error:
             ctx = getattr(error, "ctx", None)
             where = ctx.command_path if ctx is not None else "lianta"
             message = error.format_message().strip().replace("\n", " ")  # type: ignore[attr-defined]
             if message:  # empty after `lianta` alone, which has just shown the help
-                _fail(
+                fail(
                     _("{message} (see '{where} --help')").format(
                         message=localise_parser_message(message), where=where
                     ),
@@ -144,13 +155,13 @@ class LiantaGroup(TyperGroup):
                 )
             code = 2
         except _CLICK_ERROR as error:
-            _fail(localise_parser_message(error.format_message()))  # type: ignore[attr-defined]
+            fail(localise_parser_message(error.format_message()))  # type: ignore[attr-defined]
             code = getattr(error, "exit_code", 1)
         except typer.Abort:
-            _fail(_("interrupted; nothing was changed"))
+            fail(_("interrupted; nothing was changed"))
             code = 130
         except KeyboardInterrupt:
-            _fail(_("interrupted; nothing was changed"))
+            fail(_("interrupted; nothing was changed"))
             code = 130
         except BrokenPipeError:
             with contextlib.suppress(OSError):
@@ -160,7 +171,7 @@ class LiantaGroup(TyperGroup):
             if os.environ.get("LIANTA_DEBUG"):
                 raise
             kind = type(error).__name__
-            _fail(
+            fail(
                 _(
                     "internal error ({kind}: {error}); nothing was saved; "
                     "LIANTA_DEBUG=1 shows details"
@@ -168,15 +179,6 @@ class LiantaGroup(TyperGroup):
             )
             code = 1
         sys.exit(code)
-
-
-def _fail(message: str, details: Sequence[str] = (), prefix: str = "lianta: ") -> None:
-    from .export import one_line  # a value echoed in a message must not drive the terminal
-
-    extra = [d for d in details if d != message]
-    print(prefix + one_line(message), file=sys.stderr)
-    for line in extra:
-        print(prefix + one_line(line), file=sys.stderr)
 
 
 app = typer.Typer(
@@ -232,142 +234,6 @@ IdsArgument = Annotated[
 ]
 
 
-@dataclass
-class Env:
-    """What every command needs: the store's path, the plan, the clock, the user, the display."""
-
-    db: Path
-    year: int | None
-    clock: Clock
-    user: str
-    ascii_only: bool
-
-    @contextlib.contextmanager
-    def writing(self) -> Iterator[Store]:
-        """The store locked for a change; the bundled plan is loaded first into an empty store."""
-        with open_store(self.db, write=True) as store:
-            loaded = tracker.ensure_plan(store, self.clock, self.user)
-            yield store
-        if loaded is not None:  # said only once it is saved: a failed command saves nothing
-            _note_autoload(self.db, loaded)
-
-    def reading(self) -> Store:
-        """A snapshot to read. On an empty store the bundled plan is loaded into the snapshot,
-        and saved only once the command has succeeded: bad input leaves no store behind."""
-        with open_store(self.db, write=False) as store:
-            if store.raw("plans"):
-                return store
-        refuse_if_lost(store_file(self.db))
-        snapshot = Store(self.db, {}, writable=False)
-        tracker.ensure_plan(snapshot, self.clock, self.user)
-        _PENDING_LOADS.append(self)
-        return snapshot
-
-
-_PENDING_LOADS: list[Env] = []
-"""Read commands that ran on the bundled plan loaded in memory; saved when they succeed."""
-
-
-def _save_pending_loads() -> None:
-    while _PENDING_LOADS:
-        env = _PENDING_LOADS.pop()
-        with env.writing():
-            pass  # loads the bundled plan under the lock (unless another process just did)
-
-
-def _note_autoload(db: Path, loaded: tracker.LoadResult) -> None:
-    message = _("loaded the bundled {year} plan ({count} tasks) into {db}").format(
-        year=loaded.year, count=len(loaded.added), db=db
-    )
-    print("lianta: " + message, file=sys.stderr)
-
-
-def _env(
-    db: Path | None, year: int | None, lang: str | None = None, ascii_only: bool = False
-) -> Env:
-    if lang is not None:
-        set_language(detect_language(lang))
-    return Env(
-        db=(db or default_store_path()).expanduser(),
-        year=year,
-        clock=Clock.from_env(),
-        user=tracker.current_user(),
-        ascii_only=ascii_only or os.environ.get("LIANTA_ASCII", "") not in ("", "0"),
-    )
-
-
-FORMATS_ALL = ("table", "json", "csv", "md")
-
-
-def _check_format(value: str, allowed: Sequence[str]) -> str:
-    fmt = value.strip().lower()
-    if fmt == "markdown":
-        fmt = "md"
-    if fmt not in allowed:
-        raise InputError(
-            _("--format {value}: use one of {formats}").format(
-                value=value, formats=", ".join(allowed)
-            )
-        )
-    return fmt
-
-
-def _out(text: str) -> None:
-    sys.stdout.write(text)
-    sys.stdout.flush()
-
-
-def _info(message: str) -> None:
-    print(message, file=sys.stderr)
-
-
-def _wants_rich() -> bool:
-    if os.environ.get("LIANTA_RICH", "") not in ("", "0"):
-        return True
-    return sys.stdout.isatty()
-
-
-def _terminal_width() -> int | None:
-    value = os.environ.get("COLUMNS", "")
-    return int(value) if value.isdigit() and int(value) > 0 else None
-
-
-def _rich_width() -> int | None:
-    """The width Rich tables get (for choosing a compact column set), or None when piped."""
-    return (_terminal_width() or shutil.get_terminal_size().columns) if _wants_rich() else None
-
-
-def _show_table(
-    rows: Sequence[dict[str, Any]],
-    columns: Sequence[Column],
-    env: Env,
-    *,
-    title: str | None = None,
-    caption: str | None = None,
-    footer: dict[str, Any] | None = None,
-) -> None:
-    if _wants_rich():
-        from .render import STATUS_STYLE, make_console, print_table
-
-        console = make_console(sys.stdout, width=_terminal_width())
-        print_table(
-            console,
-            rows,
-            columns,
-            title=title,
-            caption=caption,
-            ascii_only=env.ascii_only,
-            footer=footer,
-            styles=STATUS_STYLE,
-        )
-        return
-    if title:
-        _out(title + "\n")
-    _out(plain_table([*rows, footer] if footer else rows, columns))
-    if caption:
-        _out(caption + "\n")
-
-
 # ------------------------------------------------------------------ commands
 
 
@@ -387,14 +253,14 @@ def validate(
     """Check a plan file and report every problem with its line (exit 2 on errors)."""
     from .plan import bundled_plan_path, read_plan
 
-    _env(None, None, lang)
-    fmt = _check_format(fmt, ("text", "json"))
+    make_env(None, None, lang)
+    fmt = check_format(fmt, ("text", "json"))
     path = plan_file or bundled_plan_path()
     shown = str(plan_file) if plan_file else _("plans/2024.yaml (bundled)")
     plan, problems = read_plan(path, display=shown)
     errors = [p for p in problems if not p.warning]
     if fmt == "json":
-        _out(
+        out(
             dumps_json(
                 {
                     "file": shown,
@@ -412,14 +278,14 @@ def validate(
         )
     else:
         for problem in problems:
-            _info(str(problem))
+            info(str(problem))
     if plan is None:
         if fmt != "json":
-            _info(_("{count} error(s); the plan was not accepted").format(count=len(errors)))
+            info(_("{count} error(s); the plan was not accepted").format(count=len(errors)))
         raise typer.Exit(2)
     if fmt != "json":
         counts = ", ".join(f"{i.number} {i.code}: {len(i.tasks)}" for i in plan.indices)
-        _info(
+        info(
             _("{file}: valid — {year} plan, {indices} indices, {tasks} tasks ({counts})").format(
                 file=shown,
                 year=plan.year,
@@ -454,13 +320,13 @@ def load(
     """Sync a plan file into the store: add new tasks, update changed text, archive removed ones."""
     from .plan import bundled_plan_path, load_plan
 
-    env = _env(db, None, lang)
-    fmt = _check_format(fmt, ("text", "json"))
+    env = make_env(db, None, lang)
+    fmt = check_format(fmt, ("text", "json"))
     path = plan_file or bundled_plan_path()
     shown = str(plan_file) if plan_file else _("plans/2024.yaml (bundled)")
     plan, warnings = load_plan(path, display=shown)
     for warning in warnings:
-        _info(str(warning))
+        info(str(warning))
     if dry_run:
         with open_store(env.db, write=False) as snapshot:
             result = tracker.sync_plan(snapshot, plan, env.clock, env.user, dry_run=True)
@@ -468,7 +334,7 @@ def load(
         with open_store(env.db, write=True) as store:
             result = tracker.sync_plan(store, plan, env.clock, env.user)
     if fmt == "json":
-        _out(dumps_json(result.as_dict()))
+        out(dumps_json(result.as_dict()))
         return
     lines = []
     if result.added:
@@ -498,9 +364,9 @@ def load(
             db=env.db
         )
     )
-    _out(_("{year} plan from {file}").format(year=plan.year, file=shown) + "\n")
-    _out("".join(f"  {line}\n" for line in lines))
-    _info(verdict)
+    out(_("{year} plan from {file}").format(year=plan.year, file=shown) + "\n")
+    out("".join(f"  {line}\n" for line in lines))
+    info(verdict)
 
 
 def _ids(ids: Sequence[str], most: int = 30) -> str:
@@ -570,47 +436,21 @@ def list_(
     ascii_only: AsciiOption = False,
 ) -> None:
     """List tasks, filtered and sorted."""
-    env = _env(db, plan, lang, ascii_only)
-    fmt = _check_format(fmt, FORMATS_ALL)
-    if limit is not None and limit < 0:
-        raise InputError(_("--limit {limit}: must be 0 (all) or more").format(limit=limit))
-    store = env.reading()
-    year = tracker.select_year(store, env.year)
-    query = tracker.TaskQuery(
-        index=index,
-        statuses=status or (),
-        assignee=assignee,
-        unassigned=unassigned,
-        overdue=overdue,
-        search=search,
-        sort=sort.strip().lower(),
-        archived=archived,
+    run_list(
+        make_env(db, plan, lang, ascii_only),
+        tracker.TaskQuery(
+            index=index,
+            statuses=status or (),
+            assignee=assignee,
+            unassigned=unassigned,
+            overdue=overdue,
+            search=search,
+            sort=sort,
+            archived=archived,
+        ),
+        fmt=fmt,
+        limit=limit,
     )
-    cap = limit if limit is not None else (100 if fmt == "table" else 0)
-    rows, total = tracker.list_tasks(store, year, query, env.clock.today(), cap)
-    if fmt == "json":
-        keys = (*LIST_KEYS, "archived")
-        pieces = json_lines({k: row[k] for k in keys} for row in rows)
-        while batch := list(itertools.islice(pieces, 2000)):
-            sys.stdout.write("".join(batch))
-        sys.stdout.flush()
-    elif fmt == "csv":
-        _out(to_csv(rows, LIST_KEYS))
-    elif fmt == "md":
-        _out(to_markdown(rows, list_columns(bars=False)))
-    else:
-        caption = _("{shown} of {total} tasks · {year} plan · as of {today}").format(
-            shown=len(rows), total=total, year=year, today=env.clock.today()
-        )
-        width = (_terminal_width() or shutil.get_terminal_size().columns) if _wants_rich() else None
-        columns = list_columns(bars=True, ascii_only=env.ascii_only, width=width)
-        _show_table(rows, columns, env, caption=caption)
-    if len(rows) < total:
-        _info(
-            _("showing {shown} of {total} tasks; --limit 0 shows all").format(
-                shown=len(rows), total=total
-            )
-        )
 
 
 @app.command(help=_("Every field of one task, its notes and its history."))
@@ -626,13 +466,13 @@ def show(
     from .i18n import pick
     from .views import bar, status_name
 
-    env = _env(db, plan, lang, ascii_only)
-    fmt = _check_format(fmt, ("table", "json"))
+    env = make_env(db, plan, lang, ascii_only)
+    fmt = check_format(fmt, ("table", "json"))
     store = env.reading()
     year = tracker.select_year(store, env.year)
     task = tracker.show_task(store, year, task_id, env.clock.today())
     if fmt == "json":
-        _out(dumps_json(task))
+        out(dumps_json(task))
         return
     fields = [
         (_("Task"), f"{task['id']}  {pick(task['title'], task['title_en'])}"),
@@ -657,19 +497,19 @@ def show(
     ]
     rows = [{"field": k, "value": v} for k, v in fields]
     columns = [Column("field", _("Field")), Column("value", _("Value"), wrap=True)]
-    _show_table(rows, columns, env, title=f"{task['id']} · {year}")
+    show_table(rows, columns, env, title=f"{task['id']} · {year}")
     if task["notes"]:
         notes = [{"at": n["at"], "by": n["by"], "text": n["text"]} for n in task["notes"]]
-        _show_table(
+        show_table(
             notes,
             [Column("at", _("When")), Column("by", _("Who")), Column("text", _("Note"), wrap=True)],
             env,
             title=_("Notes"),
         )
     if task["history"]:
-        _show_table(
+        show_table(
             task["history"],
-            history_columns(ascii_only=env.ascii_only, width=_rich_width()),
+            history_columns(ascii_only=env.ascii_only, width=rich_width()),
             env,
             title=_("History"),
         )
@@ -677,12 +517,12 @@ def show(
 
 def _report_change(result: tracker.ChangeResult, fmt: str, what: str) -> None:
     if fmt == "json":
-        _out(dumps_json(result.as_dict()))
+        out(dumps_json(result.as_dict()))
         return
     if not result.events:
-        _info(_("nothing changed"))
+        info(_("nothing changed"))
         return
-    _info(
+    info(
         _("{what} {ids} (change {change}; 'lianta undo' reverts it)").format(
             what=what, ids=", ".join(result.tasks), change=result.change
         )
@@ -708,8 +548,8 @@ def assign(
     lang: LangOption = None,
 ) -> None:
     """Give tasks to a person (and their unit)."""
-    env = _env(db, plan, lang)
-    fmt = _check_format(fmt, ("text", "json"))
+    env = make_env(db, plan, lang)
+    fmt = check_format(fmt, ("text", "json"))
     with env.writing() as store:
         year = tracker.select_year(store, env.year)
         result = tracker.assign(store, year, ids, to, unit, env.clock, env.user)
@@ -725,8 +565,8 @@ def unassign(
     lang: LangOption = None,
 ) -> None:
     """Take tasks back from whoever has them (clears assignee and unit)."""
-    env = _env(db, plan, lang)
-    fmt = _check_format(fmt, ("text", "json"))
+    env = make_env(db, plan, lang)
+    fmt = check_format(fmt, ("text", "json"))
     with env.writing() as store:
         year = tracker.select_year(store, env.year)
         result = tracker.unassign(store, year, ids, env.clock, env.user)
@@ -766,8 +606,8 @@ def update(
     lang: LangOption = None,
 ) -> None:
     """Change status, progress, due date, or add a note."""
-    env = _env(db, plan, lang)
-    fmt = _check_format(fmt, ("text", "json"))
+    env = make_env(db, plan, lang)
+    fmt = check_format(fmt, ("text", "json"))
     clear_due = due is not None and due.strip().lower() in ("none", "")
     due_date = parse_day(due, "--due") if due is not None and not clear_due else None
     with env.writing() as store:
@@ -799,8 +639,8 @@ def done(
     lang: LangOption = None,
 ) -> None:
     """Mark tasks done (progress 100)."""
-    env = _env(db, plan, lang)
-    fmt = _check_format(fmt, ("text", "json"))
+    env = make_env(db, plan, lang)
+    fmt = check_format(fmt, ("text", "json"))
     with env.writing() as store:
         year = tracker.select_year(store, env.year)
         result = tracker.update(
@@ -819,8 +659,8 @@ def note(
     lang: LangOption = None,
 ) -> None:
     """Add a note to a task."""
-    env = _env(db, plan, lang)
-    fmt = _check_format(fmt, ("text", "json"))
+    env = make_env(db, plan, lang)
+    fmt = check_format(fmt, ("text", "json"))
     with env.writing() as store:
         year = tracker.select_year(store, env.year)
         result = tracker.add_note(store, year, task_id, text, env.clock, env.user)
@@ -855,8 +695,8 @@ def history(
     ascii_only: AsciiOption = False,
 ) -> None:
     """What changed, when, and by whom (oldest first)."""
-    env = _env(db, plan, lang, ascii_only)
-    fmt = _check_format(fmt, FORMATS_ALL)
+    env = make_env(db, plan, lang, ascii_only)
+    fmt = check_format(fmt, FORMATS_ALL)
     start = parse_day(since, "--since") if since else None
     end = parse_day(until, "--until") if until else None
     if limit is not None and limit < 0:
@@ -867,15 +707,15 @@ def history(
     if limit:
         rows = rows[-limit:]
     if fmt == "json":
-        _out(dumps_json(rows))
+        out(dumps_json(rows))
     elif fmt == "csv":
-        _out(to_csv(rows, HISTORY_KEYS))
+        out(to_csv(rows, HISTORY_KEYS))
     elif fmt == "md":
-        _out(to_markdown(rows, history_columns()))
+        out(to_markdown(rows, history_columns()))
     else:
         caption = _("{count} events · {year} plan").format(count=len(rows), year=year)
-        columns = history_columns(ascii_only=env.ascii_only, width=_rich_width())
-        _show_table(rows, columns, env, caption=caption)
+        columns = history_columns(ascii_only=env.ascii_only, width=rich_width())
+        show_table(rows, columns, env, caption=caption)
 
 
 @app.command(help=_("Revert the most recent change (one command on several ids is one change)."))
@@ -885,14 +725,14 @@ def undo(
     lang: LangOption = None,
 ) -> None:
     """Revert the most recent change (one command on several ids is one change)."""
-    env = _env(db, None, lang)
-    fmt = _check_format(fmt, ("text", "json"))
+    env = make_env(db, None, lang)
+    fmt = check_format(fmt, ("text", "json"))
     with env.writing() as store:
         result = tracker.undo(store, env.clock, env.user)
     if fmt == "json":
-        _out(dumps_json({**result.as_dict(), "undid": result.undid}))
+        out(dumps_json({**result.as_dict(), "undid": result.undid}))
         return
-    _info(
+    info(
         _("undid change {undone} on {ids} (recorded as change {change})").format(
             undone=result.undid, ids=", ".join(result.tasks), change=result.change
         )
@@ -917,13 +757,13 @@ def doctor(
     """Check the store, its history and its backups (exit 1 if anything is wrong)."""
     from . import doctor as checks
 
-    env = _env(db, None, lang)
-    fmt = _check_format(fmt, ("text", "json"))
+    env = make_env(db, None, lang)
+    fmt = check_format(fmt, ("text", "json"))
     result = checks.restore(env.db, env.clock.now()) if restore else checks.examine(env.db)
     if fmt == "json":
-        _out(dumps_json(result.as_dict()))
+        out(dumps_json(result.as_dict()))
     else:
-        _out("".join(line + "\n" for line in checks.report_lines(result)))
+        out("".join(line + "\n" for line in checks.report_lines(result)))
     if not result.healthy:
         raise typer.Exit(1)
 
@@ -931,7 +771,7 @@ def doctor(
 @app.command(help=_("Print lianta's version."))
 def version() -> None:
     """Print lianta's version."""
-    _out(f"lianta {__version__}\n")
+    out(f"lianta {__version__}\n")
 
 
 # ------------------------------------------------------------------ summary and reports
@@ -950,30 +790,7 @@ def summary(
     ascii_only: AsciiOption = False,
 ) -> None:
     """Tasks per index: counts by status, % done, average progress, overdue, unassigned."""
-    from . import report
-    from .views import summary_columns
-
-    env = _env(db, plan, lang, ascii_only)
-    fmt = _check_format(fmt, FORMATS_ALL)
-    store = env.reading()
-    year = tracker.select_year(store, env.year)
-    result = report.summary(store, year, env.clock.today())
-    if fmt == "json":
-        _out(dumps_json(result.as_dict()))
-        return
-    if fmt == "csv":
-        _out(report.summary_csv(result))
-        return
-    total = {"index": None, "name": _("Total"), "name_en": _("Total"), **result.total}
-    lines = [_("{year} plan · as of {today}").format(year=year, today=result.as_of)]
-    if result.note():
-        lines.append(str(result.note()))
-    if fmt == "md":
-        _out(to_markdown([*result.indices, total], summary_columns(bars=False)))
-        _out("".join("\n" + line + "\n" for line in lines))
-        return
-    columns = summary_columns(bars=True, ascii_only=env.ascii_only, width=_rich_width())
-    _show_table(result.indices, columns, env, caption="\n".join(lines), footer=total)
+    run_summary(make_env(db, plan, lang, ascii_only), fmt=fmt)
 
 
 report_app = typer.Typer(
@@ -1034,8 +851,8 @@ def weekly(
     """What was completed, started, blocked, assigned and moved in a week, per index and task."""
     from . import report
 
-    env = _env(db, plan, lang)
-    fmt = _check_format(fmt, ("md", "json", "csv"))
+    env = make_env(db, plan, lang)
+    fmt = check_format(fmt, ("md", "json", "csv"))
     start = parse_day(since, "--since") if since is not None else None
     end = parse_day(until, "--until") if until is not None else None
     window = report.resolve_window(week, start, end, env.clock.today())
@@ -1049,10 +866,10 @@ def weekly(
     else:
         text = report.markdown_report(result)
     if output is None:
-        _out(text)
+        out(text)
         return
     report.write_atomically(output, text)
-    _info(_("wrote {path}").format(path=output))
+    info(_("wrote {path}").format(path=output))
 
 
 def main() -> None:

@@ -1,0 +1,229 @@
+"""What a command does once its options are known: the environment (store, plan year, clock,
+user, display), output on stdout, messages on stderr, and the read commands `list` and
+`summary`. No Typer here, so the console script can run those two without building the parser
+(see `launch`)."""
+
+import contextlib
+import itertools
+import os
+import shutil
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from . import tracker
+from .clock import Clock
+from .errors import InputError
+from .export import Column, dumps_json, json_lines, plain_table, to_csv, to_markdown
+from .i18n import _, detect_language, set_language
+from .store import Store, default_store_path, open_store, refuse_if_lost, store_file
+from .views import LIST_KEYS, list_columns
+
+
+def fail(message: str, details: Sequence[str] = (), prefix: str = "lianta: ") -> None:
+    from .export import one_line  # a value echoed in a message must not drive the terminal
+
+    extra = [d for d in details if d != message]
+    print(prefix + one_line(message), file=sys.stderr)
+    for line in extra:
+        print(prefix + one_line(line), file=sys.stderr)
+
+
+@dataclass
+class Env:
+    """What every command needs: the store's path, the plan, the clock, the user, the display."""
+
+    db: Path
+    year: int | None
+    clock: Clock
+    user: str
+    ascii_only: bool
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[Store]:
+        """The store locked for a change; the bundled plan is loaded first into an empty store."""
+        with open_store(self.db, write=True) as store:
+            loaded = tracker.ensure_plan(store, self.clock, self.user)
+            yield store
+        if loaded is not None:  # said only once it is saved: a failed command saves nothing
+            note_autoload(self.db, loaded)
+
+    def reading(self) -> Store:
+        """A snapshot to read. On an empty store the bundled plan is loaded into the snapshot,
+        and saved only once the command has succeeded: bad input leaves no store behind."""
+        with open_store(self.db, write=False) as store:
+            if store.raw("plans"):
+                return store
+        refuse_if_lost(store_file(self.db))
+        snapshot = Store(self.db, {}, writable=False)
+        tracker.ensure_plan(snapshot, self.clock, self.user)
+        PENDING_LOADS.append(self)
+        return snapshot
+
+
+PENDING_LOADS: list[Env] = []
+"""Read commands that ran on the bundled plan loaded in memory; saved when they succeed."""
+
+
+def save_pending_loads() -> None:
+    while PENDING_LOADS:
+        env = PENDING_LOADS.pop()
+        with env.writing():
+            pass  # loads the bundled plan under the lock (unless another process just did)
+
+
+def note_autoload(db: Path, loaded: tracker.LoadResult) -> None:
+    message = _("loaded the bundled {year} plan ({count} tasks) into {db}").format(
+        year=loaded.year, count=len(loaded.added), db=db
+    )
+    print("lianta: " + message, file=sys.stderr)
+
+
+def make_env(
+    db: Path | None, year: int | None, lang: str | None = None, ascii_only: bool = False
+) -> Env:
+    if lang is not None:
+        set_language(detect_language(lang))
+    return Env(
+        db=(db or default_store_path()).expanduser(),
+        year=year,
+        clock=Clock.from_env(),
+        user=tracker.current_user(),
+        ascii_only=ascii_only or os.environ.get("LIANTA_ASCII", "") not in ("", "0"),
+    )
+
+
+FORMATS_ALL = ("table", "json", "csv", "md")
+
+
+def check_format(value: str, allowed: Sequence[str]) -> str:
+    fmt = value.strip().lower()
+    if fmt == "markdown":
+        fmt = "md"
+    if fmt not in allowed:
+        raise InputError(
+            _("--format {value}: use one of {formats}").format(
+                value=value, formats=", ".join(allowed)
+            )
+        )
+    return fmt
+
+
+def out(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def info(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def wants_rich() -> bool:
+    if os.environ.get("LIANTA_RICH", "") not in ("", "0"):
+        return True
+    return sys.stdout.isatty()
+
+
+def terminal_width() -> int | None:
+    value = os.environ.get("COLUMNS", "")
+    return int(value) if value.isdigit() and int(value) > 0 else None
+
+
+def rich_width() -> int | None:
+    """The width Rich tables get (for choosing a compact column set), or None when piped."""
+    return (terminal_width() or shutil.get_terminal_size().columns) if wants_rich() else None
+
+
+def show_table(
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[Column],
+    env: Env,
+    *,
+    title: str | None = None,
+    caption: str | None = None,
+    footer: dict[str, Any] | None = None,
+) -> None:
+    if wants_rich():
+        from .render import STATUS_STYLE, make_console, print_table
+
+        console = make_console(sys.stdout, width=terminal_width())
+        print_table(
+            console,
+            rows,
+            columns,
+            title=title,
+            caption=caption,
+            ascii_only=env.ascii_only,
+            footer=footer,
+            styles=STATUS_STYLE,
+        )
+        return
+    if title:
+        out(title + "\n")
+    out(plain_table([*rows, footer] if footer else rows, columns))
+    if caption:
+        out(caption + "\n")
+
+
+def run_list(env: Env, query: tracker.TaskQuery, *, fmt: str, limit: int | None) -> None:
+    """`lianta list`: the tasks `query` selects, in format `fmt`, at most `limit` rows."""
+    fmt = check_format(fmt, FORMATS_ALL)
+    if limit is not None and limit < 0:
+        raise InputError(_("--limit {limit}: must be 0 (all) or more").format(limit=limit))
+    store = env.reading()
+    year = tracker.select_year(store, env.year)
+    query = replace(query, sort=query.sort.strip().lower())
+    cap = limit if limit is not None else (100 if fmt == "table" else 0)
+    rows, total = tracker.list_tasks(store, year, query, env.clock.today(), cap)
+    if fmt == "json":
+        keys = (*LIST_KEYS, "archived")
+        pieces = json_lines({k: row[k] for k in keys} for row in rows)
+        while batch := list(itertools.islice(pieces, 2000)):
+            sys.stdout.write("".join(batch))
+        sys.stdout.flush()
+    elif fmt == "csv":
+        out(to_csv(rows, LIST_KEYS))
+    elif fmt == "md":
+        out(to_markdown(rows, list_columns(bars=False)))
+    else:
+        caption = _("{shown} of {total} tasks · {year} plan · as of {today}").format(
+            shown=len(rows), total=total, year=year, today=env.clock.today()
+        )
+        width = (terminal_width() or shutil.get_terminal_size().columns) if wants_rich() else None
+        columns = list_columns(bars=True, ascii_only=env.ascii_only, width=width)
+        show_table(rows, columns, env, caption=caption)
+    if len(rows) < total:
+        info(
+            _("showing {shown} of {total} tasks; --limit 0 shows all").format(
+                shown=len(rows), total=total
+            )
+        )
+
+
+def run_summary(env: Env, *, fmt: str) -> None:
+    """`lianta summary`: one row per index of the plan, and the total."""
+    from . import report
+    from .views import summary_columns
+
+    fmt = check_format(fmt, FORMATS_ALL)
+    store = env.reading()
+    year = tracker.select_year(store, env.year)
+    result = report.summary(store, year, env.clock.today())
+    if fmt == "json":
+        out(dumps_json(result.as_dict()))
+        return
+    if fmt == "csv":
+        out(report.summary_csv(result))
+        return
+    total = {"index": None, "name": _("Total"), "name_en": _("Total"), **result.total}
+    lines = [_("{year} plan · as of {today}").format(year=year, today=result.as_of)]
+    if result.note():
+        lines.append(str(result.note()))
+    if fmt == "md":
+        out(to_markdown([*result.indices, total], summary_columns(bars=False)))
+        out("".join("\n" + line + "\n" for line in lines))
+        return
+    columns = summary_columns(bars=True, ascii_only=env.ascii_only, width=rich_width())
+    show_table(result.indices, columns, env, caption="\n".join(lines), footer=total)
