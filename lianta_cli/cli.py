@@ -4,8 +4,6 @@ Errors never reach the user as a traceback: `LiantaGroup.main` turns every `Lian
 usage error into one line on stderr and an exit status (2 for bad input or usage).
 """
 
-import contextlib
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,6 +19,7 @@ from .commands import (
     PENDING_LOADS,
     check_format,
     fail,
+    failure_code,
     info,
     make_env,
     out,
@@ -139,9 +138,6 @@ class LiantaGroup(TyperGroup):
             code = result if isinstance(result, int) else 0
             if code == 0:
                 save_pending_loads()
-        except LiantaError as error:
-            fail(str(error), error.details)
-            code = error.exit_code
         except _USAGE_ERROR as error:
             ctx = getattr(error, "ctx", None)
             where = ctx.command_path if ctx is not None else "lianta"
@@ -160,24 +156,8 @@ class LiantaGroup(TyperGroup):
         except typer.Abort:
             fail(_("interrupted; nothing was changed"))
             code = 130
-        except KeyboardInterrupt:
-            fail(_("interrupted; nothing was changed"))
-            code = 130
-        except BrokenPipeError:
-            with contextlib.suppress(OSError):
-                sys.stdout = open(os.devnull, "w")  # noqa: SIM115
-            code = 0
-        except Exception as error:  # the last guard: a bug must still not show a traceback
-            if os.environ.get("LIANTA_DEBUG"):
-                raise
-            kind = type(error).__name__
-            fail(
-                _(
-                    "internal error ({kind}: {error}); nothing was saved; "
-                    "LIANTA_DEBUG=1 shows details"
-                ).format(kind=kind, error=error)
-            )
-            code = 1
+        except (KeyboardInterrupt, Exception) as error:
+            code = failure_code(error)
         sys.exit(code)
 
 
@@ -873,21 +853,12 @@ def weekly(
 
 
 def main() -> None:
-    """Console-script entry point.
+    """Run the Typer app on sys.argv and end the process (see `launch.finish`)."""
+    from .launch import finish
 
-    Every command has saved (fsynced) and closed its files before it returns, so once the
-    output is flushed the process ends at once: tearing down the interpreter's modules would
-    take a third of a short command's time.
-    """
     try:
         app()
         code: int | str | None = 0
     except SystemExit as done:
         code = done.code
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):
-            stream.flush()
-    if isinstance(code, str):
-        print(code, file=sys.stderr)
-        code = 1
-    os._exit(code or 0)
+    finish(code)

@@ -6,7 +6,6 @@ user, display), output on stdout, messages on stderr, and the read commands `lis
 import contextlib
 import itertools
 import os
-import shutil
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -15,7 +14,7 @@ from typing import Any
 
 from . import tracker
 from .clock import Clock
-from .errors import InputError
+from .errors import InputError, LiantaError
 from .export import Column, dumps_json, json_lines, plain_table, to_csv, to_markdown
 from .i18n import _, detect_language, set_language
 from .store import Store, default_store_path, open_store, refuse_if_lost, store_file
@@ -131,9 +130,15 @@ def terminal_width() -> int | None:
     return int(value) if value.isdigit() and int(value) > 0 else None
 
 
+def _terminal_columns() -> int:
+    import shutil  # only for a terminal
+
+    return shutil.get_terminal_size().columns
+
+
 def rich_width() -> int | None:
     """The width Rich tables get (for choosing a compact column set), or None when piped."""
-    return (terminal_width() or shutil.get_terminal_size().columns) if wants_rich() else None
+    return (terminal_width() or _terminal_columns()) if wants_rich() else None
 
 
 def show_table(
@@ -191,7 +196,7 @@ def run_list(env: Env, query: tracker.TaskQuery, *, fmt: str, limit: int | None)
         caption = _("{shown} of {total} tasks · {year} plan · as of {today}").format(
             shown=len(rows), total=total, year=year, today=env.clock.today()
         )
-        width = (terminal_width() or shutil.get_terminal_size().columns) if wants_rich() else None
+        width = (terminal_width() or _terminal_columns()) if wants_rich() else None
         columns = list_columns(bars=True, ascii_only=env.ascii_only, width=width)
         show_table(rows, columns, env, caption=caption)
     if len(rows) < total:
@@ -227,3 +232,25 @@ def run_summary(env: Env, *, fmt: str) -> None:
         return
     columns = summary_columns(bars=True, ascii_only=env.ascii_only, width=rich_width())
     show_table(result.indices, columns, env, caption="\n".join(lines), footer=total)
+
+
+def failure_code(error: BaseException) -> int:
+    """Report a command's failure as one line on stderr, never a traceback; its exit status."""
+    if isinstance(error, LiantaError):
+        fail(str(error), error.details)
+        return error.exit_code
+    if isinstance(error, KeyboardInterrupt):
+        fail(_("interrupted; nothing was changed"))
+        return 130
+    if isinstance(error, BrokenPipeError):
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+        return 0
+    if os.environ.get("LIANTA_DEBUG"):
+        raise error
+    fail(
+        _(
+            "internal error ({kind}: {error}); nothing was saved; LIANTA_DEBUG=1 shows details"
+        ).format(kind=type(error).__name__, error=error)
+    )
+    return 1

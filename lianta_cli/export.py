@@ -8,7 +8,6 @@ formula are neutralised.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
@@ -121,6 +120,8 @@ def neutralise_formula(value: Any) -> Any:
 def to_csv(rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> str:
     """CSV with a header row of the JSON keys; lists joined with '; '."""
     buffer = io.StringIO()
+    import csv
+
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(keys)
     for row in rows:

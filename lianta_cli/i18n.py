@@ -10,10 +10,8 @@ argument" ...) are not ours to wrap; `localise_parser_message` rewrites them for
 
 from __future__ import annotations
 
-import ast
 import os
 import re
-import string
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -54,13 +52,19 @@ def language() -> str:
     return _current
 
 
+_catalog: dict[str, str] | None = None
+
+
 def _(text: str) -> str:
     """The current language's form of an English interface string."""
+    global _catalog
     if _current == "en":
         return text
-    from .zh import ZH
+    if _catalog is None:
+        from .zh import ZH
 
-    return ZH.get(text, text)
+        _catalog = ZH
+    return _catalog.get(text, text)
 
 
 def pick(zh_text: str | None, en_text: str | None) -> str:
@@ -90,37 +94,35 @@ def help_chrome() -> dict[str, str]:
 
 # ---------------------------------------------------------------- the parser's messages
 
-_PARSER_ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), replacement)
-    for pattern, replacement in (
-        (r"No such option: (\S+)", r"没有 \1 这个选项"),
-        (r" ?\(Possible options: ([^)]*)\)", r"（可用的选项：\1）"),
-        (r"No such command '([^']*)'\.", r"没有 '\1' 这个命令。"),
-        (r" ?Did you mean (.+)\?", r"是不是要用 \1？"),
-        (r"Missing command\.", "缺少命令。"),
-        (r"Missing option (.+?)\.(?= |$)", r"缺少选项 \1。"),
-        (r"Missing argument (.+?)\.(?= |$)", r"缺少参数 \1。"),
-        (r"Missing parameter:? (.+?)\.?(?= |$)", r"缺少参数 \1。"),
-        (r"Invalid value for (.+?): ", r"\1 的值无效："),
-        (r"Invalid value: ", "值无效："),
-        (r"(\S+) is not a valid (?:int|integer)\.", r"\1 不是整数。"),
-        (r"(\S+) is not a valid float\.", r"\1 不是数字。"),
-        (r"(\S+) is not a valid boolean\.(?: Recognized values: (.*))?", r"\1 不是是/否值。\2"),
-        (r"(\S+) is not a valid (\w+)\.", r"\1 不是有效的 \2。"),
-        (r"(\S+) is not in the range (.+?)\.", r"\1 不在 \2 范围内。"),
-        (r"(\S+) is not one of (.+?)\.", r"\1 不在可选值 \2 之中。"),
-        (r"(?:File|Directory|Path) ('[^']*') does not exist\.", r"\1 不存在。"),
-        (r"(?:File|Directory|Path) ('[^']*') is a directory\.", r"\1 是文件夹，不是文件。"),
-        (r"(?:File|Directory|Path) ('[^']*') is a file\.", r"\1 是文件，不是文件夹。"),
-        (r"(?:File|Directory|Path) ('[^']*') is not readable\.", r"\1 不可读。"),
-        (r"(?:File|Directory|Path) ('[^']*') is not writable\.", r"\1 不可写。"),
-        (r"Got unexpected extra argument(?:\(s\)|s)? \((.*?)\)", r"多余的参数：'\1'"),
-        (r"Option ('[^']*') requires an argument\.", r"选项 \1 需要一个值。"),
-        (r"Option ('[^']*') requires (\d+) arguments\.", r"选项 \1 需要 \2 个值。"),
-        (r"Option ('[^']*') does not take a value\.", r"选项 \1 不带值。"),
-        (r"Argument ('[^']*') takes (\d+) values\.", r"参数 \1 需要 \2 个值。"),
-    )
+_PARSER_ZH: tuple[tuple[str, str], ...] = (
+    (r"No such option: (\S+)", r"没有 \1 这个选项"),
+    (r" ?\(Possible options: ([^)]*)\)", r"（可用的选项：\1）"),
+    (r"No such command '([^']*)'\.", r"没有 '\1' 这个命令。"),
+    (r" ?Did you mean (.+)\?", r"是不是要用 \1？"),
+    (r"Missing command\.", "缺少命令。"),
+    (r"Missing option (.+?)\.(?= |$)", r"缺少选项 \1。"),
+    (r"Missing argument (.+?)\.(?= |$)", r"缺少参数 \1。"),
+    (r"Missing parameter:? (.+?)\.?(?= |$)", r"缺少参数 \1。"),
+    (r"Invalid value for (.+?): ", r"\1 的值无效："),
+    (r"Invalid value: ", "值无效："),
+    (r"(\S+) is not a valid (?:int|integer)\.", r"\1 不是整数。"),
+    (r"(\S+) is not a valid float\.", r"\1 不是数字。"),
+    (r"(\S+) is not a valid boolean\.(?: Recognized values: (.*))?", r"\1 不是是/否值。\2"),
+    (r"(\S+) is not a valid (\w+)\.", r"\1 不是有效的 \2。"),
+    (r"(\S+) is not in the range (.+?)\.", r"\1 不在 \2 范围内。"),
+    (r"(\S+) is not one of (.+?)\.", r"\1 不在可选值 \2 之中。"),
+    (r"(?:File|Directory|Path) ('[^']*') does not exist\.", r"\1 不存在。"),
+    (r"(?:File|Directory|Path) ('[^']*') is a directory\.", r"\1 是文件夹，不是文件。"),
+    (r"(?:File|Directory|Path) ('[^']*') is a file\.", r"\1 是文件，不是文件夹。"),
+    (r"(?:File|Directory|Path) ('[^']*') is not readable\.", r"\1 不可读。"),
+    (r"(?:File|Directory|Path) ('[^']*') is not writable\.", r"\1 不可写。"),
+    (r"Got unexpected extra argument(?:\(s\)|s)? \((.*?)\)", r"多余的参数：'\1'"),
+    (r"Option ('[^']*') requires an argument\.", r"选项 \1 需要一个值。"),
+    (r"Option ('[^']*') requires (\d+) arguments\.", r"选项 \1 需要 \2 个值。"),
+    (r"Option ('[^']*') does not take a value\.", r"选项 \1 不带值。"),
+    (r"Argument ('[^']*') takes (\d+) values\.", r"参数 \1 需要 \2 个值。"),
 )
+"""Patterns compiled on first use (re caches them): most commands never need them."""
 
 
 def localise_parser_message(message: str) -> str:
@@ -128,7 +130,7 @@ def localise_parser_message(message: str) -> str:
     if _current == "en":
         return message
     for pattern, replacement in _PARSER_ZH:
-        message = pattern.sub(replacement, message)
+        message = re.sub(pattern, replacement, message)
     return message
 
 
@@ -137,12 +139,16 @@ def localise_parser_message(message: str) -> str:
 
 def placeholders(text: str) -> set[str]:
     """The `.format()` fields of an interface string: `{year}` -> 'year', `{}` -> ''."""
+    import string
+
     fields = string.Formatter().parse(text)
     return {name for _text, name, _spec, _conv in fields if name is not None}
 
 
 def interface_strings(package: Path | None = None) -> dict[str, str]:
     """Every literal wrapped in `_()` in the package: English text -> 'file:line' of first use."""
+    import ast
+
     folder = package or Path(__file__).resolve().parent
     found: dict[str, str] = {}
     for path in sorted(folder.glob("*.py")):

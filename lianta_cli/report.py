@@ -14,10 +14,8 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -35,12 +33,14 @@ def one_decimal(numerator: int, denominator: int) -> float:
     """numerator / denominator rounded half up to one decimal (0.0 when there is nothing)."""
     if denominator <= 0:
         return 0.0
-    exact = Decimal(numerator) / Decimal(denominator)
-    return float(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    tenths, _rest = divmod(20 * numerator + denominator, 2 * denominator)  # exact, in integers
+    return tenths / 10
 
 
 def _difference(end: float, start: float) -> float:
     """end - start of two one-decimal figures, exactly as the figures read."""
+    from decimal import Decimal
+
     return float(Decimal(str(end)) - Decimal(str(start)))
 
 
@@ -756,6 +756,8 @@ def write_atomically(path: Path, text: str) -> Path:
         mask = os.umask(0)
         os.umask(mask)
         mode = 0o666 & ~mask
+    import tempfile
+
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     tmp = Path(name)
     try:

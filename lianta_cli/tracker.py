@@ -7,7 +7,6 @@ change happens to all or to none.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -358,6 +357,8 @@ SORTS = ("id", "due", "progress", "status", "updated")
 
 
 def _did_you_mean(value: str, choices: Iterable[str], cutoff: float = 0.6) -> str:
+    import difflib  # only when a hint is needed: it is slow to import
+
     near = difflib.get_close_matches(value, list(choices), n=1, cutoff=cutoff)
     return _(" (did you mean {near}?)").format(near=near[0]) if near else ""
 

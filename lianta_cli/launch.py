@@ -1,0 +1,181 @@
+"""The console script's entry point.
+
+`lianta list` and `lianta summary`, the commands typed most often, run straight from `commands`
+when every argument is one this reader knows: importing Typer and building the parser would be
+most of their time. Anything else (another command, `--help`, an option spelled another way, a
+value that needs checking such as a folder given as `--db`) goes to `cli`, which parses it as it
+always does. Both paths run the same code once the options are known; a test runs each form
+both ways and compares the results.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+_TAKES_VALUE = {
+    "--format": "fmt",
+    "-f": "fmt",
+    "--db": "db",
+    "--plan": "plan",
+    "--lang": "lang",
+    "--index": "index",
+    "-i": "index",
+    "--status": "status",
+    "-s": "status",
+    "--assignee": "assignee",
+    "-a": "assignee",
+    "--search": "search",
+    "-q": "search",
+    "--sort": "sort",
+    "--limit": "limit",
+    "-n": "limit",
+}
+_FLAGS = {
+    "--ascii": "ascii_only",
+    "--unassigned": "unassigned",
+    "--overdue": "overdue",
+    "--archived": "archived",
+}
+_COMMON = {"fmt", "db", "plan", "lang", "ascii_only"}
+_ACCEPTS = {
+    "list": _COMMON
+    | {"index", "status", "assignee", "search", "sort", "limit", "unassigned", "overdue"}
+    | {"archived"},
+    "summary": _COMMON,
+}
+
+
+def quick_arguments(argv: Sequence[str]) -> tuple[str, dict[str, Any]] | None:
+    """The command and its options if `argv` is `list` or `summary` in a plain form, else None.
+
+    The values are as Typer would pass them; anything this reader is not sure of is None.
+    """
+    args = list(argv)
+    lang = None
+    if args[:1] == ["--lang"] and len(args) > 1:
+        lang, args = args[1], args[2:]
+    elif args[:1] and args[0].startswith("--lang="):
+        lang, args = args[0].split("=", 1)[1], args[1:]
+    if not args or args[0] not in _ACCEPTS:
+        return None
+    command, accepted = args[0], _ACCEPTS[args[0]]
+    options: dict[str, Any] = {"status": []} if command == "list" else {}
+    position = 1
+    while position < len(args):
+        arg = args[position]
+        name, value = arg, None
+        if arg.startswith("--") and "=" in arg:
+            name, value = arg.split("=", 1)
+        if name in _FLAGS and value is None and _FLAGS[name] in accepted:
+            options[_FLAGS[name]] = True
+            position += 1
+            continue
+        key = _TAKES_VALUE.get(name)
+        if key is None or key not in accepted:
+            return None
+        if value is None:
+            if position + 1 >= len(args):
+                return None
+            value = args[position + 1]
+            position += 1
+        position += 1
+        if not value or value.startswith("-"):
+            return None
+        if key == "status":
+            options["status"].append(value)
+        else:
+            options[key] = value
+    for key in ("limit", "plan"):
+        if key in options:
+            try:
+                options[key] = int(options[key])
+            except ValueError:
+                return None
+    if "db" in options:
+        if os.path.isdir(options["db"]):
+            return None
+        from pathlib import Path
+
+        options["db"] = Path(options["db"])
+    if os.environ.get("LIANTA_ASCII", "") not in ("", "0", "1"):
+        return None  # the parser decides what other spellings mean
+    options.setdefault("lang", lang)
+    from .errors import LiantaError
+    from .i18n import detect_language
+
+    try:
+        detect_language(options["lang"])
+    except LiantaError:
+        return None
+    return command, options
+
+
+def run_quick(command: str, options: dict[str, Any]) -> int:
+    """Run `list` or `summary` as `cli` would, without Typer; the exit status."""
+    from . import commands, tracker
+    from .i18n import detect_language, set_language
+
+    gc.enable()
+    gc.freeze()  # what start-up built lives to the end: later collections can skip it
+    try:
+        set_language(detect_language(options["lang"]))
+        commands.PENDING_LOADS.clear()
+        env = commands.make_env(
+            options.get("db"),
+            options.get("plan"),
+            options["lang"],
+            options.get("ascii_only", False),
+        )
+        fmt = options.get("fmt", "table")
+        if command == "list":
+            query = tracker.TaskQuery(
+                index=options.get("index"),
+                statuses=options["status"],
+                assignee=options.get("assignee"),
+                unassigned=options.get("unassigned", False),
+                overdue=options.get("overdue", False),
+                search=options.get("search"),
+                sort=options.get("sort", "id"),
+                archived=options.get("archived", False),
+            )
+            commands.run_list(env, query, fmt=fmt, limit=options.get("limit"))
+        else:
+            commands.run_summary(env, fmt=fmt)
+        commands.save_pending_loads()
+    except (KeyboardInterrupt, Exception) as error:
+        return commands.failure_code(error)
+    return 0
+
+
+def main() -> None:
+    """Console-script entry point: the quick path for plain `list`/`summary`, else `cli`."""
+    gc.disable()  # start-up builds many objects and no garbage cycles worth a collection
+    quick = quick_arguments(sys.argv[1:])
+    if quick is None:
+        gc.enable()
+        from .cli import main as full
+
+        full()
+        return
+    code = run_quick(*quick)
+    finish(code)
+
+
+def finish(code: int | str | None) -> None:
+    """End the process once its output is flushed.
+
+    Every command has saved (fsynced) and closed its files before it returns; tearing down the
+    interpreter's modules would take a third of a short command's time.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    if isinstance(code, str):
+        print(code, file=sys.stderr)
+        code = 1
+    os._exit(code or 0)

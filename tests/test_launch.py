@@ -1,0 +1,266 @@
+"""The console script runs plain `list` and `summary` without Typer (`launch`): same output,
+same messages, same exit status, same store as the Typer app, for every form it accepts; any
+other form goes to the Typer app."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import Run
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from lianta_cli.cli import app
+from lianta_cli.launch import quick_arguments, run_quick
+
+NOW = "2024-03-08T17:00:00"
+
+QUICK = [
+    ["list"],
+    ["list", "--limit", "0"],
+    ["list", "-n", "5", "--sort", "due"],
+    ["list", "--sort", " Progress "],
+    ["list", "--limit=3", "--sort=updated"],
+    ["list", "--format", "json"],
+    ["list", "-f", "csv", "--limit", "0"],
+    ["list", "--format=md"],
+    ["list", "--format", "JSON"],
+    ["list", "--status", "todo", "-s", "blocked"],
+    ["list", "--index", "2"],
+    ["list", "-i", "crossborder", "--overdue"],
+    ["list", "--assignee", "王芳"],
+    ["list", "-a", "wang", "--status", "in_progress"],
+    ["list", "--unassigned", "--archived"],
+    ["list", "--search", "口岸"],
+    ["list", "-q", "港", "--format", "json"],
+    ["list", "--ascii"],
+    ["list", "--lang", "zh"],
+    ["list", "--lang", "zh", "--lang", "en"],
+    ["--lang", "zh", "list", "-f", "json"],
+    ["--lang=zh", "list", "--index", "sanitation"],
+    ["list", "--plan", "2024"],
+    ["list", "--db", "{db}"],
+    ["summary"],
+    ["summary", "-f", "json"],
+    ["summary", "--format", "csv"],
+    ["summary", "--format", "md", "--ascii"],
+    ["--lang", "zh", "summary"],
+    ["summary", "--plan", "2024", "--lang", "zh", "--format", "json"],
+    # input errors: reported by the same code, so the same line and status
+    ["list", "--index", "nope"],
+    ["list", "--index", "9"],
+    ["list", "--status", "finished"],
+    ["list", "--sort", "bogus"],
+    ["list", "--format", "xml"],
+    ["list", "--plan", "2031"],
+    ["summary", "--plan", "1999"],
+    ["summary", "--format", "yaml"],
+]
+
+TO_TYPER = [
+    ["list", "--help"],
+    ["summary", "-h"],
+    ["list", "extra"],
+    ["list", "--bogus"],
+    ["list", "--limit"],
+    ["list", "--limit", "x"],
+    ["list", "--limit", "-1"],
+    ["list", "-n5"],
+    ["list", "--ascii=1"],
+    ["list", "--lang", "fr"],
+    ["list", "--db", "{folder}"],
+    ["list", "--index", ""],
+    ["summary", "--status", "todo"],
+    ["summary", "--limit", "3"],
+    ["show", "1.1"],
+    ["--lang", "zh"],
+    [],
+]
+
+
+@pytest.fixture
+def tracked(run: Run, store_path: Path) -> Path:
+    """A store with a little of everything: assignees, statuses, progress, a note, a due date."""
+    steps = [
+        ["assign", "1.1", "1.2", "--to", "王芳", "--unit", "经发办"],
+        ["assign", "3.4", "--to", "Wang Li"],
+        ["update", "1.1", "--progress", "40"],
+        ["update", "1.2", "--status", "blocked", "--note", "等待区规自局回复"],
+        ["done", "2.3"],
+        ["update", "3.4", "--due", "2024-02-01", "--progress", "10"],
+        ["note", "6.1", "港人服务站 weekly check"],
+    ]
+    for step in steps:
+        result = run(*step, now=NOW)
+        assert result.exit_code == 0, result.stderr
+    return store_path
+
+
+def _argv(template: list[str], store: Path) -> list[str]:
+    return [a.format(db=store, folder=store.parent) for a in template]
+
+
+def _both(argv: list[str], store: Path) -> tuple[tuple[int, str, str], tuple[int, str, str]]:
+    env = {"LIANTA_NOW": NOW, "LIANTA_DB": str(store)}
+    typer_result = CliRunner().invoke(app, argv, env=env, catch_exceptions=False)
+    by_typer = (typer_result.exit_code, typer_result.stdout, typer_result.stderr)
+    parsed = quick_arguments(argv)
+    assert parsed is not None
+    with CliRunner().isolation(env=env) as (out, err, _mixed):
+        code = run_quick(*parsed)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        by_launch = (code, out.getvalue().decode(), err.getvalue().decode())
+    return by_typer, by_launch
+
+
+@pytest.mark.parametrize("template", QUICK, ids=" ".join)
+def test_quick_path_gives_what_typer_gives(template: list[str], tracked: Path) -> None:
+    argv = _argv(template, tracked)
+    before = tracked.read_bytes()
+    by_typer, by_launch = _both(argv, tracked)
+    assert by_launch == by_typer
+    assert tracked.read_bytes() == before
+
+
+@pytest.mark.parametrize("template", TO_TYPER, ids=lambda t: " ".join(t) or "(none)")
+def test_other_forms_go_to_typer(template: list[str], tracked: Path) -> None:
+    assert quick_arguments(_argv(template, tracked)) is None
+
+
+def test_unrecognised_ascii_variable_goes_to_typer(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LIANTA_ASCII", "yes")
+    assert quick_arguments(["list"]) is None
+    monkeypatch.setenv("LIANTA_ASCII", "1")
+    assert quick_arguments(["list"]) is not None
+
+
+@pytest.mark.parametrize("command", [["list"], ["summary", "-f", "json"], ["list", "-n", "0"]])
+def test_first_use_saves_the_same_store(command: list[str], tmp_path: Path) -> None:
+    """On a new store the bundled plan is loaded; both paths save the same file."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first, second = tmp_path / "a" / "s.json", tmp_path / "b" / "s.json"
+    env = {"LIANTA_NOW": NOW, "LIANTA_USER": "tester"}
+    typer_result = CliRunner().invoke(
+        app, command, env={**env, "LIANTA_DB": str(first)}, catch_exceptions=False
+    )
+    parsed = quick_arguments(command)
+    assert parsed is not None
+    with CliRunner().isolation(env={**env, "LIANTA_DB": str(second)}) as (out, err, _mixed):
+        code = run_quick(*parsed)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        launched = (code, out.getvalue().decode(), err.getvalue().decode())
+    assert launched == (
+        typer_result.exit_code,
+        typer_result.stdout,
+        typer_result.stderr.replace(str(first), str(second)),
+    )
+    assert first.read_bytes() == second.read_bytes()
+
+
+TOKENS = st.sampled_from(
+    [
+        "list",
+        "summary",
+        "--limit",
+        "-n",
+        "0",
+        "3",
+        "-2",
+        "x",
+        "--format",
+        "-f",
+        "json",
+        "csv",
+        "md",
+        "table",
+        "--format=json",
+        "--status",
+        "-s",
+        "todo",
+        "done",
+        "blocked",
+        "--index",
+        "-i",
+        "1",
+        "7",
+        "sanitation",
+        "--sort",
+        "due",
+        "status",
+        "--search",
+        "-q",
+        "口岸",
+        "港",
+        "--assignee",
+        "王芳",
+        "--unassigned",
+        "--overdue",
+        "--archived",
+        "--ascii",
+        "--lang",
+        "zh",
+        "en",
+        "--lang=zh",
+        "--plan",
+        "2024",
+        "2023",
+        "--help",
+        "--",
+        "",
+    ]
+)
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(argv=st.lists(TOKENS, max_size=7))
+def test_any_argument_list_is_handled_alike_or_passed_on(argv: list[str], tracked: Path) -> None:
+    if quick_arguments(argv) is None:
+        return
+    before = tracked.read_bytes()
+    by_typer, by_launch = _both(argv, tracked)
+    assert by_launch == by_typer
+    assert tracked.read_bytes() == before
+
+
+def test_console_script_takes_the_quick_path(tracked: Path) -> None:
+    """The installed entry point (as `python -m lianta_cli`) prints what the Typer app prints,
+    and does not import Typer to do it."""
+    env = {**os.environ, "LIANTA_NOW": NOW, "LIANTA_DB": str(tracked), "LIANTA_LANG": "zh"}
+    env.pop("COLUMNS", None)
+    probe = (
+        "import sys, runpy\n"
+        "sys.argv = ['lianta', 'list', '--limit', '0']\n"
+        "import lianta_cli.launch as launch\n"
+        "launch.finish = lambda code: (sys.stdout.flush(), print(\n"
+        "    'typer' in sys.modules, code, file=sys.stderr))\n"
+        "launch.main()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=False
+    )
+    typer_result = CliRunner().invoke(
+        app, ["list", "--limit", "0"], env={"LIANTA_NOW": NOW, "LIANTA_LANG": "zh"}
+    )
+    assert done.stderr.strip() == "False 0"
+    assert done.stdout == typer_result.stdout
+    module = subprocess.run(
+        [sys.executable, "-m", "lianta_cli", "summary", "-f", "json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert module.returncode == 0
+    assert module.stdout == CliRunner().invoke(app, ["summary", "-f", "json"], env=env).stdout
