@@ -24,7 +24,7 @@ import gc
 import json
 import re
 import zlib
-from collections.abc import Callable, Iterator, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from typing import Any
 
 from .i18n import _
@@ -59,12 +59,11 @@ _DOC_START = re.compile(rb'[{,]"\d+":\{')
 """Where a document of a table starts: only documents have all-digit keys, and a quote inside
 a JSON string is always escaped, so this never matches inside a document."""
 
+Span = tuple[int, int]
 
-def split_tables(raw: bytes) -> dict[str, bytes] | None:
-    """The raw bytes of each table if the file is in lianta's layout, else None.
 
-    Each table's bytes are sliced out once; the file is not copied whole (it may be large).
-    """
+def table_spans(raw: bytes) -> dict[str, Span] | None:
+    """Where each table's bytes are in the file, if it is in lianta's layout, else None."""
     start, stop = 0, len(raw)
     while start < stop and raw[start] in _SPACE:
         start += 1
@@ -72,7 +71,7 @@ def split_tables(raw: bytes) -> dict[str, bytes] | None:
         stop -= 1
     if stop - start < 2 or raw[start] != ord("{") or raw[stop - 1] != ord("}"):
         return None
-    tables: dict[str, bytes] = {}
+    spans: dict[str, Span] = {}
     position, stop = start + 1, stop - 1
     while True:
         boundary = raw.find(b",\n", position, stop)
@@ -81,35 +80,66 @@ def split_tables(raw: bytes) -> dict[str, bytes] | None:
         if raw[position : position + 1] != b'"' or colon < 0:
             return None
         name = raw[position + 1 : colon].decode("ascii", "replace")
-        segment = raw[colon + 2 : line_end]
-        if name in tables or segment[:1] != b"{" or segment[-1:] != b"}":
+        value_start = colon + 2
+        if (
+            name in spans
+            or raw[value_start : value_start + 1] != b"{"
+            or raw[line_end - 1 : line_end] != b"}"
+        ):
             return None
-        tables[name] = segment
+        spans[name] = (value_start, line_end)
         if boundary < 0:
-            return tables
+            return spans
         position = boundary + 2
+
+
+def split_tables(raw: bytes) -> dict[str, bytes] | None:
+    """The bytes of each table if the file is in lianta's layout, else None."""
+    spans = table_spans(raw)
+    if spans is None:
+        return None
+    return {name: raw[start:end] for name, (start, end) in spans.items()}
+
+
+def _doc_spans(
+    raw: bytes, span: Span, keys: Iterable[str]
+) -> list[tuple[int, int, str]] | None:
+    """(start, end, key) of the value of each document `key` of the table at `span`."""
+    found = []
+    start, end = span
+    for key in keys:
+        marker = b'"' + key.encode("ascii") + b'":{'
+        at = raw.find(b"," + marker, start, end)
+        if at < 0:
+            if not raw.startswith(b"{" + marker, start, end):
+                return None
+            at = start
+        value_start = at + len(marker)
+        following = _DOC_START.search(raw, value_start + 1, end)
+        value_end = following.start() if following else end - 1
+        found.append((value_start, value_end, key))
+    return sorted(found)
 
 
 def splice(segment: bytes, docs: dict[str, Any]) -> bytes | None:
     """A table's bytes with some documents written anew, or None if one cannot be found."""
-    spans = []
-    for key, doc in docs.items():
-        marker = b'"' + key.encode("ascii") + b'":{'
-        at = segment.find(b"," + marker)
-        if at < 0:
-            if not segment.startswith(b"{" + marker):
-                return None
-            at = 0
-        value_start = at + len(marker)
-        following = _DOC_START.search(segment, value_start + 1)
-        value_end = following.start() if following else len(segment) - 1
-        spans.append((value_start, value_end, dumps(doc)))
-    pieces, position = [], 0
-    for value_start, value_end, payload in sorted(spans, key=lambda span: span[0]):
-        pieces += [segment[position:value_start], payload]
+    pieces = _spliced(segment, (0, len(segment)), docs)
+    return None if pieces is None else b"".join(pieces)
+
+
+def _spliced(raw: bytes, span: Span, docs: dict[str, Any]) -> list[bytes | memoryview] | None:
+    """The pieces of the table at `span` of `raw` with some documents written anew."""
+    spans = _doc_spans(raw, span, docs)
+    if spans is None:
+        return None
+    view = memoryview(raw)
+    pieces: list[bytes | memoryview] = []
+    position = span[0]
+    for value_start, value_end, key in spans:
+        pieces += [view[position:value_start], dumps(docs[key])]
         position = value_end
-    pieces.append(segment[position:])
-    return b"".join(pieces)
+    pieces.append(view[position : span[1]])
+    return pieces
 
 
 def check_table(name: str, table: Any) -> str | None:
@@ -123,24 +153,30 @@ def check_table(name: str, table: Any) -> str | None:
 
 
 class Tables(MutableMapping[str, dict[str, Any]]):
-    """The tables of one store snapshot, parsed lazily; what TinyDB's storage reads and writes."""
+    """The tables of one store snapshot, parsed lazily; what TinyDB's storage reads and writes.
+
+    The file's bytes are kept once; an unparsed table is a span of them, never a copy.
+    """
 
     def __init__(self, raw: bytes | None = None, *, check: Check = check_table) -> None:
         """Tables of a file's bytes; `check(name, table)` says what is wrong with a parsed
         table (LayoutError) or None."""
-        self._raw: dict[str, bytes] = {}
+        self._file = b""
+        self._spans: dict[str, Span] = {}
         self._parsed: dict[str, dict[str, Any]] = {}
         self._tails: dict[str, dict[str, Any]] = {}
         self._checks: dict[str, int] = {}
+        self._bodies: dict[str, int] = {}
         self._verified: set[str] = set()
         self._patched: dict[str, set[str]] = {}
+        self._loose: dict[str, dict[str, dict[str, Any]]] = {}
         self._check = check
-        if not raw or not raw.strip():
+        if not raw or raw.isspace():
             return
-        segments = split_tables(raw)
-        if segments is not None and CHECKS not in segments:
-            segments = None  # not saved in this layout (e.g. one line of JSON): parse it whole
-        if segments is None:
+        spans = table_spans(raw)
+        if spans is not None and CHECKS not in spans:
+            spans = None  # not saved in this layout (e.g. one line of JSON): parse it whole
+        if spans is None:
             data = loads(raw)
             if not isinstance(data, dict):
                 raise LayoutError(_("the top level is not a mapping of tables"))
@@ -151,20 +187,22 @@ class Tables(MutableMapping[str, dict[str, Any]]):
                     raise LayoutError(problem)
             self._parsed = data
             return
-        checks = segments.pop(CHECKS, None)
-        if checks is not None:
-            try:
-                self._checks = {k: int(v) for k, v in loads(checks).get("1", {}).items()}
-            except (ValueError, AttributeError, TypeError):
-                self._checks = {}
-        self._raw = segments
+        checks_start, checks_end = spans.pop(CHECKS)
+        try:
+            stored = loads(raw[checks_start:checks_end]).get("1", {})
+            self._checks = {k: int(v) for k, v in stored.items()}
+        except (ValueError, AttributeError, TypeError):
+            self._checks = {}
+        self._file = raw
+        self._spans = spans
 
     # -- the mapping TinyDB sees
 
     def __getitem__(self, name: str) -> dict[str, Any]:
         if name not in self._parsed:
-            if name in self._raw:
+            if name in self._spans:
                 self._parsed[name] = self._parse(name)
+                self._parsed[name].update(self._loose.pop(name, {}))
             elif name in self._tails:
                 self._parsed[name] = {}
             else:
@@ -173,32 +211,33 @@ class Tables(MutableMapping[str, dict[str, Any]]):
         tail = self._tails.pop(name, None)
         if tail:
             table.update(tail)
-            self._raw.pop(name, None)  # the file's bytes no longer hold the whole table
+            self._spans.pop(name, None)  # the file's bytes no longer hold the whole table
         return table
 
     def __setitem__(self, name: str, table: dict[str, Any]) -> None:
-        self._raw.pop(name, None)
-        self._tails.pop(name, None)
-        self._patched.pop(name, None)
+        self._forget(name)
         self._parsed[name] = table
 
     def __delitem__(self, name: str) -> None:
-        found = name in self._raw or name in self._parsed
-        self._raw.pop(name, None)
+        found = name in self
+        self._forget(name)
         self._parsed.pop(name, None)
-        self._tails.pop(name, None)
         if not found:
             raise KeyError(name)
 
+    def _forget(self, name: str) -> None:
+        for state in (self._spans, self._tails, self._patched, self._loose):
+            state.pop(name, None)
+
     def __iter__(self) -> Iterator[str]:
-        names = set(self._raw) | set(self._parsed) | set(self._tails)
+        names = set(self._spans) | set(self._parsed) | set(self._tails)
         yield from sorted(names, key=lambda n: (ORDER.index(n) if n in ORDER else len(ORDER), n))
 
     def __len__(self) -> int:
-        return len(set(self._raw) | set(self._parsed) | set(self._tails))
+        return len(set(self._spans) | set(self._parsed) | set(self._tails))
 
     def __contains__(self, name: object) -> bool:
-        return name in self._raw or name in self._parsed or name in self._tails
+        return name in self._spans or name in self._parsed or name in self._tails
 
     # -- lianta's own operations
 
@@ -206,12 +245,52 @@ class Tables(MutableMapping[str, dict[str, Any]]):
         """Add documents to a table without parsing it (the history grows this way)."""
         if name in self._parsed:
             self._parsed[name].update(docs)
-            self._raw.pop(name, None)
+            self._spans.pop(name, None)
         else:
             self._tails.setdefault(name, {}).update(docs)
 
+    def lookup(self, name: str, first: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+        """The one document whose first fields are `first` (in that order), found in the table's
+        bytes without parsing the table; None if the table is parsed already, or if there is
+        not exactly one such document (the caller then searches the parsed table).
+
+        Only a table proved intact by its checksum is searched: in lianta's compact layout a
+        document's bytes start with its first fields, and a quote inside a string is escaped,
+        so the marker cannot match inside a value.
+        """
+        if name in self._parsed or name not in self._verified or self._tails.get(name):
+            return None
+        raw, (start, end) = self._file, self._spans[name]
+        marker = b":" + dumps(first)[:-1] + b","
+        at = raw.find(marker, start, end)
+        if at < 0 or raw.find(marker, at + 1, end) >= 0:
+            return None
+        key_start = raw.rfind(b'"', start, at - 1) + 1
+        key = raw[key_start : at - 1].decode("ascii", "replace")
+        if not key.isdigit() or raw[key_start - 2 : key_start - 1] not in (b"{", b","):
+            return None
+        loose = self._loose.setdefault(name, {})
+        if key not in loose:
+            following = _DOC_START.search(raw, at + 2, end)
+            try:
+                doc = loads(raw[at + 1 : following.start() if following else end - 1])
+            except ValueError:
+                return None
+            if not isinstance(doc, dict):
+                return None
+            loose[key] = doc
+        return key, loose[key]
+
     def patch(self, name: str, patches: dict[str, dict[str, Any]]) -> None:
-        """Change fields of existing documents; on saving, only these are written anew."""
+        """Change fields of existing documents; on saving, only these are written anew.
+
+        Documents found by `lookup` are changed without parsing the table."""
+        loose = self._loose.get(name, {})
+        if name not in self._parsed and all(key in loose for key in patches):
+            for key, fields in patches.items():
+                loose[key].update(fields)
+            self._patched.setdefault(name, set()).update(patches)
+            return
         table = self[name]
         changed = self._patched.setdefault(name, set())
         for key, fields in patches.items():
@@ -226,52 +305,78 @@ class Tables(MutableMapping[str, dict[str, Any]]):
         """Whether a table is missing or has no documents, without parsing it."""
         if name in self._parsed:
             return not self._parsed[name] and not self._tails.get(name)
-        return self._raw.get(name, b"{}") == b"{}" and not self._tails.get(name)
+        if self._tails.get(name):
+            return False
+        if name not in self._spans:
+            return True
+        start, end = self._spans[name]
+        return self._file[start:end] == b"{}"
 
     def verify(self) -> None:
         """Prove every unparsed table intact (CRC), parsing any that cannot be proved."""
-        for name in list(self._raw):
+        view = memoryview(self._file)
+        for name, (start, end) in list(self._spans.items()):
             if name in self._verified:
                 continue
-            if self._checks.get(name) != zlib.crc32(self._raw[name]):
+            body = zlib.crc32(view[start : end - 1])  # kept: appending continues from it
+            if self._checks.get(name) != zlib.crc32(view[end - 1 : end], body):
                 self._parsed[name] = self._parse(name)
-                del self._raw[name]
+                del self._spans[name]
             else:
                 self._verified.add(name)
+                self._bodies[name] = body
 
     def serialize(self) -> bytes:
         """The whole file in lianta's layout."""
+        return b"".join(self.pieces())
+
+    def pieces(self) -> list[bytes | memoryview]:
+        """The whole file in lianta's layout, as pieces to write one after another: a table
+        kept from the file is a view of its bytes, not a copy."""
         self.verify()
-        lines: list[bytes] = []
+        pieces: list[bytes | memoryview] = [b"{"]
         checks: dict[str, int] = {}
         for name in self:
-            segment = self._current(name)
+            pieces.append(b'"' + name.encode("ascii") + b'":')
+            segment, crc = self._current(name)
             tail = self._tails.get(name)
             if tail:
-                extra = dumps(tail)[1:-1]
-                segment = segment[:-1] + (b"," if segment != b"{}" else b"") + extra + b"}"
-            checks[name] = zlib.crc32(segment)
-            lines.append(b'"' + name.encode("ascii") + b'":' + segment)
-        lines.append(b'"' + CHECKS.encode() + b'":' + dumps({"1": checks}))
-        return b"{" + b",\n".join(lines) + b"}\n"
+                empty = sum(len(piece) for piece in segment) == 2
+                extra = (b"" if empty else b",") + dumps(tail)[1:-1] + b"}"
+                segment = [*segment[:-1], segment[-1][:-1]]
+                crc = zlib.crc32(extra, self._body_crc(name, segment))
+                segment.append(extra)
+            checks[name] = crc if crc is not None else _crc(segment)
+            pieces += segment
+            pieces.append(b",\n")
+        pieces.append(b'"' + CHECKS.encode() + b'":' + dumps({"1": checks}) + b"}\n")
+        return pieces
 
-    def _current(self, name: str) -> bytes:
-        """A table's bytes now: as read, as read with patched documents spliced in, or anew."""
-        if name not in self._parsed:
-            return self._raw.get(name, b"{}")
-        raw = self._raw.get(name)
-        if raw is None:  # never read from the file, or replaced as a whole since
-            return dumps(self._parsed[name])
+    def _body_crc(self, name: str, body: list[bytes | memoryview]) -> int:
+        """CRC of a table's bytes without the closing brace."""
+        if name in self._bodies and name not in self._patched and name in self._spans:
+            return self._bodies[name]
+        return _crc(body)
+
+    def _current(self, name: str) -> tuple[list[bytes | memoryview], int | None]:
+        """A table's bytes now (as read, as read with patched documents spliced in, or anew)
+        as pieces, and their CRC if it is known without reading them."""
+        span = self._spans.get(name)
+        if span is None:  # never read from the file, or replaced as a whole since
+            return [dumps(self._parsed.get(name, {}))], None
         patched = self._patched.get(name)
         if not patched:
-            return raw
-        table = self._parsed[name]
-        spliced = splice(raw, {key: table[key] for key in patched})
-        return spliced if spliced is not None else dumps(table)
+            return [memoryview(self._file)[span[0] : span[1]]], self._checks.get(name)
+        docs = self._parsed[name] if name in self._parsed else self._loose[name]
+        spliced = _spliced(self._file, span, {key: docs[key] for key in patched})
+        if spliced is None:
+            return [dumps(self[name])], None
+        return spliced, None
 
     def _parse(self, name: str) -> dict[str, Any]:
+        start, end = self._spans[name]
         try:
-            table = loads(self._raw[name])
+            table = loads(self._file[start:end])
         except (ValueError, RecursionError) as error:
             raise LayoutError(
                 _("table {name!r} is not valid JSON ({error})").format(name=name, error=error)
@@ -283,3 +388,10 @@ class Tables(MutableMapping[str, dict[str, Any]]):
         if problem:
             raise LayoutError(problem)
         return table
+
+
+def _crc(pieces: Iterable[bytes | memoryview]) -> int:
+    crc = 0
+    for piece in pieces:
+        crc = zlib.crc32(piece, crc)
+    return crc

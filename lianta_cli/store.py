@@ -21,7 +21,7 @@ import math
 import os
 import stat
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -266,6 +266,12 @@ class Store:
                 )
             ) from None
 
+    def lookup(self, name: str, first: dict[str, Any]) -> tuple[int, dict[str, Any]] | None:
+        """(doc id, document) of the one document whose first fields are `first`, found without
+        parsing the table; None when that cannot be done (search `raw(name)` instead)."""
+        found = self.storage.data.lookup(name, first)
+        return (int(found[0]), found[1]) if found is not None else None
+
     def append(self, name: str, docs: list[dict[str, Any]]) -> list[int]:
         """Add documents to an append-only table (the history) without reading it; their ids."""
         meta = self.meta()
@@ -318,7 +324,7 @@ class Store:
         data = self.storage.data
         data.setdefault("meta", {}).setdefault("1", {"schema": SCHEMA, "last_change": 0})
         try:
-            payload = data.serialize()
+            payload = data.pieces()
         except LayoutError as error:
             raise StoreError(
                 _("store {path} is damaged ({problem}); {hint}").format(
@@ -346,8 +352,11 @@ def _describe_os_error(error: OSError) -> str:
     return error.strerror or str(error)
 
 
-def atomic_write(path: Path, payload: bytes, *, backups: int = BACKUPS) -> None:
-    """Replace `path` with `payload`; a crash at any moment leaves the old or the new file.
+def atomic_write(
+    path: Path, payload: bytes | Sequence[bytes | memoryview], *, backups: int = BACKUPS
+) -> None:
+    """Replace `path` with `payload` (bytes, or pieces written one after another); a crash at
+    any moment leaves the old or the new file.
 
     Call it holding the store's lock: it removes the temporary files of saves that were killed.
     """
@@ -365,10 +374,11 @@ def atomic_write(path: Path, payload: bytes, *, backups: int = BACKUPS) -> None:
         try:
             if mode != 0o600:
                 os.fchmod(fd, mode)
-            view = memoryview(payload)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
+            for piece in [payload] if isinstance(payload, bytes) else payload:
+                view = memoryview(piece)
+                while view:
+                    written = os.write(fd, view)
+                    view = view[written:]
             os.fsync(fd)
         finally:
             os.close(fd)
@@ -428,11 +438,25 @@ def _rotate_backups(path: Path, count: int) -> None:
             os.close(fd)
 
 
-def _same_content(path: Path, other: Path) -> bool:
+def _same_content(path: Path, other: Path, chunk: int = 1 << 20) -> bool:
+    """Whether two files hold the same bytes, reading as little as it takes: two saves of a
+    store differ in the checksums on its last line, so the ends are compared first."""
     try:
-        if path.stat().st_size != other.stat().st_size:
+        size = path.stat().st_size
+        if size != other.stat().st_size:
             return False
-        return path.read_bytes() == other.read_bytes()
+        with path.open("rb") as one, other.open("rb") as two:
+            tail = min(size, 1 << 16)
+            one.seek(size - tail)
+            two.seek(size - tail)
+            if one.read(tail) != two.read(tail):
+                return False
+            one.seek(0)
+            two.seek(0)
+            while block := one.read(chunk):
+                if block != two.read(chunk):
+                    return False
+        return True
     except OSError:
         return False
 

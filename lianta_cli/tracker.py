@@ -481,11 +481,17 @@ def find_tasks(
     if not ids:
         raise InputError(_("give at least one task id, like 3.4"))
     wanted = {raw.strip() for raw in ids}
-    by_id = {
-        doc["id"]: (int(doc_id), doc)
-        for doc_id, doc in store.raw("tasks").items()
-        if doc["id"] in wanted and doc["plan"] == year
-    }
+    by_id: dict[str, tuple[int, dict[str, Any]]] = {}
+    for task_id in wanted:  # each task found in the file's bytes: the table is not parsed
+        hit = store.lookup("tasks", {"plan": year, "id": task_id})
+        if hit is None:
+            by_id = {
+                doc["id"]: (int(doc_id), doc)
+                for doc_id, doc in store.raw("tasks").items()
+                if doc["id"] in wanted and doc["plan"] == year
+            }
+            break
+        by_id[task_id] = hit
     found = []
     seen: set[str] = set()
     for raw in ids:

@@ -165,14 +165,16 @@ def test_a_bad_lock_timeout_is_bad_input(tmp_path: Path) -> None:
 KILLS = 100
 
 
-def _wait_for_save(store: Path, pid: int) -> bool:
-    """Wait until the child `pid` starts writing its temporary file; False if it ended first."""
+def _wait_for_save(store: Path, pid: int) -> int | None:
+    """Wait until the child `pid` starts writing its temporary file: None, or the child's wait
+    status if it ended first (it has been reaped then)."""
     tmp = store.with_name(f".{store.name}.{pid}.tmp")
     while not tmp.exists():
-        if os.waitpid(pid, os.WNOHANG)[0]:
-            return False
+        ended, status = os.waitpid(pid, os.WNOHANG)
+        if ended:
+            return status
         time.sleep(0.0005)
-    return True
+    return None
 
 
 def test_sigkill_at_random_moments_leaves_the_store_before_or_after(
@@ -196,7 +198,7 @@ def test_sigkill_at_random_moments_leaves_the_store_before_or_after(
     for number in range(5):
         started = time.perf_counter()
         pid = fork_cli(["note", "1.1", f"calibrate-{number}"], env)
-        assert _wait_for_save(store, pid)
+        assert _wait_for_save(store, pid) is None
         began = time.perf_counter()
         assert os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
         whole.append(time.perf_counter() - started)
@@ -211,13 +213,17 @@ def test_sigkill_at_random_moments_leaves_the_store_before_or_after(
         task, text = SHARED_TASKS[attempt % len(SHARED_TASKS)], f"kill-{attempt}"
         pid = fork_cli(["note", task, text], env)
         moment = "anywhere" if attempt % 2 else "in the save"
+        status = None
         if moment == "anywhere":
             time.sleep(rng.uniform(0, statistics.median(whole)))
-        elif _wait_for_save(store, pid):
-            time.sleep(rng.uniform(0, statistics.median(saving) * 0.7))
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
-        status = os.waitpid(pid, 0)[1]
+        else:
+            status = _wait_for_save(store, pid)
+            if status is None:
+                time.sleep(rng.uniform(0, statistics.median(saving) * 0.7))
+        if status is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            status = os.waitpid(pid, 0)[1]
         killed = os.WIFSIGNALED(status)
         if not killed:
             assert os.waitstatus_to_exitcode(status) == 0, "a command failed after a kill"

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import zlib
+from pathlib import Path
 
 import pytest
+from conftest import Run
 
 from lianta_cli.segments import LayoutError, Tables, split_tables
 
@@ -136,3 +138,97 @@ def test_a_store_on_one_line_of_json_is_read_whole() -> None:
     tables = Tables(one_line)
     assert tables["history"] == DATA["history"]
     assert json.loads(tables.serialize())["tasks"] == DATA["tasks"]
+
+
+def test_a_document_is_found_and_changed_without_parsing_its_table() -> None:
+    tricky = 'looks like :{"plan":2024,"id":"1.2", inside a string'
+    tasks = {
+        "1": {"plan": 2024, "id": "1.1", "notes": [{"text": tricky}], "progress": 0},
+        "2": {"plan": 2024, "id": "1.2", "notes": [], "progress": 0},
+        "3": {"plan": 2025, "id": "1.2", "notes": [], "progress": 0},
+    }
+    tables = Tables(_table_file(tasks))
+    tables.verify()
+    found = tables.lookup("tasks", {"plan": 2024, "id": "1.2"})
+    assert found == ("2", tasks["2"])
+    assert tables.lookup("tasks", {"plan": 2025, "id": "1.2"}) == ("3", tasks["3"])
+    assert tables.lookup("tasks", {"plan": 2024, "id": "9.9"}) is None
+    tables.patch("tasks", {"2": {"progress": 60}, "3": {"progress": 10}})
+    assert not tables.is_parsed("tasks")
+    raw = tables.serialize()
+    expected = json.loads(json.dumps(tasks))
+    expected["2"]["progress"] = 60
+    expected["3"]["progress"] = 10
+    assert json.loads(raw)["tasks"] == expected
+    again = Tables(raw)
+    again.verify()
+    assert not again.is_parsed("tasks")  # the new checksum proves the spliced table
+    assert again["tasks"] == expected
+
+
+def test_lookup_gives_way_when_it_cannot_be_sure() -> None:
+    twice = {"1": {"plan": 2024, "id": "1.1"}, "2": {"plan": 2024, "id": "1.1"}}
+    tables = Tables(_table_file(twice))
+    tables.verify()
+    assert tables.lookup("tasks", {"plan": 2024, "id": "1.1"}) is None  # not exactly one
+    other_order = Tables(_table_file({"1": {"id": "1.1", "plan": 2024}}))
+    other_order.verify()
+    assert other_order.lookup("tasks", {"plan": 2024, "id": "1.1"}) is None
+    unproved = Tables(_table_file({"1": {"plan": 2024, "id": "1.1"}}))
+    assert unproved.lookup("tasks", {"plan": 2024, "id": "1.1"}) is None  # not verified yet
+    parsed = Tables(_table_file({"1": {"plan": 2024, "id": "1.1"}}))
+    parsed.verify()
+    parsed["tasks"]
+    assert parsed.lookup("tasks", {"plan": 2024, "id": "1.1"}) is None
+
+
+def test_a_change_found_by_lookup_is_seen_when_the_table_is_parsed_later() -> None:
+    tables = Tables(_table_file({"1": {"plan": 2024, "id": "1.1", "progress": 0}}))
+    tables.verify()
+    found = tables.lookup("tasks", {"plan": 2024, "id": "1.1"})
+    assert found is not None
+    tables.patch("tasks", {"1": {"progress": 30}})
+    assert tables["tasks"]["1"]["progress"] == 30
+    tables.patch("tasks", {"1": {"progress": 50}})
+    assert json.loads(tables.serialize())["tasks"]["1"]["progress"] == 50
+
+
+def test_appending_keeps_the_checksum_right_without_rereading_the_table() -> None:
+    tables = Tables(_saved())
+    tables.verify()
+    tables.append("history", {"3": {"field": "progress", "new": 50}})
+    raw = tables.serialize()
+    segments = split_tables(raw)
+    assert segments is not None
+    assert json.loads(raw)["checks"]["1"]["history"] == zlib.crc32(segments["history"])
+    assert json.loads(raw)["checks"]["1"]["meta"] == zlib.crc32(segments["meta"])
+    assert b"".join(Tables(raw).pieces()) == raw
+
+
+def test_commands_give_the_same_store_whether_tasks_are_found_in_bytes_or_parsed(
+    run: Run, store_path: Path
+) -> None:
+    """An update finds its task in the file's bytes; the same commands on the same store
+    written as one line of JSON (parsed whole) must leave the same data."""
+    now = "2024-03-08T17:00:00"
+    assert run("assign", "1.1", "--to", "王芳", now=now).exit_code == 0
+    whole = store_path.with_name("whole.json")
+    whole.write_bytes(store_path.read_bytes())
+    steps = [
+        ["update", "1.1", "2.3", "--progress", "40"],
+        ["update", "1.1", "--status", "blocked", "--note", "等待回复"],
+        ["done", "3.4"],
+        ["note", "1.1", "again"],
+        ["undo"],
+        ["update", "9.9", "--progress", "5"],
+        ["update", "1.1", "1.1", "--progress", "70"],
+    ]
+    for step in steps:
+        whole.write_text(json.dumps(json.loads(whole.read_bytes()), ensure_ascii=False))
+        bytes_found = run(*step, now=now)
+        parsed = run(*step, now=now, env={"LIANTA_DB": str(whole)})
+        assert (bytes_found.exit_code, bytes_found.stdout) == (parsed.exit_code, parsed.stdout)
+        assert bytes_found.stderr == parsed.stderr.replace(str(whole), str(store_path))
+    mine, theirs = json.loads(store_path.read_bytes()), json.loads(whole.read_bytes())
+    assert mine.pop("checks") and theirs.pop("checks")
+    assert mine == theirs
