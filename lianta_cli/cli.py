@@ -23,9 +23,12 @@ from .commands import (
     info,
     make_env,
     out,
+    report_change,
     rich_width,
+    run_done,
     run_list,
     run_summary,
+    run_update,
     save_pending_loads,
     show_table,
 )
@@ -495,20 +498,6 @@ def show(
         )
 
 
-def _report_change(result: tracker.ChangeResult, fmt: str, what: str) -> None:
-    if fmt == "json":
-        out(dumps_json(result.as_dict()))
-        return
-    if not result.events:
-        info(_("nothing changed"))
-        return
-    info(
-        _("{what} {ids} (change {change}; 'lianta undo' reverts it)").format(
-            what=what, ids=", ".join(result.tasks), change=result.change
-        )
-    )
-
-
 ChangeFormat = Annotated[
     str, typer.Option("--format", "-f", help=_("text or json (the change and its events)."))
 ]
@@ -533,7 +522,7 @@ def assign(
     with env.writing() as store:
         year = tracker.select_year(store, env.year)
         result = tracker.assign(store, year, ids, to, unit, env.clock, env.user)
-    _report_change(result, fmt, _("assigned"))
+    report_change(result, fmt, _("assigned"))
 
 
 @app.command(help=_("Take tasks back from whoever has them (clears assignee and unit)."))
@@ -550,7 +539,7 @@ def unassign(
     with env.writing() as store:
         year = tracker.select_year(store, env.year)
         result = tracker.unassign(store, year, ids, env.clock, env.user)
-    _report_change(result, fmt, _("unassigned"))
+    report_change(result, fmt, _("unassigned"))
 
 
 @app.command(help=_("Change status, progress, due date, or add a note."))
@@ -586,25 +575,15 @@ def update(
     lang: LangOption = None,
 ) -> None:
     """Change status, progress, due date, or add a note."""
-    env = make_env(db, plan, lang)
-    fmt = check_format(fmt, ("text", "json"))
-    clear_due = due is not None and due.strip().lower() in ("none", "")
-    due_date = parse_day(due, "--due") if due is not None and not clear_due else None
-    with env.writing() as store:
-        year = tracker.select_year(store, env.year)
-        result = tracker.update(
-            store,
-            year,
-            ids,
-            env.clock,
-            env.user,
-            status=status,
-            progress=progress,
-            due=due_date,
-            clear_due=clear_due,
-            note=note,
-        )
-    _report_change(result, fmt, _("updated"))
+    run_update(
+        make_env(db, plan, lang),
+        ids,
+        status=status,
+        progress=progress,
+        due=due,
+        note=note,
+        fmt=fmt,
+    )
 
 
 @app.command(help=_("Mark tasks done (progress 100)."))
@@ -619,14 +598,7 @@ def done(
     lang: LangOption = None,
 ) -> None:
     """Mark tasks done (progress 100)."""
-    env = make_env(db, plan, lang)
-    fmt = check_format(fmt, ("text", "json"))
-    with env.writing() as store:
-        year = tracker.select_year(store, env.year)
-        result = tracker.update(
-            store, year, ids, env.clock, env.user, status="done", note=note, action="done"
-        )
-    _report_change(result, fmt, _("done:"))
+    run_done(make_env(db, plan, lang), ids, note=note, fmt=fmt)
 
 
 @app.command(help=_("Add a note to a task."))
@@ -644,7 +616,7 @@ def note(
     with env.writing() as store:
         year = tracker.select_year(store, env.year)
         result = tracker.add_note(store, year, task_id, text, env.clock, env.user)
-    _report_change(result, fmt, _("noted on"))
+    report_change(result, fmt, _("noted on"))
 
 
 @app.command(help=_("What changed, when, and by whom (oldest first)."))

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from . import tracker
-from .clock import Clock
+from .clock import Clock, parse_day
 from .errors import InputError, LiantaError
 from .export import Column, dumps_json, json_lines, plain_table, to_csv, to_markdown
 from .i18n import _, detect_language, set_language
@@ -254,3 +254,59 @@ def failure_code(error: BaseException) -> int:
         ).format(kind=type(error).__name__, error=error)
     )
     return 1
+
+
+def report_change(result: tracker.ChangeResult, fmt: str, what: str) -> None:
+    if fmt == "json":
+        out(dumps_json(result.as_dict()))
+        return
+    if not result.events:
+        info(_("nothing changed"))
+        return
+    info(
+        _("{what} {ids} (change {change}; 'lianta undo' reverts it)").format(
+            what=what, ids=", ".join(result.tasks), change=result.change
+        )
+    )
+
+
+def run_update(
+    env: Env,
+    ids: Sequence[str],
+    *,
+    status: str | None,
+    progress: int | None,
+    due: str | None,
+    note: str | None,
+    fmt: str,
+) -> None:
+    """`lianta update`: status, progress, due date and/or a note, on every id or on none."""
+    fmt = check_format(fmt, ("text", "json"))
+    clear_due = due is not None and due.strip().lower() in ("none", "")
+    due_date = parse_day(due, "--due") if due is not None and not clear_due else None
+    with env.writing() as store:
+        year = tracker.select_year(store, env.year)
+        result = tracker.update(
+            store,
+            year,
+            ids,
+            env.clock,
+            env.user,
+            status=status,
+            progress=progress,
+            due=due_date,
+            clear_due=clear_due,
+            note=note,
+        )
+    report_change(result, fmt, _("updated"))
+
+
+def run_done(env: Env, ids: Sequence[str], *, note: str | None, fmt: str) -> None:
+    """`lianta done`: mark tasks done (progress 100)."""
+    fmt = check_format(fmt, ("text", "json"))
+    with env.writing() as store:
+        year = tracker.select_year(store, env.year)
+        result = tracker.update(
+            store, year, ids, env.clock, env.user, status="done", note=note, action="done"
+        )
+    report_change(result, fmt, _("done:"))

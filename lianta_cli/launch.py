@@ -1,11 +1,11 @@
 """The console script's entry point.
 
-`lianta list` and `lianta summary`, the commands typed most often, run straight from `commands`
-when every argument is one this reader knows: importing Typer and building the parser would be
-most of their time. Anything else (another command, `--help`, an option spelled another way, a
-value that needs checking such as a folder given as `--db`) goes to `cli`, which parses it as it
-always does. Both paths run the same code once the options are known; a test runs each form
-both ways and compares the results.
+`lianta list`, `summary`, `update` and `done`, the commands typed most often, run straight from
+`commands` when every argument is one this reader knows: importing Typer and building the
+parser would be most of their time. Anything else (another command, `--help`, an option spelled
+another way, a value that needs checking such as a folder given as `--db`) goes to `cli`, which
+parses it as it always does. Both paths run the same code once the options are known; a test
+runs each form both ways and compares the results.
 """
 
 from __future__ import annotations
@@ -34,6 +34,10 @@ _TAKES_VALUE = {
     "--sort": "sort",
     "--limit": "limit",
     "-n": "limit",
+    "--progress": "progress",
+    "-p": "progress",
+    "--due": "due",
+    "--note": "note",
 }
 _FLAGS = {
     "--ascii": "ascii_only",
@@ -41,17 +45,20 @@ _FLAGS = {
     "--overdue": "overdue",
     "--archived": "archived",
 }
-_COMMON = {"fmt", "db", "plan", "lang", "ascii_only"}
+_COMMON = {"fmt", "db", "plan", "lang"}
 _ACCEPTS = {
     "list": _COMMON
     | {"index", "status", "assignee", "search", "sort", "limit", "unassigned", "overdue"}
-    | {"archived"},
-    "summary": _COMMON,
+    | {"archived", "ascii_only"},
+    "summary": _COMMON | {"ascii_only"},
+    "update": _COMMON | {"status", "progress", "due", "note", "ids"},
+    "done": _COMMON | {"note", "ids"},
 }
 
 
 def quick_arguments(argv: Sequence[str]) -> tuple[str, dict[str, Any]] | None:
-    """The command and its options if `argv` is `list` or `summary` in a plain form, else None.
+    """The command and its options if `argv` is one of the quick commands in a plain form, else
+    None.
 
     The values are as Typer would pass them; anything this reader is not sure of is None.
     """
@@ -65,9 +72,14 @@ def quick_arguments(argv: Sequence[str]) -> tuple[str, dict[str, Any]] | None:
         return None
     command, accepted = args[0], _ACCEPTS[args[0]]
     options: dict[str, Any] = {"status": []} if command == "list" else {}
+    ids: list[str] = []
     position = 1
     while position < len(args):
         arg = args[position]
+        if "ids" in accepted and arg and not arg.startswith("-"):
+            ids.append(arg)
+            position += 1
+            continue
         name, value = arg, None
         if arg.startswith("--") and "=" in arg:
             name, value = arg.split("=", 1)
@@ -86,11 +98,15 @@ def quick_arguments(argv: Sequence[str]) -> tuple[str, dict[str, Any]] | None:
         position += 1
         if not value or value.startswith("-"):
             return None
-        if key == "status":
+        if key == "status" and command == "list":
             options["status"].append(value)
         else:
             options[key] = value
-    for key in ("limit", "plan"):
+    if "ids" in accepted:
+        if not ids:
+            return None
+        options["ids"] = ids
+    for key in ("limit", "plan", "progress"):
         if key in options:
             try:
                 options[key] = int(options[key])
@@ -116,7 +132,7 @@ def quick_arguments(argv: Sequence[str]) -> tuple[str, dict[str, Any]] | None:
 
 
 def run_quick(command: str, options: dict[str, Any]) -> int:
-    """Run `list` or `summary` as `cli` would, without Typer; the exit status."""
+    """Run a quick command as `cli` would, without Typer; the exit status."""
     from . import commands, tracker
     from .i18n import detect_language, set_language
 
@@ -131,7 +147,7 @@ def run_quick(command: str, options: dict[str, Any]) -> int:
             options["lang"],
             options.get("ascii_only", False),
         )
-        fmt = options.get("fmt", "table")
+        fmt = options.get("fmt", "table" if command in ("list", "summary") else "text")
         if command == "list":
             query = tracker.TaskQuery(
                 index=options.get("index"),
@@ -144,8 +160,20 @@ def run_quick(command: str, options: dict[str, Any]) -> int:
                 archived=options.get("archived", False),
             )
             commands.run_list(env, query, fmt=fmt, limit=options.get("limit"))
-        else:
+        elif command == "summary":
             commands.run_summary(env, fmt=fmt)
+        elif command == "update":
+            commands.run_update(
+                env,
+                options["ids"],
+                status=options.get("status"),
+                progress=options.get("progress"),
+                due=options.get("due"),
+                note=options.get("note"),
+                fmt=fmt,
+            )
+        else:
+            commands.run_done(env, options["ids"], note=options.get("note"), fmt=fmt)
         commands.save_pending_loads()
     except (KeyboardInterrupt, Exception) as error:
         return commands.failure_code(error)
@@ -153,7 +181,7 @@ def run_quick(command: str, options: dict[str, Any]) -> int:
 
 
 def main() -> None:
-    """Console-script entry point: the quick path for plain `list`/`summary`, else `cli`."""
+    """Console-script entry point: the quick path for the commands it knows, else `cli`."""
     gc.disable()  # start-up builds many objects and no garbage cycles worth a collection
     quick = quick_arguments(sys.argv[1:])
     if quick is None:

@@ -101,9 +101,7 @@ def split_tables(raw: bytes) -> dict[str, bytes] | None:
     return {name: raw[start:end] for name, (start, end) in spans.items()}
 
 
-def _doc_spans(
-    raw: bytes, span: Span, keys: Iterable[str]
-) -> list[tuple[int, int, str]] | None:
+def _doc_spans(raw: bytes, span: Span, keys: Iterable[str]) -> list[tuple[int, int, str]] | None:
     """(start, end, key) of the value of each document `key` of the table at `span`."""
     found = []
     start, end = span
