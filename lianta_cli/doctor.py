@@ -22,16 +22,20 @@ import contextlib
 import itertools
 import json
 import os
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from . import counts
 from .errors import StoreError
 from .i18n import _
 from .models import TASK_PLAN_FIELDS
+from .segments import split_tables
 from .store import (
+    DERIVED,
     EVENT_KEYS,
     SCHEMA,
     TABLES,
@@ -190,11 +194,16 @@ def check_bytes(raw: bytes) -> tuple[Any, list[str]]:
         data = json.loads(raw)
     except (ValueError, RecursionError) as error:
         return None, [_("the file is not valid JSON ({error})").format(error=error)]
-    return data, check_data(data)
+    segments = split_tables(raw)
+    proved = segments.get("tasks") if segments and "checks" in segments else None
+    return data, check_data(data, zlib.crc32(proved) if proved is not None else None)
 
 
-def check_data(data: Any) -> list[str]:
-    """Every problem with parsed store data: its shape first, then whether its history agrees."""
+def check_data(data: Any, tasks_crc: int | None = None) -> list[str]:
+    """Every problem with parsed store data: its shape first, then whether its history agrees.
+
+    `tasks_crc` is the checksum of the tasks table's bytes, when the file is in lianta's layout:
+    saved counts that name it must agree with the tasks."""
     if not isinstance(data, dict):
         return [_("the top level is not a mapping of tables")]
     problems: list[str] = []
@@ -202,6 +211,8 @@ def check_data(data: Any) -> list[str]:
     for name, table in data.items():
         if name == "checks":  # the checksums of the file's layout (see segments.py)
             continue
+        if name in DERIVED:
+            continue  # checked against the tables it is made from, below
         if name not in TABLES:
             problems.append(_("unknown table {name!r}").format(name=name))
         elif not isinstance(table, dict):
@@ -222,7 +233,22 @@ def check_data(data: Any) -> list[str]:
     tasks = _check_tasks(tables.get("tasks", {}), plans, problems)
     events = _check_events(tables.get("history", {}), plans, problems)
     problems += _check_replay(tasks, events)
+    if tasks_crc is not None:
+        problems += _check_counts(data, tables.get("tasks", {}), tasks_crc)
     return problems
+
+
+def _check_counts(data: dict[str, Any], tasks: dict[str, Any], tasks_crc: int) -> list[str]:
+    """Saved counts that name the checksum of the tasks saved must be theirs."""
+    table = data.get(counts.TABLE)
+    saved = table.get("1") if isinstance(table, dict) else None
+    if not isinstance(saved, dict) or saved.get("tasks") != tasks_crc:
+        return []  # made for other tasks: not used, and made anew on the next save
+    try:
+        right = saved.get("plans") == counts.count(tasks.values())
+    except (KeyError, TypeError, ValueError):
+        right = False
+    return [] if right else [_("the counts table does not agree with the tasks")]
 
 
 def _check_meta(meta: dict[str, Any], history: dict[str, Any]) -> list[str]:

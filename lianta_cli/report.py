@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from . import tracker
+from . import counts, tracker
 from .errors import InputError, StoreError
 from .export import md_cell, to_csv, to_markdown
 from .i18n import _, pick
@@ -114,6 +114,15 @@ class _Tally:
         self.overdue += overdue
         self.unassigned += not task["assignee"]
 
+    def take(self, figures: counts.Figures, overdue: int) -> None:
+        """Add an index's stored counts (see `counts`)."""
+        self.total += figures["total"]
+        for status in self.statuses:
+            self.statuses[status] += figures.get(status, 0)
+        self.progress += figures["progress"]
+        self.overdue += overdue
+        self.unassigned += figures["unassigned"]
+
     def counts(self) -> dict[str, Any]:
         return {
             "total": self.total,
@@ -133,10 +142,17 @@ def summary(store: Store, year: int, today: date) -> Summary:
     tallies: dict[int, _Tally] = {int(i["number"]): _Tally() for i in indices}
     overall = _Tally()
     end, today_text = plan["end"], today.isoformat()
-    for task in tracker.current_tasks(store, year):
-        overdue = tracker.is_overdue(task, end, today_text)
-        tallies.setdefault(int(task["index"]), _Tally()).add(task, overdue)
-        overall.add(task, overdue)
+    stored = store.counts(year)
+    if stored is not None:  # counted when the tasks were saved: no task needs reading
+        for key, figures in stored.items():
+            overdue = counts.overdue(figures, end, today_text)
+            tallies.setdefault(int(key), _Tally()).take(figures, overdue)
+            overall.take(figures, overdue)
+    else:
+        for task in tracker.current_tasks(store, year):
+            overdue = tracker.is_overdue(task, end, today_text)
+            tallies.setdefault(int(task["index"]), _Tally()).add(task, overdue)
+            overall.add(task, overdue)
     described = {int(i["number"]): i for i in indices}
     rows = []
     for number in [*described, *sorted(set(tallies) - set(described))]:

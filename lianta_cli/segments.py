@@ -31,7 +31,7 @@ from .i18n import _
 
 Check = Callable[[str, Any], "str | None"]
 
-ORDER = ("meta", "plans", "tasks", "history")
+ORDER = ("meta", "plans", "tasks", "history", "counts")
 CHECKS = "checks"
 
 
@@ -60,6 +60,11 @@ _DOC_START = re.compile(rb'[{,]"\d+":\{')
 a JSON string is always escaped, so this never matches inside a document."""
 
 Span = tuple[int, int]
+Derived = dict[str, Callable[[dict[str, int]], dict[str, Any]]]
+
+
+def _in_order(names: Iterable[str]) -> list[str]:
+    return sorted(names, key=lambda n: (ORDER.index(n) if n in ORDER else len(ORDER), n))
 
 
 def table_spans(raw: bytes) -> dict[str, Span] | None:
@@ -228,8 +233,7 @@ class Tables(MutableMapping[str, dict[str, Any]]):
             state.pop(name, None)
 
     def __iter__(self) -> Iterator[str]:
-        names = set(self._spans) | set(self._parsed) | set(self._tails)
-        yield from sorted(names, key=lambda n: (ORDER.index(n) if n in ORDER else len(ORDER), n))
+        yield from _in_order(set(self._spans) | set(self._parsed) | set(self._tails))
 
     def __len__(self) -> int:
         return len(set(self._spans) | set(self._parsed) | set(self._tails))
@@ -296,6 +300,36 @@ class Tables(MutableMapping[str, dict[str, Any]]):
                 table[key].update(fields)
                 changed.add(key)
 
+    def original_crc(self, name: str) -> int | None:
+        """The checksum of a table as read, if it proved the bytes read; else None."""
+        return self._checks.get(name) if name in self._verified else None
+
+    def changes(self, name: str) -> set[str] | None:
+        """The documents patched since the table was read (empty if none), or None if it was
+        replaced, grown, or not read from the file in the first place."""
+        if name not in self._spans or self._tails.get(name):
+            return None
+        return set(self._patched.get(name, ()))
+
+    def original(self, name: str, key: str) -> dict[str, Any]:
+        """A document as it was read from the file (before any patch)."""
+        spans = _doc_spans(self._file, self._spans[name], [key])
+        if spans is None:
+            raise KeyError(key)
+        ((start, end, _key),) = spans
+        doc = loads(self._file[start:end])
+        if not isinstance(doc, dict):
+            raise LayoutError(
+                _("table {name!r} has a malformed document {key!r}").format(name=name, key=key)
+            )
+        return doc
+
+    def current(self, name: str, key: str) -> dict[str, Any]:
+        """A document as it is now, without parsing its table if `lookup` found it."""
+        if name not in self._parsed and key in self._loose.get(name, {}):
+            return self._loose[name][key]
+        return self[name][key]
+
     def is_parsed(self, name: str) -> bool:
         return name in self._parsed
 
@@ -328,14 +362,21 @@ class Tables(MutableMapping[str, dict[str, Any]]):
         """The whole file in lianta's layout."""
         return b"".join(self.pieces())
 
-    def pieces(self) -> list[bytes | memoryview]:
+    def pieces(self, derived: Derived | None = None) -> list[bytes | memoryview]:
         """The whole file in lianta's layout, as pieces to write one after another: a table
-        kept from the file is a view of its bytes, not a copy."""
+        kept from the file is a view of its bytes, not a copy.
+
+        `derived` maps a table's name to what makes it anew from the checksums of the tables
+        before it in ORDER (so a table can name the checksum of the one it was made from).
+        """
         self.verify()
+        derived = derived or {}
         pieces: list[bytes | memoryview] = [b"{"]
         checks: dict[str, int] = {}
-        for name in self:
+        for name in _in_order(set(self) | set(derived)):
             pieces.append(b'"' + name.encode("ascii") + b'":')
+            if name in derived:
+                self[name] = derived[name](checks)
             segment, crc = self._current(name)
             tail = self._tails.get(name)
             if tail:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import json
 import math
 import os
 import stat
@@ -25,10 +26,11 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import counts
 from .errors import InputError, StoreError
 from .i18n import _
 from .models import STATUSES
-from .segments import LayoutError, Tables
+from .segments import Derived, LayoutError, Tables
 
 if TYPE_CHECKING:
     from tinydb import TinyDB
@@ -36,6 +38,8 @@ if TYPE_CHECKING:
 
 SCHEMA = 1
 TABLES = ("meta", "plans", "tasks", "history")
+DERIVED = (counts.TABLE,)
+"""Tables made from the others on every save (see `counts`): a store is its TABLES."""
 BACKUPS = 3
 
 
@@ -160,7 +164,7 @@ def table_problem(name: str, table: Any) -> str | None:
     """What is wrong with one table, or None. Run on every table a command parses, so it stays
     cheap: documents, every field of every task and plan, and the event fields commands rely on
     (`lianta doctor` checks more)."""
-    if name not in TABLES:
+    if name not in TABLES and name not in DERIVED:
         return _("unknown table {name!r}").format(name=name)
     if not isinstance(table, dict):
         return _("table {name!r} is not a mapping").format(name=name)
@@ -300,6 +304,44 @@ class Store:
             ) from None
         self.storage.dirty = True
 
+    def counts(self, year: int) -> dict[str, counts.Figures] | None:
+        """Plan `year`'s counts per index (see `counts`), or None unless they were saved with
+        exactly the tasks this snapshot read, unchanged since."""
+        data = self.storage.data
+        proved = data.original_crc("tasks")
+        if proved is None or data.changes("tasks") or counts.TABLE not in data:
+            return None
+        saved = self.raw(counts.TABLE).get("1")
+        if not isinstance(saved, dict) or saved.get("tasks") != proved:
+            return None
+        plans = saved.get("plans")
+        figures = plans.get(str(year), {}) if isinstance(plans, dict) else None
+        return figures if isinstance(figures, dict) else None
+
+    def _recount(self) -> Derived | None:
+        """What makes the counts table anew on saving, or None if it is still right."""
+        data = self.storage.data
+        if "tasks" not in data:
+            return None
+        saved = self.raw(counts.TABLE).get("1") if counts.TABLE in data else None
+        proved = data.original_crc("tasks")
+        changed = data.changes("tasks")
+        valid = isinstance(saved, dict) and proved is not None and saved.get("tasks") == proved
+        if valid and changed == set():
+            return None
+        figures = None
+        if valid and changed is not None and isinstance(saved, dict):
+            figures = json.loads(json.dumps(saved.get("plans")))  # a deep copy, changed below
+            try:
+                for key in changed:
+                    counts.add(figures, data.original("tasks", key), -1)
+                    counts.add(figures, data.current("tasks", key))
+            except (KeyError, TypeError, ValueError, AttributeError):
+                figures = None  # not counts as lianta writes them: count again
+        if figures is None:
+            figures = counts.count(self.raw("tasks").values())
+        return {counts.TABLE: lambda checks: {"1": {"tasks": checks["tasks"], "plans": figures}}}
+
     @property
     def dirty(self) -> bool:
         return self.storage.dirty
@@ -324,7 +366,7 @@ class Store:
         data = self.storage.data
         data.setdefault("meta", {}).setdefault("1", {"schema": SCHEMA, "last_change": 0})
         try:
-            payload = data.pieces()
+            payload = data.pieces(self._recount())
         except LayoutError as error:
             raise StoreError(
                 _("store {path} is damaged ({problem}); {hint}").format(

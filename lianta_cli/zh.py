@@ -608,4 +608,5 @@ ZH: dict[str, str] = {
         "无法写入 {path}：{reason}；文件没有改动"
     ),
     "Due {start} to {end} ({count})": "{start} 至 {end} 到期（{count}）",
+    "the counts table does not agree with the tasks": "计数表与任务不符",
 }

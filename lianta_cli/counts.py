@@ -1,0 +1,66 @@
+"""Per-index counts of the stored tasks, kept beside them so `summary` reads a few kilobytes
+instead of every task.
+
+The counts are a table of the store (`counts`) holding, for each plan and index, the tasks in
+the plan (archived ones left out) by status, their progress summed, how many nobody has, and the
+due dates of those not done (a date, or "" for a task that falls back to the end of the plan):
+everything `summary` shows, for any "today". The table names the checksum of the tasks table it
+was counted from; a reader trusts it only when that is the checksum of the tasks table it
+read and proved, so a store changed by anything that did not recount (an older lianta, a hand
+edit) is counted from its tasks again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+STATUS_KEYS = ("todo", "in_progress", "blocked", "done")
+TABLE = "counts"
+
+Figures = dict[str, Any]
+"""One index's counts: total, one per status, progress (summed), unassigned, open_due."""
+
+Counts = dict[str, dict[str, Figures]]
+"""Plan year -> index number -> figures (JSON keys are text)."""
+
+
+def empty_figures() -> Figures:
+    return {"total": 0, **dict.fromkeys(STATUS_KEYS, 0), "progress": 0, "unassigned": 0}
+
+
+def add(counts: Counts, doc: dict[str, Any], sign: int = 1) -> None:
+    """Count a task in (sign 1) or out (sign -1); archived tasks are not counted."""
+    if doc.get("archived"):
+        return
+    plan = counts.setdefault(str(doc["plan"]), {})
+    index = plan.setdefault(str(doc["index"]), empty_figures())
+    index["total"] += sign
+    index[doc["status"]] = index.get(doc["status"], 0) + sign
+    index["progress"] += sign * int(doc["progress"])
+    index["unassigned"] += sign * (not doc["assignee"])
+    if doc["status"] != "done":
+        due = str(doc.get("due") or doc.get("plan_due") or "")
+        open_due = index.setdefault("open_due", {})
+        open_due[due] = open_due.get(due, 0) + sign
+        if not open_due[due]:
+            del open_due[due]
+        if not open_due:
+            del index["open_due"]
+    if not index["total"]:  # counted out entirely: as if never counted
+        del plan[str(doc["index"])]
+        if not plan:
+            del counts[str(doc["plan"])]
+
+
+def count(docs: Iterable[dict[str, Any]]) -> Counts:
+    """The counts of these tasks."""
+    counts: Counts = {}
+    for doc in docs:
+        add(counts, doc)
+    return counts
+
+
+def overdue(figures: Figures, plan_end: str, today: str) -> int:
+    """Tasks of an index past their due date and not done, as of `today` (ISO date)."""
+    return sum(n for due, n in figures.get("open_due", {}).items() if (due or plan_end) < today)
