@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import gc
 import json
+import mmap
 import re
 import zlib
 from collections.abc import Callable, Iterable, Iterator, MutableMapping
@@ -60,6 +61,8 @@ _DOC_START = re.compile(rb'[{,]"\d+":\{')
 a JSON string is always escaped, so this never matches inside a document."""
 
 Span = tuple[int, int]
+Buffer = bytes | mmap.mmap
+"""A store file's bytes: read into memory, or mapped (a large file, see `store`)."""
 Derived = dict[str, Callable[[dict[str, int]], dict[str, Any]]]
 
 
@@ -67,7 +70,7 @@ def _in_order(names: Iterable[str]) -> list[str]:
     return sorted(names, key=lambda n: (ORDER.index(n) if n in ORDER else len(ORDER), n))
 
 
-def table_spans(raw: bytes) -> dict[str, Span] | None:
+def table_spans(raw: Buffer) -> dict[str, Span] | None:
     """Where each table's bytes are in the file, if it is in lianta's layout, else None."""
     start, stop = 0, len(raw)
     while start < stop and raw[start] in _SPACE:
@@ -106,7 +109,7 @@ def split_tables(raw: bytes) -> dict[str, bytes] | None:
     return {name: raw[start:end] for name, (start, end) in spans.items()}
 
 
-def _doc_spans(raw: bytes, span: Span, keys: Iterable[str]) -> list[tuple[int, int, str]] | None:
+def _doc_spans(raw: Buffer, span: Span, keys: Iterable[str]) -> list[tuple[int, int, str]] | None:
     """(start, end, key) of the value of each document `key` of the table at `span`."""
     found = []
     start, end = span
@@ -114,7 +117,7 @@ def _doc_spans(raw: bytes, span: Span, keys: Iterable[str]) -> list[tuple[int, i
         marker = b'"' + key.encode("ascii") + b'":{'
         at = raw.find(b"," + marker, start, end)
         if at < 0:
-            if not raw.startswith(b"{" + marker, start, end):
+            if raw[start : start + len(marker) + 1] != b"{" + marker:
                 return None
             at = start
         value_start = at + len(marker)
@@ -130,7 +133,7 @@ def splice(segment: bytes, docs: dict[str, Any]) -> bytes | None:
     return None if pieces is None else b"".join(pieces)
 
 
-def _spliced(raw: bytes, span: Span, docs: dict[str, Any]) -> list[bytes | memoryview] | None:
+def _spliced(raw: Buffer, span: Span, docs: dict[str, Any]) -> list[bytes | memoryview] | None:
     """The pieces of the table at `span` of `raw` with some documents written anew."""
     spans = _doc_spans(raw, span, docs)
     if spans is None:
@@ -161,10 +164,10 @@ class Tables(MutableMapping[str, dict[str, Any]]):
     The file's bytes are kept once; an unparsed table is a span of them, never a copy.
     """
 
-    def __init__(self, raw: bytes | None = None, *, check: Check = check_table) -> None:
+    def __init__(self, raw: Buffer | None = None, *, check: Check = check_table) -> None:
         """Tables of a file's bytes; `check(name, table)` says what is wrong with a parsed
         table (LayoutError) or None."""
-        self._file = b""
+        self._file: Buffer = b""
         self._spans: dict[str, Span] = {}
         self._parsed: dict[str, dict[str, Any]] = {}
         self._tails: dict[str, dict[str, Any]] = {}
@@ -174,13 +177,13 @@ class Tables(MutableMapping[str, dict[str, Any]]):
         self._patched: dict[str, set[str]] = {}
         self._loose: dict[str, dict[str, dict[str, Any]]] = {}
         self._check = check
-        if not raw or raw.isspace():
+        if not raw or (isinstance(raw, bytes) and raw.isspace()):
             return
         spans = table_spans(raw)
         if spans is not None and CHECKS not in spans:
             spans = None  # not saved in this layout (e.g. one line of JSON): parse it whole
         if spans is None:
-            data = loads(raw)
+            data = loads(raw if isinstance(raw, bytes) else raw[:])
             if not isinstance(data, dict):
                 raise LayoutError(_("the top level is not a mapping of tables"))
             data.pop(CHECKS, None)
@@ -346,17 +349,25 @@ class Tables(MutableMapping[str, dict[str, Any]]):
 
     def verify(self) -> None:
         """Prove every unparsed table intact (CRC), parsing any that cannot be proved."""
-        view = memoryview(self._file)
         for name, (start, end) in list(self._spans.items()):
             if name in self._verified:
                 continue
-            body = zlib.crc32(view[start : end - 1])  # kept: appending continues from it
-            if self._checks.get(name) != zlib.crc32(view[end - 1 : end], body):
+            with memoryview(self._file) as view:
+                body = zlib.crc32(view[start : end - 1])  # kept: appending continues from it
+                proved = self._checks.get(name) == zlib.crc32(view[end - 1 : end], body)
+            self._release()
+            if not proved:
                 self._parsed[name] = self._parse(name)
                 del self._spans[name]
             else:
                 self._verified.add(name)
                 self._bodies[name] = body
+
+    def _release(self) -> None:
+        """Let the kernel drop a mapped file's pages read so far (they are read again if
+        needed): a large store is not held in memory as well as parsed."""
+        if isinstance(self._file, mmap.mmap):
+            self._file.madvise(mmap.MADV_DONTNEED)
 
     def serialize(self) -> bytes:
         """The whole file in lianta's layout."""
@@ -415,7 +426,11 @@ class Tables(MutableMapping[str, dict[str, Any]]):
     def _parse(self, name: str) -> dict[str, Any]:
         start, end = self._spans[name]
         try:
-            table = loads(self._file[start:end])
+            with memoryview(self._file) as view:  # decoded straight from the file's bytes
+                text = str(view[start:end], "utf-8", "surrogatepass")
+            self._release()
+            table = loads(text)
+            del text
         except (ValueError, RecursionError) as error:
             raise LayoutError(
                 _("table {name!r} is not valid JSON ({error})").format(name=name, error=error)

@@ -19,6 +19,7 @@ import errno
 import fcntl
 import json
 import math
+import mmap
 import os
 import stat
 import time
@@ -66,7 +67,7 @@ def doctor_hint(path: Path) -> str:
     return _("run 'lianta doctor --db {path}' to check it and restore a backup").format(path=path)
 
 
-def parse_store_bytes(raw: bytes, path: Path) -> Tables:
+def parse_store_bytes(raw: bytes | mmap.mmap, path: Path) -> Tables:
     """Parse and shape-check a store file's bytes; StoreError naming the file if it is damaged."""
     data, problem = decode_store(raw)
     if problem is not None:
@@ -78,7 +79,7 @@ def parse_store_bytes(raw: bytes, path: Path) -> Tables:
     return data
 
 
-def decode_store(raw: bytes) -> tuple[Tables, str | None]:
+def decode_store(raw: bytes | mmap.mmap) -> tuple[Tables, str | None]:
     """The store's tables and None, or empty tables and what is wrong with the bytes (e.g. "is
     not valid JSON (...)"), worded to follow the file's name.
 
@@ -86,9 +87,9 @@ def decode_store(raw: bytes) -> tuple[Tables, str | None]:
     proved intact by its checksum, and a table that cannot be proved is parsed and checked here,
     so damage anywhere in the file stops every command.
     """
-    if not raw or raw.isspace():
+    if not raw or (isinstance(raw, bytes) and raw.isspace()):
         return Tables(), _("is empty or truncated")
-    if b"\x00" in raw:
+    if raw.find(b"\x00") >= 0:
         return Tables(), _("contains NUL bytes (a damaged write?)")
     try:
         tables = Tables(raw, check=table_problem)
@@ -518,10 +519,24 @@ def store_file(path: Path) -> Path:
     return Path(os.path.realpath(path)) if path.is_symlink() else path
 
 
+MAP_FROM = 32 << 20
+"""Store files this large are mapped rather than read: the tables a command does not parse
+are checked and written back from the mapping without being held in memory. lianta never
+changes a store file in place (a save replaces it whole), so a mapping stays valid."""
+
+
+def _read(path: Path) -> bytes | mmap.mmap:
+    with path.open("rb") as file:
+        size = os.fstat(file.fileno()).st_size
+        if size < max(MAP_FROM, 1):
+            return file.read()
+        return mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+
+
 def read_store_file(path: Path) -> Tables:
     """The parsed store, or {} if there is none yet."""
     try:
-        raw = path.read_bytes()
+        raw = _read(path)
     except FileNotFoundError:
         return Tables()
     except IsADirectoryError:

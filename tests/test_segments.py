@@ -232,3 +232,37 @@ def test_commands_give_the_same_store_whether_tasks_are_found_in_bytes_or_parsed
     mine, theirs = json.loads(store_path.read_bytes()), json.loads(whole.read_bytes())
     assert mine.pop("checks") and theirs.pop("checks")
     assert mine == theirs
+
+
+def test_a_mapped_store_gives_what_a_read_one_gives(
+    run: Run, store_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Large store files are mapped instead of read (store.MAP_FROM): the same commands on
+    a mapped copy give the same outputs and leave the same bytes."""
+    from lianta_cli import store as store_module
+
+    now = "2024-03-08T17:00:00"
+    assert run("assign", "1.1", "2.1", "--to", "王芳", now=now).exit_code == 0
+    mapped = store_path.with_name("mapped.json")
+    mapped.write_bytes(store_path.read_bytes())
+    steps = [
+        ["update", "1.1", "--progress", "40"],
+        ["list", "--limit", "0"],
+        ["summary", "-f", "json"],
+        ["done", "2.1", "--note", "验收"],
+        ["history", "--limit", "5"],
+        ["undo"],
+        ["show", "1.1", "-f", "json"],
+        ["report", "weekly", "-f", "json"],
+        ["update", "9.9", "--progress", "5"],
+        ["doctor"],
+    ]
+    for step in steps:
+        monkeypatch.setattr(store_module, "MAP_FROM", 1 << 40)
+        read = run(*step, now=now)
+        monkeypatch.setattr(store_module, "MAP_FROM", 0)
+        mapped_result = run(*step, now=now, env={"LIANTA_DB": str(mapped)})
+        assert mapped_result.exit_code == read.exit_code
+        assert mapped_result.stdout.replace(str(mapped), str(store_path)) == read.stdout
+        assert mapped_result.stderr.replace(str(mapped), str(store_path)) == read.stderr
+        assert mapped.read_bytes() == store_path.read_bytes()
