@@ -42,7 +42,9 @@ devnull = open(os.devnull, "w")
 profile = cProfile.Profile()
 start = time.perf_counter()
 profile.enable()
-from lianta_cli.cli import main
+import lianta_cli.launch as launch
+from lianta_cli.launch import main
+launch.finish = lambda code: sys.exit(code)  # the real one ends the process at once
 imported = time.perf_counter()
 sys.argv = ["lianta", *args]
 real_stdout, sys.stdout = sys.stdout, devnull
@@ -68,22 +70,32 @@ PHASES = r"""
 import time
 start = time.perf_counter()
 import json, os, sys
-import lianta_cli.cli as cli
-imported = time.perf_counter()
-import typer.main
-command = typer.main.get_command(cli.app)
-built = time.perf_counter()
 args, out_path = sys.argv[1:-1], sys.argv[-1]
+from lianta_cli import launch
+quick = launch.quick_arguments(args)
+if quick is not None:  # what the console script does for list, summary, update, done
+    from lianta_cli import commands, tracker
+    imported = built = time.perf_counter()
+else:
+    import lianta_cli.cli as cli
+    imported = time.perf_counter()
+    import typer.main
+    command = typer.main.get_command(cli.app)
+    built = time.perf_counter()
 real_stdout, sys.stdout = sys.stdout, open(os.devnull, "w")
 try:
-    command.main(args, prog_name="lianta")
+    if quick is not None:
+        launch.run_quick(*quick)
+    else:
+        command.main(args, prog_name="lianta")
 except SystemExit:
     pass
 sys.stdout.flush()
 sys.stdout = real_stdout
 ran = time.perf_counter()
 with open(out_path, "w") as handle:
-    json.dump({"import": imported - start, "build": built - imported, "run": ran - built}, handle)
+    json.dump({"import": imported - start, "build": built - imported, "run": ran - built,
+               "quick": quick is not None}, handle)
 """
 
 MEMORY = r"""
@@ -117,7 +129,9 @@ def sample():
 
 base = rss()
 threading.Thread(target=sample, daemon=True).start()
-from lianta_cli.cli import main
+import lianta_cli.launch as launch
+from lianta_cli.launch import main
+launch.finish = lambda code: sys.exit(code)  # the real one ends the process at once
 imported = rss()
 sys.argv = ["lianta", *args]
 real_stdout, sys.stdout = sys.stdout, open(os.devnull, "w")
@@ -204,7 +218,7 @@ def render_profile(profile: Profile, top: int) -> str:
     total = profile.total
     lines = [
         f"exit status {profile.code}; wall time under the profiler {total * 1000:.0f} ms "
-        f"(import of lianta_cli.cli {profile.import_cli * 1000:.0f} ms)",
+        f"(import of the entry point {profile.import_cli * 1000:.0f} ms)",
         "",
         "| where | cumulative ms | % |",
         "|---|---:|---:|",
@@ -245,6 +259,7 @@ def phases(python: str, env: dict[str, str], prepare: Prepare, cwd: Path, runs: 
             if done.returncode != 0:
                 raise SystemExit(f"profile: phases failed: {done.stderr.decode()[-800:]}")
             parts = json.loads(Path(out.name).read_text())
+        quick = parts.pop("quick")
         if number == 0:
             continue  # fills the bytecode cache
         samples["wall"].append(wall)
@@ -254,7 +269,9 @@ def phases(python: str, env: dict[str, str], prepare: Prepare, cwd: Path, runs: 
     median = {key: statistics.median(values) for key, values in samples.items()}
     labels = {
         "interpreter start and exit": "interpreter start-up, site, exit (outside the script)",
-        "import": "`import lianta_cli.cli` (typer, tinydb, lianta modules)",
+        "import": "imports: lianta's modules, no Typer (the quick path of `launch`)"
+        if quick
+        else "`import lianta_cli.cli` (typer, lianta modules)",
         "build": "Typer builds the click command tree (`typer.main.get_command`)",
         "run": "the command: parse options, read, work, write output (lazy imports included)",
     }
@@ -306,64 +323,29 @@ def memory(python: str, env: dict[str, str], prepare: Prepare, cwd: Path, top: i
     return "\n".join(lines) + "\n"
 
 
-LIBRARY_LIST = """\
-import sys
-from pathlib import Path
-from lianta_cli import export, store, tracker, views
-from lianta_cli.clock import Clock
-with store.open_store(Path(sys.argv[1]), write=False) as snapshot:
-    year = tracker.select_year(snapshot, None)
-    found = tracker.list_tasks(snapshot, year, tracker.TaskQuery(), Clock.from_env().today())
-rows = found[0] if isinstance(found, tuple) else found  # (rows, total) since 8566b69
-sys.stdout.write(export.plain_table(rows[:100], views.list_columns(bars=True)))
-"""
-FAST_EXIT = "sys.stdout.flush(); sys.stderr.flush(); os._exit(0)\n"
-
-
 def startup(
     python: str, lianta: Path, env: dict[str, str], args: Sequence[str], store: Path, runs: int
 ) -> str:
-    """What start-up costs, by variants run in turn (nothing in lianta is changed): the console
-    script, with the garbage collector off during start-up, ending with os._exit, imports alone,
-    and for `list` the same work through the library without Typer."""
+    """What start-up costs, by variants run in turn: the console script (which takes the quick
+    path of `launch` for list, summary, update and done), the same command through the Typer
+    app, the imports of each path alone, and the interpreter floor."""
     argv = repr(["lianta", *args])
-    run_cli = (
-        "from lianta_cli.cli import main\ntry:\n    main()\nexcept SystemExit as exit:\n"
-        "    sys.stdout.flush(); sys.stderr.flush(); os._exit(exit.code or 0)\n"
-    )
-    head = f"import gc, os, sys\nsys.argv = {argv}\n"
     variants: dict[str, list[str]] = {
         "console script": [str(lianta), *args],
         "`python -c pass` (floor)": [python, "-c", "pass"],
-        "gc.disable() before the imports": [
+        "the same through the Typer app (`lianta_cli.cli.main`)": [
             python,
             "-c",
-            head + "gc.disable()\nfrom lianta_cli.cli import main\nmain()",
+            f"import sys\nsys.argv = {argv}\nfrom lianta_cli.cli import main\nmain()",
         ],
-        "os._exit after flushing": [python, "-c", head + run_cli],
-        "both": [python, "-c", head + "gc.disable()\n" + run_cli],
+        "imports of the quick path only": [
+            python,
+            "-c",
+            "import lianta_cli.launch, lianta_cli.commands, lianta_cli.report",
+        ],
         "`import lianta_cli.cli` only": [python, "-c", "import lianta_cli.cli"],
         "`import typer` only": [python, "-c", "import typer"],
-        "lianta's modules without cli (no Typer)": [
-            python,
-            "-c",
-            "import lianta_cli.tracker, lianta_cli.export, lianta_cli.views",
-        ],
     }
-    if list(args) == ["list"]:
-        library = LIBRARY_LIST.replace("sys.argv[1]", repr(str(store)))
-        variants["`list` through the library, no Typer"] = [python, "-c", library]
-        variants["... + gc.disable() + os._exit"] = [
-            python,
-            "-c",
-            "import gc, os\ngc.disable()\n" + library + FAST_EXIT,
-        ]
-        variants["... + difflib not imported"] = [
-            python,
-            "-c",
-            "import gc, os, sys, types\ngc.disable()\n"
-            "sys.modules['difflib'] = types.ModuleType('difflib')\n" + library + FAST_EXIT,
-        ]
     seconds: dict[str, list[float]] = {name: [] for name in variants}
     for number in range(runs + 1):
         for name, command in variants.items():
