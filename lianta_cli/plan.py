@@ -9,6 +9,7 @@ as 2024-13-01 is a finding with a line number, not a crash inside the parser.
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import difflib
 import re
 import unicodedata
@@ -404,6 +405,25 @@ def _decode(raw: bytes, shown: str) -> tuple[str | None, Problem | None]:
 
 def parse_plan(raw: bytes, shown: str) -> tuple[Plan | None, list[Problem]]:
     """Validate the bytes of a plan file named `shown` in messages."""
+    text, problems = _plan_text(raw, shown)
+    if text is None:
+        return None, problems
+    quick = _parse_fast(text, shown)
+    if quick is not None:
+        return quick
+    return _parse_tree(text, shown)
+
+
+def _parse_slow(raw: bytes, shown: str) -> tuple[Plan | None, list[Problem]]:
+    """`parse_plan` without the fast path: what every fast result must equal."""
+    text, problems = _plan_text(raw, shown)
+    if text is None:
+        return None, problems
+    return _parse_tree(text, shown)
+
+
+def _plan_text(raw: bytes, shown: str) -> tuple[str | None, list[Problem]]:
+    """The file's text, or None and the one problem that stops it being read as YAML."""
     text, problem = _decode(raw, shown)
     if text is None:
         assert problem is not None
@@ -426,6 +446,12 @@ def parse_plan(raw: bytes, shown: str) -> tuple[Plan | None, list[Problem]]:
             message = _("the character {code} is not allowed in a plan file")
         message = message.format(code=f"U+{ord(char):04X}")
         return None, [_at(shown, line, column, message)]
+    return text, []
+
+
+def _parse_tree(text: str, shown: str) -> tuple[Plan | None, list[Problem]]:
+    """The full reading: the node tree checked for tags and duplicate keys, then built and
+    validated with every finding located through the tree."""
     node, problems = _compose(text, shown)
     if problems:
         return None, problems
@@ -526,6 +552,194 @@ def _syntax_problem(text: str, shown: str, error: yaml.MarkedYAMLError) -> Probl
 
 def _position(mark: Any) -> tuple[int, int]:
     return (mark.line, mark.column)
+
+
+class _Fallback(Exception):
+    """The fast reading met something it leaves to the full one: a tag, an anchor, a repeated
+    key, a syntax error, or any finding that is not a warning."""
+
+
+_WILDCARD: list[tuple[str, Any]] = list(_PlanLoader.yaml_implicit_resolvers.get(None, []))
+_RESOLVERS: dict[str, list[tuple[str, Any]]] = {
+    first: [*resolvers, *_WILDCARD]
+    for first, resolvers in _PlanLoader.yaml_implicit_resolvers.items()
+    if first is not None
+}
+_MAPPING = object()
+"""In the key stack of the fast reading: this open mapping waits for a key."""
+
+
+def _plain(value: str) -> Any:
+    """A plain (unquoted) scalar as the loader resolves and builds it, or `_Fallback`."""
+    for tag, regexp in _RESOLVERS.get(value[:1], _WILDCARD):
+        if regexp.match(value):
+            break
+    else:
+        return value
+    builder = _SCALAR_BUILDERS.get(tag)
+    if builder is None:
+        raise _Fallback
+    try:
+        return builder(yaml.ScalarNode(tag, value))
+    except (ValueError, KeyError, AttributeError, TypeError, OverflowError):
+        raise _Fallback from None
+
+
+def _fast_data(text: str) -> Any:
+    """The document built straight from parser events, without a node tree, or `_Fallback`.
+
+    Only untagged, unanchored plain data is built; every key must be text and appear once.
+    """
+    loader = _PlanLoader(text)
+    try:
+        return _build(loader.get_event)
+    except (yaml.YAMLError, RecursionError):
+        raise _Fallback from None
+    finally:
+        loader.dispose()
+
+
+def _build(get_event: Callable[[], Any]) -> Any:
+    scalar_event, mapping_start, sequence_start = (
+        yaml.ScalarEvent,
+        yaml.MappingStartEvent,
+        yaml.SequenceStartEvent,
+    )
+    mapping_end, sequence_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
+    resolvers, wildcard, mapping = _RESOLVERS, _WILDCARD, _MAPPING
+    if type(get_event()) is not yaml.StreamStartEvent:
+        raise _Fallback
+    if type(get_event()) is not yaml.DocumentStartEvent:
+        raise _Fallback
+    stack: list[Any] = []
+    keys: list[Any] = []
+    value: Any
+    while True:
+        event = get_event()
+        kind = type(event)
+        if kind is scalar_event:
+            if event.tag is not None or event.anchor is not None:
+                raise _Fallback
+            value = event.value
+            if event.implicit[0] and (value[:1] in resolvers or wildcard):
+                value = _plain(value)
+        elif kind is mapping_start or kind is sequence_start:
+            if event.tag is not None or event.anchor is not None:
+                raise _Fallback
+            if keys and keys[-1] is mapping:
+                raise _Fallback
+            if kind is mapping_start:
+                stack.append({})
+                keys.append(mapping)
+            else:
+                stack.append([])
+                keys.append(None)
+            continue
+        elif kind is mapping_end or kind is sequence_end:
+            value = stack.pop()
+            keys.pop()
+        else:
+            break
+        if not stack:
+            if type(get_event()) is not yaml.DocumentEndEvent:
+                raise _Fallback
+            if type(get_event()) is not yaml.StreamEndEvent:
+                raise _Fallback
+            return value
+        top = stack[-1]
+        key = keys[-1]
+        if key is None:
+            top.append(value)
+        elif key is mapping:
+            if type(value) is not str or value in top:
+                raise _Fallback
+            keys[-1] = value
+        else:
+            top[key] = value
+            keys[-1] = mapping
+    raise _Fallback
+
+
+class _FastChecker(_Checker):
+    """Checks plain data without a node tree: an error falls back to the full reading; a
+    warning is kept with its place, and its line is found afterwards."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path, None)
+        self.places: list[Path_] = []
+
+    def locate(self, where: Path_) -> tuple[yaml.Node | None, yaml.Node | None, int | None]:
+        raise _Fallback
+
+    def add(self, where: Path_, label: str, message: str, *, warning: bool = False) -> None:
+        if not warning:
+            raise _Fallback
+        self.problems.append(Problem(self.path, None, label, message, warning))
+        self.places.append(where)
+
+
+def _parse_fast(text: str, shown: str) -> tuple[Plan | None, list[Problem]] | None:
+    """The plan and its warnings read without a node tree, or None when anything needs the
+    full reading (which then words every finding)."""
+    checker = _FastChecker(shown)
+    try:
+        data = _fast_data(text)
+        if not isinstance(data, dict):
+            return None
+        plan = _check_plan(checker, data)
+        if plan is None:
+            return None
+        if not checker.places:
+            return plan, []
+        lines = _key_lines(text, set(checker.places))
+    except _Fallback:
+        return None
+    problems = [
+        dataclasses.replace(problem, line=lines[where])
+        for problem, where in zip(checker.problems, checker.places, strict=True)
+    ]
+    return plan, sorted(problems, key=lambda p: p.line or 0)
+
+
+def _key_lines(text: str, wanted: set[Path_]) -> dict[Path_, int]:
+    """The line of each place in `wanted` as `_Checker.locate` finds it, from parser events;
+    for a plan that `_fast_data` reads (text keys, each once). Stops when all are found."""
+    found: dict[Path_, int] = {}
+    frames: list[list[Any]] = []  # per open container: [is mapping, step, next node is a key]
+    loader = _PlanLoader(text)
+    try:
+        while len(found) < len(wanted):
+            event = loader.get_event()
+            kind = type(event)
+            if kind is yaml.StreamEndEvent:
+                raise _Fallback
+            if kind in (yaml.MappingEndEvent, yaml.SequenceEndEvent):
+                frames.pop()
+                continue
+            if kind not in (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent):
+                continue
+            if frames:
+                top = frames[-1]
+                if top[0] and top[2]:
+                    top[1] = _plain(event.value) if event.implicit[0] else event.value
+                    top[2] = False
+                elif top[0]:
+                    top[2] = True
+                else:
+                    top[1] += 1
+                if not top[0] or not top[2]:
+                    where = tuple(frame[1] for frame in frames)
+                    if where in wanted:
+                        found[where] = event.start_mark.line + 1
+            if kind is yaml.MappingStartEvent:
+                frames.append([True, None, True])
+            elif kind is yaml.SequenceStartEvent:
+                frames.append([False, -1, False])
+    except yaml.YAMLError:
+        raise _Fallback from None
+    finally:
+        loader.dispose()
+    return found
 
 
 def _check_nodes(shown: str, root: yaml.Node) -> tuple[list[Problem], list[Problem]]:
@@ -854,7 +1068,7 @@ def _check_task_id(
         return None
     raw = task["id"]
     at = (*where, "id")
-    written = c.raw(at)
+    written = c.raw(at) if isinstance(raw, float) else None
     if isinstance(raw, float) and written and _UNQUOTED_ID.fullmatch(written):
         c.add(
             at,
