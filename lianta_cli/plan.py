@@ -344,8 +344,9 @@ class _Checker:
             )
             return ()
         items: list[str] = []
+        item_name = _("'{field}' item {n}")
         for position, item in enumerate(value):
-            name = _("'{field}' item {n}").format(field=key, n=position + 1)
+            name = item_name.format(field=key, n=position + 1)
             if not isinstance(item, str) or not item.strip():
                 shown = self.describe((*at, position), item)
                 message = _("{field} must be non-empty text, not {value}")
@@ -571,10 +572,9 @@ _MAPPING = object()
 
 def _plain(value: str) -> Any:
     """A plain (unquoted) scalar as the loader resolves and builds it, or `_Fallback`."""
-    for tag, regexp in _RESOLVERS.get(value[:1], _WILDCARD):
-        if regexp.match(value):
-            break
-    else:
+    resolvers = _RESOLVERS.get(value[:1], _WILDCARD)
+    tag = next((tag for tag, regexp in resolvers if regexp.match(value)), _STR)
+    if tag == _STR:
         return value
     builder = _SCALAR_BUILDERS.get(tag)
     if builder is None:
@@ -1010,13 +1010,14 @@ def _check_tasks(
         return None
     tasks: list[PlanTask] = []
     ok = True
+    named, numbered = _("task {id}"), _("{index}, task #{n}")  # once, not per task
     for position, item in enumerate(value):
         task_where: Path_ = (*where, "tasks", position)
         raw_id = item.get("id") if isinstance(item, dict) else None
         task_label = (
-            _("task {id}").format(id=raw_id.strip())
+            named.format(id=raw_id.strip())
             if isinstance(raw_id, str) and _TASK_ID.fullmatch(raw_id.strip())
-            else _("{index}, task #{n}").format(index=label, n=position + 1)
+            else numbered.format(index=label, n=position + 1)
         )
         task = c.mapping(item, task_where, task_label, TASK_FIELDS)
         if task is None:
