@@ -585,11 +585,97 @@ def _plain(value: str) -> Any:
         raise _Fallback from None
 
 
-def _fast_data(text: str) -> Any:
-    """The document built straight from parser events, without a node tree, or `_Fallback`.
+_QUOTED = r'"[^"\\]*(?:\\["\\][^"\\]*)*"'
+_QUOTED_ITEM = re.compile(_QUOTED)
+_BLOCK_LINE = re.compile(
+    r"(?P<indent> *)(?P<dash>- +)?(?P<key>[a-z_]+):"
+    rf"(?: +(?:(?P<text>{_QUOTED})|(?P<number>0|[1-9][0-9]{{0,8}})"
+    rf"|(?P<list>\[ *(?:{_QUOTED}(?: *, *{_QUOTED})* *)?\])))?"
+    r"(?: +#.*| *)"
+)
+_FIELD_NAMES = frozenset((*TOP_FIELDS, *PLAN_FIELDS, *INDEX_FIELDS, *TASK_FIELDS, *FRAMING_FIELDS))
+_NOT_PLAIN_LINES = ("\r", "\t", "\x85", "\u2028", "\u2029", "\ufeff")
 
-    Only untagged, unanchored plain data is built; every key must be text and appear once.
+
+def _unquote(quoted: str) -> str:
+    text = quoted[1:-1]
+    if "\\" not in text:
+        return text
+    return text.replace("\\\\", "\x00").replace('\\"', '"').replace("\x00", "\\")
+
+
+def _line_data(text: str) -> dict[str, Any]:
+    """The plan read line by line, or `_Fallback` for anything but the plainest block style.
+
+    Takes only lines `KEY: VALUE` and `- KEY: VALUE` (a known field name; a double-quoted text
+    with no escape but \\" and \\\\, a whole number, a one-line list of such texts, or nothing
+    before a nested block), comments and blank lines, and nests only by deeper indentation:
+    the files `bench/gen.py` writes and plain exports. What it builds equals what YAML builds.
     """
+    if any(character in text for character in _NOT_PLAIN_LINES):
+        raise _Fallback
+    root: dict[str, Any] = {}
+    stack: list[tuple[int, Any]] = [(0, root)]  # open collections and their columns
+    column, top = 0, root
+    pending: str | None = None  # a key with nothing after it: a nested block follows, or empty
+    match = _BLOCK_LINE.fullmatch
+    for line in text.split("\n"):
+        found = match(line)
+        if found is None:
+            stripped = line.lstrip(" ")
+            if not stripped or stripped[0] == "#":
+                continue
+            raise _Fallback
+        indent, dash, key, quoted, number, items = found.groups()
+        at = len(indent)
+        if pending is not None:
+            if at > column:
+                child: Any = [] if dash else {}
+                top[pending] = child
+                stack.append((at, child))
+                column, top = at, child
+            else:
+                top[pending] = None
+            pending = None
+        while at < column:
+            stack.pop()
+            column, top = stack[-1]
+        if at != column:
+            raise _Fallback
+        if dash:
+            if type(top) is not list:
+                raise _Fallback
+            item: dict[str, Any] = {}
+            top.append(item)
+            column, top = at + len(dash), item
+            stack.append((column, item))
+        elif type(top) is not dict:
+            raise _Fallback
+        if key not in _FIELD_NAMES or key in top:
+            raise _Fallback
+        if quoted is not None:
+            top[key] = _unquote(quoted)
+        elif number is not None:
+            top[key] = _plain(number)
+        elif items is not None:
+            top[key] = [_unquote(item) for item in _QUOTED_ITEM.findall(items)]
+        else:
+            pending = key
+    if pending is not None:
+        top[pending] = None
+    return root
+
+
+def _fast_data(text: str) -> Any:
+    """The document built without a node tree (line by line, else from parser events), or
+    `_Fallback`. Only untagged, unanchored plain data is built; every key is text, once."""
+    try:
+        return _line_data(text)
+    except _Fallback:
+        return _event_data(text)
+
+
+def _event_data(text: str) -> Any:
     loader = _PlanLoader(text)
     try:
         return _build(loader.get_event)

@@ -15,7 +15,16 @@ from conftest import PLAN_2024
 from test_plan import CORPUS, WARNING_2024
 
 import lianta_cli.plan as plan_module
-from lianta_cli.plan import _Fallback, _fast_data, _parse_fast, _parse_slow, _plan_text, parse_plan
+from lianta_cli.plan import (
+    _event_data,
+    _Fallback,
+    _fast_data,
+    _line_data,
+    _parse_fast,
+    _parse_slow,
+    _plan_text,
+    parse_plan,
+)
 
 SHOWN = "plan.yaml"
 SOURCE = '围绕区“7+1”战新产业集群目标,"12345"\\ '
@@ -179,3 +188,65 @@ def test_without_libyaml_the_fast_reading_agrees_too(monkeypatch: pytest.MonkeyP
     assert both(raw)[0] == both(raw)[1]
     raw = PLAN_2024.read_bytes()
     assert fast(raw) == _parse_slow(raw, SHOWN)
+
+
+def read_both_ways(text: str) -> tuple[object, object]:
+    """What the line reader and the event reader make of `text` (`_Fallback` when they refuse)."""
+    results: list[object] = []
+    for reader in (_line_data, _event_data):
+        try:
+            results.append(reader(text))
+        except _Fallback:
+            results.append(_Fallback)
+    return results[0], results[1]
+
+
+def test_generated_plans_are_read_line_by_line() -> None:
+    text = generated_plan(4, 5)
+    by_line, by_event = read_both_ways(text)
+    assert by_line is not _Fallback
+    assert by_line == by_event
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'plan:\n  title: "a \\" b \\\\ c"  # comment\n',
+        'plan:\n  title: "a # not a comment"\n  year: 2024 # comment\n',
+        'plan:\n  places: [ ]\n  partners: ["x" ,  "y"]\n',
+        'plan:\n  framing:\n  title: "t"\n',
+        'plan:\n\n  # a comment\n    # deeper\n  framing:\n    - name: "n"\n      name_en: "e"\n',
+        'plan:\n  framing:\n    -   name: "n"\n        name_en: "e"\n    - name: "m"\nindices:\n',
+        "plan:\n  year: 0\n  number: 123456789\n",
+    ],
+)
+def test_the_line_reader_builds_what_yaml_builds(text: str) -> None:
+    by_line, by_event = read_both_ways(text)
+    assert by_line is not _Fallback
+    assert by_line == by_event
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'plan:\n  title: "a\\nb"\n',  # an escape other than \" and \\
+        "plan:\n  title: plain text\n",  # a plain scalar
+        "plan:\n  title: 'single'\n",
+        'plan:\n  title: "two\n    lines"\n',
+        'plan:\n  framing:\n  - name: "n"\n',  # a sequence at its key's indentation
+        'plan:\r\n  title: "t"\r\n',
+        'plan:\n\ttitle: "t"\n',
+        'plan:\n  yes: "t"\n',  # a key that YAML reads as true
+        'plan:\n  title:"t"\n',
+        "plan:\n  year: 2024\n    5\n",  # a continuation line
+        "plan:\n  year: 0x10\n",
+        'plan:\n  places: ["a",]\n',
+        '  plan:\n    title: "t"\n',
+        '---\nplan:\n  title: "t"\n',
+        'plan:\n  title: "t"\n  title: "u"\n',
+        'plan:\n  title: "t"\n   year: 1\n',
+    ],
+)
+def test_the_line_reader_leaves_the_rest_to_the_event_reader(text: str) -> None:
+    by_line, _by_event = read_both_ways(text)
+    assert by_line is _Fallback

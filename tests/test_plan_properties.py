@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from test_plan_fast import generated_plan
 
 from lianta_cli.models import Problem
-from lianta_cli.plan import _parse_slow, parse_plan
+from lianta_cli.plan import _event_data, _Fallback, _line_data, _parse_slow, parse_plan
 
 SHOWN = "plan.yaml"
 FINDING = re.compile(r"^plan\.yaml(:\d+)?(:\d+)?: \S")
@@ -201,6 +201,17 @@ LINES_GENERATED = generated_plan(3, 4).splitlines(keepends=True)
 def test_the_fast_reading_agrees_with_the_full_one(raw: bytes) -> None:
     """Whatever path `parse_plan` takes, it returns what the node-tree reading alone returns."""
     assert parse_plan(raw, SHOWN) == _parse_slow(raw, SHOWN)
+
+
+@settings(max_examples=150, deadline=None)
+@given(mutated_plan(LINES_GENERATED))
+def test_the_line_reader_builds_what_the_event_reader_builds(raw: bytes) -> None:
+    text = raw.decode("utf-8", "surrogatepass")
+    try:
+        by_line = _line_data(text)
+    except _Fallback:
+        return
+    assert by_line == _event_data(text)
 
 
 ONE_LINE_TEXT = st.text(
