@@ -243,7 +243,7 @@ class _Checker:
             )
             return None
         suggested: set[str] = set()
-        for key in value:
+        for key in value if not value.keys() <= fields.keys() else ():
             if isinstance(key, str) and key in fields:
                 continue
             written = _one_line(key if isinstance(key, str) else self.key_text(where, key))
@@ -267,6 +267,10 @@ class _Checker:
         if key not in data:
             return None
         value = data[key]
+        if type(value) is str:
+            text = value.strip()
+            if text and not _UNPRINTABLE.search(text):  # nothing for `clean` to report
+                return text
         at = (*where, key)
         if value is None or (isinstance(value, str) and not value.strip()):
             self.add(at, label, _("'{field}' must not be empty").format(field=key))
@@ -343,9 +347,16 @@ class _Checker:
                 + hint,
             )
             return ()
+        if not value:
+            return ()
         items: list[str] = []
         item_name = _("'{field}' item {n}")
         for position, item in enumerate(value):
+            if type(item) is str:
+                text = item.strip()
+                if text and not _UNPRINTABLE.search(text):  # nothing for `clean` to report
+                    items.append(text)
+                    continue
             name = item_name.format(field=key, n=position + 1)
             if not isinstance(item, str) or not item.strip():
                 shown = self.describe((*at, position), item)
