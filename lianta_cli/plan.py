@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import dataclasses
 import difflib
+import gc
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -420,7 +421,13 @@ def parse_plan(raw: bytes, shown: str) -> tuple[Plan | None, list[Problem]]:
     text, problems = _plan_text(raw, shown)
     if text is None:
         return None, problems
-    quick = _parse_fast(text, shown)
+    collecting = gc.isenabled()
+    gc.disable()  # the fast reading makes many containers and no cycles: collections find nothing
+    try:
+        quick = _parse_fast(text, shown)
+    finally:
+        if collecting:
+            gc.enable()
     if quick is not None:
         return quick
     return _parse_tree(text, shown)
