@@ -636,11 +636,16 @@ def _line_data(text: str) -> dict[str, Any]:
     stack: list[tuple[int, Any]] = [(0, root)]  # open collections and their columns
     column, top = 0, root
     pending: str | None = None  # a key with nothing after it: a nested block follows, or empty
-    match = _BLOCK_LINE.fullmatch
-    for line in text.split("\n"):
-        found = match(line)
+    match, find = _BLOCK_LINE.fullmatch, text.find
+    start, size = 0, len(text)
+    while start <= size:
+        end = find("\n", start)
+        if end < 0:
+            end = size
+        found = match(text, start, end)  # in place: no list of all the lines
+        line_start, start = start, end + 1
         if found is None:
-            stripped = line.lstrip(" ")
+            stripped = text[line_start:end].lstrip(" ")
             if not stripped or stripped[0] == "#":
                 continue
             raise _Fallback
