@@ -250,3 +250,37 @@ def test_the_line_reader_builds_what_yaml_builds(text: str) -> None:
 def test_the_line_reader_leaves_the_rest_to_the_event_reader(text: str) -> None:
     by_line, _by_event = read_both_ways(text)
     assert by_line is _Fallback
+
+
+def checked_one_by_one(raw: bytes) -> object:
+    """`parse_plan` with every task going through the checks one by one (no `_clean_task`)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(plan_module, "_clean_task", lambda *_args: None)
+        return parse_plan(raw, SHOWN)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        PLAN_2024.read_bytes(),
+        generated_plan(6, 7).encode(),
+        generated_plan(2, 3, declared=4).encode(),
+        generated_plan(2, 3).replace('due: "2024-04-28"', 'due: "2025-04-28"').encode(),
+        generated_plan(2, 3).replace('due: "2024-04-28"', 'due: "2024-02-30"').encode(),
+        generated_plan(2, 3).replace('due: "2024-04-28"', "due:").encode(),
+        generated_plan(2, 3).replace('id: "2.2"', 'id: "2.1"').encode(),
+        generated_plan(2, 3).replace('id: "2.2"', 'id: "1.9"').encode(),
+        generated_plan(2, 3).replace("partners: []", 'partners: ["a", " "]').encode(),
+        generated_plan(2, 3).replace("partners: []", 'partners: "a"').encode(),
+        generated_plan(2, 3).replace("partners: []", 'partners: ["\\u0007"]').encode(),
+        generated_plan(2, 3).replace('title_en: "Build', 'title_en: "\\nBuild').encode(),
+    ],
+)
+def test_a_task_clean_at_a_glance_is_the_task_the_full_checks_build(raw: bytes) -> None:
+    assert parse_plan(raw, SHOWN) == checked_one_by_one(raw)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.name)
+def test_every_broken_plan_gives_the_same_findings_without_the_glance(path: Path) -> None:
+    raw = path.read_bytes()
+    assert parse_plan(raw, SHOWN) == checked_one_by_one(raw)

@@ -15,7 +15,7 @@ import pytest
 from conftest import PLAN_2024, Run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_plan_fast import generated_plan
+from test_plan_fast import checked_one_by_one, generated_plan
 
 from lianta_cli.models import Problem
 from lianta_cli.plan import _event_data, _Fallback, _line_data, _parse_slow, parse_plan
@@ -199,8 +199,11 @@ LINES_GENERATED = generated_plan(3, 4).splitlines(keepends=True)
     )
 )
 def test_the_fast_reading_agrees_with_the_full_one(raw: bytes) -> None:
-    """Whatever path `parse_plan` takes, it returns what the node-tree reading alone returns."""
-    assert parse_plan(raw, SHOWN) == _parse_slow(raw, SHOWN)
+    """Whatever path `parse_plan` takes, it returns what the node-tree reading alone returns,
+    and what it returns with every task checked one by one."""
+    parsed = parse_plan(raw, SHOWN)
+    assert parsed == _parse_slow(raw, SHOWN)
+    assert parsed == checked_one_by_one(raw)
 
 
 @settings(max_examples=150, deadline=None)
