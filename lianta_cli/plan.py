@@ -1,9 +1,13 @@
 """Read a plan file (YAML) into a validated `Plan`, or report every problem with its line.
 
-Only this module imports yaml. The file is composed into a node tree first; every node must carry
-a plain-data tag (text, number, true/false, empty, list, mapping) before anything is built, so no
-tag can build an object. Dates are parsed here rather than by YAML, so that an impossible date such
-as 2024-13-01 is a finding with a line number, not a crash inside the parser.
+Only this module imports yaml. A plan is first read without a node tree: line by line when it is
+in the plainest block style, else from the parser's events, taking only untagged plain data with
+each key once. Anything else, and any finding but a warning, sends the file to the full reading:
+it is composed into a node tree, every node must carry a plain-data tag (text, number,
+true/false, empty, list, mapping) before anything is built, so no tag can build an object, and
+every finding is located through the tree. Both readings give equal plans and findings. Dates are
+parsed here rather than by YAML, so that an impossible date such as 2024-13-01 is a finding with a
+line number, not a crash inside the parser.
 """
 
 from __future__ import annotations
