@@ -8,8 +8,6 @@ change happens to all or to none.
 from __future__ import annotations
 
 import difflib
-import functools
-import gc
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -188,6 +186,8 @@ _R = TypeVar("_R")
 def _without_gc(function: Callable[_P, _R]) -> Callable[_P, _R]:
     """Run `function` with cyclic garbage collection off: it builds a document per task, none in
     a cycle, and the collections that so many new objects set off cost more than the building."""
+    import functools  # here, not with the module's imports: only this helper needs them
+    import gc
 
     @functools.wraps(function)
     def run(*args: _P.args, **kwargs: _P.kwargs) -> _R:
