@@ -1,15 +1,21 @@
 """Read a plan file (YAML) into a validated `Plan`, or report every problem with its line.
 
-Only this module imports yaml. The file is composed into a node tree first; every node must carry
-a plain-data tag (text, number, true/false, empty, list, mapping) before anything is built, so no
-tag can build an object. Dates are parsed here rather than by YAML, so that an impossible date such
-as 2024-13-01 is a finding with a line number, not a crash inside the parser.
+Only this module imports yaml. A plan is first read without a node tree: line by line when it is
+in the plainest block style, else from the parser's events, taking only untagged plain data with
+each key once. Anything else, and any finding but a warning, sends the file to the full reading:
+it is composed into a node tree, every node must carry a plain-data tag (text, number,
+true/false, empty, list, mapping) before anything is built, so no tag can build an object, and
+every finding is located through the tree. Both readings give equal plans and findings. Dates are
+parsed here rather than by YAML, so that an impossible date such as 2024-13-01 is a finding with a
+line number, not a crash inside the parser.
 """
 
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import difflib
+import gc
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -242,7 +248,7 @@ class _Checker:
             )
             return None
         suggested: set[str] = set()
-        for key in value:
+        for key in value if not value.keys() <= fields.keys() else ():
             if isinstance(key, str) and key in fields:
                 continue
             written = _one_line(key if isinstance(key, str) else self.key_text(where, key))
@@ -266,6 +272,10 @@ class _Checker:
         if key not in data:
             return None
         value = data[key]
+        if type(value) is str:
+            text = value.strip()
+            if text and not _UNPRINTABLE.search(text):  # nothing for `clean` to report
+                return text
         at = (*where, key)
         if value is None or (isinstance(value, str) and not value.strip()):
             self.add(at, label, _("'{field}' must not be empty").format(field=key))
@@ -342,9 +352,17 @@ class _Checker:
                 + hint,
             )
             return ()
+        if not value:
+            return ()
         items: list[str] = []
+        item_name = _("'{field}' item {n}")
         for position, item in enumerate(value):
-            name = _("'{field}' item {n}").format(field=key, n=position + 1)
+            if type(item) is str:
+                text = item.strip()
+                if text and not _UNPRINTABLE.search(text):  # nothing for `clean` to report
+                    items.append(text)
+                    continue
+            name = item_name.format(field=key, n=position + 1)
             if not isinstance(item, str) or not item.strip():
                 shown = self.describe((*at, position), item)
                 message = _("{field} must be non-empty text, not {value}")
@@ -404,6 +422,31 @@ def _decode(raw: bytes, shown: str) -> tuple[str | None, Problem | None]:
 
 def parse_plan(raw: bytes, shown: str) -> tuple[Plan | None, list[Problem]]:
     """Validate the bytes of a plan file named `shown` in messages."""
+    text, problems = _plan_text(raw, shown)
+    if text is None:
+        return None, problems
+    collecting = gc.isenabled()
+    gc.disable()  # the fast reading makes many containers and no cycles: collections find nothing
+    try:
+        quick = _parse_fast(text, shown)
+    finally:
+        if collecting:
+            gc.enable()
+    if quick is not None:
+        return quick
+    return _parse_tree(text, shown)
+
+
+def _parse_slow(raw: bytes, shown: str) -> tuple[Plan | None, list[Problem]]:
+    """`parse_plan` without the fast path: what every fast result must equal."""
+    text, problems = _plan_text(raw, shown)
+    if text is None:
+        return None, problems
+    return _parse_tree(text, shown)
+
+
+def _plan_text(raw: bytes, shown: str) -> tuple[str | None, list[Problem]]:
+    """The file's text, or None and the one problem that stops it being read as YAML."""
     text, problem = _decode(raw, shown)
     if text is None:
         assert problem is not None
@@ -426,6 +469,12 @@ def parse_plan(raw: bytes, shown: str) -> tuple[Plan | None, list[Problem]]:
             message = _("the character {code} is not allowed in a plan file")
         message = message.format(code=f"U+{ord(char):04X}")
         return None, [_at(shown, line, column, message)]
+    return text, []
+
+
+def _parse_tree(text: str, shown: str) -> tuple[Plan | None, list[Problem]]:
+    """The full reading: the node tree checked for tags and duplicate keys, then built and
+    validated with every finding located through the tree."""
     node, problems = _compose(text, shown)
     if problems:
         return None, problems
@@ -526,6 +575,284 @@ def _syntax_problem(text: str, shown: str, error: yaml.MarkedYAMLError) -> Probl
 
 def _position(mark: Any) -> tuple[int, int]:
     return (mark.line, mark.column)
+
+
+class _Fallback(Exception):
+    """The fast reading met something it leaves to the full one: a tag, an anchor, a repeated
+    key, a syntax error, or any finding that is not a warning."""
+
+
+_WILDCARD: list[tuple[str, Any]] = list(_PlanLoader.yaml_implicit_resolvers.get(None, []))
+_RESOLVERS: dict[str, list[tuple[str, Any]]] = {
+    first: [*resolvers, *_WILDCARD]
+    for first, resolvers in _PlanLoader.yaml_implicit_resolvers.items()
+    if first is not None
+}
+_MAPPING = object()
+"""In the key stack of the fast reading: this open mapping waits for a key."""
+
+
+def _plain(value: str) -> Any:
+    """A plain (unquoted) scalar as the loader resolves and builds it, or `_Fallback`."""
+    resolvers = _RESOLVERS.get(value[:1], _WILDCARD)
+    tag = next((tag for tag, regexp in resolvers if regexp.match(value)), _STR)
+    if tag == _STR:
+        return value
+    builder = _SCALAR_BUILDERS.get(tag)
+    if builder is None:
+        raise _Fallback
+    try:
+        return builder(yaml.ScalarNode(tag, value))
+    except (ValueError, KeyError, AttributeError, TypeError, OverflowError):
+        raise _Fallback from None
+
+
+_QUOTED = r'"[^"\\]*(?:\\["\\][^"\\]*)*"'
+_QUOTED_ITEM = re.compile(_QUOTED)
+_BLOCK_LINE = re.compile(
+    r"(?P<indent> *)(?P<dash>- +)?(?P<key>[a-z_]+):"
+    rf"(?: +(?:(?P<text>{_QUOTED})|(?P<number>0|[1-9][0-9]{{0,8}})"
+    rf"|(?P<list>\[ *(?:{_QUOTED}(?: *, *{_QUOTED})* *)?\])))?"
+    r"(?: +#.*| *)"
+)
+_FIELD_NAMES = frozenset((*TOP_FIELDS, *PLAN_FIELDS, *INDEX_FIELDS, *TASK_FIELDS, *FRAMING_FIELDS))
+_NOT_PLAIN_LINES = ("\r", "\t", "\x85", "\u2028", "\u2029", "\ufeff")
+
+
+def _unquote(quoted: str) -> str:
+    text = quoted[1:-1]
+    if "\\" not in text:
+        return text
+    return text.replace("\\\\", "\x00").replace('\\"', '"').replace("\x00", "\\")
+
+
+def _line_data(text: str) -> dict[str, Any]:
+    """The plan read line by line, or `_Fallback` for anything but the plainest block style.
+
+    Takes only lines `KEY: VALUE` and `- KEY: VALUE` (a known field name; a double-quoted text
+    with no escape but \\" and \\\\, a whole number, a one-line list of such texts, or nothing
+    before a nested block), comments and blank lines, and nests only by deeper indentation:
+    the files `bench/gen.py` writes and plain exports. What it builds equals what YAML builds.
+    """
+    if any(character in text for character in _NOT_PLAIN_LINES):
+        raise _Fallback
+    root: dict[str, Any] = {}
+    stack: list[tuple[int, Any]] = [(0, root)]  # open collections and their columns
+    column, top = 0, root
+    pending: str | None = None  # a key with nothing after it: a nested block follows, or empty
+    match, find = _BLOCK_LINE.fullmatch, text.find
+    start, size = 0, len(text)
+    while start <= size:
+        end = find("\n", start)
+        if end < 0:
+            end = size
+        found = match(text, start, end)  # in place: no list of all the lines
+        line_start, start = start, end + 1
+        if found is None:
+            stripped = text[line_start:end].lstrip(" ")
+            if not stripped or stripped[0] == "#":
+                continue
+            raise _Fallback
+        indent, dash, key, quoted, number, items = found.groups()
+        at = len(indent)
+        if pending is not None:
+            if at > column:
+                child: Any = [] if dash else {}
+                top[pending] = child
+                stack.append((at, child))
+                column, top = at, child
+            else:
+                top[pending] = None
+            pending = None
+        while at < column:
+            stack.pop()
+            column, top = stack[-1]
+        if at != column:
+            raise _Fallback
+        if dash:
+            if type(top) is not list:
+                raise _Fallback
+            item: dict[str, Any] = {}
+            top.append(item)
+            column, top = at + len(dash), item
+            stack.append((column, item))
+        elif type(top) is not dict:
+            raise _Fallback
+        if key not in _FIELD_NAMES or key in top:
+            raise _Fallback
+        if quoted is not None:
+            top[key] = _unquote(quoted)
+        elif number is not None:
+            top[key] = _plain(number)
+        elif items is not None:
+            top[key] = [_unquote(item) for item in _QUOTED_ITEM.findall(items)]
+        else:
+            pending = key
+    if pending is not None:
+        top[pending] = None
+    return root
+
+
+def _fast_data(text: str) -> Any:
+    """The document built without a node tree (line by line, else from parser events), or
+    `_Fallback`. Only untagged, unanchored plain data is built; every key is text, once."""
+    try:
+        return _line_data(text)
+    except _Fallback:
+        return _event_data(text)
+
+
+def _event_data(text: str) -> Any:
+    loader = _PlanLoader(text)
+    try:
+        return _build(loader.get_event)
+    except (yaml.YAMLError, RecursionError):
+        raise _Fallback from None
+    finally:
+        loader.dispose()
+
+
+def _build(get_event: Callable[[], Any]) -> Any:
+    scalar_event, mapping_start, sequence_start = (
+        yaml.ScalarEvent,
+        yaml.MappingStartEvent,
+        yaml.SequenceStartEvent,
+    )
+    mapping_end, sequence_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
+    resolvers, wildcard, mapping = _RESOLVERS, _WILDCARD, _MAPPING
+    if type(get_event()) is not yaml.StreamStartEvent:
+        raise _Fallback
+    if type(get_event()) is not yaml.DocumentStartEvent:
+        raise _Fallback
+    stack: list[Any] = []
+    keys: list[Any] = []
+    value: Any
+    while True:
+        event = get_event()
+        kind = type(event)
+        if kind is scalar_event:
+            if event.tag is not None or event.anchor is not None:
+                raise _Fallback
+            value = event.value
+            if event.implicit[0] and (value[:1] in resolvers or wildcard):
+                value = _plain(value)
+        elif kind is mapping_start or kind is sequence_start:
+            if event.tag is not None or event.anchor is not None:
+                raise _Fallback
+            if keys and keys[-1] is mapping:
+                raise _Fallback
+            if kind is mapping_start:
+                stack.append({})
+                keys.append(mapping)
+            else:
+                stack.append([])
+                keys.append(None)
+            continue
+        elif kind is mapping_end or kind is sequence_end:
+            value = stack.pop()
+            keys.pop()
+        else:
+            break
+        if not stack:
+            if type(get_event()) is not yaml.DocumentEndEvent:
+                raise _Fallback
+            if type(get_event()) is not yaml.StreamEndEvent:
+                raise _Fallback
+            return value
+        top = stack[-1]
+        key = keys[-1]
+        if key is None:
+            top.append(value)
+        elif key is mapping:
+            if type(value) is not str or value in top:
+                raise _Fallback
+            keys[-1] = value
+        else:
+            top[key] = value
+            keys[-1] = mapping
+    raise _Fallback
+
+
+class _FastChecker(_Checker):
+    """Checks plain data without a node tree: an error falls back to the full reading; a
+    warning is kept with its place, and its line is found afterwards."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path, None)
+        self.places: list[Path_] = []
+
+    def locate(self, where: Path_) -> tuple[yaml.Node | None, yaml.Node | None, int | None]:
+        raise _Fallback
+
+    def add(self, where: Path_, label: str, message: str, *, warning: bool = False) -> None:
+        if not warning:
+            raise _Fallback
+        self.problems.append(Problem(self.path, None, label, message, warning))
+        self.places.append(where)
+
+
+def _parse_fast(text: str, shown: str) -> tuple[Plan | None, list[Problem]] | None:
+    """The plan and its warnings read without a node tree, or None when anything needs the
+    full reading (which then words every finding)."""
+    checker = _FastChecker(shown)
+    try:
+        data = _fast_data(text)
+        if not isinstance(data, dict):
+            return None
+        plan = _check_plan(checker, data)
+        if plan is None:
+            return None
+        if not checker.places:
+            return plan, []
+        lines = _key_lines(text, set(checker.places))
+    except _Fallback:
+        return None
+    problems = [
+        dataclasses.replace(problem, line=lines[where])
+        for problem, where in zip(checker.problems, checker.places, strict=True)
+    ]
+    return plan, sorted(problems, key=lambda p: p.line or 0)
+
+
+def _key_lines(text: str, wanted: set[Path_]) -> dict[Path_, int]:
+    """The line of each place in `wanted` as `_Checker.locate` finds it, from parser events;
+    for a plan that `_fast_data` reads (text keys, each once). Stops when all are found."""
+    found: dict[Path_, int] = {}
+    frames: list[list[Any]] = []  # per open container: [is mapping, step, next node is a key]
+    loader = _PlanLoader(text)
+    try:
+        while len(found) < len(wanted):
+            event = loader.get_event()
+            kind = type(event)
+            if kind is yaml.StreamEndEvent:
+                raise _Fallback
+            if kind in (yaml.MappingEndEvent, yaml.SequenceEndEvent):
+                frames.pop()
+                continue
+            if kind not in (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent):
+                continue
+            if frames:
+                top = frames[-1]
+                if top[0] and top[2]:
+                    top[1] = _plain(event.value) if event.implicit[0] else event.value
+                    top[2] = False
+                elif top[0]:
+                    top[2] = True
+                else:
+                    top[1] += 1
+                if not top[0] or not top[2]:
+                    where = tuple(frame[1] for frame in frames)
+                    if where in wanted:
+                        found[where] = event.start_mark.line + 1
+            if kind is yaml.MappingStartEvent:
+                frames.append([True, None, True])
+            elif kind is yaml.SequenceStartEvent:
+                frames.append([False, -1, False])
+    except yaml.YAMLError:
+        raise _Fallback from None
+    finally:
+        loader.dispose()
+    return found
 
 
 def _check_nodes(shown: str, root: yaml.Node) -> tuple[list[Problem], list[Problem]]:
@@ -796,13 +1123,19 @@ def _check_tasks(
         return None
     tasks: list[PlanTask] = []
     ok = True
+    named, numbered = _("task {id}"), _("{index}, task #{n}")  # once, not per task
     for position, item in enumerate(value):
+        clean = _clean_task(item, number, start, end, task_ids)
+        if clean is not None:
+            task_ids[clean.id] = (*where, "tasks", position, "id")
+            tasks.append(clean)
+            continue
         task_where: Path_ = (*where, "tasks", position)
         raw_id = item.get("id") if isinstance(item, dict) else None
         task_label = (
-            _("task {id}").format(id=raw_id.strip())
+            named.format(id=raw_id.strip())
             if isinstance(raw_id, str) and _TASK_ID.fullmatch(raw_id.strip())
-            else _("{index}, task #{n}").format(index=label, n=position + 1)
+            else numbered.format(index=label, n=position + 1)
         )
         task = c.mapping(item, task_where, task_label, TASK_FIELDS)
         if task is None:
@@ -842,6 +1175,71 @@ def _check_tasks(
     return tasks if ok else None
 
 
+_TASK_KEYS = TASK_FIELDS.keys()
+_REQUIRED_TASK_KEYS = frozenset(key for key, required in TASK_FIELDS.items() if required)
+
+
+def _clean_text(value: Any) -> str | None:
+    """`value` stripped if it is text that no check has anything to say about, else None."""
+    if type(value) is not str:
+        return None
+    text = value.strip()
+    return text if text and not _UNPRINTABLE.search(text) else None
+
+
+def _clean_task(
+    item: Any, number: int | None, start: date | None, end: date | None, task_ids: dict[str, Path_]
+) -> PlanTask | None:
+    """`item` as a task if every check of `_check_tasks` passes at a glance, else None (and the
+    checks run one by one, to report): a few lookups instead of a dozen checker calls."""
+    if type(item) is not dict or number is None:
+        return None
+    if not item.keys() <= _TASK_KEYS or not item.keys() >= _REQUIRED_TASK_KEYS:
+        return None
+    raw_id = item["id"]
+    task_id = raw_id.strip() if type(raw_id) is str else ""
+    if not _TASK_ID.fullmatch(task_id) or task_id in task_ids:
+        return None
+    if int(task_id.split(".")[0]) != number:
+        return None
+    title, title_en, source = (_clean_text(item[key]) for key in ("title", "title_en", "source"))
+    if title is None or title_en is None or source is None:
+        return None
+    lists: list[tuple[str, ...]] = []
+    for key in ("places", "partners"):
+        value = item.get(key)
+        if value is not None and type(value) is not list:
+            return None
+        cleaned: list[str] = []
+        for entry in value or ():
+            text = _clean_text(entry)
+            if text is None:
+                return None
+            cleaned.append(text)
+        lists.append(tuple(cleaned))
+    due = None
+    if "due" in item:
+        written = item["due"]
+        if type(written) is not str or not _DATE.fullmatch(written.strip()):
+            return None
+        try:
+            due = date.fromisoformat(written.strip())
+        except ValueError:
+            return None
+        if not (start and end and start <= due <= end):
+            return None
+    return PlanTask(
+        id=task_id,
+        index=number,
+        title=title,
+        title_en=title_en,
+        source=source,
+        places=lists[0],
+        partners=lists[1],
+        due=due,
+    )
+
+
 def _check_task_id(
     c: _Checker,
     task: dict[str, Any],
@@ -854,7 +1252,7 @@ def _check_task_id(
         return None
     raw = task["id"]
     at = (*where, "id")
-    written = c.raw(at)
+    written = c.raw(at) if isinstance(raw, float) else None
     if isinstance(raw, float) and written and _UNQUOTED_ID.fullmatch(written):
         c.add(
             at,

@@ -15,9 +15,10 @@ import pytest
 from conftest import PLAN_2024, Run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_plan_fast import checked_one_by_one, generated_plan
 
 from lianta_cli.models import Problem
-from lianta_cli.plan import parse_plan
+from lianta_cli.plan import _event_data, _Fallback, _line_data, _parse_slow, parse_plan
 
 SHOWN = "plan.yaml"
 FINDING = re.compile(r"^plan\.yaml(:\d+)?(:\d+)?: \S")
@@ -124,8 +125,8 @@ VALUES = st.sampled_from(
 
 
 @st.composite
-def mutated_plan(draw: st.DrawFn) -> bytes:
-    lines = list(LINES_2024)
+def mutated_plan(draw: st.DrawFn, base: list[str] = LINES_2024) -> bytes:
+    lines = list(base)
     for _ in range(draw(st.integers(1, 4))):
         if not lines:
             break
@@ -183,6 +184,37 @@ def swapped_values(draw: st.DrawFn) -> bytes:
 @given(swapped_values())
 def test_swapped_values_are_reported_not_raised(raw: bytes) -> None:
     check_outcome(raw)
+
+
+LINES_GENERATED = generated_plan(3, 4).splitlines(keepends=True)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.one_of(
+        mutated_plan(),
+        mutated_plan(LINES_GENERATED),
+        swapped_values(),
+        st.just(PLAN_2024.read_bytes()),
+    )
+)
+def test_the_fast_reading_agrees_with_the_full_one(raw: bytes) -> None:
+    """Whatever path `parse_plan` takes, it returns what the node-tree reading alone returns,
+    and what it returns with every task checked one by one."""
+    parsed = parse_plan(raw, SHOWN)
+    assert parsed == _parse_slow(raw, SHOWN)
+    assert parsed == checked_one_by_one(raw)
+
+
+@settings(max_examples=150, deadline=None)
+@given(mutated_plan(LINES_GENERATED))
+def test_the_line_reader_builds_what_the_event_reader_builds(raw: bytes) -> None:
+    text = raw.decode("utf-8", "surrogatepass")
+    try:
+        by_line = _line_data(text)
+    except _Fallback:
+        return
+    assert by_line == _event_data(text)
 
 
 ONE_LINE_TEXT = st.text(

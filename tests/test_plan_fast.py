@@ -1,0 +1,286 @@
+"""The fast reading of a plan (parser events, no node tree) against the full one.
+
+`parse_plan` first builds the plan straight from YAML events and leaves anything it does not
+take (a tag, an anchor, a repeated key, a syntax error, an error finding) to the full reading,
+which words every finding. Both must give equal plans and equal findings for every file.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import PLAN_2024
+from test_plan import CORPUS, WARNING_2024
+
+import lianta_cli.plan as plan_module
+from lianta_cli.plan import (
+    _event_data,
+    _Fallback,
+    _fast_data,
+    _line_data,
+    _parse_fast,
+    _parse_slow,
+    _plan_text,
+    parse_plan,
+)
+
+SHOWN = "plan.yaml"
+SOURCE = '围绕区“7+1”战新产业集群目标,"12345"\\ '
+
+
+def q(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def generated_plan(indices: int, per_index: int, *, declared: int | None = None) -> str:
+    """A plan in the style of bench/gen.py: quoted scalars, flow lists, every fourth task due."""
+    out = [
+        "# generated",
+        "plan:",
+        "  year: 2024",
+        f"  title: {q('莲塘街道2024年工作计划')}",
+        f"  title_en: {q('Liantang Subdistrict Work Plan 2024')}",
+        f"  source: {q('首页 > 政务公开')}",
+        '  start: "2024-01-01"',
+        '  end: "2024-12-31"',
+        f"  indices_declared: {indices if declared is None else declared}",
+        "  framing:",
+        f"    - name: {q('百千万工程')}",
+        f"      name_en: {q('Hundred-Thousand-Ten-Thousand Project')}",
+        "indices:",
+    ]
+    position = 0
+    for number in range(1, indices + 1):
+        out += [
+            f"  - number: {number}",
+            f"    code: {q(f'code-{number}')}",
+            f"    name: {q(f'指数{number}')}",
+            f"    name_en: {q(f'Index {number}')}",
+            f"    theme: {q('突出招商引资')}",
+            f"    theme_en: {q('Focus on investment')}",
+            "    tasks:",
+        ]
+        for j in range(1, per_index + 1):
+            position += 1
+            out += [
+                f"      - id: {q(f'{number}.{j}')}",
+                f"        title: {q(f'推动打造行业产业园区(第{position}批)')}",
+                f"        title_en: {q(f'Build parks (batch {position})')}",
+                f"        source: {q(SOURCE)}",
+                f"        places: {q(['第七工业区', '莲塘口岸'][: position % 3])}",
+                "        partners: []",
+            ]
+            if position % 4 == 3:
+                out.append(f"        due: {q(f'2024-{position % 12 + 1:02d}-28')}")
+    return "\n".join(out) + "\n"
+
+
+def both(raw: bytes) -> tuple[object, object]:
+    """What `parse_plan` and the full reading alone make of `raw`."""
+    return parse_plan(raw, SHOWN), _parse_slow(raw, SHOWN)
+
+
+def fast(raw: bytes) -> object:
+    text, _problems = _plan_text(raw, SHOWN)
+    assert text is not None
+    return _parse_fast(text, SHOWN)
+
+
+def test_the_2024_plan_is_read_fast_with_its_warning_on_its_line() -> None:
+    raw = PLAN_2024.read_bytes()
+    result = fast(raw)
+    assert result is not None
+    assert result == _parse_slow(raw, SHOWN)
+    plan, problems = parse_plan(raw, "plans/2024.yaml")
+    assert plan is not None and len(plan.tasks) == 40
+    assert [str(p) for p in problems] == [WARNING_2024]
+
+
+@pytest.mark.parametrize(("indices", "per_index"), [(1, 1), (6, 7), (20, 50)])
+def test_generated_plans_are_read_fast_and_equal_to_the_full_reading(
+    indices: int, per_index: int
+) -> None:
+    raw = generated_plan(indices, per_index).encode()
+    result = fast(raw)
+    assert result is not None
+    plan, problems = result
+    assert plan is not None and len(plan.tasks) == indices * per_index and problems == []
+    assert result == _parse_slow(raw, SHOWN)
+
+
+def test_warnings_found_fast_carry_the_lines_of_the_full_reading() -> None:
+    raw = (
+        generated_plan(3, 2, declared=5)
+        .replace('  start: "2024-01-01"', '  start: "2023-12-31"')
+        .encode()
+    )
+    result = fast(raw)
+    assert result is not None
+    _plan, problems = result
+    assert [p.warning for p in problems] == [True, True]
+    assert result == _parse_slow(raw, SHOWN)
+
+
+def test_an_index_without_tasks_is_warned_on_its_line_fast() -> None:
+    lines = generated_plan(3, 2).splitlines()
+    start = lines.index('      - id: "2.1"')
+    end = lines.index("  - number: 3")
+    lines[start - 1 : end] = ["    tasks: []"]
+    raw = ("\n".join(lines) + "\n").encode()
+    result = fast(raw)
+    assert result is not None
+    assert [str(p) for p in result[1]] == [f"{SHOWN}:{start}: warning: index 2: has no tasks"]
+    assert result == _parse_slow(raw, SHOWN)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        ("  year: 2024", "  year: !!int 2024"),  # a tag, even a plain one
+        ("  year: 2024", "  year: &y 2024\n  extra: *y"),  # anchor and alias
+        ('  start: "2024-01-01"', '  start: "2024-01-01"\n  start: "2024-01-02"'),  # repeated key
+        ("plan:\n", "plan:\n  <<: {}\n"),  # merge key
+        ("  year: 2024", "  year: 1e3"),  # an error finding (not a whole number)
+        ("  year: 2024", "  year: 2024\n  1: x"),  # a key that is not text
+        ("  year: 2024", "  year: [2024"),  # a syntax error
+        ("indices:", "---\nindices:"),  # a second document
+    ],
+)
+def test_what_the_fast_reading_does_not_take_goes_to_the_full_reading(
+    change: tuple[str, str],
+) -> None:
+    text = generated_plan(2, 2)
+    assert change[0] in text
+    raw = text.replace(change[0], change[1], 1).encode()
+    assert fast(raw) is None
+    parsed, slow = both(raw)
+    assert parsed == slow
+
+
+def test_the_fast_reading_refuses_tags_anchors_and_repeated_keys() -> None:
+    for text in (
+        "a: !x 1\n",
+        "a: &x 1\nb: *x\n",
+        "a: 1\na: 2\n",
+        "? [a]\n: 1\n",
+        "a: 1\n---\nb: 2\n",
+    ):
+        with pytest.raises(_Fallback):
+            _fast_data(text)
+    assert _fast_data("a: [1, 2.5, true, null, '', ~, x]\nb: {c: d}\n") == {
+        "a": [1, 2.5, True, None, "", None, "x"],
+        "b": {"c": "d"},
+    }
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.name)
+def test_every_broken_plan_gives_the_same_result_both_ways(path: Path) -> None:
+    parsed, slow = both(path.read_bytes())
+    assert parsed == slow
+
+
+def test_without_libyaml_the_fast_reading_agrees_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(plan_module, "_PlanLoader", plan_module._MessageLoader)
+    raw = generated_plan(3, 4).encode()
+    assert fast(raw) is not None
+    assert both(raw)[0] == both(raw)[1]
+    raw = PLAN_2024.read_bytes()
+    assert fast(raw) == _parse_slow(raw, SHOWN)
+
+
+def read_both_ways(text: str) -> tuple[object, object]:
+    """What the line reader and the event reader make of `text` (`_Fallback` when they refuse)."""
+    results: list[object] = []
+    for reader in (_line_data, _event_data):
+        try:
+            results.append(reader(text))
+        except _Fallback:
+            results.append(_Fallback)
+    return results[0], results[1]
+
+
+def test_generated_plans_are_read_line_by_line() -> None:
+    text = generated_plan(4, 5)
+    by_line, by_event = read_both_ways(text)
+    assert by_line is not _Fallback
+    assert by_line == by_event
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'plan:\n  title: "a \\" b \\\\ c"  # comment\n',
+        'plan:\n  title: "a # not a comment"\n  year: 2024 # comment\n',
+        'plan:\n  places: [ ]\n  partners: ["x" ,  "y"]\n',
+        'plan:\n  framing:\n  title: "t"\n',
+        'plan:\n\n  # a comment\n    # deeper\n  framing:\n    - name: "n"\n      name_en: "e"\n',
+        'plan:\n  framing:\n    -   name: "n"\n        name_en: "e"\n    - name: "m"\nindices:\n',
+        "plan:\n  year: 0\n  number: 123456789\n",
+    ],
+)
+def test_the_line_reader_builds_what_yaml_builds(text: str) -> None:
+    by_line, by_event = read_both_ways(text)
+    assert by_line is not _Fallback
+    assert by_line == by_event
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'plan:\n  title: "a\\nb"\n',  # an escape other than \" and \\
+        "plan:\n  title: plain text\n",  # a plain scalar
+        "plan:\n  title: 'single'\n",
+        'plan:\n  title: "two\n    lines"\n',
+        'plan:\n  framing:\n  - name: "n"\n',  # a sequence at its key's indentation
+        'plan:\r\n  title: "t"\r\n',
+        'plan:\n\ttitle: "t"\n',
+        'plan:\n  yes: "t"\n',  # a key that YAML reads as true
+        'plan:\n  title:"t"\n',
+        "plan:\n  year: 2024\n    5\n",  # a continuation line
+        "plan:\n  year: 0x10\n",
+        'plan:\n  places: ["a",]\n',
+        '  plan:\n    title: "t"\n',
+        '---\nplan:\n  title: "t"\n',
+        'plan:\n  title: "t"\n  title: "u"\n',
+        'plan:\n  title: "t"\n   year: 1\n',
+    ],
+)
+def test_the_line_reader_leaves_the_rest_to_the_event_reader(text: str) -> None:
+    by_line, _by_event = read_both_ways(text)
+    assert by_line is _Fallback
+
+
+def checked_one_by_one(raw: bytes) -> object:
+    """`parse_plan` with every task going through the checks one by one (no `_clean_task`)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(plan_module, "_clean_task", lambda *_args: None)
+        return parse_plan(raw, SHOWN)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        PLAN_2024.read_bytes(),
+        generated_plan(6, 7).encode(),
+        generated_plan(2, 3, declared=4).encode(),
+        generated_plan(2, 3).replace('due: "2024-04-28"', 'due: "2025-04-28"').encode(),
+        generated_plan(2, 3).replace('due: "2024-04-28"', 'due: "2024-02-30"').encode(),
+        generated_plan(2, 3).replace('due: "2024-04-28"', "due:").encode(),
+        generated_plan(2, 3).replace('id: "2.2"', 'id: "2.1"').encode(),
+        generated_plan(2, 3).replace('id: "2.2"', 'id: "1.9"').encode(),
+        generated_plan(2, 3).replace("partners: []", 'partners: ["a", " "]').encode(),
+        generated_plan(2, 3).replace("partners: []", 'partners: "a"').encode(),
+        generated_plan(2, 3).replace("partners: []", 'partners: ["\\u0007"]').encode(),
+        generated_plan(2, 3).replace('title_en: "Build', 'title_en: "\\nBuild').encode(),
+    ],
+)
+def test_a_task_clean_at_a_glance_is_the_task_the_full_checks_build(raw: bytes) -> None:
+    assert parse_plan(raw, SHOWN) == checked_one_by_one(raw)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.name)
+def test_every_broken_plan_gives_the_same_findings_without_the_glance(path: Path) -> None:
+    raw = path.read_bytes()
+    assert parse_plan(raw, SHOWN) == checked_one_by_one(raw)
