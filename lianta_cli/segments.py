@@ -20,9 +20,11 @@ A file in any other layout (pretty-printed by hand, say) is parsed whole, and sa
 
 from __future__ import annotations
 
+import bisect
 import gc
 import json
 import mmap
+import operator
 import re
 import zlib
 from collections.abc import Callable, Iterable, Iterator, MutableMapping
@@ -56,6 +58,7 @@ def dumps(value: Any) -> bytes:
 
 
 _SPACE = b" \t\r\n"
+_DIGITS = b"0123456789"
 _DOC_START = re.compile(rb'[{,]"\d+":\{')
 """Where a document of a table starts: only documents have all-digit keys, and a quote inside
 a JSON string is always escaped, so this never matches inside a document."""
@@ -333,6 +336,14 @@ class Tables(MutableMapping[str, dict[str, Any]]):
             return self._loose[name][key]
         return self[name][key]
 
+    def unparsed(self, name: str) -> tuple[Buffer, Span] | None:
+        """The file's bytes and the span of a table proved intact, while it is not parsed (and
+        nothing is added to it), else None."""
+        if name in self._parsed or name not in self._verified or self._tails.get(name):
+            return None
+        span = self._spans.get(name)
+        return (self._file, span) if span is not None else None
+
     def is_parsed(self, name: str) -> bool:
         return name in self._parsed
 
@@ -449,3 +460,50 @@ def _crc(pieces: Iterable[bytes | memoryview]) -> int:
     for piece in pieces:
         crc = zlib.crc32(piece, crc)
     return crc
+
+
+_STAMP = re.compile(rb'"at":(?:"([^"\\]*)"|)')
+"""An `"at"` key and its value if that is a string without escapes (else b"")."""
+_SLICE = 1 << 22
+
+
+def tail_since(raw: Buffer, mark: str, span: Span | None = None) -> dict[str, Any] | None:
+    """The documents of the table at `span` of `raw` (all of it by default) from the first one
+    stamped `"at"` at or after `mark` to the end, parsed alone (the bytes before are not
+    parsed); None unless every `"at"` in the table is a plain string and they are in order, or
+    if the cut does not parse.
+    """
+    start, end = span if span is not None else (0, len(raw))
+    wanted = mark.encode("utf-8")
+    last, at = b"", -1
+    position = start
+    while position < end:  # in slices, so that the stamps of a long table are never all held
+        stop = raw.find(b'"at":', min(position + _SLICE, end), end)
+        stop = end if stop < 0 else stop
+        stamps = _STAMP.findall(raw, position, stop)
+        if stamps:
+            if not stamps[0] or stamps[0] < last or any(map(operator.gt, stamps, stamps[1:])):
+                return None
+            last = stamps[-1]
+            first = bisect.bisect_left(stamps, wanted) if at < 0 else len(stamps)
+            if first < len(stamps):
+                at = raw.find(b'"at":"' + stamps[first] + b'"', position, stop)
+        position = stop
+    if at < 0:
+        return {}
+    cut = at
+    while True:  # back to the start of the document holding that stamp: [{,]"digits":{
+        cut = raw.rfind(b'":{', start, cut)
+        if cut < 0:
+            return None
+        key = cut
+        while key > start and raw[key - 1] in _DIGITS:
+            key -= 1
+        if key < cut and key - 2 >= start and raw[key - 1] == ord('"') and raw[key - 2] in b"{,":
+            cut = key - 2
+            break
+    try:
+        table = loads(b"{" + raw[cut + 1 : end])
+    except (ValueError, RecursionError):
+        return None
+    return table if check_table("", table) is None else None

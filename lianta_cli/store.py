@@ -31,7 +31,7 @@ from . import counts
 from .errors import InputError, StoreError
 from .i18n import _
 from .models import STATUSES
-from .segments import Derived, LayoutError, Tables
+from .segments import Derived, LayoutError, Tables, tail_since
 
 if TYPE_CHECKING:
     from tinydb import TinyDB
@@ -276,6 +276,13 @@ class Store:
         parsing the table; None when that cannot be done (search `raw(name)` instead)."""
         found = self.storage.data.lookup(name, first)
         return (int(found[0]), found[1]) if found is not None else None
+
+    def raw_since(self, name: str, mark: str) -> dict[str, dict[str, Any]] | None:
+        """The documents of an unparsed table stamped at or after `mark` and all after them,
+        parsed from the end of its bytes (see `segments.tail_since`); None if that cannot be
+        done, e.g. the table is parsed already or its stamps are out of order."""
+        found = self.storage.data.unparsed(name)
+        return tail_since(found[0], mark, found[1]) if found is not None else None
 
     def append(self, name: str, docs: list[dict[str, Any]]) -> list[int]:
         """Add documents to an append-only table (the history) without reading it; their ids."""
