@@ -12,6 +12,7 @@ spreadsheet; `write_atomically` saves it without ever leaving a half-written fil
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import re
 from dataclasses import dataclass, field
@@ -45,7 +46,7 @@ def _difference(end: float, start: float) -> float:
 
 
 def _id_key(task_id: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in task_id.split(".") if part.isdigit())
+    return tuple(map(int, filter(str.isdigit, task_id.split("."))))
 
 
 # ---------------------------------------------------------------- summary
@@ -372,14 +373,156 @@ def _first(events: list[dict[str, Any]], name: str, **match: Any) -> dict[str, A
     return None
 
 
-def _index_figures(states: list[dict[str, Any]]) -> tuple[int, int, float]:
-    done = sum(1 for s in states if s["status"] == "done")
-    progress = sum(int(s["progress"] or 0) for s in states)
-    return len(states), done, one_decimal(progress, len(states))
+def _history(
+    store: Store, year: int, docs: dict[str, dict[str, Any]], start_mark: str | None
+) -> tuple[list[tuple[int, dict[str, Any]]], bool]:
+    """The plan's events on `docs` as (seq, event) in (at, seq) order, and whether they are only
+    the tail of the history from `start_mark` on (its stamps in order), else all of it."""
+    tail = store.raw_since("history", start_mark) if start_mark is not None else None
+    if tail is not None:
+        events = [
+            (int(seq), event)
+            for seq, event in tail.items()
+            if event.get("plan") == year and event.get("task") in docs
+        ]
+        if _in_order(events):
+            return events, True
+    events = [
+        (int(seq), event)
+        for seq, event in store.raw("history").items()
+        if event.get("plan") == year and event.get("task") in docs
+    ]
+    events.sort(key=lambda item: (item[1]["at"], item[0]))
+    return events, False
+
+
+def _in_order(events: list[tuple[int, dict[str, Any]]]) -> bool:
+    """Whether the events are in the order of their seq and of their stamps both, and carry
+    the fields the report reads."""
+    last_seq, last_at = -1, ""
+    for seq, event in events:
+        at = event.get("at")
+        if not isinstance(at, str) or seq <= last_seq or at < last_at:
+            return False
+        if "field" not in event or "change" not in event:
+            return False
+        last_seq, last_at = seq, at
+    return True
+
+
+_Marks = tuple[dict[str, Any] | None, dict[str, Any] | None]
+
+
+def _undo_states(
+    docs: dict[str, dict[str, Any]],
+    events: list[tuple[int, dict[str, Any]]],
+    start_mark: str,
+    end_mark: str,
+) -> dict[str, _Marks] | None:
+    """Each task's state at both marks, from its fields now with the events at or after each
+    mark undone, newest first; only the tasks with such events. `events` must hold every event
+    at or after `start_mark`, in order. None if an event's new value is not the value it left
+    (a history that does not replay to the tasks): then only a full replay gives the result.
+    """
+    by_task: dict[str, list[dict[str, Any]]] = {}
+    for _seq, event in events:
+        if event["field"] in TIMELINE_FIELDS:
+            by_task.setdefault(event["task"], []).append(event)
+    states: dict[str, _Marks] = {}
+    for task_id, timeline in by_task.items():
+        doc = docs[task_id]
+        value = {name: doc.get(name) for name in TIMELINE_FIELDS}
+        at_end: dict[str, Any] | None = None
+        at_start: dict[str, Any] | None = None
+        for event in reversed(timeline):
+            if at_end is None and event["at"] < end_mark:
+                at_end = dict(value)
+            if at_start is None and event["at"] < start_mark:
+                at_start = dict(value)
+            name, new = event["field"], event["new"]
+            if type(value[name]) is not type(new) or value[name] != new:
+                return None
+            value[name] = event["old"]
+        states[task_id] = (
+            _marked(doc, at_start if at_start is not None else value, start_mark),
+            _marked(doc, at_end if at_end is not None else value, end_mark),
+        )
+    return states
+
+
+def _state_now(doc: dict[str, Any]) -> dict[str, Any]:
+    """The task as it stands now, as `_state_at` gives it for a task with no events."""
+    get = doc.get
+    return {  # TIMELINE_FIELDS spelled out: this runs for every task
+        "id": doc["id"],
+        "status": get("status"),
+        "progress": get("progress"),
+        "assignee": get("assignee"),
+        "unit": get("unit"),
+        "due": get("due"),
+        "plan_due": get("plan_due"),
+        "archived": bool(get("archived")),
+        "index": get("index"),
+    }
+
+
+def _marked(doc: dict[str, Any], fields: dict[str, Any], mark: str) -> dict[str, Any] | None:
+    """A state as `_state_at` gives it: None before the task was created."""
+    created = str(doc.get("created") or "")
+    if created and created >= mark:
+        return None
+    return {"id": doc["id"], **fields, "archived": bool(fields["archived"])}
+
+
+def _replay_states(
+    docs: dict[str, dict[str, Any]],
+    events: list[tuple[int, dict[str, Any]]],
+    start_mark: str,
+    end_mark: str,
+) -> dict[str, _Marks]:
+    """Each task's state at both marks from its whole timeline (tasks with events only)."""
+    timelines: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for _seq, event in events:
+        if event["field"] in TIMELINE_FIELDS:
+            timelines.setdefault(event["task"], {}).setdefault(event["field"], []).append(event)
+    return {
+        task_id: (
+            _state_at(docs[task_id], timeline, start_mark),
+            _state_at(docs[task_id], timeline, end_mark),
+        )
+        for task_id, timeline in timelines.items()
+    }
+
+
+def task_states(
+    store: Store, year: int, docs: dict[str, dict[str, Any]], start_mark: str, end_mark: str
+) -> tuple[list[tuple[int, dict[str, Any]]], dict[str, _Marks]]:
+    """The events from `start_mark` on (at least; in (at, seq) order) and the state at both marks
+    of each task with events: undone from the end of the history when its stamps are in order
+    and it replays to the tasks, else replayed whole."""
+    events, tail = _history(store, year, docs, start_mark)
+    if tail:
+        states = _undo_states(docs, events, start_mark, end_mark)
+        if states is not None:
+            return events, states
+        events, _tail = _history(store, year, docs, None)
+    return events, _replay_states(docs, events, start_mark, end_mark)
 
 
 def weekly(store: Store, year: int, window: Window) -> WeeklyReport:
     """The report on plan `year` for `window`: activity, figures per index, standing lists."""
+    # The work below makes no reference cycles, but its many small objects would set off full
+    # collections that walk every parsed task and event again (most of the time on a large store).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _weekly(store, year, window)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _weekly(store: Store, year: int, window: Window) -> WeeklyReport:
     plan = tracker.plan_docs(store)[year]
     plan_end = str(plan["end"])
     start_mark = window.start.isoformat()
@@ -388,47 +531,55 @@ def weekly(store: Store, year: int, window: Window) -> WeeklyReport:
     soon_day = (window.end + timedelta(days=DUE_SOON_DAYS)).isoformat()
 
     docs = {doc["id"]: doc for doc in store.raw("tasks").values() if doc.get("plan") == year}
-    # the history table read directly: one pass, no per-event formatting (it can be long)
-    history = [
-        {**event, "seq": int(seq)}
-        for seq, event in store.raw("history").items()
-        if event.get("plan") == year and event.get("task") in docs
-    ]
+    events, states = task_states(store, year, docs, start_mark, end_mark)
     undone_by_end = {
-        e.get("undo_of") for e in history if e.get("action") == "undo" and e["at"] < end_mark
+        e.get("undo_of") for _seq, e in events if e.get("action") == "undo" and e["at"] < end_mark
     }
-    events = sorted(history, key=lambda e: (e["at"], e["seq"]))
-    timelines: dict[str, dict[str, list[dict[str, Any]]]] = {}
-    inside: dict[str, list[dict[str, Any]]] = {}
-    for event in events:
-        if event["field"] in TIMELINE_FIELDS:
-            timelines.setdefault(event["task"], {}).setdefault(event["field"], []).append(event)
+    inside: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+    for seq, event in events:
         if start_mark <= event["at"] < end_mark:
-            inside.setdefault(event["task"], []).append(event)
+            inside.setdefault(event["task"], []).append((seq, event))
 
     sections: dict[str, list[dict[str, Any]]] = {name: [] for name in SECTIONS}
-    at_start: list[dict[str, Any]] = []
-    at_end: list[dict[str, Any]] = []
+    # per index: tasks, done and progress summed at the start, then the same at the end
+    figures: dict[Any, list[int]] = {}
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
     for task_id in sorted(docs, key=_id_key):
         doc = docs[task_id]
-        timeline = timelines.get(task_id, {})
-        before = _state_at(doc, timeline, start_mark)
-        after = _state_at(doc, timeline, end_mark)
+        marks = states.get(task_id)
+        if marks is None:  # no change since the start: one state for both ends
+            before = after = _state_now(doc)
+            created = str(doc.get("created") or "")
+            if created and created >= start_mark:
+                before = None
+            if created and created >= end_mark:
+                after = None
+        else:
+            before, after = marks
         if before is not None and not before["archived"]:
-            at_start.append(before)
+            counts = figures.setdefault(before["index"], [0] * 6)
+            counts[0] += 1
+            counts[1] += before["status"] == "done"
+            counts[2] += int(before["progress"] or 0)
         if after is None or after["archived"]:
             continue
-        at_end.append(after)
-        was = before if before is not None else {**after, **_FRESH}
-        moves = inside.get(task_id, [])
-        _activity(sections, doc, was, after, moves)
+        counts = figures.setdefault(after["index"], [0] * 6)
+        counts[3] += 1
+        counts[4] += after["status"] == "done"
+        counts[5] += int(after["progress"] or 0)
+        timed = inside.get(task_id)
+        if before is not after:
+            was = before if before is not None else {**after, **_FRESH}
+            moves = [event for _seq, event in timed] if timed else []
+            _activity(sections, doc, was, after, moves)
         _standing(sections, doc, after, plan_end, end_day, soon_day)
-        for event in moves:
+        for seq, event in timed or ():
             if event["field"] == "note" and event["action"] != "undo":
                 if event["change"] in undone_by_end:
                     continue
                 sections["notes"].append(
-                    {**_task(doc), **_stamp(event), "text": event["new"], "_seq": event["seq"]}
+                    {**_task(doc), **_stamp(event), "text": event["new"], "_seq": seq}
                 )
 
     sections["notes"].sort(key=lambda n: (n["at"], n.pop("_seq")))
@@ -437,8 +588,9 @@ def weekly(store: Store, year: int, window: Window) -> WeeklyReport:
 
     indices = []
     numbers = [int(i["number"]) for i in plan.get("indices") or []]
-    extra = {int(s["index"]) for s in at_start + at_end} - set(numbers)
+    extra = {int(index) for index in figures} - set(numbers)
     described = {int(i["number"]): i for i in plan.get("indices") or []}
+    empty = [0] * 6
     for number in [*numbers, *sorted(extra)]:
         index = described.get(number, {})
         indices.append(
@@ -447,10 +599,7 @@ def weekly(store: Store, year: int, window: Window) -> WeeklyReport:
                 "code": index.get("code"),
                 "name": index.get("name"),
                 "name_en": index.get("name_en"),
-                **_change_figures(
-                    [s for s in at_start if s["index"] == number],
-                    [s for s in at_end if s["index"] == number],
-                ),
+                **_change_figures(figures.get(number, empty)),
             }
         )
     return WeeklyReport(
@@ -460,13 +609,16 @@ def weekly(store: Store, year: int, window: Window) -> WeeklyReport:
         window=window,
         sections=sections,
         indices=indices,
-        total=_change_figures(at_start, at_end),
+        total=_change_figures(
+            [sum(column) for column in zip(*figures.values(), empty, strict=True)]
+        ),
     )
 
 
-def _change_figures(start: list[dict[str, Any]], end: list[dict[str, Any]]) -> dict[str, Any]:
-    _, done_start, progress_start = _index_figures(start)
-    tasks, done_end, progress_end = _index_figures(end)
+def _change_figures(counts: list[int]) -> dict[str, Any]:
+    tasks_start, done_start, progress_start_sum, tasks, done_end, progress_end_sum = counts
+    progress_start = one_decimal(progress_start_sum, tasks_start)
+    progress_end = one_decimal(progress_end_sum, tasks)
     return {
         "tasks": tasks,
         "done_start": done_start,
@@ -554,18 +706,19 @@ def _standing(
     if now["status"] == "done":
         return
     due = tracker.effective_due(now, plan_end)
-    entry = {
-        **_task(doc),
-        "due": due,
-        "status": now["status"],
-        "progress": now["progress"],
-        "assignee": now["assignee"],
-    }
-    if due < end_day:
-        days = (date.fromisoformat(end_day) - date.fromisoformat(due)).days
-        sections["overdue"].append({**entry, "days_overdue": days})
-    elif due <= soon_day:
-        sections["due_soon"].append(entry)
+    if due < end_day or due <= soon_day:
+        entry = {
+            **_task(doc),
+            "due": due,
+            "status": now["status"],
+            "progress": now["progress"],
+            "assignee": now["assignee"],
+        }
+        if due < end_day:
+            days = (date.fromisoformat(end_day) - date.fromisoformat(due)).days
+            sections["overdue"].append({**entry, "days_overdue": days})
+        else:
+            sections["due_soon"].append(entry)
     if not now["assignee"]:
         sections["unassigned"].append(
             {**_task(doc), "status": now["status"], "progress": now["progress"], "due": due}
