@@ -378,7 +378,11 @@ def _history(
 ) -> tuple[list[tuple[int, dict[str, Any]]], bool]:
     """The plan's events on `docs` as (seq, event) in (at, seq) order, and whether they are only
     the tail of the history from `start_mark` on (its stamps in order), else all of it."""
-    tail = store.raw_since("history", start_mark) if start_mark is not None else None
+    # Undoing from the tasks now needs tasks that agree with their history, as every write of
+    # lianta leaves them: a tasks table changed by other means is replayed whole instead.
+    tail = None
+    if start_mark is not None and store.proved("tasks"):
+        tail = store.raw_since("history", start_mark)
     if tail is not None:
         events = [
             (int(seq), event)
@@ -448,6 +452,10 @@ def _undo_states(
             _marked(doc, at_end if at_end is not None else value, end_mark),
         )
     return states
+
+
+_STANDING_FIELDS = frozenset(("status", "progress", "assignee"))
+"""The fields `_standing` reads by key: a task that has them all stands for its own state."""
 
 
 def _state_now(doc: dict[str, Any]) -> dict[str, Any]:
@@ -548,13 +556,25 @@ def _weekly(store: Store, year: int, window: Window) -> WeeklyReport:
     for task_id in sorted(docs, key=_id_key):
         doc = docs[task_id]
         marks = states.get(task_id)
-        if marks is None:  # no change since the start: one state for both ends
-            before = after = _state_now(doc)
+        if marks is None:
             created = str(doc.get("created") or "")
-            if created and created >= start_mark:
-                before = None
-            if created and created >= end_mark:
-                after = None
+            if not created or created < start_mark:
+                # unchanged through the period: no activity, its fields now at both ends
+                if not doc.get("archived"):
+                    counts = figures.setdefault(doc.get("index"), [0] * 6)
+                    done = doc.get("status") == "done"
+                    progress = int(doc.get("progress") or 0)
+                    counts[0] += 1
+                    counts[1] += done
+                    counts[2] += progress
+                    counts[3] += 1
+                    counts[4] += done
+                    counts[5] += progress
+                    now = doc if doc.keys() >= _STANDING_FIELDS else _state_now(doc)
+                    _standing(sections, doc, now, plan_end, end_day, soon_day)
+                    _notes(sections, doc, inside.get(task_id), undone_by_end)
+                continue
+            before, after = None, _state_now(doc) if created < end_mark else None
         else:
             before, after = marks
         if before is not None and not before["archived"]:
@@ -574,13 +594,7 @@ def _weekly(store: Store, year: int, window: Window) -> WeeklyReport:
             moves = [event for _seq, event in timed] if timed else []
             _activity(sections, doc, was, after, moves)
         _standing(sections, doc, after, plan_end, end_day, soon_day)
-        for seq, event in timed or ():
-            if event["field"] == "note" and event["action"] != "undo":
-                if event["change"] in undone_by_end:
-                    continue
-                sections["notes"].append(
-                    {**_task(doc), **_stamp(event), "text": event["new"], "_seq": seq}
-                )
+        _notes(sections, doc, timed, undone_by_end)
 
     sections["notes"].sort(key=lambda n: (n["at"], n.pop("_seq")))
     sections["overdue"].sort(key=lambda t: (t["due"], _id_key(t["id"])))
@@ -613,6 +627,21 @@ def _weekly(store: Store, year: int, window: Window) -> WeeklyReport:
             [sum(column) for column in zip(*figures.values(), empty, strict=True)]
         ),
     )
+
+
+def _notes(
+    sections: dict[str, list[dict[str, Any]]],
+    doc: dict[str, Any],
+    timed: list[tuple[int, dict[str, Any]]] | None,
+    undone_by_end: set[Any],
+) -> None:
+    for seq, event in timed or ():
+        if event["field"] == "note" and event["action"] != "undo":
+            if event["change"] in undone_by_end:
+                continue
+            sections["notes"].append(
+                {**_task(doc), **_stamp(event), "text": event["new"], "_seq": seq}
+            )
 
 
 def _change_figures(counts: list[int]) -> dict[str, Any]:

@@ -336,6 +336,10 @@ class Tables(MutableMapping[str, dict[str, Any]]):
             return self._loose[name][key]
         return self[name][key]
 
+    def proved(self, name: str) -> bool:
+        """Whether a table's bytes as read were proved by their checksum (saved by lianta)."""
+        return name in self._verified
+
     def unparsed(self, name: str) -> tuple[Buffer, Span] | None:
         """The file's bytes and the span of a table proved intact, while it is not parsed (and
         nothing is added to it), else None."""

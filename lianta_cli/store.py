@@ -277,6 +277,10 @@ class Store:
         found = self.storage.data.lookup(name, first)
         return (int(found[0]), found[1]) if found is not None else None
 
+    def proved(self, name: str) -> bool:
+        """Whether a table is as lianta saved it (its checksum matched when it was read)."""
+        return self.storage.data.proved(name)
+
     def raw_since(self, name: str, mark: str) -> dict[str, dict[str, Any]] | None:
         """The documents of an unparsed table stamped at or after `mark` and all after them,
         parsed from the end of its bytes (see `segments.tail_since`); None if that cannot be
