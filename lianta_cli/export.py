@@ -256,8 +256,14 @@ def _md_escape(cells: list[str]) -> list[str]:
 
 def plain_table(rows: Sequence[dict[str, Any]], columns: Sequence[Column]) -> str:
     """An aligned text table for pipes: a header, a rule, a line per row, no escape codes."""
+    return "".join(plain_table_pieces(rows, columns))
+
+
+def plain_table_pieces(rows: Sequence[dict[str, Any]], columns: Sequence[Column]) -> Iterator[str]:
+    """`plain_table` in pieces of a few thousand lines, for writing a long table as it is made."""
     if not columns:
-        return "\n" * (len(rows) + 2)
+        yield "\n" * (len(rows) + 2)
+        return
     titles = [one_line(c.header) for c in columns]
     texts = _column_cells(rows, columns)
     sizes = [_widths(cells) for cells in texts]
@@ -279,15 +285,14 @@ def plain_table(rows: Sequence[dict[str, Any]], columns: Sequence[Column]) -> st
             padded.append(cells)
         return (line.rstrip() for line in map("  ".join, zip(*padded, strict=True)))
 
-    out = [*lines([[t] for t in titles], [[display_width(t)] for t in titles])]
-    out.append("  ".join("-" * w for w in widths))
+    yield from lines([[t] for t in titles], [[display_width(t)] for t in titles])
+    yield "\n" + "  ".join("-" * w for w in widths) + "\n"
     # a few thousand rows at a time: the padded cells of every row at once would double the
     # memory the table takes
-    for start in range(0, len(rows), _CHUNK):
+    for start in range(0, len(texts[0]), _CHUNK):
         end = start + _CHUNK
         chunk = lines([cells[start:end] for cells in texts], [m[start:end] for m in sizes])
-        out.append("\n".join(chunk))
-    return "\n".join(out) + "\n"
+        yield "\n".join(chunk) + "\n"
 
 
 _CHUNK = 4096
