@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, ParamSpec, TypeVar, overload
+from typing import Any, ParamSpec, TypeVar
 
 from .clock import Clock
 from .errors import InputError
@@ -528,13 +528,7 @@ class TaskViews(Sequence[dict[str, Any]]):
     def __len__(self) -> int:
         return len(self._docs)
 
-    @overload
-    def __getitem__(self, item: int) -> dict[str, Any]: ...
-
-    @overload
-    def __getitem__(self, item: slice) -> list[dict[str, Any]]: ...
-
-    def __getitem__(self, item: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+    def __getitem__(self, item: Any) -> Any:
         if isinstance(item, slice):
             return _task_views(self._docs[item], *self._context)
         return _task_views([self._docs[item]], *self._context)[0]
