@@ -15,7 +15,7 @@ from typing import Any
 from . import tracker
 from .clock import Clock, parse_day
 from .errors import InputError, LiantaError
-from .export import Column, dumps_json, json_lines, plain_table, to_csv, to_markdown
+from .export import Column, dumps_json, json_lines, plain_table_pieces, to_csv, to_markdown
 from .i18n import _, detect_language, set_language
 from .store import Store, default_store_path, open_store, refuse_if_lost, store_file
 from .views import LIST_KEYS, list_columns
@@ -167,7 +167,9 @@ def show_table(
         return
     if title:
         out(title + "\n")
-    out(plain_table([*rows, footer] if footer else rows, columns))
+    for piece in plain_table_pieces([*rows, footer] if footer else rows, columns):
+        sys.stdout.write(piece)
+    sys.stdout.flush()
     if caption:
         out(caption + "\n")
 

@@ -9,6 +9,7 @@ formula are neutralised.
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import re
 import unicodedata
@@ -51,11 +52,52 @@ def _char_width(char: str) -> int:
     return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
 
 
+_WIDE = (
+    "\u1100-\u115f\u2e9b-\u2ef3\u2f00-\u2fd5\u3001-\u3029\u3041-\u3096\u309b-\u30ff"
+    "\u3105-\u312f\u3131-\u318e\u3190-\u31e3\u31f0-\u321e\u3220-\u3247\u3250-\u4dbf"
+    "\u4e00-\ua48c\ua490-\ua4c6\uac00-\ud7a3\uf900-\ufa6d\ufa70-\ufad9\ufe30-\ufe52"
+    "\uff01-\uff60"
+)
+"""Characters two columns wide and three bytes in UTF-8: CJK, kana, Hangul, full-width forms."""
+_NARROW = (
+    "\x80-\u02ff\u038e-\u03a1\u03a3-\u0482\u2000-\u2064\u2100-\u218b\u2190-\u2319\u2460-\u25fc"
+)
+"""Characters one column wide beyond ASCII: Latin, Greek, Cyrillic, quotes and dashes, arrows,
+box drawing and blocks. Tests check both sets against `_char_width`, character by character."""
+_ASCII_OR_WIDE = re.compile(f"[\\x00-\\x7f{_WIDE}]*")
+_NARROW_CHAR = re.compile(f"[{_NARROW}]")
+
+
+def _widths(cells: list[str]) -> list[int]:
+    """`display_width` of each cell, with one check for a column of ASCII, CJK and common
+    one-column characters: after each one-column character is replaced by an ASCII letter, a
+    character is one byte and one column or three bytes and two."""
+    joined = "".join(cells)
+    if joined.isascii():
+        return list(map(len, cells))
+    if _NARROW_CHAR.search(joined) is None:
+        if _ASCII_OR_WIDE.fullmatch(joined):
+            return [(len(cell) + len(cell.encode())) >> 1 for cell in cells]
+        return list(map(display_width, cells))
+    narrowed = _NARROW_CHAR.sub("a", joined)  # same length: offsets still fall between cells
+    if not _ASCII_OR_WIDE.fullmatch(narrowed):
+        return list(map(display_width, cells))
+    ends = list(itertools.accumulate(map(len, cells)))
+    starts = [0, *ends[:-1]]
+    return [
+        (end - start + len(narrowed[start:end].encode())) >> 1
+        for start, end in zip(starts, ends, strict=True)
+    ]
+
+
 @lru_cache(maxsize=65536)
 def display_width(text: str) -> int:
     """Columns a string takes in a terminal (CJK characters take two)."""
     if text.isascii():
         return len(text)
+    narrowed = _NARROW_CHAR.sub("a", text)
+    if _ASCII_OR_WIDE.fullmatch(narrowed):
+        return (len(text) + len(narrowed.encode())) >> 1
     return sum(map(_char_width, text))
 
 
@@ -87,6 +129,17 @@ class Column:
             return "yes" if value else ""
         return str(value)
 
+    def cells(self, rows: Iterable[dict[str, Any]]) -> list[str]:
+        """`cell` of every row, a column at a time."""
+        if self.show is not None:
+            return list(map(self.show, rows))
+        key, cell = self.key, self.cell
+        return [
+            value if value.__class__ is str else cell(row)
+            for row in rows
+            for value in (row.get(key),)
+        ]
+
 
 def dumps_json(value: Any) -> str:
     """UTF-8 JSON (Chinese as text), stable key order, newline-terminated: an array of objects
@@ -103,12 +156,25 @@ def dumps_json(value: Any) -> str:
 def json_lines(items: Iterable[dict[str, Any]]) -> Iterator[str]:
     """The pieces of a JSON array written one object per line (as `dumps_json` writes it),
     for streaming a large array without building it whole."""
+    encode = _object_encoder()
     yield "["
     separator = "\n  "
     for item in items:
-        yield separator + json.dumps(item, ensure_ascii=False)
+        yield separator + encode(item)
         separator = ",\n  "
     yield "\n]\n" if separator != "\n  " else "]\n"
+
+
+def _object_encoder() -> Callable[[Any], str]:
+    """`json.dumps(value, ensure_ascii=False)` with the C encoder made once, not per call."""
+    encoder = json.JSONEncoder(ensure_ascii=False)
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return encoder.encode
+    encode = make(
+        {}, encoder.default, json.encoder.encode_basestring, None, ": ", ", ", False, False, True
+    )
+    return lambda value: "".join(encode(value, 0))
 
 
 def neutralise_formula(value: Any) -> Any:
@@ -146,35 +212,87 @@ def md_cell(text: str) -> str:
     return one_line(text).replace("\\", "\\\\").replace("|", "\\|")
 
 
+def _one_lines(cells: list[str]) -> list[str]:
+    """`one_line` of each cell, with one check for a column that has nothing to escape."""
+    try:
+        if "".join(cells).isprintable():
+            return cells
+    except TypeError:
+        pass
+    return list(map(one_line, cells))
+
+
+def _column_cells(rows: Iterable[dict[str, Any]], columns: Sequence[Column]) -> list[list[str]]:
+    """Each column's cells on one line, reading the rows once, a few thousand at a time."""
+    texts: list[list[str]] = [[] for _ in columns]
+    batches = iter(rows)
+    while batch := list(itertools.islice(batches, _CHUNK)):
+        for cells, column in zip(texts, columns, strict=True):
+            cells += _one_lines(column.cells(batch))
+    return texts
+
+
 def to_markdown(rows: Sequence[dict[str, Any]], columns: Sequence[Column]) -> str:
     """A GitHub Markdown table."""
     lines = [
         "| " + " | ".join(md_cell(c.header) for c in columns) + " |",
         "|" + "|".join("---:" if c.align == "right" else "---" for c in columns) + "|",
     ]
-    for row in rows:
-        lines.append("| " + " | ".join(md_cell(c.cell(row)) for c in columns) + " |")
+    if columns:
+        body = zip(*map(_md_escape, _column_cells(rows, columns)), strict=True)
+        lines.extend("| " + " | ".join(cells) + " |" for cells in body)
+    else:
+        lines += ["|  |"] * len(rows)
     return "\n".join(lines) + "\n"
+
+
+def _md_escape(cells: list[str]) -> list[str]:
+    """`md_cell` of each cell already on one line."""
+    joined = "".join(cells)
+    if "\\" in joined or "|" in joined:
+        return [cell.replace("\\", "\\\\").replace("|", "\\|") for cell in cells]
+    return cells
 
 
 def plain_table(rows: Sequence[dict[str, Any]], columns: Sequence[Column]) -> str:
     """An aligned text table for pipes: a header, a rule, a line per row, no escape codes."""
-    header = [one_line(c.header) for c in columns]
-    body = [[one_line(c.cell(row)) for c in columns] for row in rows]
-    sizes = [[display_width(cell) for cell in cells] for cells in (header, *body)]
-    widths = [max(column) for column in zip(*sizes, strict=True)]
+    return "".join(plain_table_pieces(rows, columns))
+
+
+def plain_table_pieces(rows: Sequence[dict[str, Any]], columns: Sequence[Column]) -> Iterator[str]:
+    """`plain_table` in pieces of a few thousand lines, for writing a long table as it is made."""
+    if not columns:
+        yield "\n" * (len(rows) + 2)
+        return
+    titles = [one_line(c.header) for c in columns]
+    texts = _column_cells(rows, columns)
+    sizes = [_widths(cells) for cells in texts]
+    widths = [
+        max(display_width(title), max(measured, default=0))
+        for title, measured in zip(titles, sizes, strict=True)
+    ]
     aligns = [c.align for c in columns]
-    last = len(columns) - 1
+    if aligns[-1] != "right":
+        aligns[-1] = ""  # the last column is not padded
 
-    def line(cells: list[str], measured: list[int]) -> str:
-        parts = [
-            cell
-            if position == last and aligns[position] != "right"
-            else pad(cell, widths[position], aligns[position], measured[position])
-            for position, cell in enumerate(cells)
-        ]
-        return "  ".join(parts).rstrip()
+    def lines(texts: list[list[str]], sizes: list[list[int]]) -> Iterator[str]:
+        padded = []
+        for cells, measured, width, align in zip(texts, sizes, widths, aligns, strict=True):
+            if align == "right":
+                cells = [" " * (width - m) + c for c, m in zip(cells, measured, strict=True)]
+            elif align:
+                cells = [c + " " * (width - m) for c, m in zip(cells, measured, strict=True)]
+            padded.append(cells)
+        return (line.rstrip() for line in map("  ".join, zip(*padded, strict=True)))
 
-    out = [line(header, sizes[0]), "  ".join("-" * w for w in widths)]
-    out.extend(line(cells, measured) for cells, measured in zip(body, sizes[1:], strict=True))
-    return "\n".join(out) + "\n"
+    yield from lines([[t] for t in titles], [[display_width(t)] for t in titles])
+    yield "\n" + "  ".join("-" * w for w in widths) + "\n"
+    # a few thousand rows at a time: the padded cells of every row at once would double the
+    # memory the table takes
+    for start in range(0, len(texts[0]), _CHUNK):
+        end = start + _CHUNK
+        chunk = lines([cells[start:end] for cells in texts], [m[start:end] for m in sizes])
+        yield "\n".join(chunk) + "\n"
+
+
+_CHUNK = 4096

@@ -359,6 +359,41 @@ def task_view(
     }
 
 
+def _task_views(
+    docs: Iterable[dict[str, Any]], indices: dict[int, dict[str, Any]], plan_end: str, today: str
+) -> list[dict[str, Any]]:
+    """`task_view` of each task, with the index looked up once per index."""
+    names = {
+        number: (index.get("code"), index.get("name"), index.get("name_en"))
+        for number, index in indices.items()
+    }
+    nothing = (None, None, None)
+    return [
+        {
+            "id": doc["id"],
+            "plan": doc["plan"],
+            "index": doc["index"],
+            "index_code": code,
+            "index_name": name,
+            "index_name_en": name_en,
+            "title": doc["title"],
+            "title_en": doc["title_en"],
+            "status": doc["status"],
+            "progress": doc["progress"],
+            "assignee": doc["assignee"],
+            "unit": doc["unit"],
+            "due": due,
+            "overdue": due < today and doc["status"] != "done",
+            "updated": doc["updated"],
+            "archived": bool(doc.get("archived")),
+            "notes": len(doc.get("notes") or ()),
+        }
+        for doc in docs
+        for code, name, name_en in (names.get(doc["index"], nothing),)
+        for due in (str(doc.get("due") or doc.get("plan_due") or plan_end),)
+    ]
+
+
 def _id_key(task_id: str) -> tuple[int, ...]:
     return tuple(int(part) for part in task_id.split("."))
 
@@ -431,25 +466,29 @@ def check_sort(value: str) -> str:
     return sort
 
 
-def _matches(doc: dict[str, Any], query: TaskQuery, index: int | None, statuses: set[str]) -> bool:
-    """Every filter of `query` but --overdue (which needs the view)."""
-    if doc.get("archived") and not query.archived:
-        return False
-    if index is not None and doc["index"] != index:
-        return False
-    if statuses and doc["status"] not in statuses:
-        return False
-    if query.unassigned and doc["assignee"]:
-        return False
-    if query.assignee and fold(doc["assignee"] or "") != fold(query.assignee.strip()):
-        return False
+def _matches(
+    docs: Iterable[dict[str, Any]], query: TaskQuery, index: int | None, statuses: set[str]
+) -> list[dict[str, Any]]:
+    """The tasks passing every filter of `query` but --overdue (which needs the plan's end)."""
+    chosen = list(docs) if query.archived else [d for d in docs if not d.get("archived")]
+    if index is not None:
+        chosen = [doc for doc in chosen if doc["index"] == index]
+    if statuses:
+        chosen = [doc for doc in chosen if doc["status"] in statuses]
+    if query.unassigned:
+        chosen = [doc for doc in chosen if not doc["assignee"]]
+    if query.assignee:
+        name = fold(query.assignee.strip())
+        chosen = [doc for doc in chosen if fold(doc["assignee"] or "") == name]
     needle = fold(query.search.strip()) if query.search else ""
-    return not needle or needle in search_text(doc)
+    if needle:
+        chosen = [doc for doc in chosen if needle in search_text(doc)]
+    return chosen
 
 
 def list_tasks(
     store: Store, year: int, query: TaskQuery, today: date, limit: int = 0
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[TaskViews, int]:
     """The first `limit` (0: all) tasks of plan `year` matching `query`, sorted, as task views,
     and how many matched. Only the tasks returned are turned into views."""
     sort = check_sort(query.sort)
@@ -458,17 +497,46 @@ def list_tasks(
     plan = plan_docs(store)[year]
     indices = {i["number"]: i for i in plan["indices"]}
     end, today_text = plan["end"], today.isoformat()
-    keyed = []
-    for doc in store.raw("tasks").values():
-        if doc["plan"] != year or not _matches(doc, query, index_number, statuses):
-            continue
-        if query.overdue and not is_overdue(doc, end, today_text):
-            continue
-        order = (doc["index"], doc.get("order", 0), doc["id"])
-        keyed.append((_sort_key(sort, doc, end), order, doc))
-    keyed.sort(key=lambda item: (item[0], item[1]))
-    chosen = keyed[:limit] if limit else keyed
-    return [task_view(doc, indices, end, today_text) for _key, _order, doc in chosen], len(keyed)
+    docs = [doc for doc in store.raw("tasks").values() if doc["plan"] == year]
+    chosen = _matches(docs, query, index_number, statuses)
+    del docs
+    if query.overdue:
+        chosen = [doc for doc in chosen if is_overdue(doc, end, today_text)]
+    chosen.sort(key=_sort_key(sort, end))
+    total = len(chosen)
+    if limit:
+        del chosen[limit:]
+    return TaskViews(chosen, indices, end, today_text), total
+
+
+class TaskViews(Sequence[dict[str, Any]]):
+    """The `task_view` of each task, made as it is read: a list of 100,000 tasks is streamed
+    to its output without ever holding every view at once."""
+
+    BATCH = 1024
+
+    def __init__(
+        self,
+        docs: list[dict[str, Any]],
+        indices: dict[int, dict[str, Any]],
+        plan_end: str,
+        today: str,
+    ) -> None:
+        self._docs = docs
+        self._context = (indices, plan_end, today)
+
+    def __len__(self) -> int:
+        return len(self._docs)
+
+    def __getitem__(self, item: Any) -> Any:
+        if isinstance(item, slice):
+            return _task_views(self._docs[item], *self._context)
+        return _task_views([self._docs[item]], *self._context)[0]
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        docs, size = self._docs, self.BATCH
+        for start in range(0, len(docs), size):
+            yield from _task_views(docs[start : start + size], *self._context)
 
 
 def search_text(doc: dict[str, Any]) -> str:
@@ -484,15 +552,21 @@ def search_text(doc: dict[str, Any]) -> str:
 _STATUS_RANK = {"blocked": 0, "in_progress": 1, "todo": 2, "done": 3}
 
 
-def _sort_key(sort: str, doc: dict[str, Any], plan_end: str) -> tuple[Any, ...]:
+def _sort_key(sort: str, plan_end: str) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
     """What `--sort` orders by; ties keep the plan's order (index, then position)."""
     if sort == "status":
-        return (_STATUS_RANK[doc["status"]],)
+        rank = _STATUS_RANK
+        return lambda d: (rank[d["status"]], d["index"], d.get("order", 0), d["id"])
     if sort == "id":
-        return ()
+        return lambda d: (d["index"], d.get("order", 0), d["id"])
     if sort == "due":
-        return (effective_due(doc, plan_end),)
-    return (doc[sort],)
+        return lambda d: (
+            str(d.get("due") or d.get("plan_due") or plan_end),
+            d["index"],
+            d.get("order", 0),
+            d["id"],
+        )
+    return lambda d: (d[sort], d["index"], d.get("order", 0), d["id"])
 
 
 # ---------------------------------------------------------------- finding tasks by id

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from .export import Column
@@ -47,6 +47,7 @@ def _status_names(lang: str) -> dict[str, str]:
     }
 
 
+@lru_cache(maxsize=1024)
 def bar(progress: float, *, ascii_only: bool = False, width: int = 10) -> str:
     """A progress bar of `width` cells and the percentage, e.g. '██████░░░░  60%'."""
     filled = round(max(0.0, min(100.0, progress)) * width / 100)
