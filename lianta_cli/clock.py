@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
 from .errors import InputError
 from .i18n import _
 
 
-@dataclass(frozen=True)
-class Clock:
+class Clock(NamedTuple):
     """Real time, or a pinned instant: a script can record last Friday, a test replay a week."""
 
     pinned: datetime | None = None

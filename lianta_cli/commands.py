@@ -8,9 +8,8 @@ import itertools
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import tracker
 from .clock import Clock, parse_day
@@ -30,8 +29,7 @@ def fail(message: str, details: Sequence[str] = (), prefix: str = "lianta: ") ->
         print(prefix + one_line(line), file=sys.stderr)
 
 
-@dataclass
-class Env:
+class Env(NamedTuple):
     """What every command needs: the store's path, the plan, the clock, the user, the display."""
 
     db: Path
@@ -181,7 +179,7 @@ def run_list(env: Env, query: tracker.TaskQuery, *, fmt: str, limit: int | None)
         raise InputError(_("--limit {limit}: must be 0 (all) or more").format(limit=limit))
     store = env.reading()
     year = tracker.select_year(store, env.year)
-    query = replace(query, sort=query.sort.strip().lower())
+    query.sort = query.sort.strip().lower()
     cap = limit if limit is not None else (100 if fmt == "table" else 0)
     rows, total = tracker.list_tasks(store, year, query, env.clock.today(), cap)
     if fmt == "json":

@@ -31,8 +31,8 @@ from typing import Any
 
 from . import counts
 from .errors import StoreError
+from .fields import TASK_PLAN_FIELDS
 from .i18n import _
-from .models import TASK_PLAN_FIELDS
 from .segments import split_tables
 from .store import (
     DERIVED,

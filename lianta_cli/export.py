@@ -14,9 +14,8 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 _UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -109,8 +108,7 @@ def pad(text: str, width: int, align: str = "left", have: int | None = None) -> 
     return " " * gap + text if align == "right" else text + " " * gap
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     """One column shared by the table, CSV and Markdown views of the same rows."""
 
     key: str

@@ -1,4 +1,6 @@
-"""Plain values shared by every layer: plans, tasks, events. No I/O here."""
+"""A validated plan file as values: the plan, its indices and tasks, and the problems found in
+a plan file. No I/O here; only plan loading needs them (names shared by every layer are in
+`fields`)."""
 
 from __future__ import annotations
 
@@ -7,29 +9,6 @@ from datetime import date
 from typing import Any
 
 from .i18n import _
-
-STATUSES = ("todo", "in_progress", "blocked", "done")
-
-TASK_PLAN_FIELDS = ("index", "title", "title_en", "source", "places", "partners", "plan_due")
-"""Fields of a stored task that come from the plan file (the rest is tracking state)."""
-
-EVENT_KEYS = (
-    "seq",
-    "change",
-    "at",
-    "by",
-    "plan",
-    "task",
-    "action",
-    "field",
-    "old",
-    "new",
-    "undo_of",
-)
-"""The keys of every event as output (history rows and the events of a change result)."""
-
-TRACKING_FIELDS = ("status", "progress", "assignee", "unit", "due")
-"""Fields a coordinator changes; every change to one of them is an event in the history."""
 
 
 @dataclass(frozen=True)

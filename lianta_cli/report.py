@@ -15,10 +15,9 @@ import contextlib
 import gc
 import os
 import re
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import counts, tracker
 from .errors import InputError, StoreError
@@ -69,8 +68,7 @@ SUMMARY_KEYS = (
 COUNT_KEYS = SUMMARY_KEYS[4:]
 
 
-@dataclass
-class Summary:
+class Summary(NamedTuple):
     """Counts per index of one plan on one day (archived tasks left out), and their total."""
 
     plan: int
@@ -199,8 +197,7 @@ def weeks_in_year(year: int) -> int:
     return date(year, 12, 28).isocalendar().week
 
 
-@dataclass(frozen=True)
-class Window:
+class Window(NamedTuple):
     """The days a report covers, both included; `week` names it when it is one whole ISO week."""
 
     start: date
@@ -323,17 +320,16 @@ CSV_KEYS = (
 )
 
 
-@dataclass
-class WeeklyReport:
+class WeeklyReport(NamedTuple):
     """What happened to plan `plan` in `window`, and where things stood at its end."""
 
     plan: int
     title: str
     title_en: str
     window: Window
-    sections: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    indices: list[dict[str, Any]] = field(default_factory=list)
-    total: dict[str, Any] = field(default_factory=dict)
+    sections: dict[str, list[dict[str, Any]]]
+    indices: list[dict[str, Any]]
+    total: dict[str, Any]
 
     @property
     def quiet(self) -> bool:

@@ -29,8 +29,8 @@ from typing import TYPE_CHECKING, Any
 
 from . import counts
 from .errors import InputError, StoreError
+from .fields import STATUSES
 from .i18n import _
-from .models import STATUSES
 from .segments import Derived, LayoutError, Tables, tail_since
 
 if TYPE_CHECKING:

@@ -10,16 +10,18 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, ParamSpec, TypeVar
 
 from .clock import Clock
 from .errors import InputError
+from .fields import EVENT_KEYS, STATUSES, TASK_PLAN_FIELDS
 from .i18n import _
-from .models import EVENT_KEYS, STATUSES, TASK_PLAN_FIELDS, Plan, PlanTask
 from .store import SCHEMA, Store
 from .textfold import fold
+
+if TYPE_CHECKING:  # only plan loading builds these; importing them costs start-up
+    from .models import Plan, PlanTask
 
 MAX_NAME = 80
 MAX_NOTE = 2000
@@ -65,19 +67,19 @@ def select_year(store: Store, year: int | None) -> int:
     return year
 
 
-@dataclass
 class LoadResult:
     """What syncing a plan into the store did (or would do, on a dry run)."""
 
-    year: int
-    added: list[str] = field(default_factory=list)
-    changed: list[tuple[str, list[str]]] = field(default_factory=list)
-    archived: list[str] = field(default_factory=list)
-    restored: list[str] = field(default_factory=list)
-    unchanged: int = 0
-    plan_changed: bool = False
-    dry_run: bool = False
-    reordered: bool = False
+    def __init__(self, year: int, *, dry_run: bool = False) -> None:
+        self.year = year
+        self.added: list[str] = []
+        self.changed: list[tuple[str, list[str]]] = []
+        self.archived: list[str] = []
+        self.restored: list[str] = []
+        self.unchanged = 0
+        self.plan_changed = False
+        self.dry_run = dry_run
+        self.reordered = False
 
     @property
     def wrote(self) -> bool:
@@ -127,13 +129,13 @@ def _new_task(year: int, task_id: str, fields: dict[str, Any], stamp: str) -> di
     }
 
 
-@dataclass
 class _SyncWork:
     """The writes a plan sync needs, gathered before any is made."""
 
-    inserts: list[dict[str, Any]] = field(default_factory=list)
-    updates: dict[int, dict[str, Any]] = field(default_factory=dict)
-    events: list[dict[str, Any]] = field(default_factory=list)
+    def __init__(self) -> None:
+        self.inserts: list[dict[str, Any]] = []
+        self.updates: dict[int, dict[str, Any]] = {}
+        self.events: list[dict[str, Any]] = []
 
 
 def _sync_existing(
@@ -398,18 +400,29 @@ def _id_key(task_id: str) -> tuple[int, ...]:
     return tuple(int(part) for part in task_id.split("."))
 
 
-@dataclass
 class TaskQuery:
     """The filters of `lianta list`."""
 
-    index: str | None = None
-    statuses: Sequence[str] = ()
-    assignee: str | None = None
-    unassigned: bool = False
-    overdue: bool = False
-    search: str | None = None
-    sort: str = "id"
-    archived: bool = False
+    def __init__(
+        self,
+        *,
+        index: str | None = None,
+        statuses: Sequence[str] = (),
+        assignee: str | None = None,
+        unassigned: bool = False,
+        overdue: bool = False,
+        search: str | None = None,
+        sort: str = "id",
+        archived: bool = False,
+    ) -> None:
+        self.index = index
+        self.statuses = statuses
+        self.assignee = assignee
+        self.unassigned = unassigned
+        self.overdue = overdue
+        self.search = search
+        self.sort = sort
+        self.archived = archived
 
 
 SORTS = ("id", "due", "progress", "status", "updated")
@@ -648,8 +661,7 @@ def clean_note(value: str) -> str:
     return text
 
 
-@dataclass
-class ChangeResult:
+class ChangeResult(NamedTuple):
     """The outcome of a command that changes tasks: the change number and its events.
 
     `change` is 0 and `events` empty when the command changed nothing (e.g. assigning a task to

@@ -6,8 +6,8 @@ from functools import cache, lru_cache
 from typing import Any
 
 from .export import Column
+from .fields import EVENT_KEYS
 from .i18n import _, language, pick
-from .models import EVENT_KEYS
 
 LIST_KEYS = (
     "id",
