@@ -61,6 +61,25 @@ def count(docs: Iterable[dict[str, Any]]) -> Counts:
     return counts
 
 
+def canonical(counts: Counts) -> Counts:
+    """The counts in one order (plans and indices by number, due dates by date), so the same
+    tasks give the same bytes however they were counted."""
+    return {
+        plan: {
+            index: {
+                **{key: value for key, value in figures.items() if key != "open_due"},
+                **(
+                    {"open_due": dict(sorted(figures["open_due"].items()))}
+                    if "open_due" in figures
+                    else {}
+                ),
+            }
+            for index, figures in sorted(indices.items(), key=lambda item: int(item[0]))
+        }
+        for plan, indices in sorted(counts.items(), key=lambda item: int(item[0]))
+    }
+
+
 def overdue(figures: Figures, plan_end: str, today: str) -> int:
     """Tasks of an index past their due date and not done, as of `today` (ISO date)."""
     return sum(n for due, n in figures.get("open_due", {}).items() if (due or plan_end) < today)

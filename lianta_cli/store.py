@@ -352,6 +352,7 @@ class Store:
                 figures = None  # not counts as lianta writes them: count again
         if figures is None:
             figures = counts.count(self.raw("tasks").values())
+        figures = counts.canonical(figures)
         return {counts.TABLE: lambda checks: {"1": {"tasks": checks["tasks"], "plans": figures}}}
 
     @property
