@@ -338,27 +338,7 @@ def task_view(
     doc: dict[str, Any], indices: dict[int, dict[str, Any]], plan_end: str, today: str
 ) -> dict[str, Any]:
     """A stored task as every output shows it (the `list` JSON shape)."""
-    index = indices.get(doc["index"], {})
-    due = effective_due(doc, plan_end)
-    return {
-        "id": doc["id"],
-        "plan": doc["plan"],
-        "index": doc["index"],
-        "index_code": index.get("code"),
-        "index_name": index.get("name"),
-        "index_name_en": index.get("name_en"),
-        "title": doc["title"],
-        "title_en": doc["title_en"],
-        "status": doc["status"],
-        "progress": doc["progress"],
-        "assignee": doc["assignee"],
-        "unit": doc["unit"],
-        "due": due,
-        "overdue": due < today and doc["status"] != "done",
-        "updated": doc["updated"],
-        "archived": bool(doc.get("archived")),
-        "notes": len(doc.get("notes") or ()),
-    }
+    return _task_views([doc], indices, plan_end, today)[0]
 
 
 def _task_views(

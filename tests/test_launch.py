@@ -140,18 +140,22 @@ def _argv(template: list[str], store: Path) -> list[str]:
     return [a.format(db=store, folder=store.parent) for a in template]
 
 
-def _both(argv: list[str], store: Path) -> tuple[tuple[int, str, str], tuple[int, str, str]]:
-    env = {"LIANTA_NOW": NOW, "LIANTA_DB": str(store)}
-    typer_result = CliRunner().invoke(app, argv, env=env, catch_exceptions=False)
-    by_typer = (typer_result.exit_code, typer_result.stdout, typer_result.stderr)
+def _launched(argv: list[str], env: dict[str, str]) -> tuple[int, str, str]:
+    """`lianta ARGV` through the quick path, in this process: exit status, stdout, stderr."""
     parsed = quick_arguments(argv)
     assert parsed is not None
     with CliRunner().isolation(env=env) as (out, err, _mixed):
         code = run_quick(*parsed)
         sys.stdout.flush()
         sys.stderr.flush()
-        by_launch = (code, out.getvalue().decode(), err.getvalue().decode())
-    return by_typer, by_launch
+        return code, out.getvalue().decode(), err.getvalue().decode()
+
+
+def _both(argv: list[str], store: Path) -> tuple[tuple[int, str, str], tuple[int, str, str]]:
+    env = {"LIANTA_NOW": NOW, "LIANTA_DB": str(store)}
+    typer_result = CliRunner().invoke(app, argv, env=env, catch_exceptions=False)
+    by_typer = (typer_result.exit_code, typer_result.stdout, typer_result.stderr)
+    return by_typer, _launched(argv, env)
 
 
 @pytest.mark.parametrize("template", QUICK, ids=" ".join)
@@ -172,13 +176,7 @@ def test_quick_writes_give_what_typer_gives(argv: list[str], tracked: Path) -> N
     typer_result = CliRunner().invoke(
         app, argv, env={**env, "LIANTA_DB": str(tracked)}, catch_exceptions=False
     )
-    parsed = quick_arguments(argv)
-    assert parsed is not None
-    with CliRunner().isolation(env={**env, "LIANTA_DB": str(twin)}) as (out, err, _mixed):
-        code = run_quick(*parsed)
-        sys.stdout.flush()
-        sys.stderr.flush()
-        launched = (code, out.getvalue().decode(), err.getvalue().decode())
+    launched = _launched(argv, {**env, "LIANTA_DB": str(twin)})
     assert launched == (typer_result.exit_code, typer_result.stdout, typer_result.stderr)
     assert twin.read_bytes() == tracked.read_bytes()
 
@@ -205,13 +203,7 @@ def test_first_use_saves_the_same_store(command: list[str], tmp_path: Path) -> N
     typer_result = CliRunner().invoke(
         app, command, env={**env, "LIANTA_DB": str(first)}, catch_exceptions=False
     )
-    parsed = quick_arguments(command)
-    assert parsed is not None
-    with CliRunner().isolation(env={**env, "LIANTA_DB": str(second)}) as (out, err, _mixed):
-        code = run_quick(*parsed)
-        sys.stdout.flush()
-        sys.stderr.flush()
-        launched = (code, out.getvalue().decode(), err.getvalue().decode())
+    launched = _launched(command, {**env, "LIANTA_DB": str(second)})
     assert launched == (
         typer_result.exit_code,
         typer_result.stdout,
