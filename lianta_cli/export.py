@@ -63,8 +63,13 @@ _NARROW = (
 )
 """Characters one column wide beyond ASCII: Latin, Greek, Cyrillic, quotes and dashes, arrows,
 box drawing and blocks. Tests check both sets against `_char_width`, character by character."""
-_ASCII_OR_WIDE = re.compile(f"[\\x00-\\x7f{_WIDE}]*")
-_NARROW_CHAR = re.compile(f"[{_NARROW}]")
+
+
+@lru_cache(maxsize=1)
+def _width_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(one-column characters beyond ASCII, text of ASCII and two-column characters only),
+    compiled when a width is first needed: the big character classes take milliseconds."""
+    return re.compile(f"[{_NARROW}]"), re.compile(f"[\\x00-\\x7f{_WIDE}]*")
 
 
 def _widths(cells: list[str]) -> list[int]:
@@ -74,12 +79,13 @@ def _widths(cells: list[str]) -> list[int]:
     joined = "".join(cells)
     if joined.isascii():
         return list(map(len, cells))
-    if _NARROW_CHAR.search(joined) is None:
-        if _ASCII_OR_WIDE.fullmatch(joined):
+    narrow_char, ascii_or_wide = _width_patterns()
+    if narrow_char.search(joined) is None:
+        if ascii_or_wide.fullmatch(joined):
             return [(len(cell) + len(cell.encode())) >> 1 for cell in cells]
         return list(map(display_width, cells))
-    narrowed = _NARROW_CHAR.sub("a", joined)  # same length: offsets still fall between cells
-    if not _ASCII_OR_WIDE.fullmatch(narrowed):
+    narrowed = narrow_char.sub("a", joined)  # same length: offsets still fall between cells
+    if not ascii_or_wide.fullmatch(narrowed):
         return list(map(display_width, cells))
     ends = list(itertools.accumulate(map(len, cells)))
     starts = [0, *ends[:-1]]
@@ -94,8 +100,9 @@ def display_width(text: str) -> int:
     """Columns a string takes in a terminal (CJK characters take two)."""
     if text.isascii():
         return len(text)
-    narrowed = _NARROW_CHAR.sub("a", text)
-    if _ASCII_OR_WIDE.fullmatch(narrowed):
+    narrow_char, ascii_or_wide = _width_patterns()
+    narrowed = narrow_char.sub("a", text)
+    if ascii_or_wide.fullmatch(narrowed):
         return (len(text) + len(narrowed.encode())) >> 1
     return sum(map(_char_width, text))
 
