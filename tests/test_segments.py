@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import zlib
 from pathlib import Path
 
@@ -261,6 +262,10 @@ def test_a_mapped_store_gives_what_a_read_one_gives(
         monkeypatch.setattr(store_module, "MAP_FROM", 1 << 40)
         read = run(*step, now=now)
         monkeypatch.setattr(store_module, "MAP_FROM", 0)
+        for generation in store_path.parent.glob(store_path.name + ".[0-9]"):
+            twin = mapped.with_name(mapped.name + generation.suffix)  # `doctor` shows mtimes
+            if twin.exists():
+                os.utime(twin, ns=(generation.stat().st_atime_ns, generation.stat().st_mtime_ns))
         mapped_result = run(*step, now=now, env={"LIANTA_DB": str(mapped)})
         assert mapped_result.exit_code == read.exit_code
         assert mapped_result.stdout.replace(str(mapped), str(store_path)) == read.stdout
