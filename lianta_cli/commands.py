@@ -1,7 +1,7 @@
 """What a command does once its options are known: the environment (store, plan year, clock,
-user, display), output on stdout, messages on stderr, and the read commands `list` and
-`summary`. No Typer here, so the console script can run those two without building the parser
-(see `launch`)."""
+user, display), output on stdout, messages on stderr, and the commands typed most often (`list`,
+`summary`, `update`, `done`). No Typer here, so the console script can run those without
+building the parser (see `launch`)."""
 
 import contextlib
 import itertools
@@ -196,8 +196,7 @@ def run_list(env: Env, query: tracker.TaskQuery, *, fmt: str, limit: int | None)
         caption = _("{shown} of {total} tasks · {year} plan · as of {today}").format(
             shown=len(rows), total=total, year=year, today=env.clock.today()
         )
-        width = (terminal_width() or _terminal_columns()) if wants_rich() else None
-        columns = list_columns(bars=True, ascii_only=env.ascii_only, width=width)
+        columns = list_columns(bars=True, ascii_only=env.ascii_only, width=rich_width())
         show_table(rows, columns, env, caption=caption)
     if len(rows) < total:
         info(

@@ -112,6 +112,13 @@ def split_tables(raw: bytes) -> dict[str, bytes] | None:
     return {name: raw[start:end] for name, (start, end) in spans.items()}
 
 
+def _value_end(raw: Buffer, value_start: int, end: int) -> int:
+    """Where the document whose value starts at `value_start` ends, in a table ending at `end`:
+    at the next document, or at the table's closing brace."""
+    following = _DOC_START.search(raw, value_start + 1, end)
+    return following.start() if following else end - 1
+
+
 def _doc_spans(raw: Buffer, span: Span, keys: Iterable[str]) -> list[tuple[int, int, str]] | None:
     """(start, end, key) of the value of each document `key` of the table at `span`."""
     found = []
@@ -124,9 +131,7 @@ def _doc_spans(raw: Buffer, span: Span, keys: Iterable[str]) -> list[tuple[int, 
                 return None
             at = start
         value_start = at + len(marker)
-        following = _DOC_START.search(raw, value_start + 1, end)
-        value_end = following.start() if following else end - 1
-        found.append((value_start, value_end, key))
+        found.append((value_start, _value_end(raw, value_start, end), key))
     return sorted(found)
 
 
@@ -266,9 +271,10 @@ class Tables(MutableMapping[str, dict[str, Any]]):
         document's bytes start with its first fields, and a quote inside a string is escaped,
         so the marker cannot match inside a value.
         """
-        if name in self._parsed or name not in self._verified or self._tails.get(name):
+        found = self.unparsed(name)
+        if found is None:
             return None
-        raw, (start, end) = self._file, self._spans[name]
+        raw, (start, end) = found
         marker = b":" + dumps(first)[:-1] + b","
         at = raw.find(marker, start, end)
         if at < 0 or raw.find(marker, at + 1, end) >= 0:
@@ -279,9 +285,8 @@ class Tables(MutableMapping[str, dict[str, Any]]):
             return None
         loose = self._loose.setdefault(name, {})
         if key not in loose:
-            following = _DOC_START.search(raw, at + 2, end)
             try:
-                doc = loads(raw[at + 1 : following.start() if following else end - 1])
+                doc = loads(raw[at + 1 : _value_end(raw, at + 1, end)])
             except ValueError:
                 return None
             if not isinstance(doc, dict):
@@ -335,10 +340,6 @@ class Tables(MutableMapping[str, dict[str, Any]]):
         if name not in self._parsed and key in self._loose.get(name, {}):
             return self._loose[name][key]
         return self[name][key]
-
-    def proved(self, name: str) -> bool:
-        """Whether a table's bytes as read were proved by their checksum (saved by lianta)."""
-        return name in self._verified
 
     def unparsed(self, name: str) -> tuple[Buffer, Span] | None:
         """The file's bytes and the span of a table proved intact, while it is not parsed (and

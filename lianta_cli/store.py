@@ -279,7 +279,7 @@ class Store:
 
     def proved(self, name: str) -> bool:
         """Whether a table is as lianta saved it (its checksum matched when it was read)."""
-        return self.storage.data.proved(name)
+        return self.storage.data.original_crc(name) is not None
 
     def raw_since(self, name: str, mark: str) -> dict[str, dict[str, Any]] | None:
         """The documents of an unparsed table stamped at or after `mark` and all after them,
@@ -319,30 +319,34 @@ class Store:
     def counts(self, year: int) -> dict[str, counts.Figures] | None:
         """Plan `year`'s counts per index (see `counts`), or None unless they were saved with
         exactly the tasks this snapshot read, unchanged since."""
-        data = self.storage.data
-        proved = data.original_crc("tasks")
-        if proved is None or data.changes("tasks") or counts.TABLE not in data:
-            return None
-        saved = self.raw(counts.TABLE).get("1")
-        if not isinstance(saved, dict) or saved.get("tasks") != proved:
+        saved = self._saved_counts()
+        if saved is None or self.storage.data.changes("tasks"):
             return None
         plans = saved.get("plans")
         figures = plans.get(str(year), {}) if isinstance(plans, dict) else None
         return figures if isinstance(figures, dict) else None
+
+    def _saved_counts(self) -> dict[str, Any] | None:
+        """The counts table's document if it was counted from the tasks as this snapshot read
+        them (their checksum proved the bytes read), else None."""
+        data = self.storage.data
+        proved = data.original_crc("tasks")
+        if proved is None or counts.TABLE not in data:
+            return None
+        saved = self.raw(counts.TABLE).get("1")
+        return saved if isinstance(saved, dict) and saved.get("tasks") == proved else None
 
     def _recount(self) -> Derived | None:
         """What makes the counts table anew on saving, or None if it is still right."""
         data = self.storage.data
         if "tasks" not in data:
             return None
-        saved = self.raw(counts.TABLE).get("1") if counts.TABLE in data else None
-        proved = data.original_crc("tasks")
+        saved = self._saved_counts()
         changed = data.changes("tasks")
-        valid = isinstance(saved, dict) and proved is not None and saved.get("tasks") == proved
-        if valid and changed == set():
+        if saved is not None and changed == set():
             return None
         figures = None
-        if valid and changed is not None and isinstance(saved, dict):
+        if saved is not None and changed is not None:
             figures = json.loads(json.dumps(saved.get("plans")))  # a deep copy, changed below
             try:
                 for key in changed:

@@ -113,6 +113,7 @@ def _plan_task_fields(task: PlanTask, position: int) -> dict[str, Any]:
 
 
 def _new_task(year: int, task_id: str, fields: dict[str, Any], stamp: str) -> dict[str, Any]:
+    # plan and id first: `find_tasks` finds a task by them in the store file's bytes
     return {
         "plan": year,
         "id": task_id,
