@@ -323,9 +323,7 @@ def memory(python: str, env: dict[str, str], prepare: Prepare, cwd: Path, top: i
     return "\n".join(lines) + "\n"
 
 
-def startup(
-    python: str, lianta: Path, env: dict[str, str], args: Sequence[str], store: Path, runs: int
-) -> str:
+def startup(python: str, lianta: Path, env: dict[str, str], args: Sequence[str], runs: int) -> str:
     """What start-up costs, by variants run in turn: the console script (which takes the quick
     path of `launch` for list, summary, update and done), the same command through the Typer
     app, the imports of each path alone, and the interpreter floor."""
@@ -528,7 +526,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(memory(python, env, prepare, work, args.top))
                 return 0
             if args.startup:
-                print(startup(python, lianta, env, prepare(), store, args.runs))
+                print(startup(python, lianta, env, prepare(), args.runs))
                 return 0
             print(phases(python, env, prepare, work, args.runs))
             if args.phases_only:
