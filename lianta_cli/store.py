@@ -328,10 +328,10 @@ class Store:
 
     def _saved_counts(self) -> dict[str, Any] | None:
         """The counts table's document if it was counted from the tasks as this snapshot read
-        them (their checksum proved the bytes read), else None."""
+        them, both proved by their checksums (an edited table is counted again), else None."""
         data = self.storage.data
         proved = data.original_crc("tasks")
-        if proved is None or counts.TABLE not in data:
+        if proved is None or data.original_crc(counts.TABLE) is None:
             return None
         saved = self.raw(counts.TABLE).get("1")
         return saved if isinstance(saved, dict) and saved.get("tasks") == proved else None

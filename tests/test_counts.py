@@ -134,6 +134,18 @@ def test_counts_of_other_tasks_are_not_used_and_are_made_anew(run: Run, store_pa
     assert saved_counts(store_path)["2024"]["1"]["total"] == 5
 
 
+def test_counts_edited_without_their_checksum_are_counted_again(run: Run, store_path: Path) -> None:
+    assert run("assign", "1.1", "--to", "王芳", now=NOW).exit_code == 0
+    raw = store_path.read_bytes()
+    counts_line = raw.index(b'"counts":')
+    edited = raw[:counts_line] + raw[counts_line:].replace(b'"total":5,', b'"total":9,', 1)
+    assert edited != raw
+    store_path.write_bytes(edited)
+    summary = run("summary", "-f", "json", now=NOW).json()
+    assert summary["indices"][0]["total"] == 5
+    assert summary["total"]["total"] == 40
+
+
 def test_doctor_finds_counts_that_claim_the_tasks_but_disagree(run: Run, store_path: Path) -> None:
     assert run("assign", "1.1", "--to", "王芳", now=NOW).exit_code == 0
     data = json.loads(store_path.read_bytes())
