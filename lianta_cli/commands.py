@@ -4,7 +4,6 @@ user, display), output on stdout, messages on stderr, and the commands typed mos
 building the parser (see `launch`)."""
 
 import contextlib
-import itertools
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -14,7 +13,7 @@ from typing import Any, NamedTuple
 from . import tracker
 from .clock import Clock, parse_day
 from .errors import InputError, LiantaError
-from .export import Column, dumps_json, json_lines, plain_table_pieces, to_csv, to_markdown
+from .export import Column, dumps_json, plain_table_pieces, to_csv, to_markdown
 from .i18n import _, detect_language, set_language
 from .store import Store, default_store_path, open_store, refuse_if_lost, store_file
 from .views import LIST_KEYS, list_columns
@@ -52,12 +51,24 @@ class Env(NamedTuple):
         and saved only once the command has succeeded: bad input leaves no store behind."""
         with open_store(self.db, write=False) as store:
             if store.raw("plans"):
-                return store
+                return _retained(store)
         refuse_if_lost(store_file(self.db))
         snapshot = Store(self.db, {}, writable=False)
         tracker.ensure_plan(snapshot, self.clock, self.user)
         PENDING_LOADS.append(self)
-        return snapshot
+        return _retained(snapshot)
+
+
+_RETAINED: list[Store] = []
+
+
+def _retained(store: Store) -> Store:
+    """`store`, kept referenced until the next snapshot is read. The console script ends the
+    process as soon as a command is done (`launch.finish`), so what a command read is never
+    freed object by object: for 100,000 parsed tasks that took a quarter of a second, while
+    the operating system takes the memory back whole."""
+    _RETAINED[:] = [store]
+    return store
 
 
 PENDING_LOADS: list[Env] = []
@@ -183,10 +194,8 @@ def run_list(env: Env, query: tracker.TaskQuery, *, fmt: str, limit: int | None)
     cap = limit if limit is not None else (100 if fmt == "table" else 0)
     rows, total = tracker.list_tasks(store, year, query, env.clock.today(), cap)
     if fmt == "json":
-        keys = (*LIST_KEYS, "archived")
-        pieces = json_lines({k: row[k] for k in keys} for row in rows)
-        while batch := list(itertools.islice(pieces, 2000)):
-            sys.stdout.write("".join(batch))
+        for piece in rows.json_lines():
+            sys.stdout.write(piece)
         sys.stdout.flush()
     elif fmt == "csv":
         out(to_csv(rows, LIST_KEYS))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from operator import itemgetter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any, NamedTuple, ParamSpec, TypeVar
@@ -19,6 +20,7 @@ from .fields import EVENT_KEYS, STATUSES, TASK_PLAN_FIELDS
 from .i18n import _
 from .store import SCHEMA, Store
 from .textfold import fold
+from .views import LIST_JSON_KEYS
 
 if TYPE_CHECKING:  # only plan loading builds these; importing them costs start-up
     from .models import Plan, PlanTask
@@ -496,7 +498,13 @@ def list_tasks(
     del docs
     if query.overdue:
         chosen = [doc for doc in chosen if is_overdue(doc, end, today_text)]
-    chosen.sort(key=_sort_key(sort, end))
+    fields = _SORT_FIELDS.get(sort)
+    try:  # the fields read in C when every task has them (every task lianta saves has)
+        chosen.sort(key=fields or _sort_key(sort, end))
+    except KeyError:
+        if fields is None:
+            raise
+        chosen.sort(key=_sort_key(sort, end))  # which reads a missing "order" as 0
     total = len(chosen)
     if limit:
         del chosen[limit:]
@@ -532,6 +540,62 @@ class TaskViews(Sequence[dict[str, Any]]):
         for start in range(0, len(docs), size):
             yield from _task_views(docs[start : start + size], *self._context)
 
+    def json_lines(self) -> Iterator[str]:
+        """What `lianta list --format json` prints, in pieces: `export.json_lines` of each view
+        cut to `LIST_JSON_KEYS`, written straight from the stored documents with no view made
+        (a third of the time for 100,000 tasks). A document whose fields are not of the types
+        the store's checks require is written through its view, so the text is always the same.
+        """
+        from json import dumps
+        from json.encoder import encode_basestring as text
+
+        from .export import json_lines
+
+        indices, end, today = self._context
+        codes = {n: dumps(i.get("code"), ensure_ascii=False) for n, i in indices.items()}
+        line = (  # the keys of LIST_JSON_KEYS, in order (the tests compare with the views)
+            '{"id": %s, "index": %s, "index_code": %s, "title": %s, "title_en": %s, '
+            '"status": %s, "progress": %s, "assignee": %s, "unit": %s, "due": %s, '
+            '"overdue": %s, "updated": %s, "archived": %s}'
+        )
+
+        def one(doc: dict[str, Any]) -> str:
+            index, progress, status = doc["index"], doc["progress"], doc["status"]
+            assignee, unit = doc["assignee"], doc["unit"]
+            due = str(doc.get("due") or doc.get("plan_due") or end)
+            try:
+                if index.__class__ is not int or progress.__class__ is not int:
+                    raise TypeError  # a bool or a float would be written differently
+                return line % (
+                    text(doc["id"]),
+                    index,
+                    codes.get(index, "null"),
+                    text(doc["title"]),
+                    text(doc["title_en"]),
+                    text(status),
+                    progress,
+                    "null" if assignee is None else text(assignee),
+                    "null" if unit is None else text(unit),
+                    text(due),
+                    "true" if due < today and status != "done" else "false",
+                    text(doc["updated"]),
+                    "true" if doc.get("archived") else "false",
+                )
+            except TypeError:
+                view = _task_views([doc], *self._context)[0]
+                piece = "".join(json_lines([{key: view[key] for key in LIST_JSON_KEYS}]))
+                return piece[4:-3]  # the object alone, without "[\n  " and "\n]\n"
+
+        docs, size = self._docs, self.BATCH * 4
+        if not docs:
+            yield "[]\n"
+            return
+        separator = "[\n  "
+        for start in range(0, len(docs), size):
+            yield separator + ",\n  ".join(map(one, docs[start : start + size]))
+            separator = ",\n  "
+        yield "\n]\n"
+
 
 def search_text(doc: dict[str, Any]) -> str:
     """Everything `--search` looks in, folded (case and script)."""
@@ -544,6 +608,14 @@ def search_text(doc: dict[str, Any]) -> str:
 
 
 _STATUS_RANK = {"blocked": 0, "in_progress": 1, "todo": 2, "done": 3}
+
+
+_SORT_FIELDS: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "id": itemgetter("index", "order", "id"),
+    "progress": itemgetter("progress", "index", "order", "id"),
+    "updated": itemgetter("updated", "index", "order", "id"),
+}
+"""`--sort` orders whose `_sort_key` is a plain tuple of fields when none is missing."""
 
 
 def _sort_key(sort: str, plan_end: str) -> Callable[[dict[str, Any]], tuple[Any, ...]]:

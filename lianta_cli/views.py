@@ -23,6 +23,8 @@ LIST_KEYS = (
     "overdue",
     "updated",
 )
+LIST_JSON_KEYS = (*LIST_KEYS, "archived")
+"""The keys of each task in `lianta list --format json`."""
 HISTORY_KEYS = EVENT_KEYS
 COMPACT_BELOW = 120
 """Terminals narrower than this get the compact `list` table (no index or unit, no bar)."""

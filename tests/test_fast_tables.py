@@ -38,6 +38,7 @@ from lianta_cli.i18n import language, set_language
 from lianta_cli.store import open_store
 from lianta_cli.textfold import fold
 from lianta_cli.views import (
+    LIST_JSON_KEYS,
     bar,
     history_columns,
     list_columns,
@@ -361,3 +362,78 @@ def test_json_lines_are_json_dumps_of_each_object(items: list[dict[str, Any]]) -
     text = "".join(json_lines(iter(items)))
     assert text == ("[\n  " + ",\n  ".join(expected) + "\n]\n" if items else "[]\n")
     assert dumps_json(items) == text or not items
+
+
+def views_cut_to_json_keys(rows: tracker.TaskViews) -> str:
+    """`list --format json` as it was written before: each view cut to its keys, encoded."""
+    return "".join(json_lines({key: view[key] for key in LIST_JSON_KEYS} for view in rows))
+
+
+@pytest.mark.parametrize("limit", [0, 1, 5])
+def test_list_json_lines_are_the_views_cut_to_their_keys(
+    run: Run, store_path: Path, limit: int
+) -> None:
+    for step in WORK:
+        assert run(*step, now="2024-03-08T17:00").exit_code == 0
+    with open_store(store_path, write=False) as store:
+        year = tracker.select_year(store, None)
+        for query in QUERIES:
+            rows, _ = tracker.list_tasks(store, year, query, date(2024, 6, 28), limit)
+            text = "".join(rows.json_lines())
+            assert text == views_cut_to_json_keys(rows)
+            assert [list(row) for row in json.loads(text)] == [list(LIST_JSON_KEYS)] * len(rows)
+
+
+ODD_VALUE = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | TEXT
+
+
+@SETTINGS
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {
+                "plan": st.just(2024),
+                "id": st.one_of(TEXT, ODD_VALUE),
+                "index": st.sampled_from([1, 2, 3, True, 2.0]),
+                "title": TEXT,
+                "title_en": st.one_of(TEXT, ODD_VALUE),
+                "status": st.sampled_from(["todo", "in_progress", "done", "blocked"]),
+                "progress": st.one_of(st.integers(0, 100), st.just(True), st.just(50.0)),
+                "assignee": st.one_of(st.none(), TEXT, st.integers()),
+                "unit": st.one_of(st.none(), TEXT),
+                "updated": TEXT,
+            },
+            optional={
+                "due": st.one_of(st.none(), st.sampled_from(["2024-01-01", "2024-12-01"])),
+                "plan_due": st.one_of(st.none(), st.just("2024-05-01")),
+                "archived": st.one_of(st.booleans(), st.none(), st.just(1)),
+            },
+        ),
+        max_size=6,
+    ),
+    st.sampled_from(["industry", "园区", None, 7, ["a", "b"]]),
+)
+def test_list_json_lines_write_any_document_as_its_view_would(
+    docs: list[dict[str, Any]], code: Any
+) -> None:
+    """Documents of the expected types take the quick way, the rest go through the view; the
+    text is the same either way (an index without a code, a float progress, a numeric id)."""
+    indices = {1: {"code": code, "name": "一", "name_en": "One"}, 2: {"name": "二"}}
+    rows = tracker.TaskViews(docs, indices, "2024-12-31", "2024-06-28")
+    assert "".join(rows.json_lines()) == views_cut_to_json_keys(rows)
+
+
+def test_list_sorts_tasks_without_an_order_as_order_zero(run: Run, store_path: Path) -> None:
+    """A task stored without "order" (written by hand) sorts as if it were 0, as it always did."""
+    for step in WORK:
+        assert run(*step, now="2024-03-08T17:00").exit_code == 0
+    today = date(2024, 6, 28)
+    with open_store(store_path, write=False) as store:
+        year = tracker.select_year(store, None)
+        plan = tracker.plan_docs(store)[year]
+        for doc in list(store.raw("tasks").values())[::3]:
+            del doc["order"]
+        docs = list(store.raw("tasks").values())
+        for query in QUERIES:
+            rows, _ = tracker.list_tasks(store, year, query, today, 0)
+            assert list(rows) == one_at_a_time(docs, query, year, plan, today.isoformat())
