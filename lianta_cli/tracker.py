@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import os
 import re
-from operator import itemgetter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple, ParamSpec, TypeVar
 
 from .clock import Clock
