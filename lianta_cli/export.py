@@ -79,6 +79,10 @@ def _widths(cells: list[str]) -> list[int]:
     joined = "".join(cells)
     if joined.isascii():
         return list(map(len, cells))
+    known = _few_values(cells)
+    if known is not None:  # status, progress bars, names: each value measured once
+        measured = {cell: display_width(cell) for cell in known}
+        return list(map(measured.__getitem__, cells))
     narrow_char, ascii_or_wide = _width_patterns()
     if narrow_char.search(joined) is None:
         if ascii_or_wide.fullmatch(joined):
@@ -93,6 +97,15 @@ def _widths(cells: list[str]) -> list[int]:
         (end - start + len(narrowed[start:end].encode())) >> 1
         for start, end in zip(starts, ends, strict=True)
     ]
+
+
+def _few_values(cells: list[str]) -> set[str] | None:
+    """The distinct values of a long column in which each repeats four times on average, else
+    None: such a column is worked out once per value and looked up for each cell."""
+    if len(cells) < 256:
+        return None
+    distinct = set(cells)
+    return distinct if len(distinct) * 4 <= len(cells) else None
 
 
 @lru_cache(maxsize=65536)
@@ -283,7 +296,14 @@ def plain_table_pieces(rows: Sequence[dict[str, Any]], columns: Sequence[Column]
     def lines(texts: list[list[str]], sizes: list[list[int]]) -> Iterator[str]:
         padded = []
         for cells, measured, width, align in zip(texts, sizes, widths, aligns, strict=True):
-            if align == "right":
+            known = _few_values(cells) if align else None
+            if known is not None:
+                gaps = {cell: " " * (width - display_width(cell)) for cell in known}
+                if align == "right":
+                    cells = [gaps[cell] + cell for cell in cells]
+                else:
+                    cells = [cell + gaps[cell] for cell in cells]
+            elif align == "right":
                 cells = [" " * (width - m) + c for c, m in zip(cells, measured, strict=True)]
             elif align:
                 cells = [c + " " * (width - m) for c, m in zip(cells, measured, strict=True)]

@@ -45,6 +45,12 @@ def _difference(end: float, start: float) -> float:
 
 
 def _id_key(task_id: str) -> tuple[int, ...]:
+    """The numbers of a task id ("2.10" after "2.9"); parts that are not numbers are left out."""
+    if task_id.isascii() and task_id.replace(".", "").isdigit():
+        try:
+            return tuple(map(int, task_id.split(".")))  # every part digits (or one empty)
+        except ValueError:
+            pass
     return tuple(map(int, filter(str.isdigit, task_id.split("."))))
 
 

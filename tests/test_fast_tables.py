@@ -437,3 +437,32 @@ def test_list_sorts_tasks_without_an_order_as_order_zero(run: Run, store_path: P
         for query in QUERIES:
             rows, _ = tracker.list_tasks(store, year, query, today, 0)
             assert list(rows) == one_at_a_time(docs, query, year, plan, today.isoformat())
+
+
+@given(st.text(alphabet="0123456789.²١ +-_a", max_size=8))
+def test_report_id_key_is_the_numbers_of_the_id(task_id: str) -> None:
+    from lianta_cli.report import _id_key
+
+    parts = [part for part in task_id.split(".") if part.isdigit()]
+    try:
+        expected: Any = tuple(int(part) for part in parts)
+    except ValueError as error:  # "²" is a digit to isdigit, not to int: as it always was
+        expected = type(error)
+    try:
+        assert _id_key(task_id) == expected
+    except ValueError:
+        assert expected is ValueError
+
+
+def test_check_table_names_the_first_malformed_document() -> None:
+    from lianta_cli.segments import check_table
+
+    assert check_table("tasks", {}) is None
+    assert check_table("tasks", {"1": {}, "20": {"a": 1}}) is None
+    assert check_table("tasks", []) == "table 'tasks' is not a mapping"
+    assert check_table("tasks", {"1": {}, "x": {}, "2": []}) == (
+        "table 'tasks' has a malformed document 'x'"
+    )
+    assert check_table("tasks", {"1": {}, "2": [], "y": {}}) == (
+        "table 'tasks' has a malformed document '2'"
+    )
