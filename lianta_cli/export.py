@@ -129,34 +129,58 @@ def pad(text: str, width: int, align: str = "left", have: int | None = None) -> 
 
 
 class Column(NamedTuple):
-    """One column shared by the table, CSV and Markdown views of the same rows."""
+    """One column shared by the table, CSV and Markdown views of the same rows.
+
+    A cell is the row's value of `key` as text, or `show(row)`, or `of(*values)` of the row's
+    values of `reads`. A table whose columns use no `show` can be made from columns of values
+    (see `_column_cells`), and `of` runs once per distinct value of a one-field column."""
 
     key: str
     header: str
     align: str = "left"
     show: Callable[[dict[str, Any]], str] | None = None
     wrap: bool = False
+    of: Callable[..., str] | None = None
+    reads: tuple[str, ...] = ()
 
     def cell(self, row: dict[str, Any]) -> str:
         if self.show is not None:
             return self.show(row)
-        value = row.get(self.key)
-        if value is None:
-            return ""
-        if isinstance(value, bool):
-            return "yes" if value else ""
-        return str(value)
+        if self.of is not None:
+            return self.of(*map(row.get, self.reads))
+        return _plain_cell(row.get(self.key))
 
     def cells(self, rows: Iterable[dict[str, Any]]) -> list[str]:
         """`cell` of every row, a column at a time."""
         if self.show is not None:
             return list(map(self.show, rows))
-        key, cell = self.key, self.cell
-        return [
-            value if value.__class__ is str else cell(row)
-            for row in rows
-            for value in (row.get(key),)
-        ]
+        rows = list(rows)
+        return self.from_values([[row.get(field) for row in rows] for field in self.fields()])
+
+    def fields(self) -> tuple[str, ...]:
+        """The row fields the cells are made of (the whole row, for a `show` column)."""
+        return self.reads if self.of is not None else (self.key,)
+
+    def from_values(self, values: list[list[Any]]) -> list[str]:
+        """The cells of the rows whose values of `fields()` are `values` (a list per field)."""
+        if self.of is None:
+            return [value if value.__class__ is str else _plain_cell(value) for value in values[0]]
+        if len(values) == 1 and set(map(type, values[0])) <= _DISTINCT_TYPES:
+            shown = {value: self.of(value) for value in set(values[0])}
+            return list(map(shown.__getitem__, values[0]))
+        return list(map(self.of, *values))
+
+
+_DISTINCT_TYPES = {str, int, type(None)}
+"""Values told apart by a set exactly as by `==` (no 1 == True == 1.0)."""
+
+
+def _plain_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else ""
+    return str(value)
 
 
 def dumps_json(value: Any) -> str:
@@ -241,7 +265,16 @@ def _one_lines(cells: list[str]) -> list[str]:
 
 
 def _column_cells(rows: Iterable[dict[str, Any]], columns: Sequence[Column]) -> list[list[str]]:
-    """Each column's cells on one line, reading the rows once, a few thousand at a time."""
+    """Each column's cells on one line, reading the rows once, a few thousand at a time; or,
+    from rows that give their values a field at a time (`values_of`, as `tracker.TaskViews`
+    does) when no column needs a whole row, without making the rows at all."""
+    values_of = getattr(rows, "values_of", None)
+    if values_of is not None and all(column.show is None for column in columns):
+        values = values_of({field for column in columns for field in column.fields()})
+        return [
+            _one_lines(column.from_values([values[field] for field in column.fields()]))
+            for column in columns
+        ]
     texts: list[list[str]] = [[] for _ in columns]
     batches = iter(rows)
     while batch := list(itertools.islice(batches, _CHUNK)):

@@ -511,6 +511,28 @@ def list_tasks(
     return TaskViews(chosen, indices, end, today_text), total
 
 
+_STORED_VIEW_FIELDS = frozenset(
+    (
+        "id",
+        "plan",
+        "index",
+        "title",
+        "title_en",
+        "status",
+        "progress",
+        "assignee",
+        "unit",
+        "updated",
+    )
+)
+"""Fields a task view takes from the stored task as it is."""
+_INDEX_FIELDS = {"index_code": "code", "index_name": "name", "index_name_en": "name_en"}
+"""Fields a task view takes from its index, and their names there."""
+_VIEW_FIELDS = frozenset(
+    (*_STORED_VIEW_FIELDS, *_INDEX_FIELDS, "due", "overdue", "archived", "notes")
+)
+
+
 class TaskViews(Sequence[dict[str, Any]]):
     """The `task_view` of each task, made as it is read: a list of 100,000 tasks is streamed
     to its output without ever holding every view at once."""
@@ -539,6 +561,36 @@ class TaskViews(Sequence[dict[str, Any]]):
         docs, size = self._docs, self.BATCH
         for start in range(0, len(docs), size):
             yield from _task_views(docs[start : start + size], *self._context)
+
+    def values_of(self, fields: Iterable[str]) -> dict[str, list[Any]]:
+        """Each view's value of each of `fields` (None for a field views do not have), a list
+        per field, read from the stored documents with no view made: what a table of many
+        tasks is made from (see `export._column_cells`)."""
+        docs = self._docs
+        indices, end, today = self._context
+        values: dict[str, list[Any]] = {}
+        for field in fields:
+            if field in _STORED_VIEW_FIELDS:
+                values[field] = list(map(itemgetter(field), docs))
+            elif field in ("due", "overdue"):
+                if "due" not in values:
+                    values["due"] = [
+                        str(doc.get("due") or doc.get("plan_due") or end) for doc in docs
+                    ]
+                if field == "overdue":
+                    values["overdue"] = [
+                        due < today and doc["status"] != "done"
+                        for due, doc in zip(values["due"], docs, strict=True)
+                    ]
+            elif field in _INDEX_FIELDS:
+                key = _INDEX_FIELDS[field]
+                names = {number: index.get(key) for number, index in indices.items()}
+                values[field] = [names.get(doc["index"]) for doc in docs]
+            elif field in _VIEW_FIELDS:
+                values[field] = [view[field] for view in self]
+            else:
+                values[field] = [None] * len(docs)
+        return values
 
     def json_lines(self) -> Iterator[str]:
         """What `lianta list --format json` prints, in pieces: `export.json_lines` of each view

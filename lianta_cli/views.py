@@ -57,10 +57,18 @@ def bar(progress: float, *, ascii_only: bool = False, width: int = 10) -> str:
     return f"{full * filled}{empty * (width - filled)} {progress:3.0f}%"
 
 
-def _due(row: dict[str, Any]) -> str:
+def _due(due: Any, overdue: Any) -> str:
     """The due date, with 'overdue' under it (one line in piped tables, CSV and Markdown)."""
-    due = str(row.get("due") or "")
-    return f"{due}\n{_('overdue')}" if row.get("overdue") else due
+    due = str(due or "")
+    return f"{due}\n{_('overdue')}" if overdue else due
+
+
+def _due_column() -> Column:
+    return Column("due", _("Due"), of=_due, reads=("due", "overdue"))
+
+
+def _percent(progress: Any) -> str:
+    return f"{progress}%"
 
 
 def _value(value: Any) -> str:
@@ -79,25 +87,25 @@ def list_columns(*, bars: bool, ascii_only: bool = False, width: int | None = No
     """The `list` table; on a terminal narrower than COMPACT_BELOW, the compact form."""
     if width is not None and width < COMPACT_BELOW:
         return _compact_list_columns()
-    progress = (
-        (lambda r: bar(r["progress"], ascii_only=ascii_only))
-        if bars
-        else (lambda r: f"{r['progress']}%")
-    )
+    progress = (lambda p: bar(p, ascii_only=ascii_only)) if bars else _percent
     return [
         Column("id", _("ID")),
         Column("index_code", _("Index")),
         _task_column(),
-        Column("status", _("Status"), show=lambda r: status_name(r["status"])),
-        Column("progress", _("Progress"), align="right", show=progress),
+        _status_column(),
+        Column("progress", _("Progress"), align="right", of=progress, reads=("progress",)),
         Column("assignee", _("Assignee"), wrap=True),
         Column("unit", _("Unit"), wrap=True),
-        Column("due", _("Due"), show=_due),
+        _due_column(),
     ]
 
 
 def _task_column() -> Column:
-    return Column("title", _("Task"), show=lambda r: pick(r["title"], r["title_en"]), wrap=True)
+    return Column("title", _("Task"), wrap=True, of=pick, reads=("title", "title_en"))
+
+
+def _status_column() -> Column:
+    return Column("status", _("Status"), of=status_name, reads=("status",))
 
 
 def _compact_list_columns() -> list[Column]:
@@ -105,10 +113,10 @@ def _compact_list_columns() -> list[Column]:
     return [
         Column("id", _("ID")),
         _task_column(),
-        Column("status", _("Status"), show=lambda r: status_name(r["status"])),
-        Column("progress", _("Progress"), align="right", show=lambda r: f"{r['progress']}%"),
+        _status_column(),
+        Column("progress", _("Progress"), align="right", of=_percent, reads=("progress",)),
         Column("assignee", _("Assignee"), wrap=True),
-        Column("due", _("Due"), show=_due),
+        _due_column(),
     ]
 
 

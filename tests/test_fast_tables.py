@@ -466,3 +466,95 @@ def test_check_table_names_the_first_malformed_document() -> None:
     assert check_table("tasks", {"1": {}, "2": [], "y": {}}) == (
         "table 'tasks' has a malformed document '2'"
     )
+
+
+VIEW_KEYS = (*LIST_JSON_KEYS, "plan", "index_name", "index_name_en", "notes", "no_such_field")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_list_tables_made_from_columns_of_values_are_the_tables_of_the_views(
+    run: Run, store_path: Path, lang: str
+) -> None:
+    """`plain_table` and `to_markdown` of task views, made a field at a time from the stored
+    tasks, equal the same made from each view as a row."""
+    for step in WORK:
+        assert run(*step, now="2024-03-08T17:00").exit_code == 0
+    before = language()
+    set_language(lang)
+    try:
+        with open_store(store_path, write=False) as store:
+            year = tracker.select_year(store, None)
+            for query in QUERIES:
+                rows, _ = tracker.list_tasks(store, year, query, date(2024, 6, 28), 0)
+                views = list(rows)
+                values = rows.values_of(VIEW_KEYS)
+                for key in VIEW_KEYS:
+                    assert values[key] == [view.get(key) for view in views], key
+                for columns in (
+                    list_columns(bars=True),
+                    list_columns(bars=True, ascii_only=True),
+                    list_columns(bars=False),
+                    list_columns(bars=True, width=80),
+                ):
+                    assert plain_table(rows, columns) == plain_table(views, columns)
+                    assert to_markdown(rows, columns) == to_markdown(views, columns)
+    finally:
+        set_language(before)
+
+
+@SETTINGS
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {
+                "plan": st.just(2024),
+                "id": TEXT,
+                "index": st.sampled_from([1, 2, 3]),
+                "title": TEXT,
+                "title_en": st.one_of(TEXT, st.none()),
+                "status": st.sampled_from(["todo", "in_progress", "done", "blocked", "odd"]),
+                "progress": st.one_of(st.integers(0, 100), st.just(True), st.just(50.0)),
+                "assignee": st.one_of(st.none(), TEXT, st.integers()),
+                "unit": st.one_of(st.none(), TEXT),
+                "updated": TEXT,
+            },
+            optional={
+                "due": st.one_of(st.none(), st.sampled_from(["2024-01-01", "2024-12-01"])),
+                "plan_due": st.one_of(st.none(), st.just("2024-05-01")),
+                "archived": st.one_of(st.booleans(), st.none()),
+                "notes": st.lists(st.just({"text": "x"}), max_size=2),
+            },
+        ),
+        max_size=8,
+    ),
+    st.sampled_from(["industry", "园区", None, 7]),
+)
+def test_task_views_give_their_values_a_field_at_a_time(
+    docs: list[dict[str, Any]], code: Any
+) -> None:
+    indices = {1: {"code": code, "name": "一", "name_en": "One"}, 2: {"name": "二"}}
+    rows = tracker.TaskViews(docs, indices, "2024-12-31", "2024-06-28")
+    views = list(rows)
+    values = rows.values_of(VIEW_KEYS)
+    for key in VIEW_KEYS:
+        assert values[key] == [view.get(key) for view in views], key
+    for columns in (list_columns(bars=True), list_columns(bars=False, width=80)):
+        assert plain_table(rows, columns) == plain_table(views, columns)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    rows=st.lists(TASK_ROW, min_size=1, max_size=4),
+    size=st.sampled_from([255, 256, 700]),
+    distinct=st.booleans(),
+)
+def test_long_tables_of_few_values_are_the_row_by_row_tables(
+    rows: list[dict[str, Any]], size: int, distinct: bool
+) -> None:
+    """Columns long enough to be measured and padded once per distinct value."""
+    long = [dict(rows[n % len(rows)]) for n in range(size)]
+    if distinct:  # one column of all-different values beside the repeated ones
+        for n, row in enumerate(long):
+            row["title"] = f"{row['title']}（第{n}批）"
+    for columns in (list_columns(bars=True), list_columns(bars=False, width=60)):
+        assert plain_table(long, columns) == row_by_row_table(long, columns)
