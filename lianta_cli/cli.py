@@ -29,6 +29,7 @@ from .commands import (
     run_list,
     run_summary,
     run_update,
+    run_weekly,
     save_pending_loads,
     show_table,
 )
@@ -801,27 +802,9 @@ def weekly(
     lang: LangOption = None,
 ) -> None:
     """What was completed, started, blocked, assigned and moved in a week, per index and task."""
-    from . import report
-
-    env = make_env(db, plan, lang)
-    fmt = check_format(fmt, ("md", "json", "csv"))
-    start = parse_day(since, "--since") if since is not None else None
-    end = parse_day(until, "--until") if until is not None else None
-    window = report.resolve_window(week, start, end, env.clock.today())
-    store = env.reading()
-    year = tracker.select_year(store, env.year)
-    result = report.weekly(store, year, window)
-    if fmt == "json":
-        text = dumps_json(result.as_dict())
-    elif fmt == "csv":
-        text = report.csv_report(result)
-    else:
-        text = report.markdown_report(result)
-    if output is None:
-        out(text)
-        return
-    report.write_atomically(output, text)
-    info(_("wrote {path}").format(path=output))
+    run_weekly(
+        make_env(db, plan, lang), week=week, since=since, until=until, fmt=fmt, output=output
+    )
 
 
 def main() -> None:

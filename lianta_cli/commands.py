@@ -318,3 +318,35 @@ def run_done(env: Env, ids: Sequence[str], *, note: str | None, fmt: str) -> Non
             store, year, ids, env.clock, env.user, status="done", note=note, action="done"
         )
     report_change(result, fmt, _("done:"))
+
+
+def run_weekly(
+    env: Env,
+    *,
+    week: str | None,
+    since: str | None,
+    until: str | None,
+    fmt: str,
+    output: Path | None,
+) -> None:
+    """`lianta report weekly`: the week's report, on stdout or written whole to `output`."""
+    from . import report
+
+    fmt = check_format(fmt, ("md", "json", "csv"))
+    start = parse_day(since, "--since") if since is not None else None
+    end = parse_day(until, "--until") if until is not None else None
+    window = report.resolve_window(week, start, end, env.clock.today())
+    store = env.reading()
+    year = tracker.select_year(store, env.year)
+    result = report.weekly(store, year, window)
+    if fmt == "json":
+        text = dumps_json(result.as_dict())
+    elif fmt == "csv":
+        text = report.csv_report(result)
+    else:
+        text = report.markdown_report(result)
+    if output is None:
+        out(text)
+        return
+    report.write_atomically(output, text)
+    info(_("wrote {path}").format(path=output))

@@ -1,11 +1,11 @@
 """The console script's entry point.
 
-`lianta list`, `summary`, `update` and `done`, the commands typed most often, run straight from
-`commands` when every argument is one this reader knows: importing Typer and building the
-parser would be most of their time. Anything else (another command, `--help`, an option spelled
-another way, a value that needs checking such as a folder given as `--db`) goes to `cli`, which
-parses it as it always does. Both paths run the same code once the options are known; a test
-runs each form both ways and compares the results.
+`lianta list`, `summary`, `update`, `done` and `report weekly`, the commands run most often, run
+straight from `commands` when every argument is one this reader knows: importing Typer and
+building the parser would be most of their time. Anything else (another command, `--help`, an
+option spelled another way, a value that needs checking such as a folder given as `--db`) goes
+to `cli`, which parses it as it always does. Both paths run the same code once the options are
+known; a test runs each form both ways and compares the results.
 """
 
 from __future__ import annotations
@@ -38,6 +38,12 @@ _TAKES_VALUE = {
     "-p": "progress",
     "--due": "due",
     "--note": "note",
+    "--week": "week",
+    "-w": "week",
+    "--since": "since",
+    "--until": "until",
+    "--output": "output",
+    "-o": "output",
 }
 _FLAGS = {
     "--ascii": "ascii_only",
@@ -53,7 +59,11 @@ _ACCEPTS = {
     "summary": _COMMON | {"ascii_only"},
     "update": _COMMON | {"status", "progress", "due", "note", "ids"},
     "done": _COMMON | {"note", "ids"},
+    "report weekly": _COMMON | {"week", "since", "until", "output"},
 }
+
+
+_DEFAULT_FORMAT = {"list": "table", "summary": "table", "report weekly": "md"}
 
 
 def quick_arguments(argv: Sequence[str]) -> tuple[str, dict[str, Any]] | None:
@@ -68,12 +78,13 @@ def quick_arguments(argv: Sequence[str]) -> tuple[str, dict[str, Any]] | None:
         lang, args = args[1], args[2:]
     elif args[:1] and args[0].startswith("--lang="):
         lang, args = args[0].split("=", 1)[1], args[1:]
-    if not args or args[0] not in _ACCEPTS:
+    command = " ".join(args[:2]) if args[:1] == ["report"] else " ".join(args[:1])
+    if command not in _ACCEPTS:
         return None
-    command, accepted = args[0], _ACCEPTS[args[0]]
+    accepted = _ACCEPTS[command]
     options: dict[str, Any] = {"status": []} if command == "list" else {}
     ids: list[str] = []
-    position = 1
+    position = len(command.split())
     while position < len(args):
         arg = args[position]
         if "ids" in accepted and arg and not arg.startswith("-"):
@@ -112,12 +123,15 @@ def quick_arguments(argv: Sequence[str]) -> tuple[str, dict[str, Any]] | None:
                 options[key] = int(options[key])
             except ValueError:
                 return None
-    if "db" in options:
-        if os.path.isdir(options["db"]):
-            return None
+    if "db" in options or "output" in options:
         from pathlib import Path
 
-        options["db"] = Path(options["db"])
+        if "db" in options:
+            if os.path.isdir(options["db"]):
+                return None
+            options["db"] = Path(options["db"])
+        if "output" in options:
+            options["output"] = Path(options["output"])
     if os.environ.get("LIANTA_ASCII", "") not in ("", "0", "1"):
         return None  # the parser decides what other spellings mean
     options.setdefault("lang", lang)
@@ -148,7 +162,7 @@ def run_quick(command: str, options: dict[str, Any]) -> int:
             options["lang"],
             options.get("ascii_only", False),
         )
-        fmt = options.get("fmt", "table" if command in ("list", "summary") else "text")
+        fmt = options.get("fmt", _DEFAULT_FORMAT.get(command, "text"))
         if command == "list":
             query = tracker.TaskQuery(
                 index=options.get("index"),
@@ -173,8 +187,17 @@ def run_quick(command: str, options: dict[str, Any]) -> int:
                 note=options.get("note"),
                 fmt=fmt,
             )
-        else:
+        elif command == "done":
             commands.run_done(env, options["ids"], note=options.get("note"), fmt=fmt)
+        else:
+            commands.run_weekly(
+                env,
+                week=options.get("week"),
+                since=options.get("since"),
+                until=options.get("until"),
+                fmt=fmt,
+                output=options.get("output"),
+            )
         commands.save_pending_loads()
     except (KeyboardInterrupt, Exception) as error:
         return commands.failure_code(error)

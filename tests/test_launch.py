@@ -1,6 +1,6 @@
-"""The console script runs plain `list` and `summary` without Typer (`launch`): same output,
-same messages, same exit status, same store as the Typer app, for every form it accepts; any
-other form goes to the Typer app."""
+"""The console script runs plain `list`, `summary`, `update`, `done` and `report weekly` without
+Typer (`launch`): same output, same messages, same exit status, same store as the Typer app, for
+every form it accepts; any other form goes to the Typer app."""
 
 from __future__ import annotations
 
@@ -51,6 +51,12 @@ QUICK = [
     ["summary", "--format", "md", "--ascii"],
     ["--lang", "zh", "summary"],
     ["summary", "--plan", "2024", "--lang", "zh", "--format", "json"],
+    ["report", "weekly"],
+    ["report", "weekly", "--week", "2024-W10", "--format", "json"],
+    ["report", "weekly", "-w", "2024-W09", "-f", "csv"],
+    ["report", "weekly", "--since", "2024-03-01", "--until", "2024-03-08", "--lang", "zh"],
+    ["report", "weekly", "--since=2024-02-01", "--format=md", "--plan", "2024"],
+    ["--lang", "zh", "report", "weekly", "--db", "{db}"],
     # input errors: reported by the same code, so the same line and status
     ["list", "--index", "nope"],
     ["list", "--index", "9"],
@@ -60,6 +66,15 @@ QUICK = [
     ["list", "--plan", "2031"],
     ["summary", "--plan", "1999"],
     ["summary", "--format", "yaml"],
+    ["report", "weekly", "--week", "2024-W99"],
+    ["report", "weekly", "--week", "next"],
+    ["report", "weekly", "--since", "2024-13-01"],
+    ["report", "weekly", "--since", "2024-03-08", "--until", "2024-03-01"],
+    ["report", "weekly", "--week", "2024-W10", "--since", "2024-03-01"],
+    ["report", "weekly", "--format", "table"],
+    ["report", "weekly", "--plan", "1999"],
+    ["report", "weekly", "--output", "{folder}"],
+    ["report", "weekly", "-o", "{folder}/no/such/folder/r.md"],
 ]
 
 WRITES = [
@@ -115,6 +130,15 @@ TO_TYPER = [
     ["done"],
     ["done", "1.1", "--status", "done"],
     ["assign", "1.1", "--to", "王芳"],
+    ["report"],
+    ["report", "--help"],
+    ["report", "weekly", "--help"],
+    ["report", "weekly", "extra"],
+    ["report", "weekly", "--ascii"],
+    ["report", "weekly", "--week"],
+    ["report", "weekly", "--output", ""],
+    ["report", "--lang", "zh", "weekly"],
+    ["report", "monthly"],
 ]
 
 
@@ -179,6 +203,23 @@ def test_quick_writes_give_what_typer_gives(argv: list[str], tracked: Path) -> N
     launched = _launched(argv, {**env, "LIANTA_DB": str(twin)})
     assert launched == (typer_result.exit_code, typer_result.stdout, typer_result.stderr)
     assert twin.read_bytes() == tracked.read_bytes()
+
+
+@pytest.mark.parametrize("fmt", ["md", "json", "csv"])
+def test_weekly_written_to_a_file_is_the_same_file(fmt: str, tracked: Path) -> None:
+    env = {"LIANTA_NOW": NOW, "LIANTA_DB": str(tracked)}
+    first, second = tracked.with_name("first.txt"), tracked.with_name("second.txt")
+    argv = ["report", "weekly", "--week", "2024-W10", "--format", fmt, "--output"]
+    typer_result = CliRunner().invoke(app, [*argv, str(first)], env=env, catch_exceptions=False)
+    launched = _launched([*argv, str(second)], env)
+    assert launched == (
+        typer_result.exit_code,
+        typer_result.stdout,
+        typer_result.stderr.replace(str(first), str(second)),
+    )
+    assert typer_result.exit_code == 0
+    assert first.read_bytes() == second.read_bytes()
+    assert first.stat().st_size > 0
 
 
 @pytest.mark.parametrize("template", TO_TYPER, ids=lambda t: " ".join(t) or "(none)")
@@ -262,6 +303,13 @@ TOKENS = st.sampled_from(
         "--help",
         "--",
         "",
+        "report",
+        "weekly",
+        "--week",
+        "2024-W10",
+        "--since",
+        "2024-03-01",
+        "--until",
     ]
 )
 
