@@ -7,7 +7,7 @@ from typing import Any
 
 from .export import Column
 from .fields import EVENT_KEYS
-from .i18n import _, language, pick
+from .i18n import _, language, pick, pick_each
 
 LIST_KEYS = (
     "id",
@@ -101,7 +101,9 @@ def list_columns(*, bars: bool, ascii_only: bool = False, width: int | None = No
 
 
 def _task_column() -> Column:
-    return Column("title", _("Task"), wrap=True, of=pick, reads=("title", "title_en"))
+    return Column(
+        "title", _("Task"), wrap=True, of=pick, reads=("title", "title_en"), of_each=pick_each
+    )
 
 
 def _status_column() -> Column:
