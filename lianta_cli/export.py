@@ -11,10 +11,12 @@ from __future__ import annotations
 import io
 import itertools
 import json
+import operator
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 _UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -84,24 +86,24 @@ def _widths(cells: list[str], known: set[str] | None = None) -> list[int]:
         return list(map(measured.__getitem__, cells))
     narrow_char, ascii_or_wide = _width_patterns()
     if narrow_char.search(joined) is None:
-        if ascii_or_wide.fullmatch(joined):
-            return [(len(cell) + len(cell.encode())) >> 1 for cell in cells]
+        if ascii_or_wide.fullmatch(joined):  # (characters + bytes) / 2, each sum in C
+            sums = map(operator.add, map(len, cells), map(len, map(str.encode, cells)))
+            return list(map(operator.rshift, sums, itertools.repeat(1)))
         return list(map(display_width, cells))
     narrowed = narrow_char.sub("a", joined)  # same length: offsets still fall between cells
     if not ascii_or_wide.fullmatch(narrowed):
         return list(map(display_width, cells))
-    ends = list(itertools.accumulate(map(len, cells)))
-    starts = [0, *ends[:-1]]
-    return [
-        (end - start + len(narrowed[start:end].encode())) >> 1
-        for start, end in zip(starts, ends, strict=True)
-    ]
+    lengths = list(map(len, cells))
+    ends = list(itertools.accumulate(lengths))
+    pieces = map(narrowed.__getitem__, map(slice, [0, *ends[:-1]], ends))
+    sums = map(operator.add, lengths, map(len, map(str.encode, pieces)))
+    return list(map(operator.rshift, sums, itertools.repeat(1)))
 
 
 def _few_values(cells: list[Any]) -> set[Any] | None:
     """The distinct values of a long column in which each repeats four times on average, else
     None: such a column is worked out once per value and looked up for each cell."""
-    if len(cells) < 256:
+    if len(cells) < 256 or len(set(cells[:1024])) > 256:  # a sample with too many: titles
         return None
     distinct = set(cells)
     return distinct if len(distinct) * 4 <= len(cells) else None
@@ -365,7 +367,11 @@ def plain_table_pieces(rows: Sequence[dict[str, Any]], columns: Sequence[Column]
             elif align:
                 cells = [c + " " * (width - m) for c, m in zip(cells, measured, strict=True)]
             padded.append(cells)
-        return (line.rstrip() for line in map("  ".join, zip(*padded, strict=True)))
+        lines = map("  ".join, zip(*padded, strict=True))
+        last = padded[-1]
+        if all(last) and not any(end.isspace() for end in set(map(itemgetter(-1), last))):
+            return lines  # no line can end in a space: each ends with its last cell's text
+        return (line.rstrip() for line in lines)
 
     yield from lines(
         [[t] for t in titles], [[display_width(t)] for t in titles], [None] * len(titles)
