@@ -538,6 +538,7 @@ def test_task_views_give_their_values_a_field_at_a_time(
     values = rows.values_of(VIEW_KEYS)
     for key in VIEW_KEYS:
         assert values[key] == [view.get(key) for view in views], key
+        assert rows.values_of([key])[key] == values[key], key
     for columns in (list_columns(bars=True), list_columns(bars=False, width=80)):
         assert plain_table(rows, columns) == plain_table(views, columns)
 
