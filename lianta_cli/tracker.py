@@ -21,7 +21,7 @@ from .fields import EVENT_KEYS, STATUSES, TASK_PLAN_FIELDS
 from .i18n import _
 from .store import SCHEMA, Store
 from .textfold import fold
-from .views import LIST_JSON_KEYS
+from .views import LIST_JSON_KEYS, LIST_KEYS
 
 if TYPE_CHECKING:  # only plan loading builds these; importing them costs start-up
     from .models import Plan, PlanTask
@@ -512,20 +512,7 @@ def list_tasks(
     return TaskViews(chosen, indices, end, today_text), total
 
 
-_STORED_VIEW_FIELDS = frozenset(
-    (
-        "id",
-        "plan",
-        "index",
-        "title",
-        "title_en",
-        "status",
-        "progress",
-        "assignee",
-        "unit",
-        "updated",
-    )
-)
+_STORED_VIEW_FIELDS = frozenset({*LIST_KEYS, "plan"} - {"index_code", "due", "overdue"})
 """Fields a task view takes from the stored task as it is."""
 _INDEX_FIELDS = {"index_code": "code", "index_name": "name", "index_name_en": "name_en"}
 """Fields a task view takes from its index, and their names there."""

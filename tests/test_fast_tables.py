@@ -387,32 +387,32 @@ def test_list_json_lines_are_the_views_cut_to_their_keys(
 ODD_VALUE = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | TEXT
 
 
-@SETTINGS
-@given(
-    st.lists(
-        st.fixed_dictionaries(
-            {
-                "plan": st.just(2024),
-                "id": st.one_of(TEXT, ODD_VALUE),
-                "index": st.sampled_from([1, 2, 3, True, 2.0]),
-                "title": TEXT,
-                "title_en": st.one_of(TEXT, ODD_VALUE),
-                "status": st.sampled_from(["todo", "in_progress", "done", "blocked"]),
-                "progress": st.one_of(st.integers(0, 100), st.just(True), st.just(50.0)),
-                "assignee": st.one_of(st.none(), TEXT, st.integers()),
-                "unit": st.one_of(st.none(), TEXT),
-                "updated": TEXT,
-            },
-            optional={
-                "due": st.one_of(st.none(), st.sampled_from(["2024-01-01", "2024-12-01"])),
-                "plan_due": st.one_of(st.none(), st.just("2024-05-01")),
-                "archived": st.one_of(st.booleans(), st.none(), st.just(1)),
-            },
-        ),
-        max_size=6,
-    ),
-    st.sampled_from(["industry", "园区", None, 7, ["a", "b"]]),
+STORED_TASK = st.fixed_dictionaries(
+    {
+        "plan": st.just(2024),
+        "id": st.one_of(TEXT, ODD_VALUE),
+        "index": st.sampled_from([1, 2, 3, True, 2.0]),
+        "title": TEXT,
+        "title_en": st.one_of(TEXT, ODD_VALUE),
+        "status": st.sampled_from(["todo", "in_progress", "done", "blocked", "odd"]),
+        "progress": st.one_of(st.integers(0, 100), st.just(True), st.just(50.0)),
+        "assignee": st.one_of(st.none(), TEXT, st.integers()),
+        "unit": st.one_of(st.none(), TEXT),
+        "updated": TEXT,
+    },
+    optional={
+        "due": st.one_of(st.none(), st.sampled_from(["2024-01-01", "2024-12-01"])),
+        "plan_due": st.one_of(st.none(), st.just("2024-05-01")),
+        "archived": st.one_of(st.booleans(), st.none(), st.just(1)),
+        "notes": st.lists(st.just({"text": "x"}), max_size=2),
+    },
 )
+"""Stored tasks of any shape the store's checks let through, and some they would not."""
+INDEX_CODES = st.sampled_from(["industry", "园区", None, 7, ["a", "b"]])
+
+
+@SETTINGS
+@given(st.lists(STORED_TASK, max_size=8), INDEX_CODES)
 def test_list_json_lines_write_any_document_as_its_view_would(
     docs: list[dict[str, Any]], code: Any
 ) -> None:
@@ -503,32 +503,7 @@ def test_list_tables_made_from_columns_of_values_are_the_tables_of_the_views(
 
 
 @SETTINGS
-@given(
-    st.lists(
-        st.fixed_dictionaries(
-            {
-                "plan": st.just(2024),
-                "id": TEXT,
-                "index": st.sampled_from([1, 2, 3]),
-                "title": TEXT,
-                "title_en": st.one_of(TEXT, st.none()),
-                "status": st.sampled_from(["todo", "in_progress", "done", "blocked", "odd"]),
-                "progress": st.one_of(st.integers(0, 100), st.just(True), st.just(50.0)),
-                "assignee": st.one_of(st.none(), TEXT, st.integers()),
-                "unit": st.one_of(st.none(), TEXT),
-                "updated": TEXT,
-            },
-            optional={
-                "due": st.one_of(st.none(), st.sampled_from(["2024-01-01", "2024-12-01"])),
-                "plan_due": st.one_of(st.none(), st.just("2024-05-01")),
-                "archived": st.one_of(st.booleans(), st.none()),
-                "notes": st.lists(st.just({"text": "x"}), max_size=2),
-            },
-        ),
-        max_size=8,
-    ),
-    st.sampled_from(["industry", "园区", None, 7]),
-)
+@given(st.lists(STORED_TASK, max_size=8), INDEX_CODES)
 def test_task_views_give_their_values_a_field_at_a_time(
     docs: list[dict[str, Any]], code: Any
 ) -> None:
