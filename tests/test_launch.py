@@ -234,7 +234,9 @@ def test_unrecognised_ascii_variable_goes_to_typer(monkeypatch: pytest.MonkeyPat
     assert quick_arguments(["list"]) is not None
 
 
-@pytest.mark.parametrize("command", [["list"], ["summary", "-f", "json"], ["list", "-n", "0"]])
+@pytest.mark.parametrize(
+    "command", [["list"], ["summary", "-f", "json"], ["list", "-n", "0"], ["report", "weekly"]]
+)
 def test_first_use_saves_the_same_store(command: list[str], tmp_path: Path) -> None:
     """On a new store the bundled plan is loaded; both paths save the same file."""
     (tmp_path / "a").mkdir()
