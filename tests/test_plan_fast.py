@@ -218,6 +218,11 @@ def test_generated_plans_are_read_line_by_line() -> None:
         'plan:\n\n  # a comment\n    # deeper\n  framing:\n    - name: "n"\n      name_en: "e"\n',
         'plan:\n  framing:\n    -   name: "n"\n        name_en: "e"\n    - name: "m"\nindices:\n',
         "plan:\n  year: 0\n  number: 123456789\n",
+        'plan:\n  title: "a" # "b"\n  title_en: "c\\\\" # d\\\n',  # quotes in a comment
+        'plan:\n  title:    "spaced"   \n  year:   7  \n  places:  [ "x\\"y" ]  # c\n',
+        'plan:\n  title: ""\n  framing:   \n  source: "a \\"quoted\\" \\\\ word"\n',
+        'plan:\n  title: "no line break at the end"',
+        'plan:\n  places: ["a", "b \\" c",  "d"]\n  partners: []\n# the end\n\n',
     ],
 )
 def test_the_line_reader_builds_what_yaml_builds(text: str) -> None:
@@ -245,6 +250,12 @@ def test_the_line_reader_builds_what_yaml_builds(text: str) -> None:
         '---\nplan:\n  title: "t"\n',
         'plan:\n  title: "t"\n  title: "u"\n',
         'plan:\n  title: "t"\n   year: 1\n',
+        'plan:\n  title: "a"b"\n',  # a quote inside the text
+        'plan:\n  title: "a" "b"\n',
+        'plan:\n  title: "a\\q"\n',  # a backslash that is no escape the reader takes
+        'plan:\n  places: ["a"\n  , "b"]\n',  # a list over two lines
+        'plan:\n  title: "a\n  b"\n',  # a text over two lines
+        "plan:\n  title: - x\n",
     ],
 )
 def test_the_line_reader_leaves_the_rest_to_the_event_reader(text: str) -> None:
