@@ -195,6 +195,9 @@ class _Checker:
         self.path = path
         self.root = root
         self.problems: list[Problem] = []
+        self.printable = False
+        """Whether every text of the data is known to be free of characters `clean` reports
+        (see `_parse_fast`), so that the glance at the tasks need not look for them."""
 
     def locate(self, where: Path_) -> tuple[yaml.Node | None, yaml.Node | None, int | None]:
         """The key node, value node and line of `where`; the nearest line found if it is absent."""
@@ -823,7 +826,13 @@ def _parse_fast(text: str, shown: str) -> tuple[Plan | None, list[Problem]] | No
     full reading (which then words every finding)."""
     checker = _FastChecker(shown)
     try:
-        data = _fast_data(text)
+        try:
+            data: Any = _line_data(text)
+            # Its texts are pieces of single lines of a text that `_plan_text` let through and
+            # `_line_data` found free of \t, \r, \x85, \u2028 and \u2029: nothing unprintable.
+            checker.printable = True
+        except _Fallback:
+            data = _event_data(text)
         if not isinstance(data, dict):
             return None
         plan = _check_plan(checker, data)
@@ -1148,6 +1157,9 @@ def _check_tasks(
             (*where, "tasks"), label, _("'tasks' must be a list, not {value}").format(value=shown)
         )
         return None
+    glanced = _clean_tasks(value, number, start, end, task_ids, where, printable=c.printable)
+    if glanced is not None:
+        return glanced
     tasks: list[PlanTask] = []
     ok = True
     named, numbered = _("task {id}"), _("{index}, task #{n}")  # once, not per task
@@ -1212,6 +1224,93 @@ def _clean_text(value: Any) -> str | None:
         return None
     text = value.strip()
     return text if text and not _UNPRINTABLE.search(text) else None
+
+
+def _clean_tasks(
+    value: list[Any],
+    number: int | None,
+    start: date | None,
+    end: date | None,
+    task_ids: dict[str, Path_],
+    where: Path_,
+    *,
+    printable: bool,
+) -> list[PlanTask] | None:
+    """The tasks of one index if every one is clean at a glance (as `_clean_task` judges), with
+    their ids added to `task_ids`; else None, `task_ids` untouched, for the checks one by one.
+
+    One loop over the whole list with every lookup hoisted out of it: this runs once per task
+    of every plan read. With `printable`, texts are not searched for characters `clean` reports.
+    """
+    if number is None:
+        return None
+    keys, required = _TASK_KEYS, _REQUIRED_TASK_KEYS
+    task_id_form, date_form, unprintable = _TASK_ID.fullmatch, _DATE.fullmatch, _UNPRINTABLE.search
+    prefix = f"{number}."
+    seen: dict[str, Path_] = {}
+    tasks: list[PlanTask] = []
+    new_task = PlanTask
+    for position, item in enumerate(value):
+        if type(item) is not dict:
+            return None
+        present = item.keys()
+        if not present <= keys or not present >= required:
+            return None
+        raw_id = item["id"]
+        if type(raw_id) is not str:
+            return None
+        task_id = raw_id.strip()
+        # The form `1.2`, then its index: with no leading zero, the text before the dot is the
+        # index number as written
+        if not task_id_form(task_id) or not task_id.startswith(prefix):
+            return None
+        if task_id in task_ids or task_id in seen:
+            return None
+        texts = []
+        for key in ("title", "title_en", "source"):
+            text = item[key]
+            if type(text) is not str:
+                return None
+            text = text.strip()
+            if not text or (not printable and unprintable(text)):
+                return None
+            texts.append(text)
+        lists: list[tuple[str, ...]] = []
+        for key in ("places", "partners"):
+            entries = item.get(key)
+            if not entries:
+                if entries is not None and type(entries) is not list:
+                    return None
+                lists.append(())
+                continue
+            if type(entries) is not list:
+                return None
+            cleaned = []
+            for entry in entries:
+                if type(entry) is not str:
+                    return None
+                entry = entry.strip()
+                if not entry or (not printable and unprintable(entry)):
+                    return None
+                cleaned.append(entry)
+            lists.append(tuple(cleaned))
+        due = None
+        if "due" in item:
+            written = item["due"]
+            if type(written) is not str or not date_form(written := written.strip()):
+                return None
+            try:
+                due = date.fromisoformat(written)
+            except ValueError:
+                return None
+            if not (start and end and start <= due <= end):
+                return None
+        seen[task_id] = (*where, "tasks", position, "id")
+        tasks.append(
+            new_task(task_id, number, texts[0], texts[1], texts[2], lists[0], lists[1], due)
+        )
+    task_ids.update(seen)
+    return tasks
 
 
 def _clean_task(

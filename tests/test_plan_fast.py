@@ -264,9 +264,11 @@ def test_the_line_reader_leaves_the_rest_to_the_event_reader(text: str) -> None:
 
 
 def checked_one_by_one(raw: bytes) -> object:
-    """`parse_plan` with every task going through the checks one by one (no `_clean_task`)."""
+    """`parse_plan` with every task going through the checks one by one (no glance at a task
+    or at a whole index's tasks)."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(plan_module, "_clean_task", lambda *_args: None)
+        patch.setattr(plan_module, "_clean_tasks", lambda *_args, **_kwargs: None)
         return parse_plan(raw, SHOWN)
 
 
