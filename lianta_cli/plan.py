@@ -16,6 +16,8 @@ import codecs
 import dataclasses
 import difflib
 import gc
+import itertools
+import operator
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -1239,78 +1241,87 @@ def _clean_tasks(
     """The tasks of one index if every one is clean at a glance (as `_clean_task` judges), with
     their ids added to `task_ids`; else None, `task_ids` untouched, for the checks one by one.
 
-    One loop over the whole list with every lookup hoisted out of it: this runs once per task
-    of every plan read. With `printable`, texts are not searched for characters `clean` reports.
+    The glance goes field by field down the whole list (a column of ids, of titles, ...), with
+    `map`, `all` and `set` doing per task what a loop would: this runs for every task of every
+    plan read. With `printable`, texts are not searched for characters `clean` reports.
     """
-    if number is None:
+    if number is None or set(map(type, value)) != {dict}:
         return None
-    keys, required = _TASK_KEYS, _REQUIRED_TASK_KEYS
-    task_id_form, date_form, unprintable = _TASK_ID.fullmatch, _DATE.fullmatch, _UNPRINTABLE.search
-    prefix = f"{number}."
-    seen: dict[str, Path_] = {}
-    tasks: list[PlanTask] = []
-    new_task = PlanTask
-    for position, item in enumerate(value):
-        if type(item) is not dict:
-            return None
-        present = item.keys()
-        if not present <= keys or not present >= required:
-            return None
-        raw_id = item["id"]
-        if type(raw_id) is not str:
-            return None
-        task_id = raw_id.strip()
-        # The form `1.2`, then its index: with no leading zero, the text before the dot is the
-        # index number as written
-        if not task_id_form(task_id) or not task_id.startswith(prefix):
-            return None
-        if task_id in task_ids or task_id in seen:
-            return None
-        texts = []
-        for key in ("title", "title_en", "source"):
-            text = item[key]
-            if type(text) is not str:
-                return None
-            text = text.strip()
-            if not text or (not printable and unprintable(text)):
-                return None
-            texts.append(text)
-        lists: list[tuple[str, ...]] = []
-        for key in ("places", "partners"):
-            entries = item.get(key)
-            if not entries:
-                if entries is not None and type(entries) is not list:
-                    return None
-                lists.append(())
-                continue
-            if type(entries) is not list:
-                return None
-            cleaned = []
-            for entry in entries:
-                if type(entry) is not str:
-                    return None
-                entry = entry.strip()
-                if not entry or (not printable and unprintable(entry)):
-                    return None
-                cleaned.append(entry)
-            lists.append(tuple(cleaned))
-        due = None
-        if "due" in item:
-            written = item["due"]
-            if type(written) is not str or not date_form(written := written.strip()):
-                return None
-            try:
-                due = date.fromisoformat(written)
-            except ValueError:
-                return None
-            if not (start and end and start <= due <= end):
-                return None
-        seen[task_id] = (*where, "tasks", position, "id")
-        tasks.append(
-            new_task(task_id, number, texts[0], texts[1], texts[2], lists[0], lists[1], due)
-        )
-    task_ids.update(seen)
-    return tasks
+    if not all(map(_TASK_KEY_SET.issuperset, value)):
+        return None
+    if not all(map(_REQUIRED_TASK_KEYS.issubset, value)):
+        return None
+    ids = _text_column([item["id"] for item in value], printable=True)
+    # The form `1.2` with its index first: with no leading zero, the text before the dot is
+    # the index number as written
+    if ids is None or not all(map(_TASK_ID.fullmatch, ids)):
+        return None
+    if not all(map(str.startswith, ids, itertools.repeat(f"{number}."))):
+        return None
+    if len(set(ids)) != len(ids) or not task_ids.keys().isdisjoint(ids):
+        return None
+    texts = [
+        _text_column(list(map(operator.itemgetter(key), value)), printable=printable)
+        for key in ("title", "title_en", "source")
+    ]
+    lists = [
+        _list_column([item.get(key) for item in value], printable=printable)
+        for key in ("places", "partners")
+    ]
+    if any(column is None for column in (*texts, *lists)):
+        return None
+    days = [
+        None if written is _ABSENT else _clean_day(written, start, end)
+        for written in [item.get("due", _ABSENT) for item in value]
+    ]
+    if _ABSENT in days:
+        return None
+    base = (*where, "tasks")
+    task_ids.update({task_id: (*base, position, "id") for position, task_id in enumerate(ids)})
+    return list(map(PlanTask, ids, itertools.repeat(number), *texts, *lists, days))  # type: ignore[arg-type]
+
+
+_TASK_KEY_SET = frozenset(TASK_FIELDS)
+_ABSENT: Any = object()
+"""A field not written, told apart from one written empty."""
+
+
+def _text_column(column: list[Any], *, printable: bool) -> list[str] | None:
+    """Every value of `column` stripped, or None unless each is text with nothing for `clean`
+    to report (`printable`: known to hold no unprintable character)."""
+    if set(map(type, column)) != {str}:
+        return None
+    stripped = list(map(str.strip, column))
+    if not all(stripped) or (not printable and any(map(_UNPRINTABLE.search, stripped))):
+        return None
+    return stripped
+
+
+def _list_column(column: list[Any], *, printable: bool) -> list[tuple[str, ...]] | None:
+    """Each list of `column` as a tuple of its items stripped (an empty value as none), or
+    None unless each is empty or a list of texts with nothing for `clean` to report."""
+    if not set(map(type, column)) <= {list, type(None)}:
+        return None
+    items = [item for entries in column if entries for item in entries]
+    stripped = _text_column(items, printable=printable) if items else items
+    if stripped is None:
+        return None
+    if stripped != items:  # some item to strip
+        return [tuple(map(str.strip, entries)) if entries else () for entries in column]
+    if None in column:
+        return [tuple(entries) if entries else () for entries in column]
+    return list(map(tuple, column))
+
+
+def _clean_day(written: Any, start: date | None, end: date | None) -> date | None:
+    """A due date as `_clean_task` takes it (within the plan period), else `_ABSENT`."""
+    if type(written) is not str or not _DATE.fullmatch(written := written.strip()):
+        return _ABSENT
+    try:
+        due = date.fromisoformat(written)
+    except ValueError:
+        return _ABSENT
+    return due if start and end and start <= due <= end else _ABSENT
 
 
 def _clean_task(

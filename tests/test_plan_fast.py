@@ -8,6 +8,7 @@ which words every finding. Both must give equal plans and equal findings for eve
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -287,6 +288,17 @@ def checked_one_by_one(raw: bytes) -> object:
         generated_plan(2, 3).replace("partners: []", 'partners: "a"').encode(),
         generated_plan(2, 3).replace("partners: []", 'partners: ["\\u0007"]').encode(),
         generated_plan(2, 3).replace('title_en: "Build', 'title_en: "\\nBuild').encode(),
+        generated_plan(2, 3).replace('title_en: "Build', 'title_en: "  Build').encode(),
+        generated_plan(2, 3).replace('["第七工业区"]', '[" 第七工业区  "]').encode(),
+        generated_plan(2, 3).replace('["第七工业区"]', '["第七工业区", ""]').encode(),
+        generated_plan(2, 3).replace("partners: []", "partners:", 2).encode(),
+        generated_plan(2, 3).replace('id: "2.2"', 'id: " 2.2 "').encode(),
+        generated_plan(2, 3).replace('id: "2.2"', 'id: "2.02"').encode(),
+        generated_plan(2, 3).replace('id: "2.2"', 'id: "22.2"').encode(),
+        generated_plan(2, 3).replace("partners: []", "partners: [1]", 1).encode(),
+        generated_plan(2, 3).replace("partners: []", 'partners: "x"', 1).encode(),
+        generated_plan(2, 3).replace('due: "2024-04-28"', 'due: " 2024-04-28 "').encode(),
+        generated_plan(2, 3).replace('source: "', 'source: "\\u0085', 1).encode(),
     ],
 )
 def test_a_task_clean_at_a_glance_is_the_task_the_full_checks_build(raw: bytes) -> None:
@@ -297,3 +309,72 @@ def test_a_task_clean_at_a_glance_is_the_task_the_full_checks_build(raw: bytes) 
 def test_every_broken_plan_gives_the_same_findings_without_the_glance(path: Path) -> None:
     raw = path.read_bytes()
     assert parse_plan(raw, SHOWN) == checked_one_by_one(raw)
+
+
+GLANCED = [
+    {"id": "4.1", "title": "t", "title_en": "e", "source": "s"},
+    {
+        "id": " 4.2",
+        "title": " t ",
+        "title_en": "e",
+        "source": "s",
+        "places": None,
+        "due": "2024-03-01",
+    },
+    {"id": "4.3", "title": "t", "title_en": "e", "source": "s", "places": [" a ", "b"]},
+    {"id": "4.4", "title": "t", "title_en": "e", "source": "s", "partners": []},
+]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {},
+        {"title": "a\u2028b"},
+        {"title": "a\x07"},
+        {"places": ["a", "\x85"]},
+        {"places": ["a", "b\x1b"]},
+        {"places": ("a",)},
+        {"places": [" "]},
+        {"due": None},
+        {"due": "2025-01-01"},
+        {"due": "2024-02-30"},
+        {"id": "4.1"},
+        {"id": "3.9"},
+        {"id": 4.4},
+        {"note": "x"},
+        {"title": None},
+    ],
+)
+@pytest.mark.parametrize("printable", [False, True])
+def test_the_glance_at_an_index_is_the_glance_at_each_task(
+    change: dict[str, object], printable: bool
+) -> None:
+    """`_clean_tasks` (a column at a time) judges and builds as `_clean_task` (a task at a
+    time); with `printable`, only unprintable characters go unseen."""
+    items = [*GLANCED[:3], {**GLANCED[3], **change}]
+    start, end = date(2024, 1, 1), date(2024, 12, 31)
+    ids: dict[str, tuple[object, ...]] = {"9.9": ("elsewhere",)}
+    column = plan_module._clean_tasks(
+        items, 4, start, end, ids, ("indices", 3), printable=printable
+    )
+    one_by_one: list[object] = []
+    seen: dict[str, tuple[object, ...]] = {"9.9": ("elsewhere",)}
+    for position, item in enumerate(items):
+        task = plan_module._clean_task(item, 4, start, end, seen)
+        if task is None:
+            one_by_one = []
+            break
+        seen[task.id] = ("indices", 3, "tasks", position, "id")
+        one_by_one.append(task)
+    texts = [t for v in change.values() for t in (v if isinstance(v, list | tuple) else [v])]
+    unseen = printable and any(
+        isinstance(text, str) and plan_module._UNPRINTABLE.search(text.strip()) for text in texts
+    )
+    if one_by_one or unseen:
+        assert column is not None
+        assert unseen or column == one_by_one
+        assert ids == seen or unseen
+    else:
+        assert column is None
+        assert ids == {"9.9": ("elsewhere",)}
