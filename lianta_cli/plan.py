@@ -15,6 +15,7 @@ from __future__ import annotations
 import codecs
 import dataclasses
 import difflib
+import functools
 import gc
 import itertools
 import operator
@@ -653,6 +654,26 @@ def _unquote(quoted: str) -> str:
     return text if "\\" not in text else _unescape(text)
 
 
+_FOLLOWING = ("title", "title_en", "source", "places", "partners", "due")
+"""The fields that follow a task's `- id:` line, in the order plans write them."""
+
+
+@functools.cache
+def _following(column: int) -> re.Pattern[str]:
+    """The lines that follow an item's first line at `column`, each a field of `_FOLLOWING`
+    in that order (any of them left out), written as `_LINE` reads at once: a text with
+    neither quote nor backslash inside once checked, or a list. It may match no line at all."""
+    indent = " " * column
+    lines = []
+    for key in _FOLLOWING:
+        if key in ("places", "partners"):
+            value = rf"(?P<{key}>\[ *(?:{_ONE_LINE_QUOTED}(?: *, *{_ONE_LINE_QUOTED})* *)?\])"
+        else:
+            value = rf'"(?P<{key}>.*)"'
+        lines.append(rf"(?:{indent}{key}: +{value} *\n)?")
+    return re.compile("".join(lines))
+
+
 def _line_data(text: str) -> dict[str, Any]:
     """The plan read line by line, or `_Fallback` for anything but the plainest block style.
 
@@ -660,8 +681,10 @@ def _line_data(text: str) -> dict[str, Any]:
     with no escape but \\" and \\\\, a whole number, a one-line list of such texts, or nothing
     before a nested block), comments and blank lines, and nests only by deeper indentation:
     the files `bench/gen.py` writes and plain exports. What it builds equals what YAML builds.
-    One `finditer` over the whole text reads the lines (see `_LINE`), so that the loop below
-    does the least per line.
+
+    Each line is matched by `_LINE`, so that the loop below does the least per line; and after
+    an item's first line, the lines of a task that follow it are taken in one match (see
+    `_following`), as they would be one by one: they only add their fields to the item.
     """
     if any(character in text for character in _NOT_PLAIN_LINES):
         raise _Fallback
@@ -669,14 +692,15 @@ def _line_data(text: str) -> dict[str, Any]:
     stack: list[tuple[int, Any]] = [(0, root)]  # open collections and their columns
     column, top = 0, root
     pending: str | None = None  # a key with nothing after it: a nested block follows, or empty
-    names = _FIELD_NAMES
-    for found in _LINE.finditer(text):
+    names, match, size, position = _FIELD_NAMES, _LINE.match, len(text), 0
+    while position < size:
+        found = match(text, position)
+        assert found is not None  # `_LINE` matches every line
+        position = found.end()
         indent, dash, key, quoted, number, items, other = found.groups()
         if other is not None or (quoted is not None and ('"' in quoted or "\\" in quoted)):
             line_end = text.find("\n", found.start())
-            line = _BLOCK_LINE.fullmatch(
-                text, found.start(), line_end if line_end >= 0 else len(text)
-            )
+            line = _BLOCK_LINE.fullmatch(text, found.start(), line_end if line_end >= 0 else size)
             if line is None:
                 stripped = (other if other is not None else found.group()).lstrip(" ")
                 if not stripped or stripped[0] == "#":
@@ -717,12 +741,62 @@ def _line_data(text: str) -> dict[str, Any]:
         elif number is not None:
             top[key] = _plain(number)
         elif items is not None:
-            top[key] = [_unquote(item) for item in _QUOTED_ITEM.findall(items)]
+            top[key] = _quoted_items(items)
         else:
             pending = key
+        if dash and key == "id" and pending is None:
+            position = _add_following(text, position, column, top)
     if pending is not None:
         top[pending] = None
     return root
+
+
+_QUOTED_INSIDE = re.compile(_QUOTED[1:-1])
+
+
+def _escaped(written: str | None) -> str | None:
+    """The text between quotes that `_BLOCK_LINE` would read as a whole, with its escapes (\\"
+    and \\\\) undone; `_ABSENT` if a quote inside is not escaped."""
+    if written is None or ('"' not in written and "\\" not in written):
+        return written
+    if not _QUOTED_INSIDE.fullmatch(written):
+        return _ABSENT
+    return _unescape(written)
+
+
+def _add_following(text: str, position: int, column: int, item: dict[str, Any]) -> int:
+    """Add to `item` (a task with only its id so far) the fields of the lines from `position`
+    that `_following` takes at once; where the lines left for one by one start."""
+    found = _following(column).match(text, position)
+    assert found is not None  # every line is optional: it matches, at worst, nothing
+    if found.end() == position:
+        return position
+    title, title_en, source, places, partners, due = found.groups()
+    written = f"{title}{title_en}{source}{due}"  # None shows as "None": no quote, no backslash
+    if '"' in written or "\\" in written:
+        # Taken only if every quote inside is escaped (else a comment may follow the text)
+        texts = [_escaped(text) for text in (title, title_en, source, due)]
+        if _ABSENT in texts:
+            return position
+        title, title_en, source, due = texts
+    if title is not None:
+        item["title"] = title
+    if title_en is not None:
+        item["title_en"] = title_en
+    if source is not None:
+        item["source"] = source
+    if places is not None:
+        item["places"] = [] if places == "[]" else _quoted_items(places)
+    if partners is not None:
+        item["partners"] = [] if partners == "[]" else _quoted_items(partners)
+    if due is not None:
+        item["due"] = due
+    return found.end()
+
+
+def _quoted_items(written: str) -> list[str]:
+    """The texts of a one-line list as `_LINE` takes it."""
+    return [_unquote(item) for item in _QUOTED_ITEM.findall(written)]
 
 
 def _fast_data(text: str) -> Any:

@@ -209,6 +209,14 @@ def test_generated_plans_are_read_line_by_line() -> None:
     assert by_line == by_event
 
 
+TASK = (
+    "indices:\n  - number: 1\n    tasks:\n"
+    '      - id: "1.1"\n        title: "t"\n        title_en: "e"\n        source: "s"\n'
+    '        places: ["p"]\n        partners: []\n        due: "2024-05-01"\n'
+)
+"""One task in the layout whose lines after the id the line reader takes in one match."""
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -224,6 +232,23 @@ def test_generated_plans_are_read_line_by_line() -> None:
         'plan:\n  title: ""\n  framing:   \n  source: "a \\"quoted\\" \\\\ word"\n',
         'plan:\n  title: "no line break at the end"',
         'plan:\n  places: ["a", "b \\" c",  "d"]\n  partners: []\n# the end\n\n',
+        # the lines after a task's id, taken at once when they can be
+        f"{TASK}",
+        f"{TASK}".replace('title: "t"', 'title: "a \\"b\\" \\\\ c"'),
+        f"{TASK}".replace('title: "t"', 'title: "a" # "b"'),
+        f"{TASK}".replace('title: "t"', 'title: "a \\"b" # c"'),
+        f"{TASK}".replace('title: "t"', 'title:   "t"   '),
+        f"{TASK}".replace('places: ["p"]', 'places: [ "p" ,"q\\"" ]'),
+        f"{TASK}".replace('title_en: "e"\n', '# a comment\n        title_en: "e"\n'),
+        f"{TASK}".replace('        title_en: "e"\n', ""),
+        f"{TASK}".replace('        title_en: "e"\n', "") + '        title_en: "e"\n',
+        f"{TASK}".replace('        source: "s"\n', "") + '        source: "s"\n',
+        f"{TASK}" + '        theme: "x"\n',
+        f"{TASK}".rstrip("\n"),
+        TASK + TASK[TASK.index("      - id") :].replace('id: "1.1"', 'id: "1.2"'),
+        f"{TASK}".replace("      - id:", "      -   id:").replace("\n        ", "\n          "),
+        'tasks:\n  - title: "t"\n    title_en: "e"\n',
+        'tasks:\n  - id:\n    title: "t"\n',
     ],
 )
 def test_the_line_reader_builds_what_yaml_builds(text: str) -> None:
@@ -257,6 +282,10 @@ def test_the_line_reader_builds_what_yaml_builds(text: str) -> None:
         'plan:\n  places: ["a"\n  , "b"]\n',  # a list over two lines
         'plan:\n  title: "a\n  b"\n',  # a text over two lines
         "plan:\n  title: - x\n",
+        f"{TASK}" + '        title: "again"\n',
+        f"{TASK}".replace('title_en: "e"', 'title_en: "e"x"'),
+        f"{TASK}".replace('        title_en: "e"\n', '         title_en: "e"\n'),
+        f"{TASK}".replace("      - id:", "      -   id:"),
     ],
 )
 def test_the_line_reader_leaves_the_rest_to_the_event_reader(text: str) -> None:
@@ -378,3 +407,12 @@ def test_the_glance_at_an_index_is_the_glance_at_each_task(
     else:
         assert column is None
         assert ids == {"9.9": ("elsewhere",)}
+
+
+def test_the_lines_after_a_task_id_are_taken_in_one_match() -> None:
+    after_id = TASK.index('"1.1"\n') + len('"1.1"\n')
+    item: dict[str, object] = {"id": "1.1"}
+    assert plan_module._add_following(TASK, after_id, 8, item) == len(TASK)
+    assert item == _event_data(TASK)["indices"][0]["tasks"][0]
+    commented = TASK.replace('title: "t"', 'title: "t" # c')
+    assert plan_module._add_following(commented, after_id, 8, {"id": "1.1"}) == after_id
