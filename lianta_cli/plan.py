@@ -745,7 +745,8 @@ def _line_data(text: str) -> dict[str, Any]:
         else:
             pending = key
         if dash and key == "id" and pending is None:
-            position = _add_following(text, position, column, top)
+            position, top = _add_tasks(text, position, indent + dash, stack[-2][1], top)
+            stack[-1] = (column, top)
     if pending is not None:
         top[pending] = None
     return root
@@ -762,6 +763,34 @@ def _escaped(written: str | None) -> str | None:
     if not _QUOTED_INSIDE.fullmatch(written):
         return _ABSENT
     return _unescape(written)
+
+
+@functools.cache
+def _next_task(start: str) -> re.Pattern[str]:
+    """The first line of a task, `start` (its indentation and dash) then its id."""
+    return re.compile(rf'{start}id: +"(.*)" *\n')
+
+
+def _add_tasks(
+    text: str, position: int, start: str, tasks: list[Any], item: dict[str, Any]
+) -> tuple[int, dict[str, Any]]:
+    """Read on from the id line of the task `item` of `tasks`: the lines of this task, then of
+    the tasks that follow, each begun by an id line that starts as this one, `start`; each
+    line as `_line_data` would read it one by one (the task before is closed, a new one made
+    and its fields added). Returns where the lines left for one by one start, and the task
+    they belong to."""
+    column, next_task = len(start), _next_task(start)
+    while True:
+        position = _add_following(text, position, column, item)
+        found = next_task.match(text, position)
+        if found is None:
+            return position, item
+        task_id = _escaped(found.group(1))
+        if task_id is _ABSENT:
+            return position, item
+        item = {"id": task_id}
+        tasks.append(item)
+        position = found.end()
 
 
 def _add_following(text: str, position: int, column: int, item: dict[str, Any]) -> int:

@@ -246,6 +246,18 @@ TASK = (
         f"{TASK}" + '        theme: "x"\n',
         f"{TASK}".rstrip("\n"),
         TASK + TASK[TASK.index("      - id") :].replace('id: "1.1"', 'id: "1.2"'),
+        TASK + TASK[TASK.index("      - id") :].replace('id: "1.1"', 'id: "1.2" # c'),
+        TASK + TASK[TASK.index("      - id") :].replace('id: "1.1"', 'id: "1\\"2"'),
+        TASK + TASK[TASK.index("      - id") :].replace('id: "1.1"', 'id: "1.2"  # "c"'),
+        TASK + "  # c\n" + TASK[TASK.index("      - id") :].replace('"1.1"', '"1.2"'),
+        TASK
+        + TASK[TASK.index("      - id") :]
+        .replace("- id", "-  id")
+        .replace("\n        ", "\n         "),
+        TASK
+        + TASK[TASK.index("      - id") :]
+        .replace('"1.1"', '"1.2"')
+        .replace('        due: "2024-05-01"\n', ""),
         f"{TASK}".replace("      - id:", "      -   id:").replace("\n        ", "\n          "),
         'tasks:\n  - title: "t"\n    title_en: "e"\n',
         'tasks:\n  - id:\n    title: "t"\n',
