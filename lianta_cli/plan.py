@@ -766,9 +766,10 @@ def _escaped(written: str | None) -> str | None:
 
 
 @functools.cache
-def _next_task(start: str) -> re.Pattern[str]:
-    """The first line of a task, `start` (its indentation and dash) then its id."""
-    return re.compile(rf'{start}id: +"(.*)" *\n')
+def _task_lines(start: str) -> re.Pattern[str]:
+    """The lines of a task: its first, `start` (its indentation and dash) then its id, and
+    those `_following` takes."""
+    return re.compile(rf'{start}id: +"(.*)" *\n' + _following(len(start)).pattern)
 
 
 def _add_tasks(
@@ -779,16 +780,35 @@ def _add_tasks(
     line as `_line_data` would read it one by one (the task before is closed, a new one made
     and its fields added). Returns where the lines left for one by one start, and the task
     they belong to."""
-    column, next_task = len(start), _next_task(start)
+    column, task_lines = len(start), _task_lines(start)
+    position = _add_following(text, position, column, item)
     while True:
-        position = _add_following(text, position, column, item)
-        found = next_task.match(text, position)
+        found = task_lines.match(text, position)
         if found is None:
             return position, item
-        task_id = _escaped(found.group(1))
-        if task_id is _ABSENT:
-            return position, item
-        item = {"id": task_id}
+        task_id, title, title_en, source, places, partners, due = found.groups()
+        written = f"{task_id}{title}{title_en}{source}{due}"  # None shows as "None"
+        if '"' in written or "\\" in written:
+            # Taken only if every quote inside is escaped (else a comment may follow the text)
+            texts = [_escaped(text) for text in (task_id, title, title_en, source, due)]
+            if _ABSENT in texts:
+                return position, item  # these lines are read one by one
+            task_id, title, title_en, source, due = texts
+        if title is None or title_en is None or source is None or places is None:
+            item = {"id": task_id}
+            _add_fields(item, title, title_en, source, places, partners, due)
+        else:  # the usual task, made in one go
+            item = {
+                "id": task_id,
+                "title": title,
+                "title_en": title_en,
+                "source": source,
+                "places": [] if places == "[]" else _quoted_items(places),
+            }
+            if partners is not None:
+                item["partners"] = [] if partners == "[]" else _quoted_items(partners)
+            if due is not None:
+                item["due"] = due
         tasks.append(item)
         position = found.end()
 
@@ -808,6 +828,20 @@ def _add_following(text: str, position: int, column: int, item: dict[str, Any]) 
         if _ABSENT in texts:
             return position
         title, title_en, source, due = texts
+    _add_fields(item, title, title_en, source, places, partners, due)
+    return found.end()
+
+
+def _add_fields(
+    item: dict[str, Any],
+    title: str | None,
+    title_en: str | None,
+    source: str | None,
+    places: str | None,
+    partners: str | None,
+    due: str | None,
+) -> None:
+    """Add to a task the fields `_following` found (those not None), in the order of the lines."""
     if title is not None:
         item["title"] = title
     if title_en is not None:
@@ -820,7 +854,6 @@ def _add_following(text: str, position: int, column: int, item: dict[str, Any]) 
         item["partners"] = [] if partners == "[]" else _quoted_items(partners)
     if due is not None:
         item["due"] = due
-    return found.end()
 
 
 def _quoted_items(written: str) -> list[str]:
