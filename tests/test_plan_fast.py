@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 from conftest import PLAN_2024
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_plan import CORPUS, WARNING_2024
 
 import lianta_cli.plan as plan_module
@@ -432,3 +434,28 @@ def test_the_lines_after_a_task_id_are_taken_in_one_match() -> None:
     assert item == _event_data(TASK)["indices"][0]["tasks"][0]
     commented = TASK.replace('title: "t"', 'title: "t" # c')
     assert plan_module._add_following(commented, after_id, 8, {"id": "1.1"}) == after_id
+
+
+EDGE_CHARACTERS = st.sampled_from(
+    [
+        *"a莲\n\t\r\x00\x08\x0b\x1f\x7f\x80\x85\x9f\xa0·\ufeff\ufffe\uffff\ufffd，\u2028",
+        "\U0001f600",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(EDGE_CHARACTERS, max_size=12), st.booleans())
+def test_bytes_found_printable_hold_nothing_the_search_finds(
+    characters: list[str], bom: bool
+) -> None:
+    raw = ("\ufeff" if bom else "").encode() + "".join(characters).encode()
+    if plan_module._printable_bytes(raw):
+        assert plan_module._NON_PRINTABLE.search(raw.decode().removeprefix("\ufeff")) is None
+
+
+def test_bytes_are_found_printable_when_they_are() -> None:
+    assert plan_module._printable_bytes(generated_plan(2, 3).encode())
+    assert plan_module._printable_bytes("\ufeffplan:\r\n\t莲，😀\n".encode())
+    for doubtful in ("\x07", "\x7f", "\x85", "\xa0", "\ufeff", "\uffff"):  # \xa0: byte C2
+        assert not plan_module._printable_bytes(f"plan:{doubtful}\n".encode())
