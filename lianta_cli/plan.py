@@ -451,6 +451,9 @@ def _parse_slow(raw: bytes, shown: str) -> tuple[Plan | None, list[Problem]]:
     return _parse_tree(text, shown)
 
 
+_BLANK = re.compile(r"[ \t\r\n]*")
+
+
 def _plan_text(raw: bytes, shown: str) -> tuple[str | None, list[Problem]]:
     """The file's text, or None and the one problem that stops it being read as YAML."""
     text, problem = _decode(raw, shown)
@@ -458,7 +461,7 @@ def _plan_text(raw: bytes, shown: str) -> tuple[str | None, list[Problem]]:
         assert problem is not None
         return None, [problem]
     text = text.removeprefix("\ufeff")
-    if not text.strip(" \t\r\n"):
+    if _BLANK.fullmatch(text):  # nothing but blanks (`strip` would copy the whole text)
         return None, [
             Problem(shown, None, "", _("the file is empty; a plan needs 'plan' and 'indices'"))
         ]

@@ -459,3 +459,9 @@ def test_bytes_are_found_printable_when_they_are() -> None:
     assert plan_module._printable_bytes("\ufeffplan:\r\n\t莲，😀\n".encode())
     for doubtful in ("\x07", "\x7f", "\x85", "\xa0", "\ufeff", "\uffff"):  # \xa0: byte C2
         assert not plan_module._printable_bytes(f"plan:{doubtful}\n".encode())
+
+
+@pytest.mark.parametrize("text", ["", " ", " \t\r\n\n", " \n x", "\u3000", "\x0b", "\n#"])
+def test_a_blank_file_is_one_of_spaces_tabs_and_line_breaks(text: str) -> None:
+    found_blank = bool(plan_module._BLANK.fullmatch(text))
+    assert found_blank == (not text.strip(" \t\r\n"))
