@@ -235,13 +235,16 @@ def sync_plan(
     }
     work = _SyncWork()
     tasks = plan.tasks
-    for position, task in enumerate(tasks):
-        if task.id in existing:
-            _sync_existing(result, work, existing[task.id], _plan_task_fields(task, position))
-        else:
-            result.added.append(task.id)
-            work.inserts.append(_new_task(plan.year, task, position, stamp))
-    if existing:
+    if not existing:  # the plan's first load: every task is new, none to archive
+        result.added = [task.id for task in tasks]
+        work.inserts = [_new_task(plan.year, task, n, stamp) for n, task in enumerate(tasks)]
+    else:
+        for position, task in enumerate(tasks):
+            if task.id in existing:
+                _sync_existing(result, work, existing[task.id], _plan_task_fields(task, position))
+            else:
+                result.added.append(task.id)
+                work.inserts.append(_new_task(plan.year, task, position, stamp))
         _archive_missing(result, work, existing, {task.id for task in tasks})
     if dry_run or not (work.inserts or work.updates or result.plan_changed):
         return result
