@@ -651,12 +651,12 @@ _LINE = re.compile(
     r"|(?P<other>.*)\n?",
     re.MULTILINE,
 )
-"""Any line, from its start to its line break, so that `finditer` goes through the lines one
-after another. The commonest lines of `_BLOCK_LINE` (no comment, a text with neither quote nor
-backslash inside) are read here at once; `text` is taken with `.*`, which the regular
-expression engine runs much faster than a class of characters, and holds a quote or a
-backslash only when the line needs `_BLOCK_LINE`. Every other line is `other`, for
-`_BLOCK_LINE`."""
+"""Any line, from its start to its line break, so that matching it at the end of each match
+goes through the lines one after another. The commonest lines of `_BLOCK_LINE` (no comment,
+a text with neither quote nor backslash inside) are read here at once; `text` is taken with
+`.*`, which the regular expression engine runs much faster than a class of characters, and
+holds a quote or a backslash only when the line needs `_BLOCK_LINE`. Every other line is
+`other`, for `_BLOCK_LINE`."""
 _FIELD_NAMES = {
     name: name for name in (*TOP_FIELDS, *PLAN_FIELDS, *INDEX_FIELDS, *TASK_FIELDS, *FRAMING_FIELDS)
 }
@@ -681,9 +681,10 @@ _FOLLOWING = ("title", "title_en", "source", "places", "partners", "due")
 
 @functools.cache
 def _following(column: int) -> re.Pattern[str]:
-    """The lines that follow an item's first line at `column`, each a field of `_FOLLOWING`
-    in that order (any of them left out), written as `_LINE` reads at once: a text with
-    neither quote nor backslash inside once checked, or a list. It may match no line at all."""
+    """The lines that follow an item's first line, at `column`: fields of `_FOLLOWING` in that
+    order (any of them left out), each written as `_LINE` takes it at once (a quoted text, to be
+    checked for a quote or a backslash inside, or a one-line list; then only spaces). It may
+    match no line at all."""
     indent = " " * column
     lines = []
     for key in _FOLLOWING:
