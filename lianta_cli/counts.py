@@ -54,10 +54,28 @@ def add(counts: Counts, doc: dict[str, Any], sign: int = 1) -> None:
 
 
 def count(docs: Iterable[dict[str, Any]]) -> Counts:
-    """The counts of these tasks."""
+    """The counts of these tasks: what `add` makes of them one by one, in one loop that finds
+    each index's figures once per index rather than once per task (every save after a load or
+    a hand edit counts every task)."""
     counts: Counts = {}
+    found: dict[tuple[str, str], Figures] = {}
     for doc in docs:
-        add(counts, doc)
+        if doc.get("archived"):
+            continue
+        where = (str(doc["plan"]), str(doc["index"]))
+        index = found.get(where)
+        if index is None:
+            plan = counts.setdefault(where[0], {})
+            index = found[where] = plan.setdefault(where[1], empty_figures())
+        status = doc["status"]
+        index["total"] += 1
+        index[status] = index.get(status, 0) + 1
+        index["progress"] += int(doc["progress"])
+        index["unassigned"] += not doc["assignee"]
+        if status != "done":
+            due = str(doc.get("due") or doc.get("plan_due") or "")
+            open_due = index.setdefault("open_due", {})
+            open_due[due] = open_due.get(due, 0) + 1
     return counts
 
 

@@ -15,7 +15,10 @@ from __future__ import annotations
 import codecs
 import dataclasses
 import difflib
+import functools
 import gc
+import itertools
+import operator
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -195,6 +198,9 @@ class _Checker:
         self.path = path
         self.root = root
         self.problems: list[Problem] = []
+        self.printable = False
+        """Whether every text of the data is known to be free of characters `clean` reports
+        (see `_parse_fast`), so that the glance at the tasks need not look for them."""
 
     def locate(self, where: Path_) -> tuple[yaml.Node | None, yaml.Node | None, int | None]:
         """The key node, value node and line of `where`; the nearest line found if it is absent."""
@@ -445,6 +451,9 @@ def _parse_slow(raw: bytes, shown: str) -> tuple[Plan | None, list[Problem]]:
     return _parse_tree(text, shown)
 
 
+_BLANK = re.compile(r"[ \t\r\n]*")
+
+
 def _plan_text(raw: bytes, shown: str) -> tuple[str | None, list[Problem]]:
     """The file's text, or None and the one problem that stops it being read as YAML."""
     text, problem = _decode(raw, shown)
@@ -452,11 +461,11 @@ def _plan_text(raw: bytes, shown: str) -> tuple[str | None, list[Problem]]:
         assert problem is not None
         return None, [problem]
     text = text.removeprefix("\ufeff")
-    if not text.strip(" \t\r\n"):
+    if _BLANK.fullmatch(text):  # nothing but blanks (`strip` would copy the whole text)
         return None, [
             Problem(shown, None, "", _("the file is empty; a plan needs 'plan' and 'indices'"))
         ]
-    bad = _NON_PRINTABLE.search(text)
+    bad = None if _printable_bytes(raw) else _NON_PRINTABLE.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
         column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
@@ -470,6 +479,24 @@ def _plan_text(raw: bytes, shown: str) -> tuple[str | None, list[Problem]]:
         message = message.format(code=f"U+{ord(char):04X}")
         return None, [_at(shown, line, column, message)]
     return text, []
+
+
+_BAD_ASCII = bytes(b for b in range(256) if b not in range(0x20) and b != 0x7F) + b"\t\n\r"
+"""Every byte but the ASCII controls that `_NON_PRINTABLE` finds: deleted, what is left is those."""
+_BAD_SEQUENCES = (b"\xc2", b"\xef\xbf\xbe", b"\xef\xbf\xbf")
+"""Every other character `_NON_PRINTABLE` finds in UTF-8 but a BOM: U+0080 to U+009F begin with
+the byte C2, U+FFFE and U+FFFF are these (surrogates are no valid UTF-8)."""
+
+
+def _printable_bytes(raw: bytes) -> bool:
+    """Whether the text of `raw` (valid UTF-8, a BOM at its start left out) is certain to hold
+    nothing `_NON_PRINTABLE` finds, judged from its bytes with a few scans that run far faster
+    than the search; False when it may (the search then says where)."""
+    if raw.translate(None, _BAD_ASCII):
+        return False
+    return not any(sequence in raw for sequence in _BAD_SEQUENCES) and (
+        raw.find(codecs.BOM_UTF8, 1) < 0
+    )
 
 
 def _parse_tree(text: str, shown: str) -> tuple[Plan | None, list[Problem]]:
@@ -615,15 +642,58 @@ _BLOCK_LINE = re.compile(
     rf"|(?P<list>\[ *(?:{_QUOTED}(?: *, *{_QUOTED})* *)?\])))?"
     r"(?: +#.*| *)"
 )
-_FIELD_NAMES = frozenset((*TOP_FIELDS, *PLAN_FIELDS, *INDEX_FIELDS, *TASK_FIELDS, *FRAMING_FIELDS))
+"""A line the line reader takes (matched whole, without its line break)."""
+_ONE_LINE_QUOTED = _QUOTED.replace(r'[^"\\]', r'[^"\\\n]')
+_LINE = re.compile(
+    r"(?P<indent> *)(?P<dash>- +)?(?P<key>[a-z_]+):"
+    rf"(?: +(?:\"(?P<text>.*)\"|(?P<number>0|[1-9][0-9]{{0,8}})"
+    rf"|(?P<list>\[ *(?:{_ONE_LINE_QUOTED}(?: *, *{_ONE_LINE_QUOTED})* *)?\])))? *$\n?"
+    r"|(?P<other>.*)\n?",
+    re.MULTILINE,
+)
+"""Any line, from its start to its line break, so that matching it at the end of each match
+goes through the lines one after another. The commonest lines of `_BLOCK_LINE` (no comment,
+a text with neither quote nor backslash inside) are read here at once; `text` is taken with
+`.*`, which the regular expression engine runs much faster than a class of characters, and
+holds a quote or a backslash only when the line needs `_BLOCK_LINE`. Every other line is
+`other`, for `_BLOCK_LINE`."""
+_FIELD_NAMES = {
+    name: name for name in (*TOP_FIELDS, *PLAN_FIELDS, *INDEX_FIELDS, *TASK_FIELDS, *FRAMING_FIELDS)
+}
+"""Each field name to itself: a key read from a line becomes this one string, shared by every
+mapping, instead of a string of its own per line."""
 _NOT_PLAIN_LINES = ("\r", "\t", "\x85", "\u2028", "\u2029", "\ufeff")
+
+
+def _unescape(text: str) -> str:
+    """The text between the quotes of a double-quoted scalar with no escape but \\" and \\\\."""
+    return text.replace("\\\\", "\x00").replace('\\"', '"').replace("\x00", "\\")
 
 
 def _unquote(quoted: str) -> str:
     text = quoted[1:-1]
-    if "\\" not in text:
-        return text
-    return text.replace("\\\\", "\x00").replace('\\"', '"').replace("\x00", "\\")
+    return text if "\\" not in text else _unescape(text)
+
+
+_FOLLOWING = ("title", "title_en", "source", "places", "partners", "due")
+"""The fields that follow a task's `- id:` line, in the order plans write them."""
+
+
+@functools.cache
+def _following(column: int) -> re.Pattern[str]:
+    """The lines that follow an item's first line, at `column`: fields of `_FOLLOWING` in that
+    order (any of them left out), each written as `_LINE` takes it at once (a quoted text, to be
+    checked for a quote or a backslash inside, or a one-line list; then only spaces). It may
+    match no line at all."""
+    indent = " " * column
+    lines = []
+    for key in _FOLLOWING:
+        if key in ("places", "partners"):
+            value = rf"(?P<{key}>\[ *(?:{_ONE_LINE_QUOTED}(?: *, *{_ONE_LINE_QUOTED})* *)?\])"
+        else:
+            value = rf'"(?P<{key}>.*)"'
+        lines.append(rf"(?:{indent}{key}: +{value} *\n)?")
+    return re.compile("".join(lines))
 
 
 def _line_data(text: str) -> dict[str, Any]:
@@ -633,6 +703,10 @@ def _line_data(text: str) -> dict[str, Any]:
     with no escape but \\" and \\\\, a whole number, a one-line list of such texts, or nothing
     before a nested block), comments and blank lines, and nests only by deeper indentation:
     the files `bench/gen.py` writes and plain exports. What it builds equals what YAML builds.
+
+    Each line is matched by `_LINE`, so that the loop below does the least per line; and after
+    an item's first line, the lines of a task that follow it are taken in one match (see
+    `_following`), as they would be one by one: they only add their fields to the item.
     """
     if any(character in text for character in _NOT_PLAIN_LINES):
         raise _Fallback
@@ -640,20 +714,23 @@ def _line_data(text: str) -> dict[str, Any]:
     stack: list[tuple[int, Any]] = [(0, root)]  # open collections and their columns
     column, top = 0, root
     pending: str | None = None  # a key with nothing after it: a nested block follows, or empty
-    match, find = _BLOCK_LINE.fullmatch, text.find
-    start, size = 0, len(text)
-    while start <= size:
-        end = find("\n", start)
-        if end < 0:
-            end = size
-        found = match(text, start, end)  # in place: no list of all the lines
-        line_start, start = start, end + 1
-        if found is None:
-            stripped = text[line_start:end].lstrip(" ")
-            if not stripped or stripped[0] == "#":
-                continue
-            raise _Fallback
-        indent, dash, key, quoted, number, items = found.groups()
+    names, match, size, position = _FIELD_NAMES, _LINE.match, len(text), 0
+    while position < size:
+        found = match(text, position)
+        assert found is not None  # `_LINE` matches every line
+        position = found.end()
+        indent, dash, key, quoted, number, items, other = found.groups()
+        if other is not None or (quoted is not None and ('"' in quoted or "\\" in quoted)):
+            line_end = text.find("\n", found.start())
+            line = _BLOCK_LINE.fullmatch(text, found.start(), line_end if line_end >= 0 else size)
+            if line is None:
+                stripped = (other if other is not None else found.group()).lstrip(" ")
+                if not stripped or stripped[0] == "#":
+                    continue
+                raise _Fallback
+            indent, dash, key, quoted, number, items = line.groups()
+            if quoted is not None:
+                quoted = _unquote(quoted)
         at = len(indent)
         if pending is not None:
             if at > column:
@@ -678,19 +755,132 @@ def _line_data(text: str) -> dict[str, Any]:
             stack.append((column, item))
         elif type(top) is not dict:
             raise _Fallback
-        if key not in _FIELD_NAMES or key in top:
+        key = names.get(key)
+        if key is None or key in top:
             raise _Fallback
         if quoted is not None:
-            top[key] = _unquote(quoted)
+            top[key] = quoted
         elif number is not None:
             top[key] = _plain(number)
         elif items is not None:
-            top[key] = [_unquote(item) for item in _QUOTED_ITEM.findall(items)]
+            top[key] = _quoted_items(items)
         else:
             pending = key
+        if dash and key == "id" and pending is None:
+            position, top = _add_tasks(text, position, indent + dash, stack[-2][1], top)
+            stack[-1] = (column, top)
     if pending is not None:
         top[pending] = None
     return root
+
+
+_QUOTED_INSIDE = re.compile(_QUOTED[1:-1])
+
+
+def _escaped(written: str | None) -> str | None:
+    """The text between quotes that `_BLOCK_LINE` would read as a whole, with its escapes (\\"
+    and \\\\) undone; `_ABSENT` if a quote inside is not escaped."""
+    if written is None or ('"' not in written and "\\" not in written):
+        return written
+    if not _QUOTED_INSIDE.fullmatch(written):
+        return _ABSENT
+    return _unescape(written)
+
+
+@functools.cache
+def _task_lines(start: str) -> re.Pattern[str]:
+    """The lines of a task: its first, `start` (its indentation and dash) then its id, and
+    those `_following` takes."""
+    return re.compile(rf'{start}id: +"(.*)" *\n' + _following(len(start)).pattern)
+
+
+def _add_tasks(
+    text: str, position: int, start: str, tasks: list[Any], item: dict[str, Any]
+) -> tuple[int, dict[str, Any]]:
+    """Read on from the id line of the task `item` of `tasks`: the lines of this task, then of
+    the tasks that follow, each begun by an id line that starts as this one, `start`; each
+    line as `_line_data` would read it one by one (the task before is closed, a new one made
+    and its fields added). Returns where the lines left for one by one start, and the task
+    they belong to."""
+    column, task_lines = len(start), _task_lines(start)
+    position = _add_following(text, position, column, item)
+    while True:
+        found = task_lines.match(text, position)
+        if found is None:
+            return position, item
+        task_id, title, title_en, source, places, partners, due = found.groups()
+        written = f"{task_id}{title}{title_en}{source}{due}"  # None shows as "None"
+        if '"' in written or "\\" in written:
+            # Taken only if every quote inside is escaped (else a comment may follow the text)
+            texts = [_escaped(text) for text in (task_id, title, title_en, source, due)]
+            if _ABSENT in texts:
+                return position, item  # these lines are read one by one
+            task_id, title, title_en, source, due = texts
+        if title is None or title_en is None or source is None or places is None:
+            item = {"id": task_id}
+            _add_fields(item, title, title_en, source, places, partners, due)
+        else:  # the usual task, made in one go
+            item = {
+                "id": task_id,
+                "title": title,
+                "title_en": title_en,
+                "source": source,
+                "places": [] if places == "[]" else _quoted_items(places),
+            }
+            if partners is not None:
+                item["partners"] = [] if partners == "[]" else _quoted_items(partners)
+            if due is not None:
+                item["due"] = due
+        tasks.append(item)
+        position = found.end()
+
+
+def _add_following(text: str, position: int, column: int, item: dict[str, Any]) -> int:
+    """Add to `item` (a task with only its id so far) the fields of the lines from `position`
+    that `_following` takes at once; where the lines left for one by one start."""
+    found = _following(column).match(text, position)
+    assert found is not None  # every line is optional: it matches, at worst, nothing
+    if found.end() == position:
+        return position
+    title, title_en, source, places, partners, due = found.groups()
+    written = f"{title}{title_en}{source}{due}"  # None shows as "None": no quote, no backslash
+    if '"' in written or "\\" in written:
+        # Taken only if every quote inside is escaped (else a comment may follow the text)
+        texts = [_escaped(text) for text in (title, title_en, source, due)]
+        if _ABSENT in texts:
+            return position
+        title, title_en, source, due = texts
+    _add_fields(item, title, title_en, source, places, partners, due)
+    return found.end()
+
+
+def _add_fields(
+    item: dict[str, Any],
+    title: str | None,
+    title_en: str | None,
+    source: str | None,
+    places: str | None,
+    partners: str | None,
+    due: str | None,
+) -> None:
+    """Add to a task the fields `_following` found (those not None), in the order of the lines."""
+    if title is not None:
+        item["title"] = title
+    if title_en is not None:
+        item["title_en"] = title_en
+    if source is not None:
+        item["source"] = source
+    if places is not None:
+        item["places"] = [] if places == "[]" else _quoted_items(places)
+    if partners is not None:
+        item["partners"] = [] if partners == "[]" else _quoted_items(partners)
+    if due is not None:
+        item["due"] = due
+
+
+def _quoted_items(written: str) -> list[str]:
+    """The texts of a one-line list as `_LINE` takes it."""
+    return [_unquote(item) for item in _QUOTED_ITEM.findall(written)]
 
 
 def _fast_data(text: str) -> Any:
@@ -796,7 +986,13 @@ def _parse_fast(text: str, shown: str) -> tuple[Plan | None, list[Problem]] | No
     full reading (which then words every finding)."""
     checker = _FastChecker(shown)
     try:
-        data = _fast_data(text)
+        try:
+            data: Any = _line_data(text)
+            # Its texts are pieces of single lines of a text that `_plan_text` let through and
+            # `_line_data` found free of \t, \r, \x85, \u2028 and \u2029: nothing unprintable.
+            checker.printable = True
+        except _Fallback:
+            data = _event_data(text)
         if not isinstance(data, dict):
             return None
         plan = _check_plan(checker, data)
@@ -1121,6 +1317,9 @@ def _check_tasks(
             (*where, "tasks"), label, _("'tasks' must be a list, not {value}").format(value=shown)
         )
         return None
+    glanced = _clean_tasks(value, number, start, end, task_ids, where, printable=c.printable)
+    if glanced is not None:
+        return glanced
     tasks: list[PlanTask] = []
     ok = True
     named, numbered = _("task {id}"), _("{index}, task #{n}")  # once, not per task
@@ -1185,6 +1384,102 @@ def _clean_text(value: Any) -> str | None:
         return None
     text = value.strip()
     return text if text and not _UNPRINTABLE.search(text) else None
+
+
+def _clean_tasks(
+    value: list[Any],
+    number: int | None,
+    start: date | None,
+    end: date | None,
+    task_ids: dict[str, Path_],
+    where: Path_,
+    *,
+    printable: bool,
+) -> list[PlanTask] | None:
+    """The tasks of one index if every one is clean at a glance (as `_clean_task` judges), with
+    their ids added to `task_ids`; else None, `task_ids` untouched, for the checks one by one.
+
+    The glance goes field by field down the whole list (a column of ids, of titles, ...), with
+    `map`, `all` and `set` doing per task what a loop would: this runs for every task of every
+    plan read. With `printable`, texts are not searched for characters `clean` reports.
+    """
+    if number is None or set(map(type, value)) != {dict}:
+        return None
+    if not all(map(_TASK_KEY_SET.issuperset, value)):
+        return None
+    if not all(map(_REQUIRED_TASK_KEYS.issubset, value)):
+        return None
+    ids = _text_column([item["id"] for item in value], printable=True)
+    # The form `1.2` with its index first: with no leading zero, the text before the dot is
+    # the index number as written
+    if ids is None or not all(map(_TASK_ID.fullmatch, ids)):
+        return None
+    if not all(map(str.startswith, ids, itertools.repeat(f"{number}."))):
+        return None
+    if len(set(ids)) != len(ids) or not task_ids.keys().isdisjoint(ids):
+        return None
+    texts = [
+        _text_column(list(map(operator.itemgetter(key), value)), printable=printable)
+        for key in ("title", "title_en", "source")
+    ]
+    lists = [
+        _list_column([item.get(key) for item in value], printable=printable)
+        for key in ("places", "partners")
+    ]
+    if any(column is None for column in (*texts, *lists)):
+        return None
+    days = [
+        None if written is _ABSENT else _clean_day(written, start, end)
+        for written in [item.get("due", _ABSENT) for item in value]
+    ]
+    if _ABSENT in days:
+        return None
+    base = (*where, "tasks")
+    task_ids.update({task_id: (*base, position, "id") for position, task_id in enumerate(ids)})
+    return list(map(PlanTask, ids, itertools.repeat(number), *texts, *lists, days))  # type: ignore[arg-type]
+
+
+_TASK_KEY_SET = frozenset(TASK_FIELDS)
+_ABSENT: Any = object()
+"""A field not written, told apart from one written empty."""
+
+
+def _text_column(column: list[Any], *, printable: bool) -> list[str] | None:
+    """Every value of `column` stripped, or None unless each is text with nothing for `clean`
+    to report (`printable`: known to hold no unprintable character)."""
+    if set(map(type, column)) != {str}:
+        return None
+    stripped = list(map(str.strip, column))
+    if not all(stripped) or (not printable and any(map(_UNPRINTABLE.search, stripped))):
+        return None
+    return stripped
+
+
+def _list_column(column: list[Any], *, printable: bool) -> list[tuple[str, ...]] | None:
+    """Each list of `column` as a tuple of its items stripped (an empty value as none), or
+    None unless each is empty or a list of texts with nothing for `clean` to report."""
+    if not set(map(type, column)) <= {list, type(None)}:
+        return None
+    items = [item for entries in column if entries for item in entries]
+    stripped = _text_column(items, printable=printable) if items else items
+    if stripped is None:
+        return None
+    if stripped != items:  # some item to strip
+        return [tuple(map(str.strip, entries)) if entries else () for entries in column]
+    if None in column:
+        return [tuple(entries) if entries else () for entries in column]
+    return list(map(tuple, column))
+
+
+def _clean_day(written: Any, start: date | None, end: date | None) -> date | None:
+    """A due date as `_clean_task` takes it (within the plan period), else `_ABSENT`."""
+    if type(written) is not str or not _DATE.fullmatch(written := written.strip()):
+        return _ABSENT
+    try:
+        due = date.fromisoformat(written)
+    except ValueError:
+        return _ABSENT
+    return due if start and end and start <= due <= end else _ABSENT
 
 
 def _clean_task(

@@ -115,12 +115,21 @@ def _plan_task_fields(task: PlanTask, position: int) -> dict[str, Any]:
     }
 
 
-def _new_task(year: int, task_id: str, fields: dict[str, Any], stamp: str) -> dict[str, Any]:
+def _new_task(year: int, task: PlanTask, position: int, stamp: str) -> dict[str, Any]:
+    """A task added by a load: the fields of `_plan_task_fields` in its order, built in one go
+    (a load into an empty store makes one per task), then the tracking state of a new task."""
     # plan and id first: `find_tasks` finds a task by them in the store file's bytes
     return {
         "plan": year,
-        "id": task_id,
-        **fields,
+        "id": task.id,
+        "index": task.index,
+        "title": task.title,
+        "title_en": task.title_en,
+        "source": task.source,
+        "places": list(task.places),
+        "partners": list(task.partners),
+        "plan_due": task.due.isoformat() if task.due else None,
+        "order": position,
         "status": "todo",
         "progress": 0,
         "assignee": None,
@@ -228,14 +237,18 @@ def sync_plan(
         if doc.get("plan") == plan.year
     }
     work = _SyncWork()
-    for position, task in enumerate(plan.tasks):
-        fields = _plan_task_fields(task, position)
-        if task.id in existing:
-            _sync_existing(result, work, existing[task.id], fields)
-        else:
-            result.added.append(task.id)
-            work.inserts.append(_new_task(plan.year, task.id, fields, stamp))
-    _archive_missing(result, work, existing, {task.id for task in plan.tasks})
+    tasks = plan.tasks
+    if not existing:  # the plan's first load: every task is new, none to archive
+        result.added = [task.id for task in tasks]
+        work.inserts = [_new_task(plan.year, task, n, stamp) for n, task in enumerate(tasks)]
+    else:
+        for position, task in enumerate(tasks):
+            if task.id in existing:
+                _sync_existing(result, work, existing[task.id], _plan_task_fields(task, position))
+            else:
+                result.added.append(task.id)
+                work.inserts.append(_new_task(plan.year, task, position, stamp))
+        _archive_missing(result, work, existing, {task.id for task in tasks})
     if dry_run or not (work.inserts or work.updates or result.plan_changed):
         return result
     _write_sync(store, plan, result, work, stored_plan, stamp)
@@ -262,7 +275,7 @@ def _write_sync(
         else:
             store.table("plans").update(stored, doc_ids=[stored_plan[0]])
     if work.inserts:
-        store.table("tasks").insert_multiple(work.inserts)
+        store.insert_new("tasks", work.inserts)
     store.patch("tasks", work.updates)
 
 

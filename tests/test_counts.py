@@ -198,3 +198,34 @@ def test_overdue_from_counts_uses_each_due_date_or_the_plan_end() -> None:
     assert counts.overdue(figures, "2024-12-31", "2024-06-30") == 0
     assert counts.overdue(figures, "2024-12-31", "2024-07-01") == 1
     assert counts.overdue(figures, "2024-12-31", "2025-01-01") == 2
+
+
+def counted_one_by_one(docs: list[dict[str, Any]]) -> counts.Counts:
+    folded: counts.Counts = {}
+    for doc in docs:
+        counts.add(folded, doc)
+    return folded
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {
+                "plan": st.sampled_from([2024, 2025]),
+                "index": st.integers(1, 4),
+                "status": st.sampled_from([*counts.STATUS_KEYS, "odd"]),
+                "progress": st.integers(0, 100),
+                "assignee": st.sampled_from([None, "", "王芳"]),
+                "due": st.sampled_from([None, "", "2024-05-01"]),
+                "plan_due": st.sampled_from([None, "2024-06-30", "2024-02-01"]),
+                "archived": st.sampled_from([False, True]),
+            }
+        ),
+        max_size=30,
+    )
+)
+def test_counting_all_at_once_is_counting_one_by_one(docs: list[dict[str, Any]]) -> None:
+    at_once = counts.count(docs)
+    assert at_once == counted_one_by_one(docs)
+    assert json.dumps(at_once) == json.dumps(counted_one_by_one(docs))  # in the same order too

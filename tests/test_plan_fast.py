@@ -8,10 +8,13 @@ which words every finding. Both must give equal plans and equal findings for eve
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
 from conftest import PLAN_2024
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_plan import CORPUS, WARNING_2024
 
 import lianta_cli.plan as plan_module
@@ -208,6 +211,14 @@ def test_generated_plans_are_read_line_by_line() -> None:
     assert by_line == by_event
 
 
+TASK = (
+    "indices:\n  - number: 1\n    tasks:\n"
+    '      - id: "1.1"\n        title: "t"\n        title_en: "e"\n        source: "s"\n'
+    '        places: ["p"]\n        partners: []\n        due: "2024-05-01"\n'
+)
+"""One task in the layout whose lines after the id the line reader takes in one match."""
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -218,6 +229,44 @@ def test_generated_plans_are_read_line_by_line() -> None:
         'plan:\n\n  # a comment\n    # deeper\n  framing:\n    - name: "n"\n      name_en: "e"\n',
         'plan:\n  framing:\n    -   name: "n"\n        name_en: "e"\n    - name: "m"\nindices:\n',
         "plan:\n  year: 0\n  number: 123456789\n",
+        'plan:\n  title: "a" # "b"\n  title_en: "c\\\\" # d\\\n',  # quotes in a comment
+        'plan:\n  title:    "spaced"   \n  year:   7  \n  places:  [ "x\\"y" ]  # c\n',
+        'plan:\n  title: ""\n  framing:   \n  source: "a \\"quoted\\" \\\\ word"\n',
+        'plan:\n  title: "no line break at the end"',
+        'plan:\n  places: ["a", "b \\" c",  "d"]\n  partners: []\n# the end\n\n',
+        # the lines after a task's id, taken at once when they can be
+        f"{TASK}",
+        f"{TASK}".replace('title: "t"', 'title: "a \\"b\\" \\\\ c"'),
+        f"{TASK}".replace('title: "t"', 'title: "a" # "b"'),
+        f"{TASK}".replace('title: "t"', 'title: "a \\"b" # c"'),
+        f"{TASK}".replace('title: "t"', 'title:   "t"   '),
+        f"{TASK}".replace('places: ["p"]', 'places: [ "p" ,"q\\"" ]'),
+        f"{TASK}".replace('title_en: "e"\n', '# a comment\n        title_en: "e"\n'),
+        f"{TASK}".replace('        title_en: "e"\n', ""),
+        f"{TASK}".replace('        title_en: "e"\n', "") + '        title_en: "e"\n',
+        f"{TASK}".replace('        source: "s"\n', "") + '        source: "s"\n',
+        f"{TASK}" + '        theme: "x"\n',
+        f"{TASK}".rstrip("\n"),
+        TASK + TASK[TASK.index("      - id") :].replace('id: "1.1"', 'id: "1.2"'),
+        TASK + TASK[TASK.index("      - id") :].replace('id: "1.1"', 'id: "1.2" # c'),
+        TASK + TASK[TASK.index("      - id") :].replace('        places: ["p"]\n', ""),
+        TASK + TASK[TASK.index("      - id") :].replace("        partners: []\n", ""),
+        TASK + TASK[TASK.index("      - id") :].replace('title: "t"', 'title: "a \\"b\\""'),
+        TASK + TASK[TASK.index("      - id") :].replace('title: "t"', 'title: "a" # "b"'),
+        TASK + TASK[TASK.index("      - id") :].replace('id: "1.1"', 'id: "1\\"2"'),
+        TASK + TASK[TASK.index("      - id") :].replace('id: "1.1"', 'id: "1.2"  # "c"'),
+        TASK + "  # c\n" + TASK[TASK.index("      - id") :].replace('"1.1"', '"1.2"'),
+        TASK
+        + TASK[TASK.index("      - id") :]
+        .replace("- id", "-  id")
+        .replace("\n        ", "\n         "),
+        TASK
+        + TASK[TASK.index("      - id") :]
+        .replace('"1.1"', '"1.2"')
+        .replace('        due: "2024-05-01"\n', ""),
+        f"{TASK}".replace("      - id:", "      -   id:").replace("\n        ", "\n          "),
+        'tasks:\n  - title: "t"\n    title_en: "e"\n',
+        'tasks:\n  - id:\n    title: "t"\n',
     ],
 )
 def test_the_line_reader_builds_what_yaml_builds(text: str) -> None:
@@ -245,6 +294,16 @@ def test_the_line_reader_builds_what_yaml_builds(text: str) -> None:
         '---\nplan:\n  title: "t"\n',
         'plan:\n  title: "t"\n  title: "u"\n',
         'plan:\n  title: "t"\n   year: 1\n',
+        'plan:\n  title: "a"b"\n',  # a quote inside the text
+        'plan:\n  title: "a" "b"\n',
+        'plan:\n  title: "a\\q"\n',  # a backslash that is no escape the reader takes
+        'plan:\n  places: ["a"\n  , "b"]\n',  # a list over two lines
+        'plan:\n  title: "a\n  b"\n',  # a text over two lines
+        "plan:\n  title: - x\n",
+        f"{TASK}" + '        title: "again"\n',
+        f"{TASK}".replace('title_en: "e"', 'title_en: "e"x"'),
+        f"{TASK}".replace('        title_en: "e"\n', '         title_en: "e"\n'),
+        f"{TASK}".replace("      - id:", "      -   id:"),
     ],
 )
 def test_the_line_reader_leaves_the_rest_to_the_event_reader(text: str) -> None:
@@ -253,9 +312,11 @@ def test_the_line_reader_leaves_the_rest_to_the_event_reader(text: str) -> None:
 
 
 def checked_one_by_one(raw: bytes) -> object:
-    """`parse_plan` with every task going through the checks one by one (no `_clean_task`)."""
+    """`parse_plan` with every task going through the checks one by one (no glance at a task
+    or at a whole index's tasks)."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(plan_module, "_clean_task", lambda *_args: None)
+        patch.setattr(plan_module, "_clean_tasks", lambda *_args, **_kwargs: None)
         return parse_plan(raw, SHOWN)
 
 
@@ -274,6 +335,17 @@ def checked_one_by_one(raw: bytes) -> object:
         generated_plan(2, 3).replace("partners: []", 'partners: "a"').encode(),
         generated_plan(2, 3).replace("partners: []", 'partners: ["\\u0007"]').encode(),
         generated_plan(2, 3).replace('title_en: "Build', 'title_en: "\\nBuild').encode(),
+        generated_plan(2, 3).replace('title_en: "Build', 'title_en: "  Build').encode(),
+        generated_plan(2, 3).replace('["第七工业区"]', '[" 第七工业区  "]').encode(),
+        generated_plan(2, 3).replace('["第七工业区"]', '["第七工业区", ""]').encode(),
+        generated_plan(2, 3).replace("partners: []", "partners:", 2).encode(),
+        generated_plan(2, 3).replace('id: "2.2"', 'id: " 2.2 "').encode(),
+        generated_plan(2, 3).replace('id: "2.2"', 'id: "2.02"').encode(),
+        generated_plan(2, 3).replace('id: "2.2"', 'id: "22.2"').encode(),
+        generated_plan(2, 3).replace("partners: []", "partners: [1]", 1).encode(),
+        generated_plan(2, 3).replace("partners: []", 'partners: "x"', 1).encode(),
+        generated_plan(2, 3).replace('due: "2024-04-28"', 'due: " 2024-04-28 "').encode(),
+        generated_plan(2, 3).replace('source: "', 'source: "\\u0085', 1).encode(),
     ],
 )
 def test_a_task_clean_at_a_glance_is_the_task_the_full_checks_build(raw: bytes) -> None:
@@ -284,3 +356,112 @@ def test_a_task_clean_at_a_glance_is_the_task_the_full_checks_build(raw: bytes) 
 def test_every_broken_plan_gives_the_same_findings_without_the_glance(path: Path) -> None:
     raw = path.read_bytes()
     assert parse_plan(raw, SHOWN) == checked_one_by_one(raw)
+
+
+GLANCED = [
+    {"id": "4.1", "title": "t", "title_en": "e", "source": "s"},
+    {
+        "id": " 4.2",
+        "title": " t ",
+        "title_en": "e",
+        "source": "s",
+        "places": None,
+        "due": "2024-03-01",
+    },
+    {"id": "4.3", "title": "t", "title_en": "e", "source": "s", "places": [" a ", "b"]},
+    {"id": "4.4", "title": "t", "title_en": "e", "source": "s", "partners": []},
+]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {},
+        {"title": "a\u2028b"},
+        {"title": "a\x07"},
+        {"places": ["a", "\x85"]},
+        {"places": ["a", "b\x1b"]},
+        {"places": ("a",)},
+        {"places": [" "]},
+        {"due": None},
+        {"due": "2025-01-01"},
+        {"due": "2024-02-30"},
+        {"id": "4.1"},
+        {"id": "3.9"},
+        {"id": 4.4},
+        {"note": "x"},
+        {"title": None},
+    ],
+)
+@pytest.mark.parametrize("printable", [False, True])
+def test_the_glance_at_an_index_is_the_glance_at_each_task(
+    change: dict[str, object], printable: bool
+) -> None:
+    """`_clean_tasks` (a column at a time) judges and builds as `_clean_task` (a task at a
+    time); with `printable`, only unprintable characters go unseen."""
+    items = [*GLANCED[:3], {**GLANCED[3], **change}]
+    start, end = date(2024, 1, 1), date(2024, 12, 31)
+    ids: dict[str, tuple[object, ...]] = {"9.9": ("elsewhere",)}
+    column = plan_module._clean_tasks(
+        items, 4, start, end, ids, ("indices", 3), printable=printable
+    )
+    one_by_one: list[object] = []
+    seen: dict[str, tuple[object, ...]] = {"9.9": ("elsewhere",)}
+    for position, item in enumerate(items):
+        task = plan_module._clean_task(item, 4, start, end, seen)
+        if task is None:
+            one_by_one = []
+            break
+        seen[task.id] = ("indices", 3, "tasks", position, "id")
+        one_by_one.append(task)
+    texts = [t for v in change.values() for t in (v if isinstance(v, list | tuple) else [v])]
+    unseen = printable and any(
+        isinstance(text, str) and plan_module._UNPRINTABLE.search(text.strip()) for text in texts
+    )
+    if one_by_one or unseen:
+        assert column is not None
+        assert unseen or column == one_by_one
+        assert ids == seen or unseen
+    else:
+        assert column is None
+        assert ids == {"9.9": ("elsewhere",)}
+
+
+def test_the_lines_after_a_task_id_are_taken_in_one_match() -> None:
+    after_id = TASK.index('"1.1"\n') + len('"1.1"\n')
+    item: dict[str, object] = {"id": "1.1"}
+    assert plan_module._add_following(TASK, after_id, 8, item) == len(TASK)
+    assert item == _event_data(TASK)["indices"][0]["tasks"][0]
+    commented = TASK.replace('title: "t"', 'title: "t" # c')
+    assert plan_module._add_following(commented, after_id, 8, {"id": "1.1"}) == after_id
+
+
+EDGE_CHARACTERS = st.sampled_from(
+    [
+        *"a莲\n\t\r\x00\x08\x0b\x1f\x7f\x80\x85\x9f\xa0·\ufeff\ufffe\uffff\ufffd，\u2028",
+        "\U0001f600",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(EDGE_CHARACTERS, max_size=12), st.booleans())
+def test_bytes_found_printable_hold_nothing_the_search_finds(
+    characters: list[str], bom: bool
+) -> None:
+    raw = ("\ufeff" if bom else "").encode() + "".join(characters).encode()
+    if plan_module._printable_bytes(raw):
+        assert plan_module._NON_PRINTABLE.search(raw.decode().removeprefix("\ufeff")) is None
+
+
+def test_bytes_are_found_printable_when_they_are() -> None:
+    assert plan_module._printable_bytes(generated_plan(2, 3).encode())
+    assert plan_module._printable_bytes("\ufeffplan:\r\n\t莲，😀\n".encode())
+    for doubtful in ("\x07", "\x7f", "\x85", "\xa0", "\ufeff", "\uffff"):  # \xa0: byte C2
+        assert not plan_module._printable_bytes(f"plan:{doubtful}\n".encode())
+
+
+@pytest.mark.parametrize("text", ["", " ", " \t\r\n\n", " \n x", "\u3000", "\x0b", "\n#"])
+def test_a_blank_file_is_one_of_spaces_tabs_and_line_breaks(text: str) -> None:
+    found_blank = bool(plan_module._BLANK.fullmatch(text))
+    assert found_blank == (not text.strip(" \t\r\n"))
