@@ -18,7 +18,14 @@ from hypothesis import strategies as st
 from test_plan_fast import checked_one_by_one, generated_plan
 
 from lianta_cli.models import Problem
-from lianta_cli.plan import _event_data, _Fallback, _line_data, _parse_slow, parse_plan
+from lianta_cli.plan import (
+    _event_data,
+    _Fallback,
+    _line_data,
+    _parse_slow,
+    _plan_text,
+    parse_plan,
+)
 
 SHOWN = "plan.yaml"
 FINDING = re.compile(r"^plan\.yaml(:\d+)?(:\d+)?: \S")
@@ -209,7 +216,11 @@ def test_the_fast_reading_agrees_with_the_full_one(raw: bytes) -> None:
 @settings(max_examples=150, deadline=None)
 @given(mutated_plan(LINES_GENERATED))
 def test_the_line_reader_builds_what_the_event_reader_builds(raw: bytes) -> None:
-    text = raw.decode("utf-8", "surrogatepass")
+    """On every text that reaches the readers: a file that holds a character YAML refuses (a
+    control character in a comment, say) is reported with its line before either reads it."""
+    text, _problems = _plan_text(raw, SHOWN)
+    if text is None:
+        return
     try:
         by_line = _line_data(text)
     except _Fallback:
