@@ -280,7 +280,10 @@ class Tables(MutableMapping[str, dict[str, Any]]):
         if found is None:
             return None
         raw, (start, end) = found
-        marker = b":" + dumps(first)[:-1] + b","
+        try:
+            marker = b":" + dumps(first)[:-1] + b","
+        except UnicodeEncodeError:  # a lone surrogate (an argument in another encoding)
+            return None
         at = raw.find(marker, start, end)
         if at < 0 or raw.find(marker, at + 1, end) >= 0:
             return None

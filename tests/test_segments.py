@@ -181,6 +181,24 @@ def test_lookup_gives_way_when_it_cannot_be_sure() -> None:
     parsed.verify()
     parsed["tasks"]
     assert parsed.lookup("tasks", {"plan": 2024, "id": "1.1"}) is None
+    undecodable = Tables(_table_file({"1": {"plan": 2024, "id": "1.1"}}))
+    undecodable.verify()  # an argument in another encoding reaches Python as a lone surrogate
+    assert undecodable.lookup("tasks", {"plan": 2024, "id": "\udcff"}) is None
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["note", "\udcff", "x"], ["update", "1.\udcff", "-p", "5"], ["history", "--", "\udcff"]],
+)
+def test_an_id_in_another_encoding_is_an_unknown_id(
+    run: Run, store_path: Path, args: list[str]
+) -> None:
+    assert run("summary").exit_code == 0
+    before = store_path.read_bytes()
+    result = run(*args)
+    assert result.exit_code == 2
+    assert "is not of the form N.M" in result.stderr
+    assert store_path.read_bytes() == before
 
 
 def test_a_change_found_by_lookup_is_seen_when_the_table_is_parsed_later() -> None:
