@@ -25,11 +25,13 @@ from .commands import (
     info,
     make_env,
     out,
-    report_change,
     rich_width,
+    run_assign,
     run_done,
     run_list,
+    run_note,
     run_summary,
+    run_unassign,
     run_update,
     run_weekly,
     save_pending_loads,
@@ -541,12 +543,7 @@ def assign(
     lang: LangOption = None,
 ) -> None:
     """Give tasks to a person (and their unit)."""
-    env = make_env(db, plan, lang)
-    fmt = check_format(fmt, ("text", "json"))
-    with env.writing() as store:
-        year = tracker.select_year(store, env.year)
-        result = tracker.assign(store, year, ids, to, unit, env.clock, env.user)
-    report_change(result, fmt, _("assigned"))
+    run_assign(make_env(db, plan, lang), ids, to=to, unit=unit, fmt=fmt)
 
 
 @app.command(help=_("Take tasks back from whoever has them (clears assignee and unit)."))
@@ -558,12 +555,7 @@ def unassign(
     lang: LangOption = None,
 ) -> None:
     """Take tasks back from whoever has them (clears assignee and unit)."""
-    env = make_env(db, plan, lang)
-    fmt = check_format(fmt, ("text", "json"))
-    with env.writing() as store:
-        year = tracker.select_year(store, env.year)
-        result = tracker.unassign(store, year, ids, env.clock, env.user)
-    report_change(result, fmt, _("unassigned"))
+    run_unassign(make_env(db, plan, lang), ids, fmt=fmt)
 
 
 @app.command(help=_("Change status, progress, due date, or add a note."))
@@ -635,12 +627,7 @@ def note(
     lang: LangOption = None,
 ) -> None:
     """Add a note to a task."""
-    env = make_env(db, plan, lang)
-    fmt = check_format(fmt, ("text", "json"))
-    with env.writing() as store:
-        year = tracker.select_year(store, env.year)
-        result = tracker.add_note(store, year, task_id, text, env.clock, env.user)
-    report_change(result, fmt, _("noted on"))
+    run_note(make_env(db, plan, lang), task_id, text, fmt=fmt)
 
 
 @app.command(help=_("What changed, when, and by whom (oldest first)."))

@@ -320,6 +320,33 @@ def run_done(env: Env, ids: Sequence[str], *, note: str | None, fmt: str) -> Non
     report_change(result, fmt, _("done:"))
 
 
+def run_assign(env: Env, ids: Sequence[str], *, to: str, unit: str | None, fmt: str) -> None:
+    """`lianta assign`: give tasks to a person (and their unit)."""
+    fmt = check_format(fmt, ("text", "json"))
+    with env.writing() as store:
+        year = tracker.select_year(store, env.year)
+        result = tracker.assign(store, year, ids, to, unit, env.clock, env.user)
+    report_change(result, fmt, _("assigned"))
+
+
+def run_unassign(env: Env, ids: Sequence[str], *, fmt: str) -> None:
+    """`lianta unassign`: take tasks back from whoever has them."""
+    fmt = check_format(fmt, ("text", "json"))
+    with env.writing() as store:
+        year = tracker.select_year(store, env.year)
+        result = tracker.unassign(store, year, ids, env.clock, env.user)
+    report_change(result, fmt, _("unassigned"))
+
+
+def run_note(env: Env, task_id: str, text: str, *, fmt: str) -> None:
+    """`lianta note`: add a note to a task."""
+    fmt = check_format(fmt, ("text", "json"))
+    with env.writing() as store:
+        year = tracker.select_year(store, env.year)
+        result = tracker.add_note(store, year, task_id, text, env.clock, env.user)
+    report_change(result, fmt, _("noted on"))
+
+
 def run_weekly(
     env: Env,
     *,

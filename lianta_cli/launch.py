@@ -1,11 +1,11 @@
 """The console script's entry point.
 
-`lianta list`, `summary`, `update`, `done` and `report weekly`, the commands run most often, run
-straight from `commands` when every argument is one this reader knows: importing Typer and
-building the parser would be most of their time. Anything else (another command, `--help`, an
-option spelled another way, a value that needs checking such as a folder given as `--db`) goes
-to `cli`, which parses it as it always does. Both paths run the same code once the options are
-known; a test runs each form both ways and compares the results.
+`lianta list`, `summary`, `update`, `done`, `assign`, `unassign`, `note` and `report weekly`,
+the commands run most often, run straight from `commands` when every argument is one this reader
+knows: importing Typer and building the parser would be most of their time. Anything else
+(another command, `--help`, an option spelled another way, a value that needs checking such as
+a folder given as `--db`) goes to `cli`, which parses it as it always does. Both paths run the
+same code once the options are known; a test runs each form both ways and compares the results.
 """
 
 from __future__ import annotations
@@ -44,6 +44,8 @@ _TAKES_VALUE = {
     "--until": "until",
     "--output": "output",
     "-o": "output",
+    "--to": "to",
+    "--unit": "unit",
 }
 _FLAGS = {
     "--ascii": "ascii_only",
@@ -60,7 +62,12 @@ _ACCEPTS = {
     "update": _COMMON | {"status", "progress", "due", "note", "ids"},
     "done": _COMMON | {"note", "ids"},
     "report weekly": _COMMON | {"week", "since", "until", "output"},
+    "assign": _COMMON | {"to", "unit", "ids"},
+    "unassign": _COMMON | {"ids"},
+    "note": _COMMON | {"ids"},
 }
+_REQUIRED = {"assign": "to"}
+"""An option without which the command is a usage error (that the parser words)."""
 
 
 _DEFAULT_FORMAT = {"list": "table", "summary": "table", "report weekly": "md"}
@@ -114,9 +121,11 @@ def quick_arguments(argv: Sequence[str]) -> tuple[str, dict[str, Any]] | None:
         else:
             options[key] = value
     if "ids" in accepted:
-        if not ids:
+        if not ids or (command == "note" and len(ids) != 2):  # note takes ID and TEXT
             return None
         options["ids"] = ids
+    if command in _REQUIRED and _REQUIRED[command] not in options:
+        return None
     for key in ("limit", "plan", "progress"):
         if key in options:
             try:
@@ -189,6 +198,15 @@ def run_quick(command: str, options: dict[str, Any]) -> int:
             )
         elif command == "done":
             commands.run_done(env, options["ids"], note=options.get("note"), fmt=fmt)
+        elif command == "assign":
+            commands.run_assign(
+                env, options["ids"], to=options["to"], unit=options.get("unit"), fmt=fmt
+            )
+        elif command == "unassign":
+            commands.run_unassign(env, options["ids"], fmt=fmt)
+        elif command == "note":
+            task_id, text = options["ids"]
+            commands.run_note(env, task_id, text, fmt=fmt)
         else:
             commands.run_weekly(
                 env,
