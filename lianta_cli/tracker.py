@@ -103,21 +103,18 @@ class LoadResult:
 
 
 def _plan_task_fields(task: PlanTask, position: int) -> dict[str, Any]:
-    return {
-        "index": task.index,
-        "title": task.title,
-        "title_en": task.title_en,
-        "source": task.source,
-        "places": list(task.places),
-        "partners": list(task.partners),
-        "plan_due": task.due.isoformat() if task.due else None,
-        "order": position,
-    }
+    """The fields of a stored task that the plan file gives (and its position in the plan)."""
+    doc = _new_task(0, task, position, "")
+    return {key: doc[key] for key in _PLAN_TASK_KEYS}
+
+
+_PLAN_TASK_KEYS = (*TASK_PLAN_FIELDS, "order")
 
 
 def _new_task(year: int, task: PlanTask, position: int, stamp: str) -> dict[str, Any]:
-    """A task added by a load: the fields of `_plan_task_fields` in its order, built in one go
-    (a load into an empty store makes one per task), then the tracking state of a new task."""
+    """A task added by a load, built in one go (a load into an empty store makes one per task):
+    its plan and id, the fields the plan gives (`_plan_task_fields`), then the tracking state
+    of a new task."""
     # plan and id first: `find_tasks` finds a task by them in the store file's bytes
     return {
         "plan": year,
