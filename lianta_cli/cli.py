@@ -30,6 +30,7 @@ from .commands import (
     run_done,
     run_list,
     run_note,
+    run_show,
     run_summary,
     run_unassign,
     run_update,
@@ -38,7 +39,7 @@ from .commands import (
     show_table,
 )
 from .errors import InputError, LiantaError
-from .export import Column, dumps_json, to_csv, to_markdown
+from .export import dumps_json, to_csv, to_markdown
 from .i18n import _, detect_language, help_chrome, localise_parser_message, set_language
 from .store import open_store
 from .views import HISTORY_KEYS, field_name, history_columns
@@ -472,56 +473,7 @@ def show(
     ascii_only: AsciiOption = False,
 ) -> None:
     """Every field of one task, its notes and its history."""
-    from .i18n import pick
-    from .views import bar, status_name
-
-    env = make_env(db, plan, lang, ascii_only)
-    fmt = check_format(fmt, ("table", "json"))
-    store = env.reading()
-    year = tracker.select_year(store, env.year)
-    task = tracker.show_task(store, year, task_id, env.clock.today())
-    if fmt == "json":
-        out(dumps_json(task))
-        return
-    fields = [
-        (_("Task"), f"{task['id']}  {pick(task['title'], task['title_en'])}"),
-        (
-            _("Index"),
-            f"{task['index']} {task['index_code']}  "
-            + pick(task["index_name"], task["index_name_en"]),
-        ),
-        (
-            _("Status"),
-            status_name(task["status"]) + ("  " + _("(archived)") if task["archived"] else ""),
-        ),
-        (_("Progress"), bar(task["progress"], ascii_only=env.ascii_only)),
-        (_("Assignee"), task["assignee"] or "-"),
-        (_("Unit"), task["unit"] or "-"),
-        (_("Due"), task["due"] + ("  " + _("overdue") if task["overdue"] else "")),
-        (_("Updated"), task["updated"]),
-        (_("Places"), ", ".join(task["places"]) or "-"),
-        (_("Partners"), ", ".join(task["partners"]) or "-"),
-        (_("Source"), task["source"]),
-        (_("Title (other language)"), pick(task["title_en"], task["title"])),
-    ]
-    rows = [{"field": k, "value": v} for k, v in fields]
-    columns = [Column("field", _("Field")), Column("value", _("Value"), wrap=True)]
-    show_table(rows, columns, env, title=f"{task['id']} · {year}")
-    if task["notes"]:
-        notes = [{"at": n["at"], "by": n["by"], "text": n["text"]} for n in task["notes"]]
-        show_table(
-            notes,
-            [Column("at", _("When")), Column("by", _("Who")), Column("text", _("Note"), wrap=True)],
-            env,
-            title=_("Notes"),
-        )
-    if task["history"]:
-        show_table(
-            task["history"],
-            history_columns(ascii_only=env.ascii_only, width=rich_width()),
-            env,
-            title=_("History"),
-        )
+    run_show(make_env(db, plan, lang, ascii_only), task_id, fmt=fmt)
 
 
 ChangeFormat = Annotated[

@@ -320,6 +320,59 @@ def run_done(env: Env, ids: Sequence[str], *, note: str | None, fmt: str) -> Non
     report_change(result, fmt, _("done:"))
 
 
+def run_show(env: Env, task_id: str, *, fmt: str) -> None:
+    """`lianta show`: every field of one task, its notes and its history."""
+    from .i18n import pick
+    from .views import bar, history_columns, status_name
+
+    fmt = check_format(fmt, ("table", "json"))
+    store = env.reading()
+    year = tracker.select_year(store, env.year)
+    task = tracker.show_task(store, year, task_id, env.clock.today())
+    if fmt == "json":
+        out(dumps_json(task))
+        return
+    fields = [
+        (_("Task"), f"{task['id']}  {pick(task['title'], task['title_en'])}"),
+        (
+            _("Index"),
+            f"{task['index']} {task['index_code']}  "
+            + pick(task["index_name"], task["index_name_en"]),
+        ),
+        (
+            _("Status"),
+            status_name(task["status"]) + ("  " + _("(archived)") if task["archived"] else ""),
+        ),
+        (_("Progress"), bar(task["progress"], ascii_only=env.ascii_only)),
+        (_("Assignee"), task["assignee"] or "-"),
+        (_("Unit"), task["unit"] or "-"),
+        (_("Due"), task["due"] + ("  " + _("overdue") if task["overdue"] else "")),
+        (_("Updated"), task["updated"]),
+        (_("Places"), ", ".join(task["places"]) or "-"),
+        (_("Partners"), ", ".join(task["partners"]) or "-"),
+        (_("Source"), task["source"]),
+        (_("Title (other language)"), pick(task["title_en"], task["title"])),
+    ]
+    rows = [{"field": k, "value": v} for k, v in fields]
+    columns = [Column("field", _("Field")), Column("value", _("Value"), wrap=True)]
+    show_table(rows, columns, env, title=f"{task['id']} · {year}")
+    if task["notes"]:
+        notes = [{"at": n["at"], "by": n["by"], "text": n["text"]} for n in task["notes"]]
+        show_table(
+            notes,
+            [Column("at", _("When")), Column("by", _("Who")), Column("text", _("Note"), wrap=True)],
+            env,
+            title=_("Notes"),
+        )
+    if task["history"]:
+        show_table(
+            task["history"],
+            history_columns(ascii_only=env.ascii_only, width=rich_width()),
+            env,
+            title=_("History"),
+        )
+
+
 def run_assign(env: Env, ids: Sequence[str], *, to: str, unit: str | None, fmt: str) -> None:
     """`lianta assign`: give tasks to a person (and their unit)."""
     fmt = check_format(fmt, ("text", "json"))

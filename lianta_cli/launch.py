@@ -1,11 +1,12 @@
 """The console script's entry point.
 
-`lianta list`, `summary`, `update`, `done`, `assign`, `unassign`, `note` and `report weekly`,
-the commands run most often, run straight from `commands` when every argument is one this reader
-knows: importing Typer and building the parser would be most of their time. Anything else
-(another command, `--help`, an option spelled another way, a value that needs checking such as
-a folder given as `--db`) goes to `cli`, which parses it as it always does. Both paths run the
-same code once the options are known; a test runs each form both ways and compares the results.
+`lianta list`, `summary`, `show`, `update`, `done`, `assign`, `unassign`, `note` and
+`report weekly`, the commands run most often, run straight from `commands` when every argument
+is one this reader knows: importing Typer and building the parser would be most of their time.
+Anything else (another command, `--help`, an option spelled another way, a value that needs
+checking such as a folder given as `--db`) goes to `cli`, which parses it as it always does.
+Both paths run the same code once the options are known; a test runs each form both ways and
+compares the results.
 """
 
 from __future__ import annotations
@@ -65,12 +66,15 @@ _ACCEPTS = {
     "assign": _COMMON | {"to", "unit", "ids"},
     "unassign": _COMMON | {"ids"},
     "note": _COMMON | {"ids"},
+    "show": _COMMON | {"ids", "ascii_only"},
 }
+_POSITIONALS = {"note": 2, "show": 1}
+"""Commands that take so many arguments (note: ID and TEXT; show: ID), not a list of ids."""
 _REQUIRED = {"assign": "to"}
 """An option without which the command is a usage error (that the parser words)."""
 
 
-_DEFAULT_FORMAT = {"list": "table", "summary": "table", "report weekly": "md"}
+_DEFAULT_FORMAT = {"list": "table", "summary": "table", "show": "table", "report weekly": "md"}
 
 
 def quick_arguments(argv: Sequence[str]) -> tuple[str, dict[str, Any]] | None:
@@ -121,7 +125,7 @@ def quick_arguments(argv: Sequence[str]) -> tuple[str, dict[str, Any]] | None:
         else:
             options[key] = value
     if "ids" in accepted:
-        if not ids or (command == "note" and len(ids) != 2):  # note takes ID and TEXT
+        if not ids or len(ids) != _POSITIONALS.get(command, len(ids)):
             return None
         options["ids"] = ids
     if command in _REQUIRED and _REQUIRED[command] not in options:
@@ -207,6 +211,8 @@ def run_quick(command: str, options: dict[str, Any]) -> int:
         elif command == "note":
             task_id, text = options["ids"]
             commands.run_note(env, task_id, text, fmt=fmt)
+        elif command == "show":
+            commands.run_show(env, options["ids"][0], fmt=fmt)
         else:
             commands.run_weekly(
                 env,
