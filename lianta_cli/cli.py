@@ -14,9 +14,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from . import __version__, tracker
-from .clock import parse_day
 from .commands import (
-    FORMATS_ALL,
     PENDING_LOADS,
     Env,
     check_format,
@@ -25,24 +23,24 @@ from .commands import (
     info,
     make_env,
     out,
-    rich_width,
     run_assign,
     run_done,
+    run_history,
     run_list,
     run_note,
     run_show,
     run_summary,
     run_unassign,
+    run_undo,
     run_update,
     run_weekly,
     save_pending_loads,
-    show_table,
 )
-from .errors import InputError, LiantaError
-from .export import dumps_json, to_csv, to_markdown
+from .errors import LiantaError
+from .export import dumps_json
 from .i18n import _, detect_language, help_chrome, localise_parser_message, set_language
 from .store import open_store
-from .views import HISTORY_KEYS, field_name, history_columns
+from .views import field_name
 
 _USAGE_ERROR: type[Exception] = typer.BadParameter.__mro__[1]
 _CLICK_ERROR: type[Exception] = typer.BadParameter.__mro__[2]
@@ -610,27 +608,14 @@ def history(
     ascii_only: AsciiOption = False,
 ) -> None:
     """What changed, when, and by whom (oldest first)."""
-    env = make_env(db, plan, lang, ascii_only)
-    fmt = check_format(fmt, FORMATS_ALL)
-    start = parse_day(since, "--since") if since else None
-    end = parse_day(until, "--until") if until else None
-    if limit is not None and limit < 0:
-        raise InputError(_("--limit {limit}: must be 0 (all) or more").format(limit=limit))
-    store = env.reading()
-    year = tracker.select_year(store, env.year)
-    rows = tracker.history(store, year, task_id, start, end)
-    if limit:
-        rows = rows[-limit:]
-    if fmt == "json":
-        out(dumps_json(rows))
-    elif fmt == "csv":
-        out(to_csv(rows, HISTORY_KEYS))
-    elif fmt == "md":
-        out(to_markdown(rows, history_columns()))
-    else:
-        caption = _("{count} events · {year} plan").format(count=len(rows), year=year)
-        columns = history_columns(ascii_only=env.ascii_only, width=rich_width())
-        show_table(rows, columns, env, caption=caption)
+    run_history(
+        make_env(db, plan, lang, ascii_only),
+        task_id,
+        since=since,
+        until=until,
+        limit=limit,
+        fmt=fmt,
+    )
 
 
 @app.command(help=_("Revert the most recent change (one command on several ids is one change)."))
@@ -640,18 +625,7 @@ def undo(
     lang: LangOption = None,
 ) -> None:
     """Revert the most recent change (one command on several ids is one change)."""
-    env = make_env(db, None, lang)
-    fmt = check_format(fmt, ("text", "json"))
-    with env.writing() as store:
-        result = tracker.undo(store, env.clock, env.user)
-    if fmt == "json":
-        out(dumps_json({**result.as_dict(), "undid": result.undid}))
-        return
-    info(
-        _("undid change {undone} on {ids} (recorded as change {change})").format(
-            undone=result.undid, ids=", ".join(result.tasks), change=result.change
-        )
-    )
+    run_undo(make_env(db, None, lang), fmt=fmt)
 
 
 @app.command(help=_("Check the store, its history and its backups (exit 1 if anything is wrong)."))

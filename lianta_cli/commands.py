@@ -373,6 +373,55 @@ def run_show(env: Env, task_id: str, *, fmt: str) -> None:
         )
 
 
+def run_history(
+    env: Env,
+    task_id: str | None,
+    *,
+    since: str | None,
+    until: str | None,
+    limit: int | None,
+    fmt: str,
+) -> None:
+    """`lianta history`: what changed, when and by whom (oldest first)."""
+    from .views import HISTORY_KEYS, history_columns
+
+    fmt = check_format(fmt, FORMATS_ALL)
+    start = parse_day(since, "--since") if since else None
+    end = parse_day(until, "--until") if until else None
+    if limit is not None and limit < 0:
+        raise InputError(_("--limit {limit}: must be 0 (all) or more").format(limit=limit))
+    store = env.reading()
+    year = tracker.select_year(store, env.year)
+    rows = tracker.history(store, year, task_id, start, end)
+    if limit:
+        rows = rows[-limit:]
+    if fmt == "json":
+        out(dumps_json(rows))
+    elif fmt == "csv":
+        out(to_csv(rows, HISTORY_KEYS))
+    elif fmt == "md":
+        out(to_markdown(rows, history_columns()))
+    else:
+        caption = _("{count} events · {year} plan").format(count=len(rows), year=year)
+        columns = history_columns(ascii_only=env.ascii_only, width=rich_width())
+        show_table(rows, columns, env, caption=caption)
+
+
+def run_undo(env: Env, *, fmt: str) -> None:
+    """`lianta undo`: revert the most recent change."""
+    fmt = check_format(fmt, ("text", "json"))
+    with env.writing() as store:
+        result = tracker.undo(store, env.clock, env.user)
+    if fmt == "json":
+        out(dumps_json({**result.as_dict(), "undid": result.undid}))
+        return
+    info(
+        _("undid change {undone} on {ids} (recorded as change {change})").format(
+            undone=result.undid, ids=", ".join(result.tasks), change=result.change
+        )
+    )
+
+
 def run_assign(env: Env, ids: Sequence[str], *, to: str, unit: str | None, fmt: str) -> None:
     """`lianta assign`: give tasks to a person (and their unit)."""
     fmt = check_format(fmt, ("text", "json"))

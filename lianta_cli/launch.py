@@ -1,7 +1,7 @@
 """The console script's entry point.
 
-`lianta list`, `summary`, `show`, `update`, `done`, `assign`, `unassign`, `note` and
-`report weekly`, the commands run most often, run straight from `commands` when every argument
+The commands run most often (`list`, `summary`, `show`, `history`, `update`, `done`, `assign`,
+`unassign`, `note`, `undo` and `report weekly`) run straight from `commands` when every argument
 is one this reader knows: importing Typer and building the parser would be most of their time.
 Anything else (another command, `--help`, an option spelled another way, a value that needs
 checking such as a folder given as `--db`) goes to `cli`, which parses it as it always does.
@@ -67,14 +67,22 @@ _ACCEPTS = {
     "unassign": _COMMON | {"ids"},
     "note": _COMMON | {"ids"},
     "show": _COMMON | {"ids", "ascii_only"},
+    "history": _COMMON | {"ids", "since", "until", "limit", "ascii_only"},
+    "undo": {"fmt", "db", "lang"},
 }
-_POSITIONALS = {"note": 2, "show": 1}
-"""Commands that take so many arguments (note: ID and TEXT; show: ID), not a list of ids."""
+_POSITIONALS = {"note": (2, 2), "show": (1, 1), "history": (0, 1)}
+"""How many arguments a command takes, at least and at most (others: one id or more)."""
 _REQUIRED = {"assign": "to"}
 """An option without which the command is a usage error (that the parser words)."""
 
 
-_DEFAULT_FORMAT = {"list": "table", "summary": "table", "show": "table", "report weekly": "md"}
+_DEFAULT_FORMAT = {
+    "list": "table",
+    "summary": "table",
+    "show": "table",
+    "history": "table",
+    "report weekly": "md",
+}
 
 
 def quick_arguments(argv: Sequence[str]) -> tuple[str, dict[str, Any]] | None:
@@ -125,7 +133,8 @@ def quick_arguments(argv: Sequence[str]) -> tuple[str, dict[str, Any]] | None:
         else:
             options[key] = value
     if "ids" in accepted:
-        if not ids or len(ids) != _POSITIONALS.get(command, len(ids)):
+        least, most = _POSITIONALS.get(command, (1, len(ids)))
+        if not least <= len(ids) <= most:
             return None
         options["ids"] = ids
     if command in _REQUIRED and _REQUIRED[command] not in options:
@@ -213,6 +222,17 @@ def run_quick(command: str, options: dict[str, Any]) -> int:
             commands.run_note(env, task_id, text, fmt=fmt)
         elif command == "show":
             commands.run_show(env, options["ids"][0], fmt=fmt)
+        elif command == "history":
+            commands.run_history(
+                env,
+                options["ids"][0] if options["ids"] else None,
+                since=options.get("since"),
+                until=options.get("until"),
+                limit=options.get("limit"),
+                fmt=fmt,
+            )
+        elif command == "undo":
+            commands.run_undo(env, fmt=fmt)
         else:
             commands.run_weekly(
                 env,
