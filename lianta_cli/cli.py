@@ -4,7 +4,6 @@ Errors never reach the user as a traceback: `LiantaGroup.main` turns every `Lian
 usage error into one line on stderr and an exit status (2 for bad input or usage).
 """
 
-import gc
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,7 +15,6 @@ from typer.core import TyperCommand, TyperGroup
 from . import __version__, tracker
 from .commands import (
     PENDING_LOADS,
-    Env,
     check_format,
     fail,
     failure_code,
@@ -27,6 +25,7 @@ from .commands import (
     run_done,
     run_history,
     run_list,
+    run_load,
     run_note,
     run_show,
     run_summary,
@@ -39,8 +38,6 @@ from .commands import (
 from .errors import LiantaError
 from .export import dumps_json
 from .i18n import _, detect_language, help_chrome, localise_parser_message, set_language
-from .store import open_store
-from .views import field_name
 
 _USAGE_ERROR: type[Exception] = typer.BadParameter.__mro__[1]
 _CLICK_ERROR: type[Exception] = typer.BadParameter.__mro__[2]
@@ -305,81 +302,7 @@ def load(
     lang: LangOption = None,
 ) -> None:
     """Sync a plan file into the store: add new tasks, update changed text, archive removed ones."""
-    from .plan import bundled_plan_path
-
-    env = make_env(db, None, lang)
-    fmt = check_format(fmt, ("text", "json"))
-    path = plan_file or bundled_plan_path()
-    shown = str(plan_file) if plan_file else _("plans/2024.yaml (bundled)")
-    # A load makes a few objects per task and no garbage cycles, and every collection would
-    # walk all of them (most of a second at 100,000 tasks, mostly while the store is encoded).
-    # Collecting resumes once they are freed, as `_read_and_sync` returns, so that the first
-    # collection after finds only what is left.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        year, result = _read_and_sync(env, path, shown, dry_run=dry_run)
-    finally:
-        if collecting:
-            gc.enable()
-    if fmt == "json":
-        out(dumps_json(result.as_dict()))
-        return
-    lines = []
-    if result.added:
-        lines.append(_("added {n}: {ids}").format(n=len(result.added), ids=_ids(result.added)))
-    if result.changed:
-        shown_changes = "; ".join(
-            f"{tid} ({', '.join(field_name(f) for f in fields)})"
-            for tid, fields in result.changed[:20]
-        )
-        more = f" … +{len(result.changed) - 20}" if len(result.changed) > 20 else ""
-        lines.append(
-            _("changed {n}: {ids}").format(n=len(result.changed), ids=shown_changes + more)
-        )
-    if result.archived:
-        lines.append(
-            _("archived {n}: {ids}").format(n=len(result.archived), ids=_ids(result.archived))
-        )
-    if result.restored:
-        lines.append(
-            _("restored {n}: {ids}").format(n=len(result.restored), ids=_ids(result.restored))
-        )
-    lines.append(_("unchanged {n}").format(n=result.unchanged))
-    verdict = (
-        _("dry run: nothing was written")
-        if dry_run
-        else (_("store updated: {db}") if result.wrote else _("nothing to write: {db}")).format(
-            db=env.db
-        )
-    )
-    out(_("{year} plan from {file}").format(year=year, file=shown) + "\n")
-    out("".join(f"  {line}\n" for line in lines))
-    info(verdict)
-
-
-def _read_and_sync(
-    env: Env, path: Path, shown: str, *, dry_run: bool
-) -> tuple[int, tracker.LoadResult]:
-    """`load` but its output: the plan read (warnings shown) and synced; its year and what the
-    sync did."""
-    from .plan import load_plan
-
-    plan, warnings = load_plan(path, display=shown)
-    for warning in warnings:
-        info(str(warning))
-    if dry_run:
-        with open_store(env.db, write=False) as snapshot:
-            result = tracker.sync_plan(snapshot, plan, env.clock, env.user, dry_run=True)
-    else:
-        with open_store(env.db, write=True) as store:
-            result = tracker.sync_plan(store, plan, env.clock, env.user)
-    return plan.year, result
-
-
-def _ids(ids: Sequence[str], most: int = 30) -> str:
-    shown = ", ".join(ids[:most])
-    return shown + (f" … +{len(ids) - most}" if len(ids) > most else "")
+    run_load(make_env(db, None, lang), plan_file, dry_run=dry_run, fmt=fmt)
 
 
 @app.command("list", help=_("List tasks, filtered and sorted."))

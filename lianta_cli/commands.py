@@ -4,6 +4,7 @@ user, display), output on stdout, messages on stderr, and the commands typed mos
 building the parser (see `launch`)."""
 
 import contextlib
+import gc
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -16,7 +17,7 @@ from .errors import InputError, LiantaError
 from .export import Column, dumps_json, plain_table_pieces, to_csv, to_markdown
 from .i18n import _, detect_language, set_language
 from .store import Store, default_store_path, open_store, refuse_if_lost, store_file
-from .views import LIST_KEYS, list_columns
+from .views import LIST_KEYS, field_name, list_columns
 
 
 def fail(message: str, details: Sequence[str] = (), prefix: str = "lianta: ") -> None:
@@ -420,6 +421,84 @@ def run_undo(env: Env, *, fmt: str) -> None:
             undone=result.undid, ids=", ".join(result.tasks), change=result.change
         )
     )
+
+
+def run_load(env: Env, plan_file: Path | None, *, dry_run: bool, fmt: str) -> None:
+    """`lianta load`: sync a plan file (by default the bundled one) into the store."""
+    from .plan import bundled_plan_path
+
+    fmt = check_format(fmt, ("text", "json"))
+    path = plan_file or bundled_plan_path()
+    shown = str(plan_file) if plan_file else _("plans/2024.yaml (bundled)")
+    # A load makes a few objects per task and no garbage cycles, and every collection would
+    # walk all of them (most of a second at 100,000 tasks, mostly while the store is encoded).
+    # Collecting resumes once they are freed, as `_read_and_sync` returns, so that the first
+    # collection after finds only what is left.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        year, result = _read_and_sync(env, path, shown, dry_run=dry_run)
+    finally:
+        if collecting:
+            gc.enable()
+    if fmt == "json":
+        out(dumps_json(result.as_dict()))
+        return
+    lines = []
+    if result.added:
+        lines.append(_("added {n}: {ids}").format(n=len(result.added), ids=_ids(result.added)))
+    if result.changed:
+        shown_changes = "; ".join(
+            f"{tid} ({', '.join(field_name(f) for f in fields)})"
+            for tid, fields in result.changed[:20]
+        )
+        more = f" … +{len(result.changed) - 20}" if len(result.changed) > 20 else ""
+        lines.append(
+            _("changed {n}: {ids}").format(n=len(result.changed), ids=shown_changes + more)
+        )
+    if result.archived:
+        lines.append(
+            _("archived {n}: {ids}").format(n=len(result.archived), ids=_ids(result.archived))
+        )
+    if result.restored:
+        lines.append(
+            _("restored {n}: {ids}").format(n=len(result.restored), ids=_ids(result.restored))
+        )
+    lines.append(_("unchanged {n}").format(n=result.unchanged))
+    verdict = (
+        _("dry run: nothing was written")
+        if dry_run
+        else (_("store updated: {db}") if result.wrote else _("nothing to write: {db}")).format(
+            db=env.db
+        )
+    )
+    out(_("{year} plan from {file}").format(year=year, file=shown) + "\n")
+    out("".join(f"  {line}\n" for line in lines))
+    info(verdict)
+
+
+def _read_and_sync(
+    env: Env, path: Path, shown: str, *, dry_run: bool
+) -> tuple[int, tracker.LoadResult]:
+    """`load` but its output: the plan read (warnings shown) and synced; its year and what the
+    sync did."""
+    from .plan import load_plan
+
+    plan, warnings = load_plan(path, display=shown)
+    for warning in warnings:
+        info(str(warning))
+    if dry_run:
+        with open_store(env.db, write=False) as snapshot:
+            result = tracker.sync_plan(snapshot, plan, env.clock, env.user, dry_run=True)
+    else:
+        with open_store(env.db, write=True) as store:
+            result = tracker.sync_plan(store, plan, env.clock, env.user)
+    return plan.year, result
+
+
+def _ids(ids: Sequence[str], most: int = 30) -> str:
+    shown = ", ".join(ids[:most])
+    return shown + (f" … +{len(ids) - most}" if len(ids) > most else "")
 
 
 def run_assign(env: Env, ids: Sequence[str], *, to: str, unit: str | None, fmt: str) -> None:

@@ -1,12 +1,12 @@
 """The console script's entry point.
 
 The commands run most often (`list`, `summary`, `show`, `history`, `update`, `done`, `assign`,
-`unassign`, `note`, `undo` and `report weekly`) run straight from `commands` when every argument
-is one this reader knows: importing Typer and building the parser would be most of their time.
-Anything else (another command, `--help`, an option spelled another way, a value that needs
-checking such as a folder given as `--db`) goes to `cli`, which parses it as it always does.
-Both paths run the same code once the options are known; a test runs each form both ways and
-compares the results.
+`unassign`, `note`, `undo`, `report weekly` and `load`) run straight from `commands` when every
+argument is one this reader knows: importing Typer and building the parser would be most of
+their time. Anything else (another command, `--help`, an option spelled another way, a value
+that needs checking such as a folder given as `--db`) goes to `cli`, which parses it as it
+always does. Both paths run the same code once the options are known; a test runs each form
+both ways and compares the results.
 """
 
 from __future__ import annotations
@@ -53,6 +53,7 @@ _FLAGS = {
     "--unassigned": "unassigned",
     "--overdue": "overdue",
     "--archived": "archived",
+    "--dry-run": "dry_run",
 }
 _COMMON = {"fmt", "db", "plan", "lang"}
 _ACCEPTS = {
@@ -69,8 +70,11 @@ _ACCEPTS = {
     "show": _COMMON | {"ids", "ascii_only"},
     "history": _COMMON | {"ids", "since", "until", "limit", "ascii_only"},
     "undo": {"fmt", "db", "lang"},
+    "load": {"fmt", "db", "lang", "ids", "dry_run"},
 }
-_POSITIONALS = {"note": (2, 2), "show": (1, 1), "history": (0, 1)}
+_LONG_ONLY = {"load": {"-f"}}
+"""Short options a command does not have (`load` has no -f)."""
+_POSITIONALS = {"note": (2, 2), "show": (1, 1), "history": (0, 1), "load": (0, 1)}
 """How many arguments a command takes, at least and at most (others: one id or more)."""
 _REQUIRED = {"assign": "to"}
 """An option without which the command is a usage error (that the parser words)."""
@@ -118,7 +122,7 @@ def quick_arguments(argv: Sequence[str]) -> tuple[str, dict[str, Any]] | None:
             position += 1
             continue
         key = _TAKES_VALUE.get(name)
-        if key is None or key not in accepted:
+        if key is None or key not in accepted or name in _LONG_ONLY.get(command, ()):
             return None
         if value is None:
             if position + 1 >= len(args):
@@ -233,6 +237,11 @@ def run_quick(command: str, options: dict[str, Any]) -> int:
             )
         elif command == "undo":
             commands.run_undo(env, fmt=fmt)
+        elif command == "load":
+            from pathlib import Path
+
+            plan_file = Path(options["ids"][0]) if options["ids"] else None
+            commands.run_load(env, plan_file, dry_run=options.get("dry_run", False), fmt=fmt)
         else:
             commands.run_weekly(
                 env,

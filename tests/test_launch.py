@@ -19,6 +19,8 @@ from lianta_cli.cli import app
 from lianta_cli.launch import quick_arguments, run_quick
 
 NOW = "2024-03-08T17:00:00"
+PLAN = str(Path(__file__).resolve().parents[1] / "plans" / "2024.yaml")
+BAD_PLANS = sorted(str(path) for path in (Path(__file__).parent / "plans_bad").glob("*.yaml"))
 
 QUICK = [
     ["list"],
@@ -133,6 +135,14 @@ WRITES = [
     ["note", "--format", "json", "6.1", "港人服务站 weekly check"],
     ["note", "2.10", "两个 spaces  kept", "--lang", "zh"],
     # refused: the same message, the same status, the store untouched
+    ["load"],
+    ["load", PLAN, "--format", "json"],
+    ["load", "--dry-run", PLAN],
+    ["--lang", "zh", "load", PLAN],
+    ["load", BAD_PLANS[0]],
+    ["load", BAD_PLANS[-1], "--format", "json"],
+    ["load", "/no/such/plan.yaml"],
+    ["load", PLAN, "--format", "xml"],
     ["undo"],
     ["undo", "--format", "json"],
     ["--lang", "zh", "undo"],
@@ -165,6 +175,10 @@ TO_TYPER = [
     ["history", "1.1", "1.2"],
     ["history", "--limit", "-1"],
     ["history", "--limit", "x"],
+    ["load", "-f", "json"],
+    ["load", PLAN, PLAN],
+    ["load", "--plan", "2024"],
+    ["load", "--dry-run=1"],
     ["undo", "1.1"],
     ["undo", "--plan", "2024"],
     ["undo", "--ascii"],
@@ -260,7 +274,11 @@ def test_quick_writes_give_what_typer_gives(argv: list[str], tracked: Path) -> N
         app, argv, env={**env, "LIANTA_DB": str(tracked)}, catch_exceptions=False
     )
     launched = _launched(argv, {**env, "LIANTA_DB": str(twin)})
-    assert launched == (typer_result.exit_code, typer_result.stdout, typer_result.stderr)
+    assert launched == (
+        typer_result.exit_code,
+        typer_result.stdout,
+        typer_result.stderr.replace(str(tracked), str(twin)),  # `load` names the store
+    )
     assert twin.read_bytes() == tracked.read_bytes()
 
 
@@ -304,6 +322,8 @@ def test_unrecognised_ascii_variable_goes_to_typer(monkeypatch: pytest.MonkeyPat
         ["show", "1.1"],
         ["undo"],
         ["assign", "1.1", "--to", "王芳"],
+        ["load"],
+        ["load", "--dry-run"],
     ],
 )
 def test_first_use_saves_the_same_store(command: list[str], tmp_path: Path) -> None:
