@@ -255,6 +255,26 @@ def _both(argv: list[str], store: Path) -> tuple[tuple[int, str, str], tuple[int
     return by_typer, _launched(argv, env)
 
 
+def _alike_on_twins(
+    argv: list[str],
+    env: dict[str, str],
+    twin_argv: list[str],
+    twin_env: dict[str, str],
+    names: tuple[Path, Path],
+) -> int:
+    """`argv` through the Typer app and `twin_argv` through the quick path, each on its own copy
+    (of a store, of an output file) named `names`: the same exit status, stdout and stderr, but
+    for the copy's name; the exit status."""
+    typer_result = CliRunner().invoke(app, argv, env=env, catch_exceptions=False)
+    launched = _launched(twin_argv, twin_env)
+    assert launched == (
+        typer_result.exit_code,
+        typer_result.stdout,
+        typer_result.stderr.replace(str(names[0]), str(names[1])),
+    )
+    return typer_result.exit_code
+
+
 @pytest.mark.parametrize("template", QUICK, ids=" ".join)
 def test_quick_path_gives_what_typer_gives(template: list[str], tracked: Path) -> None:
     argv = _argv(template, tracked)
@@ -270,14 +290,12 @@ def test_quick_writes_give_what_typer_gives(argv: list[str], tracked: Path) -> N
     twin = tracked.with_name("twin.json")
     twin.write_bytes(tracked.read_bytes())
     env = {"LIANTA_NOW": NOW}
-    typer_result = CliRunner().invoke(
-        app, argv, env={**env, "LIANTA_DB": str(tracked)}, catch_exceptions=False
-    )
-    launched = _launched(argv, {**env, "LIANTA_DB": str(twin)})
-    assert launched == (
-        typer_result.exit_code,
-        typer_result.stdout,
-        typer_result.stderr.replace(str(tracked), str(twin)),  # `load` names the store
+    _alike_on_twins(  # `load` names the store
+        argv,
+        {**env, "LIANTA_DB": str(tracked)},
+        argv,
+        {**env, "LIANTA_DB": str(twin)},
+        (tracked, twin),
     )
     assert twin.read_bytes() == tracked.read_bytes()
 
@@ -287,14 +305,8 @@ def test_weekly_written_to_a_file_is_the_same_file(fmt: str, tracked: Path) -> N
     env = {"LIANTA_NOW": NOW, "LIANTA_DB": str(tracked)}
     first, second = tracked.with_name("first.txt"), tracked.with_name("second.txt")
     argv = ["report", "weekly", "--week", "2024-W10", "--format", fmt, "--output"]
-    typer_result = CliRunner().invoke(app, [*argv, str(first)], env=env, catch_exceptions=False)
-    launched = _launched([*argv, str(second)], env)
-    assert launched == (
-        typer_result.exit_code,
-        typer_result.stdout,
-        typer_result.stderr.replace(str(first), str(second)),
-    )
-    assert typer_result.exit_code == 0
+    code = _alike_on_twins([*argv, str(first)], env, [*argv, str(second)], env, (first, second))
+    assert code == 0
     assert first.read_bytes() == second.read_bytes()
     assert first.stat().st_size > 0
 
@@ -332,14 +344,12 @@ def test_first_use_saves_the_same_store(command: list[str], tmp_path: Path) -> N
     (tmp_path / "b").mkdir()
     first, second = tmp_path / "a" / "s.json", tmp_path / "b" / "s.json"
     env = {"LIANTA_NOW": NOW, "LIANTA_USER": "tester"}
-    typer_result = CliRunner().invoke(
-        app, command, env={**env, "LIANTA_DB": str(first)}, catch_exceptions=False
-    )
-    launched = _launched(command, {**env, "LIANTA_DB": str(second)})
-    assert launched == (
-        typer_result.exit_code,
-        typer_result.stdout,
-        typer_result.stderr.replace(str(first), str(second)),
+    _alike_on_twins(
+        command,
+        {**env, "LIANTA_DB": str(first)},
+        command,
+        {**env, "LIANTA_DB": str(second)},
+        (first, second),
     )
     assert first.exists() == second.exists()  # a refused command (undo) saves nothing
     assert not first.exists() or first.read_bytes() == second.read_bytes()
