@@ -35,11 +35,21 @@ def add(counts: Counts, doc: dict[str, Any], sign: int = 1) -> None:
         return
     plan = counts.setdefault(str(doc["plan"]), {})
     index = plan.setdefault(str(doc["index"]), empty_figures())
+    _count_in(index, doc, sign)
+    if not index["total"]:  # counted out entirely: as if never counted
+        del plan[str(doc["index"])]
+        if not plan:
+            del counts[str(doc["plan"])]
+
+
+def _count_in(index: Figures, doc: dict[str, Any], sign: int) -> None:
+    """Count a task in or out of its index's figures."""
+    status = doc["status"]
     index["total"] += sign
-    index[doc["status"]] = index.get(doc["status"], 0) + sign
+    index[status] = index.get(status, 0) + sign
     index["progress"] += sign * int(doc["progress"])
     index["unassigned"] += sign * (not doc["assignee"])
-    if doc["status"] != "done":
+    if status != "done":
         due = str(doc.get("due") or doc.get("plan_due") or "")
         open_due = index.setdefault("open_due", {})
         open_due[due] = open_due.get(due, 0) + sign
@@ -47,10 +57,6 @@ def add(counts: Counts, doc: dict[str, Any], sign: int = 1) -> None:
             del open_due[due]
         if not open_due:
             del index["open_due"]
-    if not index["total"]:  # counted out entirely: as if never counted
-        del plan[str(doc["index"])]
-        if not plan:
-            del counts[str(doc["plan"])]
 
 
 def count(docs: Iterable[dict[str, Any]]) -> Counts:
@@ -67,15 +73,7 @@ def count(docs: Iterable[dict[str, Any]]) -> Counts:
         if index is None:
             plan = counts.setdefault(where[0], {})
             index = found[where] = plan.setdefault(where[1], empty_figures())
-        status = doc["status"]
-        index["total"] += 1
-        index[status] = index.get(status, 0) + 1
-        index["progress"] += int(doc["progress"])
-        index["unassigned"] += not doc["assignee"]
-        if status != "done":
-            due = str(doc.get("due") or doc.get("plan_due") or "")
-            open_due = index.setdefault("open_due", {})
-            open_due[due] = open_due.get(due, 0) + 1
+        _count_in(index, doc, 1)
     return counts
 
 
