@@ -211,7 +211,7 @@ def dumps_json(value: Any) -> str:
 def json_lines(items: Iterable[dict[str, Any]]) -> Iterator[str]:
     """The pieces of a JSON array written one object per line (as `dumps_json` writes it),
     for streaming a large array without building it whole."""
-    encode = _object_encoder()
+    encode = object_encoder()
     yield "["
     separator = "\n  "
     for item in items:
@@ -220,7 +220,7 @@ def json_lines(items: Iterable[dict[str, Any]]) -> Iterator[str]:
     yield "\n]\n" if separator != "\n  " else "]\n"
 
 
-def _object_encoder() -> Callable[[Any], str]:
+def object_encoder() -> Callable[[Any], str]:
     """`json.dumps(value, ensure_ascii=False)` with the C encoder made once, not per call."""
     encoder = json.JSONEncoder(ensure_ascii=False)
     make = getattr(json.encoder, "c_make_encoder", None)
