@@ -4,7 +4,6 @@ user, display), output on stdout, messages on stderr, and the commands typed mos
 building the parser (see `launch`)."""
 
 import contextlib
-import gc
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -13,6 +12,7 @@ from typing import Any, NamedTuple
 
 from . import tracker
 from .clock import Clock, parse_day
+from .collector import collector_paused
 from .errors import InputError, LiantaError
 from .export import Column, dumps_json, plain_table_pieces, to_csv, to_markdown
 from .i18n import _, detect_language, set_language
@@ -434,13 +434,8 @@ def run_load(env: Env, plan_file: Path | None, *, dry_run: bool, fmt: str) -> No
     # walk all of them (most of a second at 100,000 tasks, mostly while the store is encoded).
     # Collecting resumes once they are freed, as `_read_and_sync` returns, so that the first
     # collection after finds only what is left.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         year, result = _read_and_sync(env, path, shown, dry_run=dry_run)
-    finally:
-        if collecting:
-            gc.enable()
     if fmt == "json":
         out(dumps_json(result.as_dict()))
         return

@@ -16,7 +16,6 @@ import codecs
 import dataclasses
 import difflib
 import functools
-import gc
 import itertools
 import operator
 import re
@@ -28,6 +27,7 @@ from typing import Any
 
 import yaml
 
+from .collector import collector_paused
 from .errors import InputError
 from .i18n import _
 from .models import Plan, PlanIndex, PlanTask, Problem
@@ -431,13 +431,8 @@ def parse_plan(raw: bytes, shown: str) -> tuple[Plan | None, list[Problem]]:
     text, problems = _plan_text(raw, shown)
     if text is None:
         return None, problems
-    collecting = gc.isenabled()
-    gc.disable()  # the fast reading makes many containers and no cycles: collections find nothing
-    try:
+    with collector_paused():  # the fast reading makes many containers and no cycles
         quick = _parse_fast(text, shown)
-    finally:
-        if collecting:
-            gc.enable()
     if quick is not None:
         return quick
     return _parse_tree(text, shown)

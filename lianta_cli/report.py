@@ -12,7 +12,6 @@ spreadsheet; `write_atomically` saves it without ever leaving a half-written fil
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
 import re
 from datetime import date, timedelta
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from . import counts, tracker
+from .collector import collector_paused
 from .errors import InputError, StoreError
 from .export import md_cell, to_csv, to_markdown
 from .i18n import _, pick
@@ -523,13 +523,8 @@ def weekly(store: Store, year: int, window: Window) -> WeeklyReport:
     """The report on plan `year` for `window`: activity, figures per index, standing lists."""
     # The work below makes no reference cycles, but its many small objects would set off full
     # collections that walk every parsed task and event again (most of the time on a large store).
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         return _weekly(store, year, window)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _weekly(store: Store, year: int, window: Window) -> WeeklyReport:

@@ -21,7 +21,6 @@ A file in any other layout (pretty-printed by hand, say) is parsed whole, and sa
 from __future__ import annotations
 
 import bisect
-import gc
 import json
 import mmap
 import operator
@@ -30,6 +29,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from typing import Any
 
+from .collector import collector_paused
 from .i18n import _
 
 Check = Callable[[str, Any], "str | None"]
@@ -44,13 +44,8 @@ class LayoutError(ValueError):
 
 def loads(raw: bytes | str) -> Any:
     """json.loads with the garbage collector paused: parsing builds no cycles."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         return json.loads(raw)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def dumps(value: Any) -> bytes:

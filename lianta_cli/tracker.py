@@ -13,9 +13,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from itertools import repeat
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any, NamedTuple, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .clock import Clock
+from .collector import collector_paused
 from .errors import InputError
 from .fields import EVENT_KEYS, STATUSES, TASK_PLAN_FIELDS
 from .i18n import _
@@ -190,30 +191,7 @@ def _stored_plan(store: Store, year: int) -> tuple[int, dict[str, Any]] | None:
     return found[0] if found else None
 
 
-_P = ParamSpec("_P")
-_R = TypeVar("_R")
-
-
-def _without_gc(function: Callable[_P, _R]) -> Callable[_P, _R]:
-    """Run `function` with cyclic garbage collection off: it builds a document per task, none in
-    a cycle, and the collections that so many new objects set off cost more than the building."""
-    import functools  # here, not with the module's imports: only this helper needs them
-    import gc
-
-    @functools.wraps(function)
-    def run(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            return function(*args, **kwargs)
-        finally:
-            if collecting:
-                gc.enable()
-
-    return run
-
-
-@_without_gc
+@collector_paused()
 def sync_plan(
     store: Store, plan: Plan, clock: Clock, user: str, *, dry_run: bool = False
 ) -> LoadResult:
