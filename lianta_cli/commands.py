@@ -6,7 +6,7 @@ building the parser (see `launch`)."""
 import contextlib
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -293,9 +293,11 @@ def run_update(
     fmt = check_format(fmt, ("text", "json"))
     clear_due = due is not None and due.strip().lower() in ("none", "")
     due_date = parse_day(due, "--due") if due is not None and not clear_due else None
-    with env.writing() as store:
-        year = tracker.select_year(store, env.year)
-        result = tracker.update(
+    _change(
+        env,
+        fmt,
+        _("updated"),
+        lambda store, year: tracker.update(
             store,
             year,
             ids,
@@ -306,19 +308,34 @@ def run_update(
             due=due_date,
             clear_due=clear_due,
             note=note,
-        )
-    report_change(result, fmt, _("updated"))
+        ),
+    )
 
 
 def run_done(env: Env, ids: Sequence[str], *, note: str | None, fmt: str) -> None:
     """`lianta done`: mark tasks done (progress 100)."""
     fmt = check_format(fmt, ("text", "json"))
-    with env.writing() as store:
-        year = tracker.select_year(store, env.year)
-        result = tracker.update(
+    _change(
+        env,
+        fmt,
+        _("done:"),
+        lambda store, year: tracker.update(
             store, year, ids, env.clock, env.user, status="done", note=note, action="done"
-        )
-    report_change(result, fmt, _("done:"))
+        ),
+    )
+
+
+def _change(
+    env: Env,
+    fmt: str,
+    what: str,
+    make: Callable[[Store, int], tracker.ChangeResult],
+) -> None:
+    """A change made by `make(store, year)` under the store's lock, saved and reported as `what`
+    (a change command's `fmt` is checked before anything is read)."""
+    with env.writing() as store:
+        result = make(store, tracker.select_year(store, env.year))
+    report_change(result, fmt, what)
 
 
 def run_show(env: Env, task_id: str, *, fmt: str) -> None:
@@ -499,28 +516,34 @@ def _ids(ids: Sequence[str], most: int = 30) -> str:
 def run_assign(env: Env, ids: Sequence[str], *, to: str, unit: str | None, fmt: str) -> None:
     """`lianta assign`: give tasks to a person (and their unit)."""
     fmt = check_format(fmt, ("text", "json"))
-    with env.writing() as store:
-        year = tracker.select_year(store, env.year)
-        result = tracker.assign(store, year, ids, to, unit, env.clock, env.user)
-    report_change(result, fmt, _("assigned"))
+    _change(
+        env,
+        fmt,
+        _("assigned"),
+        lambda store, year: tracker.assign(store, year, ids, to, unit, env.clock, env.user),
+    )
 
 
 def run_unassign(env: Env, ids: Sequence[str], *, fmt: str) -> None:
     """`lianta unassign`: take tasks back from whoever has them."""
     fmt = check_format(fmt, ("text", "json"))
-    with env.writing() as store:
-        year = tracker.select_year(store, env.year)
-        result = tracker.unassign(store, year, ids, env.clock, env.user)
-    report_change(result, fmt, _("unassigned"))
+    _change(
+        env,
+        fmt,
+        _("unassigned"),
+        lambda store, year: tracker.unassign(store, year, ids, env.clock, env.user),
+    )
 
 
 def run_note(env: Env, task_id: str, text: str, *, fmt: str) -> None:
     """`lianta note`: add a note to a task."""
     fmt = check_format(fmt, ("text", "json"))
-    with env.writing() as store:
-        year = tracker.select_year(store, env.year)
-        result = tracker.add_note(store, year, task_id, text, env.clock, env.user)
-    report_change(result, fmt, _("noted on"))
+    _change(
+        env,
+        fmt,
+        _("noted on"),
+        lambda store, year: tracker.add_note(store, year, task_id, text, env.clock, env.user),
+    )
 
 
 def run_weekly(
