@@ -599,7 +599,7 @@ class TaskViews(Sequence[dict[str, Any]]):
         def one(doc: dict[str, Any]) -> str:
             index, progress, status = doc["index"], doc["progress"], doc["status"]
             assignee, unit = doc["assignee"], doc["unit"]
-            due = str(doc.get("due") or doc.get("plan_due") or end)
+            due = effective_due(doc, end)
             try:
                 if index.__class__ is not int or progress.__class__ is not int:
                     raise TypeError  # a bool or a float would be written differently
