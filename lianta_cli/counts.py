@@ -12,6 +12,9 @@ edit) is counted from its tasks again.
 
 from __future__ import annotations
 
+import itertools
+import operator
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
@@ -60,12 +63,14 @@ def _count_in(index: Figures, doc: dict[str, Any], sign: int) -> None:
 
 
 def count(docs: Iterable[dict[str, Any]]) -> Counts:
-    """The counts of these tasks: what `add` makes of them one by one, in one loop that finds
-    each index's figures once per index rather than once per task (every save after a load or
-    a hand edit counts every task)."""
+    """The counts of these tasks: what `add` makes of them one by one.
+
+    Every save after a load or a hand edit counts every task, so the tasks are first tallied
+    by the fields their counts are made of, at C speed: a store has many tasks but few kinds,
+    and tasks alike in those fields are counted in at once (`_kinds`)."""
     counts: Counts = {}
     found: dict[tuple[str, str], Figures] = {}
-    for doc in docs:
+    for doc, many in _kinds(docs if isinstance(docs, list) else list(docs)):
         if doc.get("archived"):
             continue
         where = (str(doc["plan"]), str(doc["index"]))
@@ -73,8 +78,29 @@ def count(docs: Iterable[dict[str, Any]]) -> Counts:
         if index is None:
             plan = counts.setdefault(where[0], {})
             index = found[where] = plan.setdefault(where[1], empty_figures())
-        _count_in(index, doc, 1)
+        _count_in(index, doc, many)
     return counts
+
+
+_COUNTED = ("archived", "plan", "index", "status", "progress", "assignee", "due", "plan_due")
+"""The fields `add` reads; the store's checks make every one but the last text, a whole
+number, empty or (`archived`) anything whose truth is all that counts."""
+_PLAN_DUE = len(_COUNTED) - 1
+
+
+def _kinds(docs: list[dict[str, Any]]) -> Iterable[tuple[dict[str, Any], int]]:
+    """Each kind of task (its `_COUNTED` fields) and how many tasks are of it, in the order
+    they first appear; or each task once if any lacks one of them, or has a value that cannot
+    be tallied. Values that are equal but of different types (1, 1.0, True) are one kind: the
+    same to `add`, but for `plan_due`, which the store does not check, so it must be text or
+    empty here."""
+    try:
+        tally = Counter(map(operator.itemgetter(*_COUNTED), docs))
+    except (KeyError, TypeError):
+        return zip(docs, itertools.repeat(1))
+    if not {type(kind[_PLAN_DUE]) for kind in tally} <= {str, type(None)}:
+        return zip(docs, itertools.repeat(1))
+    return ((dict(zip(_COUNTED, kind, strict=True)), many) for kind, many in tally.items())
 
 
 def canonical(counts: Counts) -> Counts:

@@ -217,10 +217,13 @@ def counted_one_by_one(docs: list[dict[str, Any]]) -> counts.Counts:
                 "status": st.sampled_from([*counts.STATUS_KEYS, "odd"]),
                 "progress": st.integers(0, 100),
                 "assignee": st.sampled_from([None, "", "王芳"]),
+            },
+            # Fields the store does not check may be missing, of any type, or unhashable
+            optional={
                 "due": st.sampled_from([None, "", "2024-05-01"]),
-                "plan_due": st.sampled_from([None, "2024-06-30", "2024-02-01"]),
-                "archived": st.sampled_from([False, True]),
-            }
+                "plan_due": st.sampled_from([None, "2024-06-30", "2024-02-01", 1, 1.0, True]),
+                "archived": st.sampled_from([False, True, 0, 1.0, None, [], ["x"]]),
+            },
         ),
         max_size=30,
     )
@@ -229,3 +232,10 @@ def test_counting_all_at_once_is_counting_one_by_one(docs: list[dict[str, Any]])
     at_once = counts.count(docs)
     assert at_once == counted_one_by_one(docs)
     assert json.dumps(at_once) == json.dumps(counted_one_by_one(docs))  # in the same order too
+
+
+def test_equal_values_of_other_types_are_counted_as_add_counts_them() -> None:
+    # 1, 1.0 and True are one value to a tally, but three due dates to `add` ("1", "1.0", "True")
+    alike = [{**DOC, "archived": False, "plan_due": due} for due in (1, 1.0, True, 1)]
+    assert counts.count(alike) == counted_one_by_one(alike)
+    assert counts.count(alike)["2024"]["3"]["open_due"] == {"1": 2, "1.0": 1, "True": 1}
