@@ -60,14 +60,14 @@ class Env(NamedTuple):
         return _retained(snapshot)
 
 
-_RETAINED: list[Store] = []
+_RETAINED: list[object] = []
 
 
 def _retained(store: Store) -> Store:
-    """`store`, kept referenced until the next snapshot is read. The console script ends the
-    process as soon as a command is done (`launch.finish`), so what a command read is never
-    freed object by object: for 100,000 parsed tasks that took a quarter of a second, while
-    the operating system takes the memory back whole."""
+    """`store`, kept referenced until the next snapshot is read (or plan loaded). The console
+    script ends the process as soon as a command is done (`launch.finish`), so what a command
+    read is never freed object by object: for 100,000 parsed tasks that took a quarter of a
+    second, while the operating system takes the memory back whole."""
     _RETAINED[:] = [store]
     return store
 
@@ -499,12 +499,9 @@ def _read_and_sync(
     plan, warnings = load_plan(path, display=shown)
     for warning in warnings:
         info(str(warning))
-    if dry_run:
-        with open_store(env.db, write=False) as snapshot:
-            result = tracker.sync_plan(snapshot, plan, env.clock, env.user, dry_run=True)
-    else:
-        with open_store(env.db, write=True) as store:
-            result = tracker.sync_plan(store, plan, env.clock, env.user)
+    with open_store(env.db, write=not dry_run) as store:
+        result = tracker.sync_plan(store, plan, env.clock, env.user, dry_run=dry_run)
+    _RETAINED[:] = [store, plan]  # as `_retained` does: a plan and its tasks are as many objects
     return plan.year, result
 
 
