@@ -104,22 +104,9 @@ class LoadResult:
 
 
 def _plan_task_fields(task: PlanTask, position: int) -> dict[str, Any]:
-    """The fields of a stored task that the plan file gives (and its position in the plan)."""
-    doc = _new_task(0, task, position, "")
-    return {key: doc[key] for key in _PLAN_TASK_KEYS}
-
-
-_PLAN_TASK_KEYS = (*TASK_PLAN_FIELDS, "order")
-
-
-def _new_task(year: int, task: PlanTask, position: int, stamp: str) -> dict[str, Any]:
-    """A task added by a load, built in one go (a load into an empty store makes one per task):
-    its plan and id, the fields the plan gives (`_plan_task_fields`), then the tracking state
-    of a new task."""
-    # plan and id first: `find_tasks` finds a task by them in the store file's bytes
+    """The fields of a stored task that the plan file gives (and its position in the plan),
+    in the order a stored task has them."""
     return {
-        "plan": year,
-        "id": task.id,
         "index": task.index,
         "title": task.title,
         "title_en": task.title_en,
@@ -128,6 +115,21 @@ def _new_task(year: int, task: PlanTask, position: int, stamp: str) -> dict[str,
         "partners": list(task.partners),
         "plan_due": task.due.isoformat() if task.due else None,
         "order": position,
+    }
+
+
+_PLAN_TASK_KEYS = (*TASK_PLAN_FIELDS, "order")
+_PLAN_TASK_VALUES = itemgetter(*_PLAN_TASK_KEYS)
+
+
+def _new_task(year: int, task: PlanTask, position: int, stamp: str) -> dict[str, Any]:
+    """A task added by a load: its plan and id, the fields the plan gives, then the tracking
+    state of a new task."""
+    # plan and id first: `find_tasks` finds a task by them in the store file's bytes
+    return {
+        "plan": year,
+        "id": task.id,
+        **_plan_task_fields(task, position),
         "status": "todo",
         "progress": 0,
         "assignee": None,
@@ -150,7 +152,7 @@ class _SyncWork:
 
 
 def _sync_existing(
-    result: LoadResult, work: _SyncWork, stored: tuple[int, dict[str, Any]], fields: dict[str, Any]
+    result: LoadResult, work: _SyncWork, stored: tuple[str, dict[str, Any]], fields: dict[str, Any]
 ) -> None:
     """Update a task's plan text and restore it if archived; its tracking state is not touched."""
     doc_id, doc = stored
@@ -170,19 +172,29 @@ def _sync_existing(
     elif not differing:
         result.unchanged += 1
     if patch:
-        work.updates[doc_id] = patch
+        work.updates[int(doc_id)] = patch
+
+
+def _unchanged(doc: dict[str, Any], fields: dict[str, Any]) -> bool:
+    """Whether a stored task already has the plan's fields and is not archived: what a reload
+    finds for almost every task, told with one comparison (`_sync_existing` would find nothing
+    to do, field by field)."""
+    try:
+        return doc["archived"] is False and _PLAN_TASK_VALUES(doc) == tuple(fields.values())
+    except KeyError:  # a field missing: `_sync_existing` adds it
+        return False
 
 
 def _archive_missing(
     result: LoadResult,
     work: _SyncWork,
-    existing: dict[str, tuple[int, dict[str, Any]]],
+    existing: dict[str, tuple[str, dict[str, Any]]],
     kept: set[str],
 ) -> None:
     for task_id, (doc_id, doc) in existing.items():
         if task_id not in kept and not doc.get("archived"):
             result.archived.append(task_id)
-            work.updates[doc_id] = {"archived": True}
+            work.updates[int(doc_id)] = {"archived": True}
             work.events.append(_event(doc["plan"], task_id, "load", "archived", False, True))
 
 
@@ -207,7 +219,7 @@ def sync_plan(
         stored_plan[1].get(k) != v for k, v in meta.items()
     )
     existing = {
-        doc["id"]: (int(doc_id), doc)
+        doc["id"]: (doc_id, doc)
         for doc_id, doc in store.raw("tasks").items()
         if doc.get("plan") == plan.year
     }
@@ -217,13 +229,21 @@ def sync_plan(
         result.added = [task.id for task in tasks]
         work.inserts = [_new_task(plan.year, task, n, stamp) for n, task in enumerate(tasks)]
     else:
+        kept = 0  # stored tasks still in the plan
         for position, task in enumerate(tasks):
-            if task.id in existing:
-                _sync_existing(result, work, existing[task.id], _plan_task_fields(task, position))
+            stored = existing.get(task.id)
+            if stored is not None:
+                kept += 1
+                fields = _plan_task_fields(task, position)
+                if _unchanged(stored[1], fields):
+                    result.unchanged += 1
+                else:
+                    _sync_existing(result, work, stored, fields)
             else:
                 result.added.append(task.id)
                 work.inserts.append(_new_task(plan.year, task, position, stamp))
-        _archive_missing(result, work, existing, {task.id for task in tasks})
+        if kept < len(existing):
+            _archive_missing(result, work, existing, {task.id for task in tasks})
     if dry_run or not (work.inserts or work.updates or result.plan_changed):
         return result
     _write_sync(store, plan, result, work, stored_plan, stamp)
