@@ -373,6 +373,13 @@ def size_cases(
             cleanup=clear_load,
         )
     )
+    cases.append(
+        Case(
+            "reload",
+            f"`lianta load` of the same {data.size}-task plan again (nothing to write)",
+            *fixed([ln, "load", str(data.plan)]),
+        )
+    )
     if task is None:
         return cases
     rc = work / "taskrc"
