@@ -21,12 +21,14 @@ A file in any other layout (pretty-printed by hand, say) is parsed whole, and sa
 from __future__ import annotations
 
 import bisect
+import itertools
 import json
 import mmap
 import operator
 import re
 import zlib
 from collections.abc import Callable, Iterable, Iterator, MutableMapping
+from json.encoder import encode_basestring
 from typing import Any
 
 from .collector import collector_paused
@@ -50,6 +52,161 @@ def loads(raw: bytes | str) -> Any:
 
 def dumps(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+_CHUNK = 2048
+"""Documents `table_pieces` encodes at a time: enough that the work per column and per shape
+is small beside the work per document, few enough that a chunk's text is still in the
+processor's cache as it is made UTF-8 (and small beside the table's bytes: the whole table as
+one str would be twice their size, Chinese being UCS-2)."""
+
+_CONSTANTS = {None: "null", True: "true", False: "false"}
+_SCALARS: dict[type, Callable[[Any], str]] = {
+    str: encode_basestring,
+    int: int.__repr__,
+    bool: _CONSTANTS.__getitem__,
+    type(None): _CONSTANTS.__getitem__,
+}
+"""How json encodes a value of each of these exact types (a subclass may encode otherwise)."""
+
+
+def table_pieces(table: dict[str, Any]) -> list[bytes | memoryview]:
+    """`dumps(table)` in pieces: joined, the very same bytes, and it raises what `dumps` raises.
+
+    json's C encoder spends most of its time on each document's dict and keys, not on the
+    texts. Here the documents of one shape (the same keys in the same order) are encoded a
+    column at a time instead, each value as json encodes its type, and laid out between the
+    keys' text, which is written once per shape; whatever is not plainly of those types is
+    left to json.
+    """
+    if type(table) is not dict:  # a subclass may give json other items than it iterates
+        return [dumps(table)]
+    try:
+        return _table_pieces(table)
+    except (TypeError, ValueError, RecursionError):  # UnicodeEncodeError is a ValueError
+        pass
+    # dumps raises too, and raises what it meets first in the table's order, which a table
+    # encoded in chunks and columns does not (a lone surrogate in one chunk before a value
+    # json cannot encode in the next, say)
+    return [dumps(table)]
+
+
+def _table_pieces(table: dict[str, Any]) -> list[bytes | memoryview]:
+    value = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    keys, docs = iter(table), iter(table.values())
+    pieces: list[bytes | memoryview] = []
+    for start in range(0, len(table), _CHUNK):
+        names = list(map(encode_basestring, itertools.islice(keys, _CHUNK)))
+        texts = _documents(names, list(itertools.islice(docs, _CHUNK)), value)
+        if start == 0:
+            texts[0] = "{" + texts[0]
+        if start + _CHUNK >= len(table):
+            texts[-1] = texts[-1][:-1] + "}"
+        pieces.append("".join(texts).encode("utf-8"))
+    return pieces or [b"{}"]
+
+
+def _documents(names: list[str], docs: list[Any], value: Callable[[Any], str]) -> list[str]:
+    """The text of documents, each `"name":{...},`, in pieces."""
+    if not _exactly(dict, docs):
+        return _whole(names, docs, value)
+    keys = list(itertools.chain.from_iterable(docs))
+    if not _exactly(str, keys):  # json turns an int key (say) into a string
+        return _whole(names, docs, value)
+    first = tuple(docs[0])
+    # no document is longer than the first (a document's keys are unique), so all are alike
+    if keys == list(first) * len(docs):
+        return _shaped(first, names, docs, value)
+    shapes: dict[tuple[str, ...], list[int]] = {}
+    for at, shape in enumerate(map(tuple, docs)):
+        shapes.setdefault(shape, []).append(at)
+    texts = [""] * len(docs)
+    for shape, ats in shapes.items():
+        pieces = _shaped(shape, [names[at] for at in ats], [docs[at] for at in ats], value)
+        each = [iter(pieces)] * (len(pieces) // len(ats))  # the pieces of one document
+        for at, text in zip(ats, map("".join, zip(*each, strict=True)), strict=True):
+            texts[at] = text
+    return texts
+
+
+def _whole(names: list[str], docs: list[Any], value: Callable[[Any], str]) -> list[str]:
+    """The text of documents, each `"name":{...},`, encoded by json whole."""
+    return list(map("%s:%s,".__mod__, zip(names, map(value, docs), strict=True)))
+
+
+def _shaped(
+    keys: tuple[str, ...], names: list[str], docs: list[dict[str, Any]], value: Callable[[Any], str]
+) -> list[str]:
+    """The text of documents whose keys are `keys`, each `"name":{...},` in the same number of
+    pieces."""
+    values = list(itertools.chain.from_iterable(map(dict.values, docs)))  # in the keys' order
+    layout: list[list[str]] = [names]
+    between = ":{"
+    for at, key in enumerate(keys):
+        opening, encoded, closing = _column(values[at :: len(keys)], value)
+        between += ("," if at else "") + encode_basestring(key) + ":" + opening
+        if isinstance(encoded, str):  # the same in every document
+            between += encoded
+        else:
+            layout += [[between] * len(docs), encoded]
+            between = ""
+        between += closing
+    layout.append([between + "},"] * len(docs))
+    pieces = [""] * (len(layout) * len(docs))
+    for at, column in enumerate(layout):
+        pieces[at :: len(layout)] = column
+    return pieces
+
+
+def _column(column: list[Any], value: Callable[[Any], str]) -> tuple[str, str | list[str], str]:
+    """The values of one key of documents encoded, or their one text if they are all alike;
+    and what comes before and after each."""
+    sample = column[::16]
+    if _exactly(str, sample) and not _repeat(sample):
+        try:  # texts (a title, say): any str is encoded so, and anything else refused
+            return "", list(map(encode_basestring, column)), ""
+        except TypeError:
+            pass
+    types = list(map(type, column))
+    kinds = {types[0]} if types.count(types[0]) == len(types) else set(types)
+    if kinds <= _SCALARS.keys() and not {int, bool} <= kinds:  # 1 == True: one would stand for both
+        return "", _each(column, _SCALARS[kinds.pop()] if len(kinds) == 1 else _scalar), ""
+    if kinds == {list}:
+        if _exactly(str, list(itertools.chain.from_iterable(column))):
+            return "[", _each(list(map(tuple, column)), _texts), "]"
+        return "", [value(items) if items else "[]" for items in column], ""
+    return "", list(map(value, column)), ""
+
+
+def _each(column: list[Any], encode: Callable[[Any], str]) -> str | list[str]:
+    """`encode` of each value, or their one text if they are all alike; values that repeat (a
+    status, a date, a progress) are each encoded once."""
+    if not _repeat(column[::16]):
+        return list(map(encode, column))
+    if column.count(column[0]) == len(column):
+        return encode(column[0])
+    codes = {item: encode(item) for item in set(column)}
+    return list(map(codes.__getitem__, column))
+
+
+def _repeat(sample: list[Any]) -> bool:
+    """Whether values repeat, as a sample of them says (of hashable values)."""
+    return 2 * len(set(sample)) <= len(sample)
+
+
+def _exactly(kind: type, values: Iterable[Any]) -> bool:
+    """Whether every value is of type `kind`, not of a subclass (a set of the types would take
+    three times as long)."""
+    types = list(map(type, values))
+    return types.count(kind) == len(types)
+
+
+def _scalar(item: Any) -> str:
+    return _SCALARS[type(item)](item)
+
+
+def _texts(items: tuple[str, ...]) -> str:
+    return ",".join(map(encode_basestring, items))
 
 
 _SPACE = b" \t\r\n"
