@@ -17,6 +17,7 @@ import dataclasses
 import difflib
 import functools
 import itertools
+import json
 import operator
 import re
 import unicodedata
@@ -796,38 +797,105 @@ def _add_tasks(
     the tasks that follow, each begun by an id line that starts as this one, `start`; each
     line as `_line_data` would read it one by one (the task before is closed, a new one made
     and its fields added). Returns where the lines left for one by one start, and the task
-    they belong to."""
-    column, task_lines = len(start), _task_lines(start)
-    position = _add_following(text, position, column, item)
-    while True:
-        found = task_lines.match(text, position)
-        if found is None:
-            return position, item
-        task_id, title, title_en, source, places, partners, due = found.groups()
-        written = f"{task_id}{title}{title_en}{source}{due}"  # None shows as "None"
-        if '"' in written or "\\" in written:
-            # Taken only if every quote inside is escaped (else a comment may follow the text)
-            texts = [_escaped(text) for text in (task_id, title, title_en, source, due)]
-            if _ABSENT in texts:
-                return position, item  # these lines are read one by one
-            task_id, title, title_en, source, due = texts
-        if title is None or title_en is None or source is None or places is None:
-            item = {"id": task_id}
-            _add_fields(item, title, title_en, source, places, partners, due)
-        else:  # the usual task, made in one go
-            item = {
-                "id": task_id,
-                "title": title,
-                "title_en": title_en,
-                "source": source,
-                "places": [] if places == "[]" else _quoted_items(places),
+    they belong to.
+
+    The tasks after the first are matched one after another, then read a field at a time
+    down the whole run (see `_run_fields`) and made in one lean loop (see `_task_items`):
+    this runs for every task of every plan read line by line."""
+    position = _add_following(text, position, len(start), item)
+    match, found = _task_lines(start).match, []
+    while (task := match(text, position)) is not None:
+        found.append(task)
+        position = task.end()
+    if not found:
+        return position, item
+    fields, taken = _run_fields(list(map(re.Match.groups, found)))
+    if taken < len(found):
+        position = found[taken].start()  # the lines of this task are read one by one
+    if not taken:
+        return position, item
+    tasks.extend(_task_items(fields))
+    return position, tasks[-1]
+
+
+_RUN_FIELDS = ("id", *_FOLLOWING)
+"""The fields of a task as `_task_lines` finds them, in the order of its groups."""
+
+
+def _run_fields(rows: list[tuple[str | None, ...]]) -> tuple[list[list[Any]], int]:
+    """The fields of a run of tasks (the groups `_task_lines` found, a tuple per task) as
+    `_line_data` reads them, a list per field of `_RUN_FIELDS` (None where a line is left
+    out), and how many tasks of the run they hold: those before the first with a quote inside
+    a text that is not escaped (the lines of that one are read one by one, since a comment
+    may follow its text).
+
+    A text holds a quote or a backslash seldom, so each field is searched for one as a whole
+    before its texts are."""
+    columns: list[list[Any]] = [list(column) for column in zip(*rows, strict=True)]
+    taken = len(rows)
+    for field, column in zip(_RUN_FIELDS, columns, strict=True):
+        if field in ("places", "partners"):
+            continue
+        written = "".join(filter(None, column))
+        if '"' not in written and "\\" not in written:
+            continue
+        for position in range(taken):
+            text = column[position]
+            if text is not None and ('"' in text or "\\" in text):
+                column[position] = text = _escaped(text)
+                if text is _ABSENT:
+                    taken = position
+                    break
+    if taken < len(rows):
+        columns = [column[:taken] for column in columns]
+    columns[4] = _one_line_lists(columns[4])
+    columns[5] = _one_line_lists(columns[5])
+    return columns, taken
+
+
+def _one_line_lists(column: list[Any]) -> list[Any]:
+    """Each one-line list of `column` (as `_ONE_LINE_QUOTED` items in brackets, or None) as
+    YAML reads it, all decoded in one go: such a list is also a JSON array of the same texts.
+    Between its brackets, items and commas there are only spaces, which JSON skips too; its
+    items are quoted with no escape but \\" and \\\\, which both read alike, and every other
+    character (no quote, backslash or line break) stands for itself in both (`strict=False`
+    lets JSON take controls, which `_plan_text` has refused anyway)."""
+    if None in column:
+        column = [written or "null" for written in column]
+    lists: list[Any] = json.loads(f"[{','.join(column)}]", strict=False)
+    return lists
+
+
+def _task_items(fields: list[list[Any]]) -> list[dict[str, Any]]:
+    """The tasks of a run from its fields (see `_run_fields`), each with the fields written,
+    in the order of its lines, as `_line_data` would add them one by one."""
+    _ids, titles, titles_en, sources, places, _partners, _dues = fields
+    if None in titles or None in titles_en or None in sources or None in places:
+        return [
+            {
+                field: value
+                for field, value in zip(_RUN_FIELDS, row, strict=True)
+                if value is not None
             }
-            if partners is not None:
-                item["partners"] = [] if partners == "[]" else _quoted_items(partners)
-            if due is not None:
-                item["due"] = due
-        tasks.append(item)
-        position = found.end()
+            for row in zip(*fields, strict=True)
+        ]
+    items = []
+    for task_id, title, title_en, source, in_places, with_partners, due in zip(
+        *fields, strict=True
+    ):
+        item = {
+            "id": task_id,
+            "title": title,
+            "title_en": title_en,
+            "source": source,
+            "places": in_places,
+        }
+        if with_partners is not None:
+            item["partners"] = with_partners
+        if due is not None:
+            item["due"] = due
+        items.append(item)
+    return items
 
 
 def _add_following(text: str, position: int, column: int, item: dict[str, Any]) -> int:

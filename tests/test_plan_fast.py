@@ -436,6 +436,97 @@ def test_the_lines_after_a_task_id_are_taken_in_one_match() -> None:
     assert plan_module._add_following(commented, after_id, 8, {"id": "1.1"}) == after_id
 
 
+def task_run(count: int, changes: dict[int, tuple[str, str]]) -> str:
+    """`count` tasks in the layout of `TASK`, each line as in `TASK` but with its own id; the
+    task at position k (from 0) has `changes[k]` (old, new) replaced in its lines."""
+    head, task = TASK[: TASK.index("      - id")], TASK[TASK.index("      - id") :]
+    lines = [head]
+    for position in range(count):
+        lines.append(task.replace('id: "1.1"', f'id: "1.{position + 1}"'))
+        if position in changes:
+            old, new = changes[position]
+            assert old in lines[-1]
+            lines[-1] = lines[-1].replace(old, new)
+    return "".join(lines)
+
+
+RUN_CHANGES = [
+    ('title: "t"', 'title: "a \\"b\\" \\\\ c"'),  # escapes the reader undoes
+    ('title: "t"', 'title: "a" # "b"'),  # a quote that is not escaped: read line by line
+    ('title: "t"', 'title: "a \\"b" # c"'),
+    ('title: "t"', 'title: "a\\q"'),  # no escape the reader takes: left to YAML
+    ('id: "1.', 'id: "1\\".'),
+    ('id: "1.', 'id: "\\\\1.'),
+    ('due: "2024-05-01"', 'due: "2024-05-01\\""'),
+    ('due: "2024-05-01"', 'due: "2024\\\\-05-01" # x'),
+    ('source: "s"', 'source: "\\"" '),
+    ('places: ["p"]', "places: []"),
+    ('places: ["p"]', "places: [ ]"),
+    ('places: ["p"]', 'places: [ "p" ,"q\\"" ,  "\\\\r\\\\" ]'),
+    ('places: ["p"]', 'places: ["a, b", "[c]", "# d", " "]'),
+    ("partners: []", 'partners: ["x\\\\", "\\"y"]'),
+    ('places: ["p"]', 'places: ["p",]'),  # not JSON, not the reader's either
+    ("        partners: []\n", ""),  # optional lines left out
+    ('        due: "2024-05-01"\n', ""),
+    ('        places: ["p"]\n', ""),
+    ('        title: "t"\n', ""),  # a required line left out
+    ('        title_en: "e"\n        source: "s"\n', ""),
+    ('        title_en: "e"\n', "        # a comment\n"),  # a line the run does not take
+    ('        title_en: "e"\n', '        title_en: "e"  # a comment\n'),
+    ('        due: "2024-05-01"\n', "\n"),
+    ('        due: "2024-05-01"\n', '        due: "2024-05-01"\n        note: "n"\n'),
+    ('        due: "2024-05-01"\n', '        theme: "x"\n'),
+    ('      - id: "1.', '      -  id: "1.'),
+    ('title: "t"', 'title:   "t"   '),
+    ("partners: []", "partners:"),
+    ('title: "t"', "title: 7"),
+]
+
+
+@pytest.mark.parametrize("position", [0, 1, 4])
+@pytest.mark.parametrize("change", RUN_CHANGES)
+def test_a_run_of_tasks_is_read_as_yaml_reads_it(change: tuple[str, str], position: int) -> None:
+    """Runs of tasks read a field at a time, broken or changed at their start, inside and at
+    their end; and two changes, one after the other."""
+    for text in (
+        task_run(5, {position: change}),
+        task_run(5, {position: change, min(position + 1, 4): RUN_CHANGES[0]}),
+        task_run(5, {position: change, min(position + 1, 4): change}),
+    ):
+        by_line, by_event = read_both_ways(text)
+        assert by_line == by_event or by_line is _Fallback
+
+
+def quoted_item(text: str) -> str:
+    """`text` as a double-quoted scalar with no escape but \\" and \\\\."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+LIST_ITEMS = st.lists(
+    st.text(alphabet=st.sampled_from([*"ab莲 ,[]#:\"\\'{}", "\x01", "\u00a0", "😀"]), max_size=6),
+    max_size=4,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(LIST_ITEMS, min_size=1, max_size=4), st.sampled_from(["", " ", "  "]))
+def test_one_line_lists_decoded_at_once_are_the_lists_yaml_reads(
+    lists: list[list[str]], space: str
+) -> None:
+    written = [
+        f"[{space}{f'{space},{space}'.join(map(quoted_item, items))}{space}]" for items in lists
+    ]
+    decoded = plan_module._one_line_lists([*written, None])
+    assert decoded == [*(plan_module._quoted_items(one) for one in written), None]
+    assert decoded[:-1] == lists
+    changes = {k: ('places: ["p"]', f"places: {one}") for k, one in enumerate(written, 1)}
+    text, _problems = _plan_text(task_run(len(written) + 1, changes).encode(), SHOWN)
+    if text is not None:  # YAML refuses the controls, and so does `_plan_text`
+        by_line, by_event = read_both_ways(text)
+        assert by_line is not _Fallback
+        assert by_line == by_event
+
+
 EDGE_CHARACTERS = st.sampled_from(
     [
         *"a莲\n\t\r\x00\x08\x0b\x1f\x7f\x80\x85\x9f\xa0·\ufeff\ufffe\uffff\ufffd，\u2028",
