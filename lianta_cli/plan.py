@@ -24,7 +24,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -1289,7 +1289,7 @@ def _check_indices(
     indices: list[PlanIndex] = []
     numbers: dict[int, Path_] = {}
     codes: dict[str, Path_] = {}
-    task_ids: dict[str, Path_] = {}
+    task_ids = _TaskIds()
     for position, item in enumerate(value):
         where: Path_ = ("indices", position)
         number = item.get("number") if isinstance(item, dict) else None
@@ -1366,7 +1366,7 @@ def _check_tasks(
     number: int | None,
     start: date | None,
     end: date | None,
-    task_ids: dict[str, Path_],
+    task_ids: _TaskIds,
 ) -> list[PlanTask] | None:
     if "tasks" not in entry:
         return None
@@ -1389,7 +1389,7 @@ def _check_tasks(
     for position, item in enumerate(value):
         clean = _clean_task(item, number, start, end, task_ids)
         if clean is not None:
-            task_ids[clean.id] = (*where, "tasks", position, "id")
+            task_ids.add(clean.id, (*where, "tasks", position, "id"))
             tasks.append(clean)
             continue
         task_where: Path_ = (*where, "tasks", position)
@@ -1454,7 +1454,7 @@ def _clean_tasks(
     number: int | None,
     start: date | None,
     end: date | None,
-    task_ids: dict[str, Path_],
+    task_ids: _TaskIds,
     where: Path_,
     *,
     printable: bool,
@@ -1466,45 +1466,123 @@ def _clean_tasks(
     `map`, `all` and `set` doing per task what a loop would: this runs for every task of every
     plan read. With `printable`, texts are not searched for characters `clean` reports.
     """
-    if number is None or set(map(type, value)) != {dict}:
+    if number is None:
         return None
-    if not all(map(_TASK_KEY_SET.issuperset, value)):
+    columns = _task_columns(value)
+    if columns is None:
         return None
-    if not all(map(_REQUIRED_TASK_KEYS.issubset, value)):
+    ids = _text_column(columns.ids, printable=True)
+    # The form `1.2` (`_TASK_ID`) with this index first: with no leading zero, the text
+    # before the dot is the index number as written
+    if ids is None or not all(map(re.compile(rf"{number}\.[1-9][0-9]*").fullmatch, ids)):
         return None
-    ids = _text_column([item["id"] for item in value], printable=True)
-    # The form `1.2` with its index first: with no leading zero, the text before the dot is
-    # the index number as written
-    if ids is None or not all(map(_TASK_ID.fullmatch, ids)):
-        return None
-    if not all(map(str.startswith, ids, itertools.repeat(f"{number}."))):
-        return None
-    if len(set(ids)) != len(ids) or not task_ids.keys().isdisjoint(ids):
-        return None
-    texts = [
-        _text_column(list(map(operator.itemgetter(key), value)), printable=printable)
-        for key in ("title", "title_en", "source")
+    texts: list[Any] = [
+        _text_column(column, printable=printable)
+        for column in (columns.titles, columns.titles_en, columns.sources)
     ]
-    lists = [
-        _list_column([item.get(key) for item in value], printable=printable)
-        for key in ("places", "partners")
+    lists: list[Any] = [
+        _list_column(column, printable=printable) for column in (columns.places, columns.partners)
     ]
-    if any(column is None for column in (*texts, *lists)):
+    days = _clean_days(columns.dues, start, end)
+    if None in texts or None in lists or days is None:
         return None
-    days = [
-        None if written is _ABSENT else _clean_day(written, start, end)
-        for written in [item.get("due", _ABSENT) for item in value]
-    ]
-    if _ABSENT in days:
+    if not task_ids.add_index(ids, number, (*where, "tasks")):  # last: it adds them
         return None
-    base = (*where, "tasks")
-    task_ids.update({task_id: (*base, position, "id") for position, task_id in enumerate(ids)})
-    return list(map(PlanTask, ids, itertools.repeat(number), *texts, *lists, days))  # type: ignore[arg-type]
+    return list(map(PlanTask, ids, itertools.repeat(number), *texts, *lists, days))
+
+
+class _TaskColumns(NamedTuple):
+    """The fields of the tasks of an index, a list per field, a task at each position."""
+
+    ids: list[Any]
+    titles: list[Any]
+    titles_en: list[Any]
+    sources: list[Any]
+    places: list[Any]
+    """None where none is written, as for partners."""
+    partners: list[Any]
+    dues: list[Any]
+    """`_ABSENT` where none is written."""
+
+
+def _task_columns(items: list[Any]) -> _TaskColumns | None:
+    """The fields of `items`, or None unless each is a mapping of task fields with every one
+    that is required."""
+    if set(map(type, items)) != {dict}:
+        return None
+    if not all(map(_TASK_KEY_SET.issuperset, items)):
+        return None
+    if not all(map(_REQUIRED_TASK_KEYS.issubset, items)):
+        return None
+    return _TaskColumns(
+        list(map(operator.itemgetter("id"), items)),
+        list(map(operator.itemgetter("title"), items)),
+        list(map(operator.itemgetter("title_en"), items)),
+        list(map(operator.itemgetter("source"), items)),
+        [item.get("places") for item in items],
+        [item.get("partners") for item in items],
+        [item.get("due", _ABSENT) for item in items],
+    )
+
+
+class _IndexIds:
+    """Where the ids of an index glanced at as a whole are: its tasks, and their ids in order."""
+
+    __slots__ = ("ids", "tasks")
+
+    def __init__(self, tasks: Path_, ids: list[str]) -> None:
+        self.tasks = tasks
+        self.ids = ids
+
+
+class _TaskIds:
+    """Each task id read so far and where it is: to find a duplicate, and the line of the first.
+
+    Ids are kept apart by the number before their dot, which a duplicate shares: the ids of
+    an index glanced at as a whole all begin with its number, so they are checked only
+    against those of an earlier index with the same number (seldom any) and kept as one
+    mapping with one place for all (see `add_index`), instead of each being looked up in and
+    added to a mapping of every id with a path of its own. The path of an id is made only
+    for a message about its duplicate."""
+
+    def __init__(self) -> None:
+        self._by_index: dict[str, dict[str, Path_ | _IndexIds]] = {}
+
+    def __contains__(self, task_id: str) -> bool:
+        return task_id in self._by_index.get(task_id.partition(".")[0], ())
+
+    def path(self, task_id: str) -> Path_:
+        """Where `task_id` is (it must be here)."""
+        where = self._by_index[task_id.partition(".")[0]][task_id]
+        if isinstance(where, _IndexIds):
+            return (*where.tasks, where.ids.index(task_id), "id")
+        return where
+
+    def paths(self) -> dict[str, Path_]:
+        """Every id and where it is."""
+        return {task_id: self.path(task_id) for ids in self._by_index.values() for task_id in ids}
+
+    def add(self, task_id: str, where: Path_) -> None:
+        self._by_index.setdefault(task_id.partition(".")[0], {})[task_id] = where
+
+    def add_index(self, ids: list[str], number: int, tasks: Path_) -> bool:
+        """Add `ids`, each `NUMBER.N`, of the tasks at `tasks` in their order; or, if one of
+        them is there twice or is here already, add none and return False."""
+        fresh: dict[str, Path_ | _IndexIds] = dict.fromkeys(ids, _IndexIds(tasks, ids))
+        if len(fresh) != len(ids):
+            return False
+        known = self._by_index.setdefault(str(number), fresh)
+        if known is not fresh:
+            if not known.keys().isdisjoint(fresh):
+                return False
+            known.update(fresh)
+        return True
 
 
 _TASK_KEY_SET = frozenset(TASK_FIELDS)
 _ABSENT: Any = object()
 """A field not written, told apart from one written empty."""
+_DUE_TYPES = frozenset({str, type(_ABSENT)})
 
 
 def _text_column(column: list[Any], *, printable: bool) -> list[str] | None:
@@ -1523,7 +1601,7 @@ def _list_column(column: list[Any], *, printable: bool) -> list[tuple[str, ...]]
     None unless each is empty or a list of texts with nothing for `clean` to report."""
     if not set(map(type, column)) <= {list, type(None)}:
         return None
-    items = [item for entries in column if entries for item in entries]
+    items = list(itertools.chain.from_iterable(filter(None, column)))
     stripped = _text_column(items, printable=printable) if items else items
     if stripped is None:
         return None
@@ -1532,6 +1610,19 @@ def _list_column(column: list[Any], *, printable: bool) -> list[tuple[str, ...]]
     if None in column:
         return [tuple(entries) if entries else () for entries in column]
     return list(map(tuple, column))
+
+
+def _clean_days(column: list[Any], start: date | None, end: date | None) -> list[Any] | None:
+    """The due dates of `column` (`_ABSENT` where none is written: None) as `_clean_day` takes
+    them, or None unless it takes each. Many tasks share a date: each is read once."""
+    if not set(map(type, column)) <= _DUE_TYPES:  # texts only: hashable
+        return None
+    written = set(column)
+    written.discard(_ABSENT)
+    days = {text: _clean_day(text, start, end) for text in written}
+    if _ABSENT in days.values():
+        return None
+    return list(map(days.get, column))
 
 
 def _clean_day(written: Any, start: date | None, end: date | None) -> date | None:
@@ -1546,7 +1637,7 @@ def _clean_day(written: Any, start: date | None, end: date | None) -> date | Non
 
 
 def _clean_task(
-    item: Any, number: int | None, start: date | None, end: date | None, task_ids: dict[str, Path_]
+    item: Any, number: int | None, start: date | None, end: date | None, task_ids: _TaskIds
 ) -> PlanTask | None:
     """`item` as a task if every check of `_check_tasks` passes at a glance, else None (and the
     checks run one by one, to report): a few lookups instead of a dozen checker calls."""
@@ -1604,7 +1695,7 @@ def _check_task_id(
     where: Path_,
     label: str,
     number: int | None,
-    task_ids: dict[str, Path_],
+    task_ids: _TaskIds,
 ) -> str | None:
     if "id" not in task:
         return None
@@ -1642,11 +1733,11 @@ def _check_task_id(
         return None
     if task_id in task_ids:
         message = _("duplicate task id {id} (first at line {line})").format(
-            id=task_id, line=c.line_of(task_ids[task_id])
+            id=task_id, line=c.line_of(task_ids.path(task_id))
         )
         c.add(at, label, message)
         return None
-    task_ids[task_id] = at  # where it is; the line is looked up only for a duplicate
+    task_ids.add(task_id, at)  # where it is; the line is looked up only for a duplicate
     return task_id
 
 

@@ -401,18 +401,20 @@ def test_the_glance_at_an_index_is_the_glance_at_each_task(
     time); with `printable`, only unprintable characters go unseen."""
     items = [*GLANCED[:3], {**GLANCED[3], **change}]
     start, end = date(2024, 1, 1), date(2024, 12, 31)
-    ids: dict[str, tuple[object, ...]] = {"9.9": ("elsewhere",)}
+    ids = plan_module._TaskIds()
+    ids.add("9.9", ("elsewhere",))
     column = plan_module._clean_tasks(
         items, 4, start, end, ids, ("indices", 3), printable=printable
     )
     one_by_one: list[object] = []
-    seen: dict[str, tuple[object, ...]] = {"9.9": ("elsewhere",)}
+    seen = plan_module._TaskIds()
+    seen.add("9.9", ("elsewhere",))
     for position, item in enumerate(items):
         task = plan_module._clean_task(item, 4, start, end, seen)
         if task is None:
             one_by_one = []
             break
-        seen[task.id] = ("indices", 3, "tasks", position, "id")
+        seen.add(task.id, ("indices", 3, "tasks", position, "id"))
         one_by_one.append(task)
     texts = [t for v in change.values() for t in (v if isinstance(v, list | tuple) else [v])]
     unseen = printable and any(
@@ -421,10 +423,40 @@ def test_the_glance_at_an_index_is_the_glance_at_each_task(
     if one_by_one or unseen:
         assert column is not None
         assert unseen or column == one_by_one
-        assert ids == seen or unseen
+        assert ids.paths() == seen.paths() or unseen
     else:
         assert column is None
-        assert ids == {"9.9": ("elsewhere",)}
+        assert ids.paths() == {"9.9": ("elsewhere",)}
+
+
+def test_a_duplicate_of_an_id_glanced_at_is_found_with_the_line_of_the_first() -> None:
+    """Two indices numbered 1 (each glanced at as a whole, the second in vain): the second's
+    ids are duplicates, each found with the line of the first, as without the glance."""
+    text = generated_plan(3, 3).replace("  - number: 2", "  - number: 1")
+    text = text.replace('id: "2.', 'id: "1.')
+    raw = text.encode()
+    lines = text.splitlines()
+    first = lines.index('      - id: "1.2"') + 1
+    again = lines.index('      - id: "1.2"', first) + 1
+    plan, problems = parse_plan(raw, SHOWN)
+    assert plan is None
+    message = f"{SHOWN}:{again}: task 1.2: duplicate task id 1.2 (first at line {first})"
+    assert message in [str(p) for p in problems]
+    assert (plan, problems) == checked_one_by_one(raw) == _parse_slow(raw, SHOWN)
+
+
+@pytest.mark.parametrize("number", ['"two"', "0", "-1", "[2]"])
+def test_ids_read_one_by_one_in_an_index_without_a_number_are_duplicates_later_too(
+    number: str,
+) -> None:
+    """An index without a usable number keeps the ids of its tasks whatever they begin with;
+    the next index, glanced at as a whole, finds its ids among them."""
+    text = generated_plan(3, 3).replace("  - number: 2", f"  - number: {number}")
+    raw = text.replace('id: "2.', 'id: "3.').encode()
+    plan, problems = parse_plan(raw, SHOWN)
+    assert plan is None
+    assert any("duplicate task id 3.2 (first at line" in str(p) for p in problems)
+    assert (plan, problems) == checked_one_by_one(raw) == _parse_slow(raw, SHOWN)
 
 
 def test_the_lines_after_a_task_id_are_taken_in_one_match() -> None:
