@@ -24,7 +24,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 import yaml
 
@@ -202,6 +202,8 @@ class _Checker:
         self.printable = False
         """Whether every text of the data is known to be free of characters `clean` reports
         (see `_parse_fast`), so that the glance at the tasks need not look for them."""
+        self.runs: _Runs = {}
+        """The fields of tasks that the line reader gathered (see `_Runs`)."""
 
     def locate(self, where: Path_) -> tuple[yaml.Node | None, yaml.Node | None, int | None]:
         """The key node, value node and line of `where`; the nearest line found if it is absent."""
@@ -692,7 +694,7 @@ def _following(column: int) -> re.Pattern[str]:
     return re.compile("".join(lines))
 
 
-def _line_data(text: str) -> dict[str, Any]:
+def _line_data(text: str, runs: _Runs | None = None) -> dict[str, Any]:
     """The plan read line by line, or `_Fallback` for anything but the plainest block style.
 
     Takes only lines `KEY: VALUE` and `- KEY: VALUE` (a known field name; a double-quoted text
@@ -703,6 +705,9 @@ def _line_data(text: str) -> dict[str, Any]:
     Each line is matched by `_LINE`, so that the loop below does the least per line; and after
     an item's first line, the lines of a task that follow it are taken in one match (see
     `_following`), as they would be one by one: they only add their fields to the item.
+
+    `runs`, if given, gets the fields of the tasks that lists of tasks begin with, as they
+    were gathered to read them (see `_add_tasks`), for the glance at them (`_clean_tasks`).
     """
     if any(character in text for character in _NOT_PLAIN_LINES):
         raise _Fallback
@@ -763,7 +768,7 @@ def _line_data(text: str) -> dict[str, Any]:
         else:
             pending = key
         if dash and key == "id" and pending is None:
-            position, top = _add_tasks(text, position, indent + dash, stack[-2][1], top)
+            position, top = _add_tasks(text, position, indent + dash, stack[-2][1], top, runs)
             stack[-1] = (column, top)
     if pending is not None:
         top[pending] = None
@@ -791,7 +796,12 @@ def _task_lines(start: str) -> re.Pattern[str]:
 
 
 def _add_tasks(
-    text: str, position: int, start: str, tasks: list[Any], item: dict[str, Any]
+    text: str,
+    position: int,
+    start: str,
+    tasks: list[Any],
+    item: dict[str, Any],
+    runs: _Runs | None = None,
 ) -> tuple[int, dict[str, Any]]:
     """Read on from the id line of the task `item` of `tasks`: the lines of this task, then of
     the tasks that follow, each begun by an id line that starts as this one, `start`; each
@@ -801,7 +811,8 @@ def _add_tasks(
 
     The tasks after the first are matched one after another, then read a field at a time
     down the whole run (see `_run_fields`) and made in one lean loop (see `_task_items`):
-    this runs for every task of every plan read line by line."""
+    this runs for every task of every plan read line by line. When `item` is the first of
+    `tasks`, the fields of the run, with its own, are kept in `runs` (see `_Runs`)."""
     position = _add_following(text, position, len(start), item)
     match, found = _task_lines(start).match, []
     while (task := match(text, position)) is not None:
@@ -814,8 +825,42 @@ def _add_tasks(
         position = found[taken].start()  # the lines of this task are read one by one
     if not taken:
         return position, item
+    if runs is not None and len(tasks) == 1:
+        _keep_run(runs, tasks, item, fields)
     tasks.extend(_task_items(fields))
     return position, tasks[-1]
+
+
+_Runs = dict[int, tuple[list[Any], "_TaskColumns"]]
+"""Lists of tasks (by `id`, with the list itself, so that no other list can take its `id`)
+and the fields of the tasks they begin with, as the line reader gathered them: the glance at
+an index's tasks (`_clean_tasks`) takes these instead of reading them again off each task."""
+
+
+def _keep_run(
+    runs: _Runs, tasks: list[Any], first: dict[str, Any], fields: list[list[Any]]
+) -> None:
+    """Keep in `runs` the fields of the first task of `tasks` and of the run of tasks that
+    follows it, from `_run_fields`, if each has the fields that every task must have (texts
+    and lists as the line reader makes them): all but the last task, to which the lines read
+    one by one after the run may yet add a field."""
+    ids, titles, titles_en, sources, places, partners, dues = fields
+    if not first.keys() >= {"title", "title_en", "source", "places"}:
+        return
+    if None in titles or None in titles_en or None in sources or None in places:
+        return
+    runs[id(tasks)] = (
+        tasks,
+        _TaskColumns(
+            [first["id"], *ids[:-1]],
+            [first["title"], *titles[:-1]],
+            [first["title_en"], *titles_en[:-1]],
+            [first["source"], *sources[:-1]],
+            [first["places"], *places[:-1]],
+            [first.get("partners"), *partners[:-1]],
+            [first.get("due", _ABSENT), *(_ABSENT if due is None else due for due in dues[:-1])],
+        ),
+    )
 
 
 _RUN_FIELDS = ("id", *_FOLLOWING)
@@ -1050,10 +1095,12 @@ def _parse_fast(text: str, shown: str) -> tuple[Plan | None, list[Problem]] | No
     checker = _FastChecker(shown)
     try:
         try:
-            data: Any = _line_data(text)
+            runs: _Runs = {}
+            data: Any = _line_data(text, runs)
             # Its texts are pieces of single lines of a text that `_plan_text` let through and
             # `_line_data` found free of \t, \r, \x85, \u2028 and \u2029: nothing unprintable.
             checker.printable = True
+            checker.runs = runs
         except _Fallback:
             data = _event_data(text)
         if not isinstance(data, dict):
@@ -1380,7 +1427,17 @@ def _check_tasks(
             (*where, "tasks"), label, _("'tasks' must be a list, not {value}").format(value=shown)
         )
         return None
-    glanced = _clean_tasks(value, number, start, end, task_ids, where, printable=c.printable)
+    known = c.runs.get(id(value), (None, None))
+    glanced = _clean_tasks(
+        value,
+        number,
+        start,
+        end,
+        task_ids,
+        where,
+        printable=c.printable,
+        known=known[1] if known[0] is value else None,
+    )
     if glanced is not None:
         return glanced
     tasks: list[PlanTask] = []
@@ -1458,19 +1515,24 @@ def _clean_tasks(
     where: Path_,
     *,
     printable: bool,
+    known: _TaskColumns | None = None,
 ) -> list[PlanTask] | None:
     """The tasks of one index if every one is clean at a glance (as `_clean_task` judges), with
     their ids added to `task_ids`; else None, `task_ids` untouched, for the checks one by one.
 
     The glance goes field by field down the whole list (a column of ids, of titles, ...), with
     `map`, `all` and `set` doing per task what a loop would: this runs for every task of every
-    plan read. With `printable`, texts are not searched for characters `clean` reports.
+    plan read. With `printable`, texts are not searched for characters `clean` reports. The
+    fields of the tasks that `value` begins with may be `known` (see `_Runs`); only those of
+    the rest are read off the tasks.
     """
     if number is None:
         return None
-    columns = _task_columns(value)
+    columns = _task_columns(value[len(known.ids) :] if known else value)
     if columns is None:
         return None
+    if known:
+        columns = _TaskColumns(*map(operator.add, known, columns))
     ids = _text_column(columns.ids, printable=True)
     # The form `1.2` (`_TASK_ID`) with this index first: with no leading zero, the text
     # before the dot is the index number as written
@@ -1492,29 +1554,29 @@ def _clean_tasks(
 
 
 class _TaskColumns(NamedTuple):
-    """The fields of the tasks of an index, a list per field, a task at each position."""
+    """The fields of the tasks of an index, a list per field, a task at each position: texts,
+    but for lists of texts (None where none is written) and due dates (texts, or `_ABSENT`
+    where none is written)."""
 
-    ids: list[Any]
-    titles: list[Any]
-    titles_en: list[Any]
-    sources: list[Any]
-    places: list[Any]
-    """None where none is written, as for partners."""
-    partners: list[Any]
+    ids: list[str]
+    titles: list[str]
+    titles_en: list[str]
+    sources: list[str]
+    places: list[list[str] | None]
+    partners: list[list[str] | None]
     dues: list[Any]
-    """`_ABSENT` where none is written."""
 
 
 def _task_columns(items: list[Any]) -> _TaskColumns | None:
     """The fields of `items`, or None unless each is a mapping of task fields with every one
-    that is required."""
-    if set(map(type, items)) != {dict}:
+    that is required, each of the kind `_TaskColumns` holds."""
+    if not set(map(type, items)) <= {dict}:
         return None
     if not all(map(_TASK_KEY_SET.issuperset, items)):
         return None
     if not all(map(_REQUIRED_TASK_KEYS.issubset, items)):
         return None
-    return _TaskColumns(
+    columns = _TaskColumns(
         list(map(operator.itemgetter("id"), items)),
         list(map(operator.itemgetter("title"), items)),
         list(map(operator.itemgetter("title_en"), items)),
@@ -1523,6 +1585,16 @@ def _task_columns(items: list[Any]) -> _TaskColumns | None:
         [item.get("partners") for item in items],
         [item.get("due", _ABSENT) for item in items],
     )
+    if not all(set(map(type, column)) <= {str} for column in columns[:4]):
+        return None
+    for column in (columns.places, columns.partners):
+        if not set(map(type, column)) <= {list, type(None)}:
+            return None
+        if not set(map(type, itertools.chain.from_iterable(filter(None, column)))) <= {str}:
+            return None
+    if not set(map(type, columns.dues)) <= {str, type(_ABSENT)}:
+        return None
+    return columns
 
 
 class _IndexIds:
@@ -1582,25 +1654,22 @@ class _TaskIds:
 _TASK_KEY_SET = frozenset(TASK_FIELDS)
 _ABSENT: Any = object()
 """A field not written, told apart from one written empty."""
-_DUE_TYPES = frozenset({str, type(_ABSENT)})
 
 
-def _text_column(column: list[Any], *, printable: bool) -> list[str] | None:
-    """Every value of `column` stripped, or None unless each is text with nothing for `clean`
-    to report (`printable`: known to hold no unprintable character)."""
-    if set(map(type, column)) != {str}:
-        return None
+def _text_column(column: list[str], *, printable: bool) -> list[str] | None:
+    """Every text of `column` stripped, or None unless each has nothing for `clean` to report
+    (`printable`: known to hold no unprintable character)."""
     stripped = list(map(str.strip, column))
     if not all(stripped) or (not printable and any(map(_UNPRINTABLE.search, stripped))):
         return None
     return stripped
 
 
-def _list_column(column: list[Any], *, printable: bool) -> list[tuple[str, ...]] | None:
-    """Each list of `column` as a tuple of its items stripped (an empty value as none), or
-    None unless each is empty or a list of texts with nothing for `clean` to report."""
-    if not set(map(type, column)) <= {list, type(None)}:
-        return None
+def _list_column(
+    column: list[list[str] | None], *, printable: bool
+) -> list[tuple[str, ...]] | None:
+    """Each list of texts of `column` as a tuple of its items stripped (an empty value as
+    none), or None unless each has nothing for `clean` to report."""
     items = list(itertools.chain.from_iterable(filter(None, column)))
     stripped = _text_column(items, printable=printable) if items else items
     if stripped is None:
@@ -1609,14 +1678,13 @@ def _list_column(column: list[Any], *, printable: bool) -> list[tuple[str, ...]]
         return [tuple(map(str.strip, entries)) if entries else () for entries in column]
     if None in column:
         return [tuple(entries) if entries else () for entries in column]
-    return list(map(tuple, column))
+    return list(map(tuple, cast(list[list[str]], column)))
 
 
 def _clean_days(column: list[Any], start: date | None, end: date | None) -> list[Any] | None:
-    """The due dates of `column` (`_ABSENT` where none is written: None) as `_clean_day` takes
-    them, or None unless it takes each. Many tasks share a date: each is read once."""
-    if not set(map(type, column)) <= _DUE_TYPES:  # texts only: hashable
-        return None
+    """The due dates of `column` (texts, or `_ABSENT` where none is written: None) as
+    `_clean_day` takes them, or None unless it takes each. Many tasks share a date: each is
+    read once."""
     written = set(column)
     written.discard(_ABSENT)
     days = {text: _clean_day(text, start, end) for text in written}

@@ -529,6 +529,50 @@ def test_a_run_of_tasks_is_read_as_yaml_reads_it(change: tuple[str, str], positi
         assert by_line == by_event or by_line is _Fallback
 
 
+def changed_task(text: str, task_id: str, old: str, new: str) -> str:
+    """`text` with the first `old` among the lines of the task `task_id` made `new`."""
+    begin = text.index(f'- id: "{task_id}"')
+    end = text.find("- id:", begin + 1)
+    end = len(text) if end < 0 else end
+    assert old in text[begin:end]
+    return text[:begin] + text[begin:end].replace(old, new, 1) + text[end:]
+
+
+@pytest.mark.parametrize("task_id", ["1.1", "1.2", "1.3", "1.6", "2.1"])
+@pytest.mark.parametrize(
+    "change",
+    [
+        ("        partners: []\n", '        # a comment\n        partners: ["x"]\n'),
+        (
+            "        partners: []\n",
+            '        partners: []\n        # c\n        due: "2024-03-03"\n',
+        ),
+        ("        partners: []\n", '        partners: []\n        due: "2025-03-03"\n'),
+        ("        partners: []\n", '        partners: [" a ", "b"]\n'),
+        ("        partners: []\n", '        partners: [""]\n'),
+        ("        partners: []\n", "        partners:\n"),
+        ("        partners: []\n", ""),
+        ('title: "', 'title: "  '),
+        ('title: "', 'title: " \\"'),
+        ('title: "', 'title: "\\u0007'),
+        ("        title_en:", "        # c\n        title_en:"),
+        ("        title_en:", '        theme: "x"\n        title_en:'),
+        ('id: "', 'id: " '),
+        ('id: "', 'id: "1'),
+        ('id: "', 'id: "2'),
+    ],
+)
+def test_the_glance_at_tasks_gathered_by_the_line_reader_is_the_full_check(
+    change: tuple[str, str], task_id: str
+) -> None:
+    """Whatever breaks or follows a run of tasks, its fields gathered by the line reader
+    give the plan and findings of the full reading, and of the checks one task at a time."""
+    raw = changed_task(generated_plan(2, 6), task_id, *change).encode()
+    parsed = parse_plan(raw, SHOWN)
+    assert parsed == _parse_slow(raw, SHOWN)
+    assert parsed == checked_one_by_one(raw)
+
+
 def quoted_item(text: str) -> str:
     """`text` as a double-quoted scalar with no escape but \\" and \\\\."""
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
