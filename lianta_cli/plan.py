@@ -203,7 +203,7 @@ class _Checker:
         """Whether every text of the data is known to be free of characters `clean` reports
         (see `_parse_fast`), so that the glance at the tasks need not look for them."""
         self.runs: _Runs = {}
-        """The fields of tasks that the line reader gathered (see `_Runs`)."""
+        """The runs of tasks that the line reader left unmade (see `_Runs`)."""
 
     def locate(self, where: Path_) -> tuple[yaml.Node | None, yaml.Node | None, int | None]:
         """The key node, value node and line of `where`; the nearest line found if it is absent."""
@@ -708,8 +708,8 @@ def _line_data(text: str, runs: _Runs | None = None) -> dict[str, Any]:
     an item's first line, the lines of a task that follow it are taken in one match (see
     `_following`), as they would be one by one: they only add their fields to the item.
 
-    `runs`, if given, gets the fields of the tasks that lists of tasks begin with, as they
-    were gathered to read them (see `_add_tasks`), for the glance at them (`_clean_tasks`).
+    With `runs`, the tasks of a run may be left unmade, their fields kept there for the
+    glance at them (see `_Runs`): the data is whole once they are made (`_make_unmade`).
     """
     if any(character in text for character in _NOT_PLAIN_LINES):
         raise _Fallback
@@ -813,8 +813,8 @@ def _add_tasks(
 
     The tasks after the first are matched one after another, then read a field at a time
     down the whole run (see `_run_fields`) and made in one lean loop (see `_task_items`):
-    this runs for every task of every plan read line by line. When `item` is the first of
-    `tasks`, the fields of the run, with its own, are kept in `runs` (see `_Runs`)."""
+    this runs for every task of every plan read line by line. With `runs`, the tasks of
+    the run but its last may be left unmade, their fields kept there (see `_Runs`)."""
     position = _add_following(text, position, len(start), item)
     match, found = _task_lines(start).match, []
     while (task := match(text, position)) is not None:
@@ -827,42 +827,56 @@ def _add_tasks(
         position = found[taken].start()  # the lines of this task are read one by one
     if not taken:
         return position, item
-    if runs is not None and len(tasks) == 1:
-        _keep_run(runs, tasks, item, fields)
+    if runs is not None and _keep_run(runs, tasks, fields):
+        fields = [column[-1:] for column in fields]
     tasks.extend(_task_items(fields))
     return position, tasks[-1]
 
 
-_Runs = dict[int, tuple[list[Any], "_TaskColumns"]]
-"""Lists of tasks (by `id`, with the list itself, so that no other list can take its `id`)
-and the fields of the tasks they begin with, as the line reader gathered them: the glance at
-an index's tasks (`_clean_tasks`) takes these instead of reading them again off each task."""
+_Runs = dict[int, tuple[list[Any], int, "_TaskColumns"]]
+"""Lists of tasks that the line reader left short of a run of tasks (by `id`, with the list
+itself, so that no other list can take its `id`): where in the list the run belongs, and the
+fields of its tasks as the line reader gathered them (see `_run_fields`). The glance at an
+index's tasks takes these fields as they are, instead of tasks made only to be read again
+field by field; the tasks are made and put in their place (`_make_unmade`) only for the
+checks one by one. Only `_parse_fast` asks for this: its data is seen only by `_check_plan`,
+and only `_check_tasks` reads a list of tasks."""
 
 
-def _keep_run(
-    runs: _Runs, tasks: list[Any], first: dict[str, Any], fields: list[list[Any]]
-) -> None:
-    """Keep in `runs` the fields of the first task of `tasks` and of the run of tasks that
-    follows it, from `_run_fields`, if each has the fields that every task must have (texts
-    and lists as the line reader makes them): all but the last task, to which the lines read
-    one by one after the run may yet add a field."""
+def _keep_run(runs: _Runs, tasks: list[Any], fields: list[list[Any]]) -> bool:
+    """Keep in `runs` the fields of a run of tasks, from `_run_fields`, about to be added to
+    `tasks`, and True; or False if the list has one kept already or a task of the run lacks a
+    text. The last task is left out: the lines read one by one after the run may yet add a
+    field to it, so it must be made."""
     ids, titles, titles_en, sources, places, partners, dues = fields
-    if not first.keys() >= {"title", "title_en", "source", "places"}:
-        return
-    if None in titles or None in titles_en or None in sources or None in places:
-        return
+    if id(tasks) in runs or None in titles or None in titles_en or None in sources:
+        return False
     runs[id(tasks)] = (
         tasks,
+        len(tasks),
         _TaskColumns(
-            [first["id"], *ids[:-1]],
-            [first["title"], *titles[:-1]],
-            [first["title_en"], *titles_en[:-1]],
-            [first["source"], *sources[:-1]],
-            [first["places"], *places[:-1]],
-            [first.get("partners"), *partners[:-1]],
-            [first.get("due", _ABSENT), *(_ABSENT if due is None else due for due in dues[:-1])],
+            ids[:-1],
+            titles[:-1],
+            titles_en[:-1],
+            sources[:-1],
+            places[:-1],
+            partners[:-1],
+            dues[:-1],
         ),
     )
+    return True
+
+
+def _unmade(runs: _Runs, tasks: list[Any]) -> tuple[int, _TaskColumns] | None:
+    """Where the tasks missing from `tasks` belong, and their fields (see `_Runs`), if any."""
+    kept = runs.get(id(tasks))
+    return (kept[1], kept[2]) if kept is not None and kept[0] is tasks else None
+
+
+def _make_unmade(tasks: list[Any], unmade: tuple[int, _TaskColumns]) -> None:
+    """Make the tasks missing from `tasks` (see `_unmade`) and put them in their place."""
+    position, fields = unmade
+    tasks[position:position] = _task_items(list(fields))
 
 
 _RUN_FIELDS = ("id", *_FOLLOWING)
@@ -1429,19 +1443,14 @@ def _check_tasks(
             (*where, "tasks"), label, _("'tasks' must be a list, not {value}").format(value=shown)
         )
         return None
-    known = c.runs.get(id(value), (None, None))
+    unmade = _unmade(c.runs, value)
     glanced = _clean_tasks(
-        value,
-        number,
-        start,
-        end,
-        task_ids,
-        where,
-        printable=c.printable,
-        known=known[1] if known[0] is value else None,
+        value, number, start, end, task_ids, where, printable=c.printable, unmade=unmade
     )
     if glanced is not None:
         return glanced
+    if unmade is not None:
+        _make_unmade(value, unmade)
     tasks: list[PlanTask] = []
     ok = True
     named, numbered = _("task {id}"), _("{index}, task #{n}")  # once, not per task
@@ -1517,24 +1526,29 @@ def _clean_tasks(
     where: Path_,
     *,
     printable: bool,
-    known: _TaskColumns | None = None,
+    unmade: tuple[int, _TaskColumns] | None = None,
 ) -> list[PlanTask] | None:
     """The tasks of one index if every one is clean at a glance (as `_clean_task` judges), with
     their ids added to `task_ids`; else None, `task_ids` untouched, for the checks one by one.
 
     The glance goes field by field down the whole list (a column of ids, of titles, ...), with
     `map`, `all` and `set` doing per task what a loop would: this runs for every task of every
-    plan read. With `printable`, texts are not searched for characters `clean` reports. The
-    fields of the tasks that `value` begins with may be `known` (see `_Runs`); only those of
-    the rest are read off the tasks.
+    plan read. With `printable`, texts are not searched for characters `clean` reports.
+    `unmade`: tasks missing from `value`, where they belong and their fields (see `_Runs`).
     """
     if number is None:
         return None
-    columns = _task_columns(value[len(known.ids) :] if known else value)
+    columns = _task_columns(value)
     if columns is None:
         return None
-    if known:
-        columns = _TaskColumns(*map(operator.add, known, columns))
+    if unmade is not None:
+        position, missing = unmade
+        columns = _TaskColumns(
+            *(
+                column[:position] + more + column[position:]
+                for column, more in zip(columns, missing, strict=True)
+            )
+        )
     ids = _text_column(columns.ids, printable=True)
     # The form `1.2` (`_TASK_ID`) with this index first: with no leading zero, the text
     # before the dot is the index number as written
@@ -1557,8 +1571,7 @@ def _clean_tasks(
 
 class _TaskColumns(NamedTuple):
     """The fields of the tasks of an index, a list per field, a task at each position: texts,
-    but for lists of texts (None where none is written) and due dates (texts, or `_ABSENT`
-    where none is written)."""
+    but for lists of texts and due dates (texts), each None where none is written."""
 
     ids: list[str]
     titles: list[str]
@@ -1578,25 +1591,22 @@ def _task_columns(items: list[Any]) -> _TaskColumns | None:
         return None
     if not all(map(_REQUIRED_TASK_KEYS.issubset, items)):
         return None
-    columns = _TaskColumns(
-        list(map(operator.itemgetter("id"), items)),
-        list(map(operator.itemgetter("title"), items)),
-        list(map(operator.itemgetter("title_en"), items)),
-        list(map(operator.itemgetter("source"), items)),
-        [item.get("places") for item in items],
-        [item.get("partners") for item in items],
-        [item.get("due", _ABSENT) for item in items],
-    )
-    if not all(set(map(type, column)) <= {str} for column in columns[:4]):
+    ids, titles, titles_en, sources = texts = [
+        list(map(operator.itemgetter(key), items)) for key in ("id", "title", "title_en", "source")
+    ]
+    if not all(set(map(type, column)) <= {str} for column in texts):
         return None
-    for column in (columns.places, columns.partners):
+    places, partners = lists = [[item.get(key) for item in items] for key in ("places", "partners")]
+    for column in lists:
         if not set(map(type, column)) <= {list, type(None)}:
             return None
         if not set(map(type, itertools.chain.from_iterable(filter(None, column)))) <= {str}:
             return None
-    if not set(map(type, columns.dues)) <= {str, type(_ABSENT)}:
+    dues = [item.get("due", _ABSENT) for item in items]
+    if not set(map(type, dues)) <= {str, type(_ABSENT)}:  # None here is a due written empty
         return None
-    return columns
+    dues = [None if due is _ABSENT else due for due in dues]
+    return _TaskColumns(ids, titles, titles_en, sources, places, partners, dues)
 
 
 class _IndexIds:
@@ -1720,11 +1730,10 @@ def _list_column(
 
 
 def _clean_days(column: list[Any], start: date | None, end: date | None) -> list[Any] | None:
-    """The due dates of `column` (texts, or `_ABSENT` where none is written: None) as
-    `_clean_day` takes them, or None unless it takes each. Many tasks share a date: each is
-    read once."""
+    """The due dates of `column` (texts, or None where none is written: None) as `_clean_day`
+    takes them, or None unless it takes each. Many tasks share a date: each is read once."""
     written = set(column)
-    written.discard(_ABSENT)
+    written.discard(None)
     days = {text: _clean_day(text, start, end) for text in written}
     if _ABSENT in days.values():
         return None

@@ -195,13 +195,22 @@ def test_without_libyaml_the_fast_reading_agrees_too(monkeypatch: pytest.MonkeyP
 
 
 def read_both_ways(text: str) -> tuple[object, object]:
-    """What the line reader and the event reader make of `text` (`_Fallback` when they refuse)."""
+    """What the line reader and the event reader make of `text` (`_Fallback` when they refuse).
+
+    The line reader also reads it leaving runs of tasks unmade, as for `_parse_fast`: once
+    they are made and put in their place, it must have read the same."""
     results: list[object] = []
     for reader in (_line_data, _event_data):
         try:
             results.append(reader(text))
         except _Fallback:
             results.append(_Fallback)
+    if results[0] is not _Fallback:
+        runs: plan_module._Runs = {}
+        short = _line_data(text, runs)
+        for tasks, position, fields in runs.values():
+            plan_module._make_unmade(tasks, (position, fields))
+        assert short == results[0]
     return results[0], results[1]
 
 
@@ -210,6 +219,17 @@ def test_generated_plans_are_read_line_by_line() -> None:
     by_line, by_event = read_both_ways(text)
     assert by_line is not _Fallback
     assert by_line == by_event
+
+
+def test_the_line_reader_asked_to_leaves_runs_of_tasks_unmade() -> None:
+    """All but the first and the last task of each index (the run after the first, but its
+    last) are left unmade, their fields kept for the glance."""
+    runs: plan_module._Runs = {}
+    data = _line_data(generated_plan(4, 5), runs)
+    assert [len(index["tasks"]) for index in data["indices"]] == [2, 2, 2, 2]
+    assert [(position, fields.ids) for _tasks, position, fields in runs.values()] == [
+        (1, [f"{number}.2", f"{number}.3", f"{number}.4"]) for number in range(1, 5)
+    ]
 
 
 TASK = (
