@@ -1730,8 +1730,9 @@ def _list_column(
 
 
 def _clean_days(column: list[Any], start: date | None, end: date | None) -> list[Any] | None:
-    """The due dates of `column` (texts, or None where none is written: None) as `_clean_day`
-    takes them, or None unless it takes each. Many tasks share a date: each is read once."""
+    """Each due date of `column` (a text, or None where none is written) as `_clean_day` takes
+    it (None where none is written), or None unless it takes each. Many tasks share a date:
+    each is read once."""
     written = set(column)
     written.discard(None)
     days = {text: _clean_day(text, start, end) for text in written}
