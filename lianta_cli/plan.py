@@ -827,8 +827,8 @@ def _add_tasks(
         position = found[taken].start()  # the lines of this task are read one by one
     if not taken:
         return position, item
-    if runs is not None and _keep_run(runs, tasks, fields):
-        fields = [column[-1:] for column in fields]
+    if runs is not None:
+        fields = _leave_unmade(runs, tasks, fields)
     tasks.extend(_task_items(fields))
     return position, tasks[-1]
 
@@ -843,28 +843,17 @@ checks one by one. Only `_parse_fast` asks for this: its data is seen only by `_
 and only `_check_tasks` reads a list of tasks."""
 
 
-def _keep_run(runs: _Runs, tasks: list[Any], fields: list[list[Any]]) -> bool:
-    """Keep in `runs` the fields of a run of tasks, from `_run_fields`, about to be added to
-    `tasks`, and True; or False if the list has one kept already or a task of the run lacks a
-    text. The last task is left out: the lines read one by one after the run may yet add a
-    field to it, so it must be made."""
-    ids, titles, titles_en, sources, places, partners, dues = fields
+def _leave_unmade(runs: _Runs, tasks: list[Any], fields: list[list[Any]]) -> list[list[Any]]:
+    """The fields of the tasks of a run (from `_run_fields`) to be made now and added to
+    `tasks`: only the last's, the others' kept in `runs` (see `_Runs`), unless the list has a
+    run kept already or a task of this one lacks a text. The last task must be made: the
+    lines read one by one after the run may yet add a field to it."""
+    titles, titles_en, sources = fields[1:4]
     if id(tasks) in runs or None in titles or None in titles_en or None in sources:
-        return False
-    runs[id(tasks)] = (
-        tasks,
-        len(tasks),
-        _TaskColumns(
-            ids[:-1],
-            titles[:-1],
-            titles_en[:-1],
-            sources[:-1],
-            places[:-1],
-            partners[:-1],
-            dues[:-1],
-        ),
-    )
-    return True
+        return fields
+    last = [[column.pop()] for column in fields]
+    runs[id(tasks)] = tasks, len(tasks), _TaskColumns(*fields)
+    return last
 
 
 def _unmade(runs: _Runs, tasks: list[Any]) -> tuple[int, _TaskColumns] | None:
@@ -900,13 +889,15 @@ def _run_fields(rows: list[tuple[str | None, ...]]) -> tuple[list[list[Any]], in
         written = "".join(filter(None, column))
         if '"' not in written and "\\" not in written:
             continue
-        for position in range(taken):
-            text = column[position]
-            if text is not None and ('"' in text or "\\" in text):
-                column[position] = text = _escaped(text)
-                if text is _ABSENT:
-                    taken = position
-                    break
+        for position in [
+            position
+            for position, text in enumerate(column[:taken])
+            if text is not None and ('"' in text or "\\" in text)
+        ]:
+            column[position] = text = _escaped(column[position])
+            if text is _ABSENT:
+                taken = position
+                break
     if taken < len(rows):
         columns = [column[:taken] for column in columns]
     columns[4] = _one_line_lists(columns[4])
