@@ -1557,7 +1557,7 @@ def _clean_tasks(
         return None
     if not task_ids.add_index(ids, number, (*where, "tasks")):  # last: it adds them
         return None
-    return _plan_tasks(ids, number, texts[0], texts[1], texts[2], lists[0], lists[1], days)
+    return list(map(PlanTask, ids, itertools.repeat(number), *texts, *lists, days))
 
 
 class _TaskColumns(NamedTuple):
@@ -1652,42 +1652,6 @@ class _TaskIds:
                 return False
             known.update(fresh)
         return True
-
-
-def _plan_tasks(
-    ids: list[str],
-    number: int,
-    titles: list[str],
-    titles_en: list[str],
-    sources: list[str],
-    places: list[tuple[str, ...]],
-    partners: list[tuple[str, ...]],
-    days: list[date | None],
-) -> list[PlanTask]:
-    """`PlanTask(id, number, title, ...)` for each position of the fields given, made in about
-    half the time. The `__init__` of a frozen dataclass sets each field with
-    `object.__setattr__`, the slowest way there is to set an attribute, to get past the
-    class's own `__setattr__`, which refuses; here the fields go into the `__dict__` of each
-    new task instead, in the same order. The tasks are the same (equal, hashed alike,
-    frozen: `PlanTask` has no `__post_init__`); each holds its fields in a dict of its own,
-    some 64 bytes more than where `__init__` puts them."""
-    tasks = []
-    new = object.__new__
-    for task_id, title, title_en, source, in_places, with_partners, due in zip(
-        ids, titles, titles_en, sources, places, partners, days, strict=True
-    ):
-        task = new(PlanTask)
-        fields = task.__dict__
-        fields["id"] = task_id
-        fields["index"] = number
-        fields["title"] = title
-        fields["title_en"] = title_en
-        fields["source"] = source
-        fields["places"] = in_places
-        fields["partners"] = with_partners
-        fields["due"] = due
-        tasks.append(task)
-    return tasks
 
 
 _TASK_KEY_SET = frozenset(TASK_FIELDS)
