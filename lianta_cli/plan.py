@@ -846,10 +846,12 @@ and only `_check_tasks` reads a list of tasks."""
 def _leave_unmade(runs: _Runs, tasks: list[Any], fields: list[list[Any]]) -> list[list[Any]]:
     """The fields of the tasks of a run (from `_run_fields`) to be made now and added to
     `tasks`: only the last's, the others' kept in `runs` (see `_Runs`), unless the list has a
-    run kept already or a task of this one lacks a text. The last task must be made: the
-    lines read one by one after the run may yet add a field to it."""
-    titles, titles_en, sources = fields[1:4]
-    if id(tasks) in runs or None in titles or None in titles_en or None in sources:
+    run kept already, this one is a single task, or one of its tasks lacks a text. The last
+    task must be made: the lines read one by one after the run may yet add a field to it."""
+    ids, titles, titles_en, sources = fields[:4]
+    if id(tasks) in runs or len(ids) < 2:
+        return fields
+    if None in titles or None in titles_en or None in sources:
         return fields
     last = [[column.pop()] for column in fields]
     runs[id(tasks)] = tasks, len(tasks), _TaskColumns(*fields)

@@ -229,6 +229,16 @@ def test_the_line_reader_asked_to_leaves_runs_of_tasks_unmade() -> None:
     assert [(position, fields.ids) for _tasks, position, fields in runs.values()] == [
         (1, [f"{number}.2", f"{number}.3", f"{number}.4"]) for number in range(1, 5)
     ]
+    # a run broken by a comment after one task: the next run of the list is left unmade
+    text = changed_task(generated_plan(1, 7), "1.2", "title_en:", "# c\n        title_en:")
+    runs = {}
+    data = _line_data(text, runs)
+    assert len(data["indices"][0]["tasks"]) == 4
+    assert [(position, fields.ids) for _tasks, position, fields in runs.values()] == [
+        (3, ["1.4", "1.5", "1.6"])
+    ]
+    raw = text.encode()
+    assert parse_plan(raw, SHOWN) == _parse_slow(raw, SHOWN) == checked_one_by_one(raw)
 
 
 TASK = (
