@@ -7,6 +7,7 @@ which words every finding. Both must give equal plans and equal findings for eve
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import date
 from pathlib import Path
@@ -194,13 +195,22 @@ def test_without_libyaml_the_fast_reading_agrees_too(monkeypatch: pytest.MonkeyP
 
 
 def read_both_ways(text: str) -> tuple[object, object]:
-    """What the line reader and the event reader make of `text` (`_Fallback` when they refuse)."""
+    """What the line reader and the event reader make of `text` (`_Fallback` when they refuse).
+
+    The line reader also reads it leaving runs of tasks unmade, as for `_parse_fast`: once
+    they are made and put in their place, it must have read the same."""
     results: list[object] = []
     for reader in (_line_data, _event_data):
         try:
             results.append(reader(text))
         except _Fallback:
             results.append(_Fallback)
+    if results[0] is not _Fallback:
+        runs: plan_module._Runs = {}
+        short = _line_data(text, runs)
+        for tasks, position, fields in runs.values():
+            plan_module._make_unmade(tasks, (position, fields))
+        assert short == results[0]
     return results[0], results[1]
 
 
@@ -209,6 +219,27 @@ def test_generated_plans_are_read_line_by_line() -> None:
     by_line, by_event = read_both_ways(text)
     assert by_line is not _Fallback
     assert by_line == by_event
+
+
+def test_the_line_reader_asked_to_leaves_runs_of_tasks_unmade() -> None:
+    """All but the first and the last task of each index (the run after the first, but its
+    last) are left unmade, their fields kept for the glance."""
+    runs: plan_module._Runs = {}
+    data = _line_data(generated_plan(4, 5), runs)
+    assert [len(index["tasks"]) for index in data["indices"]] == [2, 2, 2, 2]
+    assert [(position, fields.ids) for _tasks, position, fields in runs.values()] == [
+        (1, [f"{number}.2", f"{number}.3", f"{number}.4"]) for number in range(1, 5)
+    ]
+    # a run broken by a comment after one task: the next run of the list is left unmade
+    text = changed_task(generated_plan(1, 7), "1.2", "title_en:", "# c\n        title_en:")
+    runs = {}
+    data = _line_data(text, runs)
+    assert len(data["indices"][0]["tasks"]) == 4
+    assert [(position, fields.ids) for _tasks, position, fields in runs.values()] == [
+        (3, ["1.4", "1.5", "1.6"])
+    ]
+    raw = text.encode()
+    assert parse_plan(raw, SHOWN) == _parse_slow(raw, SHOWN) == checked_one_by_one(raw)
 
 
 TASK = (
@@ -401,18 +432,20 @@ def test_the_glance_at_an_index_is_the_glance_at_each_task(
     time); with `printable`, only unprintable characters go unseen."""
     items = [*GLANCED[:3], {**GLANCED[3], **change}]
     start, end = date(2024, 1, 1), date(2024, 12, 31)
-    ids: dict[str, tuple[object, ...]] = {"9.9": ("elsewhere",)}
+    ids = plan_module._TaskIds()
+    ids.add("9.9", ("elsewhere",))
     column = plan_module._clean_tasks(
         items, 4, start, end, ids, ("indices", 3), printable=printable
     )
     one_by_one: list[object] = []
-    seen: dict[str, tuple[object, ...]] = {"9.9": ("elsewhere",)}
+    seen = plan_module._TaskIds()
+    seen.add("9.9", ("elsewhere",))
     for position, item in enumerate(items):
         task = plan_module._clean_task(item, 4, start, end, seen)
         if task is None:
             one_by_one = []
             break
-        seen[task.id] = ("indices", 3, "tasks", position, "id")
+        seen.add(task.id, ("indices", 3, "tasks", position, "id"))
         one_by_one.append(task)
     texts = [t for v in change.values() for t in (v if isinstance(v, list | tuple) else [v])]
     unseen = printable and any(
@@ -421,10 +454,70 @@ def test_the_glance_at_an_index_is_the_glance_at_each_task(
     if one_by_one or unseen:
         assert column is not None
         assert unseen or column == one_by_one
-        assert ids == seen or unseen
+        assert ids.paths() == seen.paths() or unseen
     else:
         assert column is None
-        assert ids == {"9.9": ("elsewhere",)}
+        assert ids.paths() == {"9.9": ("elsewhere",)}
+
+
+def test_a_duplicate_of_an_id_glanced_at_is_found_with_the_line_of_the_first() -> None:
+    """Two indices numbered 1 (each glanced at as a whole, the second in vain): the second's
+    ids are duplicates, each found with the line of the first, as without the glance."""
+    text = generated_plan(3, 3).replace("  - number: 2", "  - number: 1")
+    text = text.replace('id: "2.', 'id: "1.')
+    raw = text.encode()
+    lines = text.splitlines()
+    first = lines.index('      - id: "1.2"') + 1
+    again = lines.index('      - id: "1.2"', first) + 1
+    plan, problems = parse_plan(raw, SHOWN)
+    assert plan is None
+    message = f"{SHOWN}:{again}: task 1.2: duplicate task id 1.2 (first at line {first})"
+    assert message in [str(p) for p in problems]
+    assert (plan, problems) == checked_one_by_one(raw) == _parse_slow(raw, SHOWN)
+
+
+@pytest.mark.parametrize("number", ['"two"', "0", "-1", "[2]"])
+def test_ids_read_one_by_one_in_an_index_without_a_number_are_duplicates_later_too(
+    number: str,
+) -> None:
+    """An index without a usable number keeps the ids of its tasks whatever they begin with;
+    the next index, glanced at as a whole, finds its ids among them."""
+    text = generated_plan(3, 3).replace("  - number: 2", f"  - number: {number}")
+    raw = text.replace('id: "2.', 'id: "3.').encode()
+    plan, problems = parse_plan(raw, SHOWN)
+    assert plan is None
+    assert any("duplicate task id 3.2 (first at line" in str(p) for p in problems)
+    assert (plan, problems) == checked_one_by_one(raw) == _parse_slow(raw, SHOWN)
+
+
+def test_plan_tasks_made_for_a_glance_are_the_tasks_the_class_makes() -> None:
+    columns = [
+        ["1.1", "1.2"],
+        ["t", "u"],
+        ["e", "f"],
+        ["s", "r"],
+        [(), ("p",)],
+        [("a", "b"), ()],
+        [None, date(2024, 5, 1)],
+    ]
+    made = plan_module._plan_tasks(columns[0], 1, *columns[1:])
+    expected = [
+        plan_module.PlanTask(task_id, 1, *fields) for task_id, *fields in zip(*columns, strict=True)
+    ]
+    assert made == expected
+    assert list(map(repr, made)) == list(map(repr, expected))
+    assert list(map(hash, made)) == list(map(hash, expected))
+    assert all(type(task) is plan_module.PlanTask for task in made)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made[0].title = "x"  # type: ignore[misc]
+    # what `_plan_tasks` does in place of `__init__` holds for the class as it is
+    assert not hasattr(plan_module.PlanTask, "__post_init__")
+    assert [field.name for field in dataclasses.fields(plan_module.PlanTask)] == list(
+        vars(expected[0])
+    )
+    assert [list(vars(task).items()) for task in made] == [
+        list(vars(task).items()) for task in expected
+    ]
 
 
 def test_the_lines_after_a_task_id_are_taken_in_one_match() -> None:
@@ -434,6 +527,141 @@ def test_the_lines_after_a_task_id_are_taken_in_one_match() -> None:
     assert item == _event_data(TASK)["indices"][0]["tasks"][0]
     commented = TASK.replace('title: "t"', 'title: "t" # c')
     assert plan_module._add_following(commented, after_id, 8, {"id": "1.1"}) == after_id
+
+
+def task_run(count: int, changes: dict[int, tuple[str, str]]) -> str:
+    """`count` tasks in the layout of `TASK`, each line as in `TASK` but with its own id; the
+    task at position k (from 0) has `changes[k]` (old, new) replaced in its lines."""
+    head, task = TASK[: TASK.index("      - id")], TASK[TASK.index("      - id") :]
+    lines = [head]
+    for position in range(count):
+        lines.append(task.replace('id: "1.1"', f'id: "1.{position + 1}"'))
+        if position in changes:
+            old, new = changes[position]
+            assert old in lines[-1]
+            lines[-1] = lines[-1].replace(old, new)
+    return "".join(lines)
+
+
+RUN_CHANGES = [
+    ('title: "t"', 'title: "a \\"b\\" \\\\ c"'),  # escapes the reader undoes
+    ('title: "t"', 'title: "a" # "b"'),  # a quote that is not escaped: read line by line
+    ('title: "t"', 'title: "a \\"b" # c"'),
+    ('title: "t"', 'title: "a\\q"'),  # no escape the reader takes: left to YAML
+    ('id: "1.', 'id: "1\\".'),
+    ('id: "1.', 'id: "\\\\1.'),
+    ('due: "2024-05-01"', 'due: "2024-05-01\\""'),
+    ('due: "2024-05-01"', 'due: "2024\\\\-05-01" # x'),
+    ('source: "s"', 'source: "\\"" '),
+    ('places: ["p"]', "places: []"),
+    ('places: ["p"]', "places: [ ]"),
+    ('places: ["p"]', 'places: [ "p" ,"q\\"" ,  "\\\\r\\\\" ]'),
+    ('places: ["p"]', 'places: ["a, b", "[c]", "# d", " "]'),
+    ("partners: []", 'partners: ["x\\\\", "\\"y"]'),
+    ('places: ["p"]', 'places: ["p",]'),  # not JSON, not the reader's either
+    ("        partners: []\n", ""),  # optional lines left out
+    ('        due: "2024-05-01"\n', ""),
+    ('        places: ["p"]\n', ""),
+    ('        title: "t"\n', ""),  # a required line left out
+    ('        title_en: "e"\n        source: "s"\n', ""),
+    ('        title_en: "e"\n', "        # a comment\n"),  # a line the run does not take
+    ('        title_en: "e"\n', '        title_en: "e"  # a comment\n'),
+    ('        due: "2024-05-01"\n', "\n"),
+    ('        due: "2024-05-01"\n', '        due: "2024-05-01"\n        note: "n"\n'),
+    ('        due: "2024-05-01"\n', '        theme: "x"\n'),
+    ('      - id: "1.', '      -  id: "1.'),
+    ('title: "t"', 'title:   "t"   '),
+    ("partners: []", "partners:"),
+    ('title: "t"', "title: 7"),
+]
+
+
+@pytest.mark.parametrize("position", [0, 1, 4])
+@pytest.mark.parametrize("change", RUN_CHANGES)
+def test_a_run_of_tasks_is_read_as_yaml_reads_it(change: tuple[str, str], position: int) -> None:
+    """Runs of tasks read a field at a time, broken or changed at their start, inside and at
+    their end; and two changes, one after the other."""
+    for text in (
+        task_run(5, {position: change}),
+        task_run(5, {position: change, min(position + 1, 4): RUN_CHANGES[0]}),
+        task_run(5, {position: change, min(position + 1, 4): change}),
+    ):
+        by_line, by_event = read_both_ways(text)
+        assert by_line == by_event or by_line is _Fallback
+
+
+def changed_task(text: str, task_id: str, old: str, new: str) -> str:
+    """`text` with the first `old` among the lines of the task `task_id` made `new`."""
+    begin = text.index(f'- id: "{task_id}"')
+    end = text.find("- id:", begin + 1)
+    end = len(text) if end < 0 else end
+    assert old in text[begin:end]
+    return text[:begin] + text[begin:end].replace(old, new, 1) + text[end:]
+
+
+@pytest.mark.parametrize("task_id", ["1.1", "1.2", "1.3", "1.6", "2.1"])
+@pytest.mark.parametrize(
+    "change",
+    [
+        ("        partners: []\n", '        # a comment\n        partners: ["x"]\n'),
+        (
+            "        partners: []\n",
+            '        partners: []\n        # c\n        due: "2024-03-03"\n',
+        ),
+        ("        partners: []\n", '        partners: []\n        due: "2025-03-03"\n'),
+        ("        partners: []\n", '        partners: [" a ", "b"]\n'),
+        ("        partners: []\n", '        partners: [""]\n'),
+        ("        partners: []\n", "        partners:\n"),
+        ("        partners: []\n", ""),
+        ('title: "', 'title: "  '),
+        ('title: "', 'title: " \\"'),
+        ('title: "', 'title: "\\u0007'),
+        ("        title_en:", "        # c\n        title_en:"),
+        ("        title_en:", '        theme: "x"\n        title_en:'),
+        ('id: "', 'id: " '),
+        ('id: "', 'id: "1'),
+        ('id: "', 'id: "2'),
+    ],
+)
+def test_the_glance_at_tasks_gathered_by_the_line_reader_is_the_full_check(
+    change: tuple[str, str], task_id: str
+) -> None:
+    """Whatever breaks or follows a run of tasks, its fields gathered by the line reader
+    give the plan and findings of the full reading, and of the checks one task at a time."""
+    raw = changed_task(generated_plan(2, 6), task_id, *change).encode()
+    parsed = parse_plan(raw, SHOWN)
+    assert parsed == _parse_slow(raw, SHOWN)
+    assert parsed == checked_one_by_one(raw)
+
+
+def quoted_item(text: str) -> str:
+    """`text` as a double-quoted scalar with no escape but \\" and \\\\."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+LIST_ITEMS = st.lists(
+    st.text(alphabet=st.sampled_from([*"ab莲 ,[]#:\"\\'{}", "\x01", "\u00a0", "😀"]), max_size=6),
+    max_size=4,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(LIST_ITEMS, min_size=1, max_size=4), st.sampled_from(["", " ", "  "]))
+def test_one_line_lists_decoded_at_once_are_the_lists_yaml_reads(
+    lists: list[list[str]], space: str
+) -> None:
+    written = [
+        f"[{space}{f'{space},{space}'.join(map(quoted_item, items))}{space}]" for items in lists
+    ]
+    decoded = plan_module._one_line_lists([*written, None])
+    assert decoded == [*(plan_module._quoted_items(one) for one in written), None]
+    assert decoded[:-1] == lists
+    changes = {k: ('places: ["p"]', f"places: {one}") for k, one in enumerate(written, 1)}
+    text, _problems = _plan_text(task_run(len(written) + 1, changes).encode(), SHOWN)
+    if text is not None:  # YAML refuses the controls, and so does `_plan_text`
+        by_line, by_event = read_both_ways(text)
+        assert by_line is not _Fallback
+        assert by_line == by_event
 
 
 EDGE_CHARACTERS = st.sampled_from(

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_plan_fast import checked_one_by_one, generated_plan
 
+import lianta_cli.plan as plan_module
 from lianta_cli.models import Problem
 from lianta_cli.plan import (
     _event_data,
@@ -226,6 +227,11 @@ def test_the_line_reader_builds_what_the_event_reader_builds(raw: bytes) -> None
     except _Fallback:
         return
     assert by_line == _event_data(text)
+    runs: plan_module._Runs = {}  # runs of tasks left unmade, as for the fast reading
+    short = _line_data(text, runs)
+    for tasks, position, fields in runs.values():
+        plan_module._make_unmade(tasks, (position, fields))
+    assert short == by_line
 
 
 ONE_LINE_TEXT = st.text(
