@@ -1559,7 +1559,7 @@ def _clean_tasks(
         return None
     if not task_ids.add_index(ids, number, (*where, "tasks")):  # last: it adds them
         return None
-    return _plan_tasks(ids, number, texts[0], texts[1], texts[2], lists[0], lists[1], days)
+    return list(map(PlanTask, ids, itertools.repeat(number), *texts, *lists, days))
 
 
 class _TaskColumns(NamedTuple):
@@ -1654,39 +1654,6 @@ class _TaskIds:
                 return False
             known.update(fresh)
         return True
-
-
-def _plan_tasks(
-    ids: list[str],
-    number: int,
-    titles: list[str],
-    titles_en: list[str],
-    sources: list[str],
-    places: list[tuple[str, ...]],
-    partners: list[tuple[str, ...]],
-    days: list[date | None],
-) -> list[PlanTask]:
-    """`PlanTask(id, number, title, ...)` for each position of the fields given, each made as
-    the class's own `__init__` makes it (a frozen dataclass sets each field in turn with
-    `object.__setattr__`; `PlanTask` has no `__post_init__`), but in one loop, without a
-    call of the class and of `__init__` per task: the same objects, in about four fifths of
-    the time."""
-    tasks = []
-    new, set_field = object.__new__, object.__setattr__
-    for task_id, title, title_en, source, in_places, with_partners, due in zip(
-        ids, titles, titles_en, sources, places, partners, days, strict=True
-    ):
-        task = new(PlanTask)
-        set_field(task, "id", task_id)
-        set_field(task, "index", number)
-        set_field(task, "title", title)
-        set_field(task, "title_en", title_en)
-        set_field(task, "source", source)
-        set_field(task, "places", in_places)
-        set_field(task, "partners", with_partners)
-        set_field(task, "due", due)
-        tasks.append(task)
-    return tasks
 
 
 _TASK_KEY_SET = frozenset(TASK_FIELDS)

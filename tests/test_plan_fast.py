@@ -7,7 +7,6 @@ which words every finding. Both must give equal plans and equal findings for eve
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from datetime import date
 from pathlib import Path
@@ -488,36 +487,6 @@ def test_ids_read_one_by_one_in_an_index_without_a_number_are_duplicates_later_t
     assert plan is None
     assert any("duplicate task id 3.2 (first at line" in str(p) for p in problems)
     assert (plan, problems) == checked_one_by_one(raw) == _parse_slow(raw, SHOWN)
-
-
-def test_plan_tasks_made_for_a_glance_are_the_tasks_the_class_makes() -> None:
-    columns = [
-        ["1.1", "1.2"],
-        ["t", "u"],
-        ["e", "f"],
-        ["s", "r"],
-        [(), ("p",)],
-        [("a", "b"), ()],
-        [None, date(2024, 5, 1)],
-    ]
-    made = plan_module._plan_tasks(columns[0], 1, *columns[1:])
-    expected = [
-        plan_module.PlanTask(task_id, 1, *fields) for task_id, *fields in zip(*columns, strict=True)
-    ]
-    assert made == expected
-    assert list(map(repr, made)) == list(map(repr, expected))
-    assert list(map(hash, made)) == list(map(hash, expected))
-    assert all(type(task) is plan_module.PlanTask for task in made)
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        made[0].title = "x"  # type: ignore[misc]
-    # what `_plan_tasks` does in place of `__init__` holds for the class as it is
-    assert not hasattr(plan_module.PlanTask, "__post_init__")
-    assert [field.name for field in dataclasses.fields(plan_module.PlanTask)] == list(
-        vars(expected[0])
-    )
-    assert [list(vars(task).items()) for task in made] == [
-        list(vars(task).items()) for task in expected
-    ]
 
 
 def test_the_lines_after_a_task_id_are_taken_in_one_match() -> None:
