@@ -589,14 +589,14 @@ class Tables(MutableMapping[str, dict[str, Any]]):
         as pieces, and their CRC if it is known without reading them."""
         span = self._spans.get(name)
         if span is None:  # never read from the file, or replaced as a whole since
-            return [dumps(self._parsed.get(name, {}))], None
+            return table_pieces(self._parsed.get(name, {})), None
         patched = self._patched.get(name)
         if not patched:
             return [memoryview(self._file)[span[0] : span[1]]], self._checks.get(name)
         docs = self._parsed[name] if name in self._parsed else self._loose[name]
         spliced = _spliced(self._file, span, {key: docs[key] for key in patched})
         if spliced is None:
-            return [dumps(self[name])], None
+            return table_pieces(self[name]), None
         return spliced, None
 
     def _parse(self, name: str) -> dict[str, Any]:
