@@ -1536,12 +1536,11 @@ def _clean_tasks(
         return None
     if unmade is not None:
         position, missing = unmade
-        columns = _TaskColumns(
-            *(
-                column[:position] + more + column[position:]
-                for column, more in zip(columns, missing, strict=True)
-            )
-        )
+        whole: list[list[Any]] = [
+            [*column[:position], *more, *column[position:]]
+            for column, more in zip(columns, missing, strict=True)
+        ]
+        columns = _TaskColumns(*whole)
     ids = _text_column(columns.ids, printable=True)
     # The form `1.2` (`_TASK_ID`) with this index first: with no leading zero, the text
     # before the dot is the index number as written
