@@ -63,12 +63,12 @@ class Env(NamedTuple):
 _RETAINED: list[object] = []
 
 
-def _retained(store: Store) -> Store:
-    """`store`, kept referenced until the next snapshot is read (or plan loaded). The console
-    script ends the process as soon as a command is done (`launch.finish`), so what a command
-    read is never freed object by object: for 100,000 parsed tasks that took a quarter of a
-    second, while the operating system takes the memory back whole."""
-    _RETAINED[:] = [store]
+def _retained(store: Store, *more: object) -> Store:
+    """`store` (and `more`: a plan loaded into it), kept referenced until the next snapshot is
+    read. The console script ends the process as soon as a command is done (`launch.finish`),
+    so what a command read is never freed object by object: for 100,000 parsed tasks that took
+    a quarter of a second, while the operating system takes the memory back whole."""
+    _RETAINED[:] = [store, *more]
     return store
 
 
@@ -501,7 +501,7 @@ def _read_and_sync(
         info(str(warning))
     with open_store(env.db, write=not dry_run) as store:
         result = tracker.sync_plan(store, plan, env.clock, env.user, dry_run=dry_run)
-    _RETAINED[:] = [store, plan]  # as `_retained` does: a plan and its tasks are as many objects
+    _retained(store, plan)
     return plan.year, result
 
 
