@@ -165,13 +165,13 @@ def _variant(plan: Plan, rng: random.Random) -> Plan:
         target = indices[1]
         indices[0] = replace(indices[0], tasks=tuple(kept))
         indices[1] = replace(
-            target, tasks=(*target.tasks, replace(moved, index=target.number, due=None))
+            target, tasks=(*target.tasks, moved._replace(index=target.number, due=None))
         )
     for position, index in enumerate(indices):
         indices[position] = replace(
             index,
             tasks=tuple(
-                replace(t, due=date(2024, rng.randint(1, 12), 15)) if rng.random() < 0.1 else t
+                t._replace(due=date(2024, rng.randint(1, 12), 15)) if rng.random() < 0.1 else t
                 for t in index.tasks
             ),
         )
