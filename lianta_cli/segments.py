@@ -21,6 +21,7 @@ A file in any other layout (pretty-printed by hand, say) is parsed whole, and sa
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import json
 import mmap
@@ -273,6 +274,16 @@ def _value_end(raw: Buffer, value_start: int, end: int) -> int:
 
 def _doc_spans(raw: Buffer, span: Span, keys: Iterable[str]) -> list[tuple[int, int, str]] | None:
     """(start, end, key) of the value of each document `key` of the table at `span`."""
+    keys = list(keys)
+    if len(keys) > _FEW:
+        return _swept_spans(raw, span, keys)
+    return _spans_one_by_one(raw, span, keys)
+
+
+def _spans_one_by_one(
+    raw: Buffer, span: Span, keys: list[str]
+) -> list[tuple[int, int, str]] | None:
+    """`_doc_spans`, each document found by a search from the table's start."""
     found = []
     start, end = span
     for key in keys:
@@ -285,6 +296,39 @@ def _doc_spans(raw: Buffer, span: Span, keys: Iterable[str]) -> list[tuple[int, 
         value_start = at + len(marker)
         found.append((value_start, _value_end(raw, value_start, end), key))
     return sorted(found)
+
+
+_FEW = 16
+"""Documents `_doc_spans` finds one by one, each by a search from the table's start; for more,
+one sweep through the table finds them all (a search each would read the table as often)."""
+_DOC_KEY = re.compile(rb'[{,]"([0-9]+)":\{')
+
+
+def _swept_spans(raw: Buffer, span: Span, keys: list[str]) -> list[tuple[int, int, str]] | None:
+    """`_doc_spans` in one sweep: each document where a search for it from the table's start
+    finds it (its first `,"KEY":{`, or `{"KEY":{` at the start), ending where the next
+    `_DOC_START` begins."""
+    start, end = span
+    wanted = set(keys)
+    found: dict[str, tuple[int, int, str]] = {}
+    first = None  # the table's first document, if wanted and found nowhere else
+    heads = list(_DOC_KEY.finditer(raw, start, end))
+    for this, following in itertools.zip_longest(heads, heads[1:]):
+        at_start = this.start() == start
+        if raw[this.start()] != ord(",") and not at_start:
+            continue  # `{"KEY":{` inside a document: only as the end of the one before
+        key = this[1].decode("ascii")
+        if key in wanted and key not in found:
+            value_end = following.start() if following is not None else end - 1
+            if at_start:
+                first = (this.end() - 1, value_end, key)
+            else:
+                found[key] = (this.end() - 1, value_end, key)
+    if first is not None and first[2] not in found:
+        found[first[2]] = first
+    if len(found) < len(wanted):
+        return None
+    return sorted(found.values())
 
 
 def splice(segment: bytes, docs: dict[str, Any]) -> bytes | None:
@@ -306,6 +350,151 @@ def _spliced(raw: Buffer, span: Span, docs: dict[str, Any]) -> list[bytes | memo
         position = value_end
     pieces.append(view[position : span[1]])
     return pieces
+
+
+class Heads:
+    """The documents of a table, found in its bytes by their first two fields, a whole number
+    and a text (`"KEY":{"<number>":N,"<text>":"T",...`, as `lookup` finds one), and by the
+    value of their last field: for a caller that would otherwise parse the whole table to
+    compare most of its documents with what it expects.
+
+    Made by `Tables.heads`, only for a table proved intact (lianta wrote it, compact), and
+    only if every document starts so and ends with that field, a plain value. `":{` begins
+    every document, and whatever else holds it is a string's text (a quote in one is escaped)
+    or an object held in a field (a task holds none; its notes are in a list, `[{`), which
+    would have to start with those same two fields to be taken for a document. A document
+    ends where the next one's key begins. Most of the work is done a column at a time, in C:
+    this is every task of a store on every reload of its plan.
+    """
+
+    def __init__(
+        self,
+        raw: Buffer,
+        span: Span,
+        numbers: list[bytes],
+        texts: list[bytes],
+        starts: list[int],
+        lasts: list[bytes],
+        loose: dict[str, dict[str, Any]],
+    ) -> None:
+        self._raw, self._span = raw, span
+        self._numbers, self._texts, self._starts, self._lasts = numbers, texts, starts, lasts
+        self._loose = loose
+
+    def of(self, number: int) -> dict[bytes, int]:
+        """The text (UTF-8) of each document whose number is `number`, and where it is (the
+        last one, for a text that several have, as a mapping built from the table would)."""
+        wanted = b"%d" % number
+        if self.count(number) == len(self._numbers):
+            return dict(zip(self._texts, range(len(self._texts)), strict=True))
+        return {
+            text: place
+            for place, (found, text) in enumerate(zip(self._numbers, self._texts, strict=True))
+            if found == wanted
+        }
+
+    def count(self, number: int) -> int:
+        """How many documents have the number `number`."""
+        return self._numbers.count(b"%d" % number)
+
+    def places(self, number: int, texts: list[bytes]) -> list[int | None]:
+        """Where the document with the number `number` and each of these texts is (as `of`
+        finds it), or None; told at once if the table holds just these, in this order."""
+        if self._texts == texts and self.count(number) == len(texts):
+            return list(range(len(texts)))
+        return list(map(self.of(number).get, texts))
+
+    def alike(self, places: list[int], leads: list[bytes], last: bytes) -> list[bool]:
+        """For each place, whether the document there starts with the bytes of the lead
+        beside it and its last field's value is `last` (so, parsed, it has the fields the
+        lead holds, with their values)."""
+        starts = list(map(self._starts.__getitem__, places))
+        ends = map(operator.add, starts, map(len, leads))
+        written = map(self._raw.__getitem__, map(slice, starts, ends))
+        same = map(operator.eq, written, leads)
+        return list(
+            map(operator.and_, same, map(last.__eq__, map(self._lasts.__getitem__, places)))
+        )
+
+    def document(self, place: int) -> tuple[str, dict[str, Any]]:
+        """The document at `place`, parsed: its key and fields. A `patch` of it changes it
+        without parsing the table. LayoutError if its bytes are not one document."""
+        raw, start = self._raw, self._starts[place]
+        key_start = raw.rfind(b'"', self._span[0], start - 2) + 1
+        key = raw[key_start : start - 2].decode("ascii", "replace")
+        if place + 1 < len(self._starts):
+            following = self._starts[place + 1] - 2  # the next key's closing quote
+            end = raw.rfind(b',"', start, following)
+            bounded = end > 0 and raw[end + 2 : following].isdigit()
+        else:
+            end = self._span[1] - 1  # the table's closing brace
+            bounded = raw[end : end + 1] == b"}"
+        if not bounded or not key.isdigit() or raw[key_start - 2 : key_start - 1] not in b"{,":
+            raise LayoutError("a document is not where its key says")  # caught: read the table
+        if key not in self._loose:
+            try:
+                doc = loads(raw[start:end])
+            except (ValueError, RecursionError) as error:
+                raise LayoutError(str(error)) from None
+            if not isinstance(doc, dict):
+                raise LayoutError("a document is not a mapping")  # caught: read the table
+            self._loose[key] = doc
+        return key, self._loose[key]
+
+
+@functools.lru_cache(maxsize=4)
+def _head(number: str, text: str) -> re.Pattern[bytes]:
+    """`":{` and, if they follow, the document's first two fields: `number` (a whole number)
+    and `text` (a text without escapes)."""
+    names = re.escape(number.encode()), re.escape(text.encode())
+    fields = rb'"%s":(-?[0-9]+),"%s":"([^"\\]*)",' % names
+    return re.compile(rb'":\{(?:' + fields + rb")?")
+
+
+@functools.lru_cache(maxsize=4)
+def _last(name: str) -> re.Pattern[bytes]:
+    """A document's last field `name` with a plain value, where the next document or the
+    table's end follows."""
+    return re.compile(
+        rb',"%s":(true|false|null|-?[0-9]+)\}(?=,"[0-9]+":\{|\}\Z)' % re.escape(name.encode())
+    )
+
+
+def _escaped(raw: Buffer, quote: int, start: int) -> bool:
+    """Whether the quote at `quote` is escaped (inside a string): an odd run of backslashes
+    before it."""
+    before = quote
+    while before > start and raw[before - 1] == ord("\\"):
+        before -= 1
+    return (quote - before) % 2 == 1
+
+
+def scan_heads(
+    raw: Buffer,
+    span: Span,
+    first: tuple[str, str],
+    last: str,
+    loose: dict[str, dict[str, Any]],
+) -> Heads | None:
+    """The documents of the table at `span` by their first two fields and their last (see
+    `Heads`); None if one does not start or end so."""
+    matches = list(_head(*first).finditer(raw, *span))
+    numbers: list[Any] = list(map(_GROUP_1, matches))
+    if None in numbers:  # a `":{` in a string, or a document that starts otherwise
+        matches = [m for m in matches if m[1] is not None or not _escaped(raw, m.start(), span[0])]
+        numbers = list(map(_GROUP_1, matches))
+        if None in numbers:
+            return None
+    lasts = _last(last).findall(raw, *span)
+    if len(lasts) != len(matches):  # each document's end is before the next one's start
+        return None
+    texts = list(map(_GROUP_2, matches))
+    starts = list(map(operator.add, map(re.Match.start, matches), itertools.repeat(2)))
+    return Heads(raw, span, numbers, texts, starts, lasts, loose)
+
+
+_GROUP_1 = operator.methodcaller("group", 1)
+_GROUP_2 = operator.methodcaller("group", 2)
 
 
 def check_table(name: str, table: Any) -> str | None:
@@ -454,6 +643,15 @@ class Tables(MutableMapping[str, dict[str, Any]]):
             loose[key] = doc
         return key, loose[key]
 
+    def heads(self, name: str, first: tuple[str, str], last: str) -> Heads | None:
+        """The documents of a table by their first two fields and their last, found in its
+        bytes without parsing the table (see `Heads`); None if the table is parsed already or
+        not proved intact, or a document does not start or end with those fields."""
+        found = self.unparsed(name)
+        if found is None:
+            return None
+        return scan_heads(*found, first, last, self._loose.setdefault(name, {}))
+
     def patch(self, name: str, patches: dict[str, dict[str, Any]]) -> None:
         """Change fields of existing documents; on saving, only these are written anew.
 
@@ -482,18 +680,20 @@ class Tables(MutableMapping[str, dict[str, Any]]):
             return None
         return set(self._patched.get(name, ()))
 
-    def original(self, name: str, key: str) -> dict[str, Any]:
-        """A document as it was read from the file (before any patch)."""
-        spans = _doc_spans(self._file, self._spans[name], [key])
+    def originals(self, name: str, keys: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """Documents as they were read from the file (before any patch), by key."""
+        spans = _doc_spans(self._file, self._spans[name], keys)
         if spans is None:
-            raise KeyError(key)
-        ((start, end, _key),) = spans
-        doc = loads(self._file[start:end])
-        if not isinstance(doc, dict):
-            raise LayoutError(
-                _("table {name!r} has a malformed document {key!r}").format(name=name, key=key)
-            )
-        return doc
+            raise KeyError(name)
+        docs = {}
+        for start, end, key in spans:
+            doc = loads(self._file[start:end])
+            if not isinstance(doc, dict):
+                raise LayoutError(
+                    _("table {name!r} has a malformed document {key!r}").format(name=name, key=key)
+                )
+            docs[key] = doc
+        return docs
 
     def current(self, name: str, key: str) -> dict[str, Any]:
         """A document as it is now, without parsing its table if `lookup` found it."""
@@ -593,6 +793,8 @@ class Tables(MutableMapping[str, dict[str, Any]]):
         patched = self._patched.get(name)
         if not patched:
             return [memoryview(self._file)[span[0] : span[1]]], self._checks.get(name)
+        if name in self._parsed and len(patched) > len(self._parsed[name]) // 4:
+            return table_pieces(self._parsed[name]), None  # most of it is written anew
         docs = self._parsed[name] if name in self._parsed else self._loose[name]
         spliced = _spliced(self._file, span, {key: docs[key] for key in patched})
         if spliced is None:

@@ -31,7 +31,7 @@ from . import counts
 from .errors import InputError, StoreError
 from .fields import STATUSES
 from .i18n import _
-from .segments import Derived, LayoutError, Tables, tail_since
+from .segments import Derived, Heads, LayoutError, Tables, tail_since
 
 if TYPE_CHECKING:
     from tinydb import TinyDB
@@ -232,6 +232,12 @@ class SnapshotStorage:
         pass
 
 
+RECOUNT_CHANGES = 2000
+"""Changed tasks the saved counts are brought up to date with one by one (each read as it was
+and as it is); for more (a plan reordered, say), every task is counted again, which takes
+about as long as 20,000 one by one."""
+
+
 class Store:
     """One open snapshot of the store file."""
 
@@ -276,6 +282,12 @@ class Store:
         parsing the table; None when that cannot be done (search `raw(name)` instead)."""
         found = self.storage.data.lookup(name, first)
         return (int(found[0]), found[1]) if found is not None else None
+
+    def heads(self, name: str, first: tuple[str, str], last: str) -> Heads | None:
+        """A table's documents by their first two fields and their last, found without
+        parsing the table (see `segments.Heads`); None when that cannot be done (read
+        `raw(name)` instead)."""
+        return self.storage.data.heads(name, first, last)
 
     def proved(self, name: str) -> bool:
         """Whether a table is as lianta saved it (its checksum matched when it was read)."""
@@ -356,11 +368,12 @@ class Store:
         if saved is not None and changed == set():
             return None
         figures = None
-        if saved is not None and changed is not None:
+        if saved is not None and changed is not None and len(changed) <= RECOUNT_CHANGES:
             figures = json.loads(json.dumps(saved.get("plans")))  # a deep copy, changed below
             try:
+                originals = data.originals("tasks", changed)
                 for key in changed:
-                    counts.add(figures, data.original("tasks", key), -1)
+                    counts.add(figures, originals[key], -1)
                     counts.add(figures, data.current("tasks", key))
             except (KeyError, TypeError, ValueError, AttributeError):
                 figures = None  # not counts as lianta writes them: count again

@@ -7,19 +7,22 @@ change happens to all or to none.
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from itertools import repeat
-from operator import itemgetter
-from typing import TYPE_CHECKING, Any, NamedTuple
+from json.encoder import encode_basestring
+from operator import attrgetter, itemgetter
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from .clock import Clock
 from .collector import collector_paused
 from .errors import InputError
 from .fields import EVENT_KEYS, STATUSES, TASK_PLAN_FIELDS
 from .i18n import _
+from .segments import Heads, LayoutError
 from .store import SCHEMA, Store
 from .textfold import fold
 from .views import LIST_JSON_KEYS, LIST_KEYS
@@ -28,6 +31,8 @@ if TYPE_CHECKING:  # only plan loading builds these; importing them costs start-
     from .models import Plan, PlanTask
 
 MAX_NAME = 80
+_LOOKUPS = 16
+"""Tasks a command looks up one by one in the store file's bytes (see `find_tasks`)."""
 MAX_NOTE = 2000
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
@@ -185,6 +190,133 @@ def _unchanged(doc: dict[str, Any], fields: dict[str, Any]) -> bool:
         return False
 
 
+_Stored = dict[str, tuple[str, dict[str, Any]]]
+"""Stored tasks of a plan by id: their doc id and document."""
+
+
+def _stored_tasks(store: Store, plan: Plan) -> tuple[_Stored, set[str]]:
+    """The stored tasks of the plan's year; and, left out of them, the ids of those a look at
+    the store file's bytes shows to hold the plan's fields already and not to be archived:
+    on a reload, nearly all, which are then neither parsed nor compared field by field."""
+    heads = store.heads("tasks", ("plan", "id"), "archived")
+    alike: set[str] = set()
+    if heads is not None:
+        try:
+            return _stored_in_bytes(heads, plan)
+        except LayoutError:  # the bytes are not as lianta writes them: read the table
+            pass
+        except _ReadWhole as many:
+            alike = many.alike
+    existing = {
+        doc["id"]: (doc_id, doc)
+        for doc_id, doc in store.raw("tasks").items()
+        if doc.get("plan") == plan.year and doc["id"] not in alike
+    }
+    return existing, alike
+
+
+_PARSED_ONE_BY_ONE = 2000
+"""Stored tasks `_stored_in_bytes` parses one by one, at most; for more (a plan reordered,
+say), the whole table is parsed, which takes about as long as 40,000 one by one."""
+
+
+class _ReadWhole(Exception):
+    """Too many stored tasks differ from the plan to parse them one by one; `alike`: those
+    that do not."""
+
+    def __init__(self, alike: set[str]) -> None:
+        self.alike = alike
+
+
+def _stored_in_bytes(heads: Heads, plan: Plan) -> tuple[_Stored, set[str]]:
+    ids = [task.id for task in plan.tasks]
+    try:
+        written = list(map(str.encode, ids))
+    except UnicodeEncodeError:  # a lone surrogate, which no stored text holds
+        raise LayoutError("an id of the plan is not Unicode") from None
+    leads = _leads(plan)
+    found = heads.places(plan.year, written)
+    if None in found:  # tasks new to the store
+        held = [n for n, place in enumerate(found) if place is not None]
+        ids = [ids[n] for n in held]
+        written = [written[n] for n in held]
+        leads = [leads[n] for n in held]
+        found = [found[n] for n in held]
+    same = heads.alike(cast(list[int], found), leads, b"false")
+    alike = set(itertools.compress(ids, same))
+    if len(alike) == heads.count(plan.year):  # every stored task of the year
+        return {}, alike
+    if heads.count(plan.year) - len(alike) > _PARSED_ONE_BY_ONE:
+        raise _ReadWhole(alike)
+    written_alike = set(itertools.compress(written, same))
+    existing = {
+        text.decode("utf-8", "surrogateescape"): heads.document(place)
+        for text, place in heads.of(plan.year).items()
+        if text not in written_alike
+    }
+    return existing, alike
+
+
+def _leads(plan: Plan) -> list[bytes]:
+    """How the document of each task of the plan starts when it holds the plan's fields, in
+    the store's compact JSON: its plan and id, then `_plan_task_fields` to the comma after the
+    position. Any JSON of the same values would do as well (a document that differs is then
+    parsed and compared); they are written as json writes them, but a field at a time: this
+    is every task of the plan, on every reload."""
+    tasks = plan.tasks
+    between = [f'{{"plan":{plan.year:d},"id":']
+    columns: list[list[str]] = []
+    for name, stored, kind in _LEAD_FIELDS:
+        if stored != "id":
+            between[-1] += f',"{stored}":'
+        column = list(map(attrgetter(name), tasks))
+        if kind is not None:  # few values: each written once
+            written = {value: kind(value) for value in set(column)}
+            column = list(map(written.__getitem__, column))
+            between.append("")
+        elif _NEEDS_ESCAPE.search("".join(column)):
+            column = list(map(encode_basestring, column))
+            between.append("")
+        else:  # the texts as they are, between quotes
+            between[-1] += '"'
+            between.append('"')
+        columns.append(column)
+    between[-1] += ',"order":'
+    columns.append(list(map(str, range(len(tasks)))))
+    between.append(",")
+    parts: list[Iterable[str]] = [repeat(between[0])]
+    for column, after in zip(columns, between[1:], strict=True):
+        parts += [column, repeat(after)]
+    try:
+        return list(map(str.encode, map("".join, zip(*parts, strict=False))))  # repeats
+    except UnicodeEncodeError:  # a lone surrogate, which no stored text holds
+        raise LayoutError("a text of the plan is not Unicode") from None
+
+
+def _json_list(items: tuple[str, ...]) -> str:
+    return "[" + ",".join(map(encode_basestring, items)) + "]"
+
+
+def _json_day(day: date | None) -> str:
+    return f'"{day.isoformat()}"' if day else "null"
+
+
+_LEAD_FIELDS: tuple[tuple[str, str, Callable[[Any], str] | None], ...] = (
+    ("id", "id", None),
+    ("index", "index", str),
+    ("title", "title", None),
+    ("title_en", "title_en", None),
+    ("source", "source", None),
+    ("places", "places", _json_list),
+    ("partners", "partners", _json_list),
+    ("due", "plan_due", _json_day),
+)
+"""A task's fields in the order of the stored ones (`_plan_task_fields`) and their stored
+names; how to write those of few values (None: a text)."""
+_NEEDS_ESCAPE = re.compile(r'["\\\x00-\x1f]')
+"""What json writes otherwise than as it is, in a text."""
+
+
 def _archive_missing(
     result: LoadResult,
     work: _SyncWork,
@@ -218,19 +350,17 @@ def sync_plan(
     result.plan_changed = stored_plan is None or any(
         stored_plan[1].get(k) != v for k, v in meta.items()
     )
-    existing = {
-        doc["id"]: (doc_id, doc)
-        for doc_id, doc in store.raw("tasks").items()
-        if doc.get("plan") == plan.year
-    }
+    existing, alike = _stored_tasks(store, plan)
     work = _SyncWork()
     tasks = plan.tasks
-    if not existing:  # the plan's first load: every task is new, none to archive
+    if not existing and not alike:  # the plan's first load: every task is new, none to archive
         result.added = [task.id for task in tasks]
         work.inserts = [_new_task(plan.year, task, n, stamp) for n, task in enumerate(tasks)]
     else:
-        kept = 0  # stored tasks still in the plan
-        for position, task in enumerate(tasks):
+        kept = result.unchanged = len(alike)  # stored tasks still in the plan
+        for position, task in enumerate(tasks) if len(alike) < len(tasks) else ():
+            if task.id in alike:
+                continue
             stored = existing.get(task.id)
             if stored is not None:
                 kept += 1
@@ -242,7 +372,7 @@ def sync_plan(
             else:
                 result.added.append(task.id)
                 work.inserts.append(_new_task(plan.year, task, position, stamp))
-        if kept < len(existing):
+        if kept < len(existing) + len(alike):
             _archive_missing(result, work, existing, {task.id for task in tasks})
     if dry_run or not (work.inserts or work.updates or result.plan_changed):
         return result
@@ -702,16 +832,19 @@ def find_tasks(
         raise InputError(_("give at least one task id, like 3.4"))
     wanted = {raw.strip() for raw in ids}
     by_id: dict[str, tuple[int, dict[str, Any]]] = {}
-    for task_id in wanted:  # each task found in the file's bytes: the table is not parsed
+    # each task found in the file's bytes, the table not parsed; but each search reads the
+    # table up to the task and from it to the end, so many tasks are found in the table parsed
+    for task_id in wanted if len(wanted) <= _LOOKUPS else ():
         hit = store.lookup("tasks", {"plan": year, "id": task_id})
         if hit is None:
-            by_id = {
-                doc["id"]: (int(doc_id), doc)
-                for doc_id, doc in store.raw("tasks").items()
-                if doc["id"] in wanted and doc["plan"] == year
-            }
             break
         by_id[task_id] = hit
+    if len(by_id) < len(wanted):
+        by_id = {
+            doc["id"]: (int(doc_id), doc)
+            for doc_id, doc in store.raw("tasks").items()
+            if doc["id"] in wanted and doc["plan"] == year
+        }
     found = []
     seen: set[str] = set()
     for raw in ids:

@@ -6,11 +6,15 @@ import json
 import os
 import zlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import Run
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from lianta_cli.segments import LayoutError, Tables, split_tables
+from lianta_cli import segments
+from lianta_cli.segments import LayoutError, Tables, split_tables, table_spans
 
 DATA = {
     "meta": {"1": {"schema": 1, "last_change": 2}},
@@ -289,3 +293,102 @@ def test_a_mapped_store_gives_what_a_read_one_gives(
         assert mapped_result.stdout.replace(str(mapped), str(store_path)) == read.stdout
         assert mapped_result.stderr.replace(str(mapped), str(store_path)) == read.stderr
         assert mapped.read_bytes() == store_path.read_bytes()
+
+
+# ---------------------------------------------------------------- documents found in the bytes
+
+_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-5, 50)
+    | st.sampled_from(['x,"3":{"plan":1,"id":"a",', '{"2":{', "\\", '"', "莲塘", ""]),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(["1", "2", "3", "plan", "id", "archived"]), inner, max_size=3
+        )
+    ),
+    max_leaves=8,
+)
+_DOCS = st.dictionaries(
+    st.integers(1, 40).map(str),
+    st.dictionaries(st.sampled_from(["plan", "id", "3", "note", "archived"]), _VALUES, max_size=4),
+    max_size=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(tasks=_DOCS, data=st.data())
+def test_a_sweep_finds_the_documents_a_search_each_finds(tasks: dict[str, Any], data: Any) -> None:
+    raw = _table_file(tasks)
+    spans = table_spans(raw)
+    assert spans is not None
+    keys = data.draw(st.lists(st.sampled_from(sorted(tasks) or ["1"]), unique=True))
+    assert segments._swept_spans(raw, spans["tasks"], keys) == segments._spans_one_by_one(
+        raw, spans["tasks"], keys
+    )
+
+
+def _tasks_file(count: int, **extra: Any) -> dict[str, dict[str, Any]]:
+    return {
+        str(n): {"plan": 2024, "id": f"1.{n}", "title": f"任务{n}", **extra, "archived": False}
+        for n in range(1, count + 1)
+    }
+
+
+def test_heads_find_documents_by_their_first_and_last_fields() -> None:
+    tasks = _tasks_file(3, notes=[{"text": 'x":{"plan":2024,"id":"1.1", \\":{'}])
+    tasks["4"] = {"plan": 2025, "id": "1.1", "archived": True}
+    tables = Tables(_table_file(tasks))
+    tables.verify()
+    heads = tables.heads("tasks", ("plan", "id"), "archived")
+    assert heads is not None
+    assert heads.count(2024) == 3 and heads.of(2025) == {b"1.1": 3}
+    assert heads.places(2024, [b"1.3", b"1.9", b"1.1"]) == [2, None, 0]
+    lead = b'{"plan":2024,"id":"1.2","title":"\xe4\xbb\xbb\xe5\x8a\xa12",'
+    assert heads.alike([1, 0, 3], [lead, lead, b'{"plan":2025,'], b"false") == [True, False, False]
+    assert heads.alike([3], [b'{"plan":2025,'], b"true") == [True]
+    key, doc = heads.document(1)
+    assert (key, doc) == ("2", tasks["2"])
+    tables.patch("tasks", {"2": {"archived": True}})
+    assert not tables.is_parsed("tasks")  # changed as `lookup` would have found it
+    assert json.loads(tables.serialize())["tasks"]["2"]["archived"] is True
+
+
+@pytest.mark.parametrize(
+    "tasks",
+    [
+        {"1": {"id": "1.1", "plan": 2024, "archived": False}},  # starts otherwise
+        {"1": {"plan": 2024, "id": "1.1", "archived": False, "zz": 1}},  # ends otherwise
+        {"1": {"plan": 2024, "id": "1.1", "x": {"a": 1}, "archived": False}},  # an object in it
+        {"1": {"plan": "2024", "id": "1.1", "archived": False}},  # not a whole number
+        {"1": {"plan": 2024, "id": 'a"b', "archived": False}},  # a text with an escape
+    ],
+)
+def test_heads_give_way_to_the_parsed_table(tasks: dict[str, Any]) -> None:
+    tables = Tables(_table_file(tasks))
+    tables.verify()
+    assert tables.heads("tasks", ("plan", "id"), "archived") is None
+    parsed = Tables(_table_file(_tasks_file(2)))
+    parsed.verify()
+    parsed["tasks"]
+    assert parsed.heads("tasks", ("plan", "id"), "archived") is None
+
+
+def test_a_table_mostly_patched_is_written_anew_as_splicing_would() -> None:
+    tasks = _tasks_file(segments._FEW * 3, progress=0)
+    patches = {str(n): {"progress": n} for n in range(1, segments._FEW * 2)}
+    raws = []
+    for parse in (True, False):
+        tables = Tables(_table_file(tasks))
+        tables.verify()
+        if parse:
+            tables["tasks"]
+        else:  # found one by one, as `lookup` finds them: spliced into the bytes read
+            for key in patches:
+                assert tables.lookup("tasks", {"plan": 2024, "id": f"1.{key}"}) is not None
+        tables.patch("tasks", patches)
+        raws.append(tables.serialize())
+    assert raws[0] == raws[1]
+    assert json.loads(raws[0])["tasks"]["7"]["progress"] == 7
+    assert Tables(raws[0])["tasks"] == json.loads(raws[0])["tasks"]
