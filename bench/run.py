@@ -13,6 +13,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -297,6 +298,28 @@ def check_store(lianta: Path, data: gen.Dataset, cwd: Path) -> None:
         raise SystemExit(f"bench: store-{data.size}.json does not list as generated: {wrong}")
 
 
+_TASK_LINE = re.compile(r'^( *)- id: "?([0-9]+)\.[0-9]+"?$', re.M)
+
+
+def retitled(plan: str) -> str:
+    """The plan with the title of its middle task changed."""
+    ids = list(_TASK_LINE.finditer(plan))
+    title = plan.index("title: ", ids[len(ids) // 2].end()) + len("title: ")
+    title += plan[title] == '"'
+    return plan[:title] + "修订:" + plan[title:]
+
+
+def inserted(plan: str) -> str:
+    """The plan with a new task first in its first index."""
+    first = _TASK_LINE.search(plan)
+    assert first is not None
+    indent, index = first[1], first[2]
+    task = [f'id: "{index}.999999"', 'title: "新增任务"', 'title_en: "A new task"']
+    task.append('source: "新增任务"')
+    lines = [f"{indent}- {task[0]}\n"] + [f"{indent}  {line}\n" for line in task[1:]]
+    return plan[: first.start()] + "".join(lines) + plan[first.start() :]
+
+
 def size_cases(
     lianta: Path,
     python: str,
@@ -380,6 +403,41 @@ def size_cases(
             *fixed([ln, "load", str(data.plan)]),
         )
     )
+    edited = work / f"edited-{data.size}.json"
+
+    def fresh_store(_run: int) -> None:  # the generated store again: these loads write
+        clear_edited(_run)
+        shutil.copyfile(data.store, edited)
+
+    def clear_edited(_run: int) -> None:
+        for path in work.glob(f"edited-{data.size}.json*"):
+            path.unlink()
+
+    for key, label, text in [
+        (
+            "reload-edit",
+            f"`lianta load` of the {data.size}-task plan with one title changed",
+            retitled(data.plan.read_text(encoding="utf-8")),
+        ),
+        (
+            "reload-insert",
+            f"`lianta load` of the {data.size}-task plan with a task added at the top "
+            "(every task after it moves down one)",
+            inserted(data.plan.read_text(encoding="utf-8")),
+        ),
+    ]:
+        plan = work / f"{key}-{data.size}.yaml"
+        plan.write_text(text, encoding="utf-8")
+        cases.append(
+            Case(
+                key,
+                label,
+                lambda _run, plan=plan: [ln, "load", str(plan)],
+                lambda _run: gen.lianta_env(edited),
+                setup=fresh_store,
+                cleanup=clear_edited,
+            )
+        )
     if task is None:
         return cases
     rc = work / "taskrc"
