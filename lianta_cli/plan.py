@@ -1536,9 +1536,10 @@ def _clean_tasks(
         return None
     if unmade is not None:
         position, missing = unmade
+        fields = cast(tuple[list[Any], ...], columns)  # a named tuple of lists, of several kinds
         whole: list[list[Any]] = [
             [*column[:position], *more, *column[position:]]
-            for column, more in zip(columns, missing, strict=True)
+            for column, more in zip(fields, cast(tuple[list[Any], ...], missing), strict=True)
         ]
         columns = _TaskColumns(*whole)
     ids = _text_column(columns.ids, printable=True)
