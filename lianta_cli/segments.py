@@ -212,7 +212,7 @@ def _texts(items: tuple[str, ...]) -> str:
 
 _SPACE = b" \t\r\n"
 _DIGITS = b"0123456789"
-_DOC_START = re.compile(rb'[{,]"\d+":\{')
+_DOC_START = re.compile(rb'[{,]"(\d+)":\{')
 """Where a document of a table starts: only documents have all-digit keys, and a quote inside
 a JSON string is always escaped, so this never matches inside a document."""
 
@@ -301,7 +301,6 @@ def _spans_one_by_one(
 _FEW = 16
 """Documents `_doc_spans` finds one by one, each by a search from the table's start; for more,
 one sweep through the table finds them all (a search each would read the table as often)."""
-_DOC_KEY = re.compile(rb'[{,]"([0-9]+)":\{')
 
 
 def _swept_spans(raw: Buffer, span: Span, keys: list[str]) -> list[tuple[int, int, str]] | None:
@@ -312,7 +311,7 @@ def _swept_spans(raw: Buffer, span: Span, keys: list[str]) -> list[tuple[int, in
     wanted = set(keys)
     found: dict[str, tuple[int, int, str]] = {}
     first = None  # the table's first document, if wanted and found nowhere else
-    heads = list(_DOC_KEY.finditer(raw, start, end))
+    heads = list(_DOC_START.finditer(raw, start, end))
     for this, following in itertools.zip_longest(heads, heads[1:]):
         at_start = this.start() == start
         if raw[this.start()] != ord(",") and not at_start:
@@ -380,18 +379,25 @@ class Heads:
         self._raw, self._span = raw, span
         self._numbers, self._texts, self._starts, self._lasts = numbers, texts, starts, lasts
         self._loose = loose
+        self._of: dict[int, dict[bytes, int]] = {}
 
     def of(self, number: int) -> dict[bytes, int]:
         """The text (UTF-8) of each document whose number is `number`, and where it is (the
         last one, for a text that several have, as a mapping built from the table would)."""
-        wanted = b"%d" % number
-        if self.count(number) == len(self._numbers):
-            return dict(zip(self._texts, range(len(self._texts)), strict=True))
-        return {
-            text: place
-            for place, (found, text) in enumerate(zip(self._numbers, self._texts, strict=True))
-            if found == wanted
-        }
+        if number not in self._of:
+            wanted = b"%d" % number
+            self._of[number] = (
+                dict(zip(self._texts, range(len(self._texts)), strict=True))
+                if self.count(number) == len(self._numbers)
+                else {
+                    text: place
+                    for place, (found, text) in enumerate(
+                        zip(self._numbers, self._texts, strict=True)
+                    )
+                    if found == wanted
+                }
+            )
+        return self._of[number]
 
     def count(self, number: int) -> int:
         """How many documents have the number `number`."""
@@ -420,8 +426,7 @@ class Heads:
         """The document at `place`, parsed: its key and fields. A `patch` of it changes it
         without parsing the table. LayoutError if its bytes are not one document."""
         raw, start = self._raw, self._starts[place]
-        key_start = raw.rfind(b'"', self._span[0], start - 2) + 1
-        key = raw[key_start : start - 2].decode("ascii", "replace")
+        key = _key_before(raw, self._span[0], start)
         if place + 1 < len(self._starts):
             following = self._starts[place + 1] - 2  # the next key's closing quote
             end = raw.rfind(b',"', start, following)
@@ -429,17 +434,36 @@ class Heads:
         else:
             end = self._span[1] - 1  # the table's closing brace
             bounded = raw[end : end + 1] == b"}"
-        if not bounded or not key.isdigit() or raw[key_start - 2 : key_start - 1] not in b"{,":
-            raise LayoutError("a document is not where its key says")  # caught: read the table
-        if key not in self._loose:
-            try:
-                doc = loads(raw[start:end])
-            except (ValueError, RecursionError) as error:
-                raise LayoutError(str(error)) from None
-            if not isinstance(doc, dict):
-                raise LayoutError("a document is not a mapping")  # caught: read the table
-            self._loose[key] = doc
-        return key, self._loose[key]
+        doc = _kept(self._loose, key, raw, start, end) if bounded and key is not None else None
+        if key is None or doc is None:  # caught by the caller, which reads the table instead
+            raise LayoutError("a document is not where its key says, or not one document")
+        return key, doc
+
+
+def _key_before(raw: Buffer, table_start: int, value_start: int) -> str | None:
+    """The key of the document whose value starts at `value_start` (`[{,]"KEY":` before it),
+    or None if what is there is not a document's key."""
+    key_start = raw.rfind(b'"', table_start, value_start - 2) + 1
+    key = raw[key_start : value_start - 2].decode("ascii", "replace")
+    if not key.isdigit() or raw[key_start - 2 : key_start - 1] not in (b"{", b","):
+        return None
+    return key
+
+
+def _kept(
+    loose: dict[str, dict[str, Any]], key: str, raw: Buffer, start: int, end: int
+) -> dict[str, Any] | None:
+    """Document `key`, parsed from `raw[start:end]` the first time and kept in `loose` (where
+    `Tables.patch` changes it without parsing its table); None if those bytes are not one."""
+    if key not in loose:
+        try:
+            doc = loads(raw[start:end])
+        except (ValueError, RecursionError):
+            return None
+        if not isinstance(doc, dict):
+            return None
+        loose[key] = doc
+    return loose[key]
 
 
 @functools.lru_cache(maxsize=4)
@@ -628,20 +652,13 @@ class Tables(MutableMapping[str, dict[str, Any]]):
         at = raw.find(marker, start, end)
         if at < 0 or raw.find(marker, at + 1, end) >= 0:
             return None
-        key_start = raw.rfind(b'"', start, at - 1) + 1
-        key = raw[key_start : at - 1].decode("ascii", "replace")
-        if not key.isdigit() or raw[key_start - 2 : key_start - 1] not in (b"{", b","):
+        key = _key_before(raw, start, at + 1)
+        if key is None:
             return None
-        loose = self._loose.setdefault(name, {})
-        if key not in loose:
-            try:
-                doc = loads(raw[at + 1 : _value_end(raw, at + 1, end)])
-            except ValueError:
-                return None
-            if not isinstance(doc, dict):
-                return None
-            loose[key] = doc
-        return key, loose[key]
+        doc = _kept(
+            self._loose.setdefault(name, {}), key, raw, at + 1, _value_end(raw, at + 1, end)
+        )
+        return None if doc is None else (key, doc)
 
     def heads(self, name: str, first: tuple[str, str], last: str) -> Heads | None:
         """The documents of a table by their first two fields and their last, found in its
