@@ -382,9 +382,16 @@ def size_cases(
     )
     fresh = work / f"load-{data.size}.json"
 
-    def clear_load(_run: int) -> None:
-        for path in work.glob(f"load-{data.size}.json*"):
-            path.unlink()
+    def clearing(store: Path) -> Callable[[int], None]:
+        """What removes a store the runs write, with its lock and backups."""
+
+        def clear(_run: int) -> None:
+            for path in work.glob(f"{store.name}*"):
+                path.unlink()
+
+        return clear
+
+    clear_load = clearing(fresh)
 
     cases.append(
         Case(
@@ -404,14 +411,11 @@ def size_cases(
         )
     )
     edited = work / f"edited-{data.size}.json"
+    clear_edited = clearing(edited)
 
     def fresh_store(_run: int) -> None:  # the generated store again: these loads write
         clear_edited(_run)
         shutil.copyfile(data.store, edited)
-
-    def clear_edited(_run: int) -> None:
-        for path in work.glob(f"edited-{data.size}.json*"):
-            path.unlink()
 
     for key, label, text in [
         (
