@@ -456,11 +456,7 @@ def atomic_write(
         try:
             if mode != 0o600:
                 os.fchmod(fd, mode)
-            for piece in [payload] if isinstance(payload, bytes) else payload:
-                view = memoryview(piece)
-                while view:
-                    written = os.write(fd, view)
-                    view = view[written:]
+            _write_all(fd, [payload] if isinstance(payload, bytes) else payload)
             os.fsync(fd)
         finally:
             os.close(fd)
@@ -478,6 +474,21 @@ def atomic_write(
     except BaseException:
         _discard(tmp)
         raise
+
+
+_AT_ONCE = 1024
+"""Pieces written with one system call (at most IOV_MAX, 1024 on Linux): a table with many
+values rewritten is many small pieces."""
+
+
+def _write_all(fd: int, pieces: Sequence[bytes | memoryview]) -> None:
+    for first in range(0, len(pieces), _AT_ONCE):
+        batch = pieces[first : first + _AT_ONCE]
+        written = os.writev(fd, batch)
+        if written < sum(map(len, batch)):  # a short write: the rest, to the end
+            view = memoryview(b"".join(batch))[written:]
+            while view:
+                view = view[os.write(fd, view) :]
 
 
 def _discard(path: Path) -> None:

@@ -307,7 +307,25 @@ def test_a_full_disk_mid_write_leaves_the_old_store(
         return count
 
     monkeypatch.setattr(os, "write", full_disk)
+    monkeypatch.setattr(os, "writev", lambda fd, pieces: full_disk(fd, b"".join(pieces)))
     _refused_write(small_store, "no space left on the disk", "nothing was changed")
+
+
+def test_short_writes_still_save_the_whole_store(
+    small_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    twin = tmp_path / "twin" / "store.json"
+    twin.parent.mkdir()
+    shutil.copy(small_store, twin)
+    args = ["update", "1.1", "--progress", "40", "--note", "写了一半"]
+    env = {"LIANTA_NOW": "2024-05-06T09:00:00"}
+    assert call_cli(args, _env(twin, **env))[0] == 0
+    real_write = os.write
+    monkeypatch.setattr(os, "writev", lambda fd, pieces: real_write(fd, b"".join(pieces)[:1000]))
+    monkeypatch.setattr(os, "write", lambda fd, data: real_write(fd, bytes(data[:777])))
+    assert call_cli(args, _env(small_store, **env))[0] == 0
+    monkeypatch.undo()
+    assert small_store.read_bytes() == twin.read_bytes()
 
 
 def test_a_read_only_file_system_leaves_the_old_store(
