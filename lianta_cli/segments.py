@@ -28,7 +28,7 @@ import mmap
 import operator
 import re
 import zlib
-from collections.abc import Callable, Iterable, Iterator, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
 from json.encoder import encode_basestring
 from typing import Any
 
@@ -336,19 +336,36 @@ def splice(segment: bytes, docs: dict[str, Any]) -> bytes | None:
     return None if pieces is None else b"".join(pieces)
 
 
-def _spliced(raw: Buffer, span: Span, docs: dict[str, Any]) -> list[bytes | memoryview] | None:
-    """The pieces of the table at `span` of `raw` with some documents written anew."""
-    spans = _doc_spans(raw, span, docs)
+def _spliced(
+    raw: Buffer, span: Span, docs: dict[str, Any], rewrites: Rewrites = ()
+) -> list[bytes | memoryview] | None:
+    """The pieces of the table at `span` of `raw` with some documents written anew, and some
+    values of others rewritten (see `Tables.rewrite`)."""
+    spans = _doc_spans(raw, span, docs) if docs else []
     if spans is None:
         return None
+    changes = [(start, end, dumps(docs[key])) for start, end, key in spans]
+    if rewrites:
+        changes = sorted(itertools.chain(changes, rewrites), key=_START)
     view = memoryview(raw)
     pieces: list[bytes | memoryview] = []
     position = span[0]
-    for value_start, value_end, key in spans:
-        pieces += [view[position:value_start], dumps(docs[key])]
-        position = value_end
+    for start, end, written in changes:
+        if start < position:  # a value rewritten in a document written anew
+            raise LayoutError("internal: a rewritten value is inside a patched document")
+        pieces += [view[position:start], written]
+        position = end
     pieces.append(view[position : span[1]])
     return pieces
+
+
+Rewrites = Sequence[tuple[int, int, bytes]]
+"""Values of documents rewritten in a table's bytes: where each starts and ends in the file's
+bytes, and its new bytes; in order (see `Tables.rewrite`)."""
+_START = operator.itemgetter(0)
+_KEY_AFTER_DOC = re.compile(rb'\},"([0-9]+)":\{')
+"""A document's key after the document before it: in a compact table whose documents hold no
+objects keyed by digits (a task holds none), every document's but the first."""
 
 
 class Heads:
@@ -421,6 +438,24 @@ class Heads:
         return list(
             map(operator.and_, same, map(last.__eq__, map(self._lasts.__getitem__, places)))
         )
+
+    def follow(self, places: list[int], offsets: list[int], texts: list[bytes]) -> list[bool]:
+        """For each place, whether the bytes at the offset beside it from the document's
+        start are the text beside it."""
+        starts = list(map(operator.add, map(self._starts.__getitem__, places), offsets))
+        ends = map(operator.add, starts, map(len, texts))
+        return list(map(operator.eq, map(self._raw.__getitem__, map(slice, starts, ends)), texts))
+
+    def numbers_after(
+        self, places: list[int], offsets: list[int]
+    ) -> tuple[list[int], list[int], list[bool]]:
+        """Where the value at each offset from the start of the document at each place starts
+        and ends (at the comma after it) in the file's bytes, for `Tables.rewrite`; and
+        whether it is a whole number (digits), as the rewrite takes it to be."""
+        starts = list(map(operator.add, map(self._starts.__getitem__, places), offsets))
+        ends = list(map(self._raw.find, itertools.repeat(b","), starts))
+        digits = map(bytes.isdigit, map(self._raw.__getitem__, map(slice, starts, ends)))
+        return starts, ends, list(digits)
 
     def document(self, place: int) -> tuple[str, dict[str, Any]]:
         """The document at `place`, parsed: its key and fields. A `patch` of it changes it
@@ -554,6 +589,7 @@ class Tables(MutableMapping[str, dict[str, Any]]):
         self._verified: set[str] = set()
         self._patched: dict[str, set[str]] = {}
         self._loose: dict[str, dict[str, dict[str, Any]]] = {}
+        self._rewrites: dict[str, Rewrites] = {}
         self._check = check
         if not raw or (isinstance(raw, bytes) and raw.isspace()):
             return
@@ -587,6 +623,8 @@ class Tables(MutableMapping[str, dict[str, Any]]):
             if name in self._spans:
                 self._parsed[name] = self._parse(name)
                 self._parsed[name].update(self._loose.pop(name, {}))
+                if self._rewrites.pop(name, None):  # parsed as rewritten: written anew
+                    self._spans.pop(name)
             elif name in self._tails:
                 self._parsed[name] = {}
             else:
@@ -610,7 +648,7 @@ class Tables(MutableMapping[str, dict[str, Any]]):
             raise KeyError(name)
 
     def _forget(self, name: str) -> None:
-        for state in (self._spans, self._tails, self._patched, self._loose):
+        for state in (self._spans, self._tails, self._patched, self._loose, self._rewrites):
             state.pop(name, None)
 
     def __iter__(self) -> Iterator[str]:
@@ -625,12 +663,44 @@ class Tables(MutableMapping[str, dict[str, Any]]):
     # -- lianta's own operations
 
     def append(self, name: str, docs: dict[str, dict[str, Any]]) -> None:
-        """Add documents to a table without parsing it (the history grows this way)."""
+        """Add documents to a table without parsing it (the history grows this way, and the
+        tasks a reload adds: see `next_key`)."""
         if name in self._parsed:
             self._parsed[name].update(docs)
             self._spans.pop(name, None)
         else:
             self._tails.setdefault(name, {}).update(docs)
+
+    def next_key(self, name: str) -> int | None:
+        """The key TinyDB gives a document added to a table (one more than the highest), found
+        without parsing it; None if the table is parsed already or not proved intact (TinyDB
+        then adds it). In lianta's compact layout each document but the first follows a `}`
+        and a task holds no object keyed by digits, so no key is missed (none is taken from
+        a text: a quote in one is escaped)."""
+        if name in self._parsed or name not in self._verified or name not in self._spans:
+            return None
+        start, end = self._spans[name]
+        first = _DOC_START.match(self._file, start)
+        keys = _KEY_AFTER_DOC.findall(self._file, start, end)
+        highest = max(map(int, keys), default=0)
+        if first is not None:
+            highest = max(highest, int(first[1]))
+        return max(map(int, self._tails.get(name, {})), default=highest) + 1
+
+    def rewrite(self, name: str, rewrites: Rewrites) -> None:
+        """Rewrite values inside documents of a table in its bytes, without parsing it: each
+        a plain value, where `Heads` found it, in order. The documents stay as they were read
+        for `changes` and `originals`: only a value that no table made from this one reads
+        may be rewritten (a task's order), and not in a document that is also patched (its
+        patch is written whole; saving then fails, writing nothing). LayoutError if the table
+        is parsed already or not proved intact."""
+        if name in self._parsed or name not in self._verified or name not in self._spans:
+            raise LayoutError(f"internal: table {name!r} cannot be rewritten in its bytes")
+        self._rewrites[name] = sorted([*self._rewrites.get(name, ()), *rewrites], key=_START)
+
+    def rewritten(self, name: str) -> bool:
+        """Whether values of a table were rewritten in its bytes (see `rewrite`)."""
+        return bool(self._rewrites.get(name))
 
     def lookup(self, name: str, first: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
         """The one document whose first fields are `first` (in that order), found in the table's
@@ -691,11 +761,15 @@ class Tables(MutableMapping[str, dict[str, Any]]):
         return self._checks.get(name) if name in self._verified else None
 
     def changes(self, name: str) -> set[str] | None:
-        """The documents patched since the table was read (empty if none), or None if it was
-        replaced, grown, or not read from the file in the first place."""
-        if name not in self._spans or self._tails.get(name):
+        """The documents patched or added since the table was read (empty if none), or None if
+        it was replaced, or not read from the file in the first place."""
+        if name not in self._spans:
             return None
-        return set(self._patched.get(name, ()))
+        return set(self._patched.get(name, ())) | set(self._tails.get(name, ()))
+
+    def added(self, name: str) -> dict[str, dict[str, Any]]:
+        """The documents added to a table kept as read (see `append`)."""
+        return self._tails.get(name, {}) if name in self._spans else {}
 
     def originals(self, name: str, keys: Iterable[str]) -> dict[str, dict[str, Any]]:
         """Documents as they were read from the file (before any patch), by key."""
@@ -716,12 +790,16 @@ class Tables(MutableMapping[str, dict[str, Any]]):
         """A document as it is now, without parsing its table if `lookup` found it."""
         if name not in self._parsed and key in self._loose.get(name, {}):
             return self._loose[name][key]
+        if key in self._tails.get(name, {}):
+            return self._tails[name][key]
         return self[name][key]
 
     def unparsed(self, name: str) -> tuple[Buffer, Span] | None:
         """The file's bytes and the span of a table proved intact, while it is not parsed (and
         nothing is added to it), else None."""
         if name in self._parsed or name not in self._verified or self._tails.get(name):
+            return None
+        if self._rewrites.get(name):
             return None
         span = self._spans.get(name)
         return (self._file, span) if span is not None else None
@@ -797,7 +875,8 @@ class Tables(MutableMapping[str, dict[str, Any]]):
 
     def _body_crc(self, name: str, body: list[bytes | memoryview]) -> int:
         """CRC of a table's bytes without the closing brace."""
-        if name in self._bodies and name not in self._patched and name in self._spans:
+        kept = name not in self._patched and not self._rewrites.get(name)
+        if kept and name in self._bodies and name in self._spans:
             return self._bodies[name]
         return _crc(body)
 
@@ -807,13 +886,14 @@ class Tables(MutableMapping[str, dict[str, Any]]):
         span = self._spans.get(name)
         if span is None:  # never read from the file, or replaced as a whole since
             return table_pieces(self._parsed.get(name, {})), None
-        patched = self._patched.get(name)
-        if not patched:
+        patched = self._patched.get(name, set())
+        rewrites = self._rewrites.get(name, ())
+        if not patched and not rewrites:
             return [memoryview(self._file)[span[0] : span[1]]], self._checks.get(name)
         if name in self._parsed and len(patched) > len(self._parsed[name]) // 4:
             return table_pieces(self._parsed[name]), None  # most of it is written anew
-        docs = self._parsed[name] if name in self._parsed else self._loose[name]
-        spliced = _spliced(self._file, span, {key: docs[key] for key in patched})
+        docs = self._parsed[name] if name in self._parsed else self._loose.get(name, {})
+        spliced = _spliced(self._file, span, {key: docs[key] for key in patched}, rewrites)
         if spliced is None:
             return table_pieces(self[name]), None
         return spliced, None
@@ -821,8 +901,12 @@ class Tables(MutableMapping[str, dict[str, Any]]):
     def _parse(self, name: str) -> dict[str, Any]:
         start, end = self._spans[name]
         try:
-            with memoryview(self._file) as view:  # decoded straight from the file's bytes
-                text = str(view[start:end], "utf-8", "surrogatepass")
+            if self._rewrites.get(name):
+                rewritten = _spliced(self._file, (start, end), {}, self._rewrites[name])
+                text = str(b"".join(rewritten or ()), "utf-8", "surrogatepass")
+            else:
+                with memoryview(self._file) as view:  # decoded straight from the file's bytes
+                    text = str(view[start:end], "utf-8", "surrogatepass")
             self._release()
             table = loads(text)
             del text

@@ -31,7 +31,7 @@ from . import counts
 from .errors import InputError, StoreError
 from .fields import STATUSES
 from .i18n import _
-from .segments import Derived, Heads, LayoutError, Tables, tail_since
+from .segments import Derived, Heads, LayoutError, Rewrites, Tables, tail_since
 
 if TYPE_CHECKING:
     from tinydb import TinyDB
@@ -316,11 +316,24 @@ class Store:
     def insert_new(self, name: str, docs: list[dict[str, Any]]) -> None:
         """Add documents to a table as TinyDB's `insert_multiple` does, handing them over: into
         a table with no document yet they go as they are, with ids 1, 2, … (TinyDB would copy
-        every one and key the table by number, then by text again); else through TinyDB."""
-        if self.raw(name):
+        every one and key the table by number, then by text again); into a table kept as read,
+        after it, with the ids TinyDB would give them, without parsing it; else through
+        TinyDB."""
+        data = self.storage.data
+        if data.is_empty(name):
+            data[name] = {str(doc_id): doc for doc_id, doc in enumerate(docs, 1)}
+        elif (first := data.next_key(name)) is not None:
+            data.append(name, {str(doc_id): doc for doc_id, doc in enumerate(docs, first)})
+        else:
             self.table(name).insert_multiple(docs)
-            return
-        self.storage.data[name] = {str(doc_id): doc for doc_id, doc in enumerate(docs, 1)}
+        self.storage.dirty = True
+
+    def rewrite(self, name: str, rewrites: Rewrites) -> None:
+        """Rewrite values of a table's documents in its bytes (see `Tables.rewrite`)."""
+        try:
+            self.storage.data.rewrite(name, rewrites)
+        except LayoutError as error:
+            raise StoreError(str(error)) from None
         self.storage.dirty = True
 
     def patch(self, name: str, patches: dict[int, dict[str, Any]]) -> None:
@@ -365,15 +378,16 @@ class Store:
             return None
         saved = self._saved_counts()
         changed = data.changes("tasks")
-        if saved is not None and changed == set():
+        if saved is not None and changed == set() and not data.rewritten("tasks"):
             return None
         figures = None
         if saved is not None and changed is not None and len(changed) <= RECOUNT_CHANGES:
             figures = json.loads(json.dumps(saved.get("plans")))  # a deep copy, changed below
             try:
-                originals = data.originals("tasks", changed)
+                originals = data.originals("tasks", changed - data.added("tasks").keys())
                 for key in changed:
-                    counts.add(figures, originals[key], -1)
+                    if key in originals:  # else added since
+                        counts.add(figures, originals[key], -1)
                     counts.add(figures, data.current("tasks", key))
             except (KeyError, TypeError, ValueError, AttributeError):
                 figures = None  # not counts as lianta writes them: count again

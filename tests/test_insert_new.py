@@ -58,3 +58,26 @@ def test_insert_new_keeps_the_documents_themselves(tmp_path: Path) -> None:
         store.insert_new("tasks", docs)
         assert all(a is b for a, b in zip(store.raw("tasks").values(), docs, strict=True))
         assert store.dirty
+
+
+def test_insert_new_into_a_table_kept_as_read_saves_what_tinydb_saves(tmp_path: Path) -> None:
+    """Added after a table read from the file, documents go after it unparsed, with the ids
+    TinyDB would give them: one more than the highest, wherever in the table that is."""
+    first = {str(key): copy.deepcopy(DOCS[n]) for n, key in enumerate([3, 12, 7])}
+    results = []
+    for direct in (True, False):
+        path = tmp_path / f"{direct}.json"
+        with open_store(path, write=True) as store:
+            store.table("plans").insert({"year": 2024, "end": "2024-12-31", "indices": []})
+            store.storage.data["tasks"] = copy.deepcopy(first)
+        with open_store(path, write=True) as store:
+            docs = copy.deepcopy(DOCS[3:])
+            if direct:
+                store.insert_new("tasks", docs)
+                assert not store.storage.data.is_parsed("tasks")
+            else:
+                store.table("tasks").insert_multiple(docs)
+        with open_store(path, write=False) as store:
+            assert list(store.raw("tasks")) == ["3", "12", "7", "13", "14"]
+        results.append(path.read_bytes())
+    assert results[0] == results[1]

@@ -392,3 +392,53 @@ def test_a_table_mostly_patched_is_written_anew_as_splicing_would() -> None:
     assert raws[0] == raws[1]
     assert json.loads(raws[0])["tasks"]["7"]["progress"] == 7
     assert Tables(raws[0])["tasks"] == json.loads(raws[0])["tasks"]
+
+
+def test_values_rewritten_in_the_bytes_are_written_with_the_rest() -> None:
+    tasks = _tasks_file(4, order=0, notes=[{"text": 'x},"9":{"order":1,'}])
+    tables = Tables(_table_file(tasks))
+    tables.verify()
+    heads = tables.heads("tasks", ("plan", "id"), "archived")
+    assert heads is not None
+    lead = [
+        b'{"plan":2024,"id":"1.%d","title":"' % n + f"任务{n}".encode() + b'","order":'
+        for n in (1, 3)
+    ]
+    starts, ends, plain = heads.numbers_after([0, 2], list(map(len, lead)))
+    assert plain == [True, True]
+    assert heads.follow([0, 2], list(map(len, lead)), [b"0,", b"0,"]) == [True, True]
+    tables.rewrite("tasks", [(starts[0], ends[0], b"10"), (starts[1], ends[1], b"30")])
+    assert tables.rewritten("tasks") and tables.changes("tasks") == set()
+    heads.document(1)  # found as `lookup` finds it, then patched: spliced in beside them
+    tables.patch("tasks", {"2": {"order": 20}})
+    tables.append("tasks", {"5": {"plan": 2024, "id": "1.5", "archived": False}})
+    assert tables.changes("tasks") == {"2", "5"} and tables.next_key("tasks") == 6
+    raw = tables.serialize()
+    expected = json.loads(json.dumps(tasks))
+    for key, order in (("1", 10), ("2", 20), ("3", 30)):
+        expected[key]["order"] = order
+    expected["5"] = {"plan": 2024, "id": "1.5", "archived": False}
+    assert json.loads(raw)["tasks"] == expected
+    saved = Tables(raw)
+    saved.verify()
+    assert saved.original_crc("tasks") is not None  # its checksum is right
+    read = Tables(_table_file(tasks))
+    read.verify()
+    read.rewrite("tasks", [(starts[0], ends[0], b"10")])
+    assert read["tasks"]["1"]["order"] == 10  # parsed as rewritten
+    assert read.changes("tasks") is None  # and written whole
+
+
+def test_a_value_rewritten_in_a_patched_document_is_refused_on_saving() -> None:
+    tables = Tables(_table_file(_tasks_file(2, order=0)))
+    tables.verify()
+    heads = tables.heads("tasks", ("plan", "id"), "archived")
+    assert heads is not None
+    lead = b'{"plan":2024,"id":"1.1","title":"' + "任务1".encode() + b'","order":'
+    starts, ends, plain = heads.numbers_after([0, 0], [len(lead), 2])
+    assert plain == [True, False]  # at 2, a text is there: `plan":2024`
+    heads.document(0)
+    tables.patch("tasks", {"1": {"order": 5}})
+    tables.rewrite("tasks", [(starts[0], ends[0], b"7")])
+    with pytest.raises(LayoutError):
+        tables.serialize()
