@@ -8,11 +8,12 @@ change happens to all or to none.
 from __future__ import annotations
 
 import itertools
+import operator
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
-from itertools import repeat
+from itertools import compress, repeat
 from json.encoder import encode_basestring
 from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
@@ -22,7 +23,7 @@ from .collector import collector_paused
 from .errors import InputError
 from .fields import EVENT_KEYS, STATUSES, TASK_PLAN_FIELDS
 from .i18n import _
-from .segments import Heads, LayoutError
+from .segments import Heads, LayoutError, Rewrites
 from .store import SCHEMA, Store
 from .textfold import fold
 from .views import LIST_JSON_KEYS, LIST_KEYS
@@ -194,10 +195,30 @@ _Stored = dict[str, tuple[str, dict[str, Any]]]
 """Stored tasks of a plan by id: their doc id and document."""
 
 
-def _stored_tasks(store: Store, plan: Plan) -> tuple[_Stored, set[str]]:
+class _Moved:
+    """The stored tasks of a plan that differ from it only in their position (a task added or
+    removed before them): their ids, and their order rewritten where it is in the store
+    file's bytes (see `Store.rewrite`)."""
+
+    def __init__(self) -> None:
+        self.ids: set[str] = set()
+        self.rewrites: Rewrites = []
+
+
+def _marked(size: int, marked: list[int]) -> list[bool]:
+    """`size` flags, those at the positions `marked` set."""
+    flags = [False] * size
+    for position in marked:
+        flags[position] = True
+    return flags
+
+
+def _stored_tasks(store: Store, plan: Plan) -> tuple[_Stored, set[str], _Moved]:
     """The stored tasks of the plan's year; and, left out of them, the ids of those a look at
     the store file's bytes shows to hold the plan's fields already and not to be archived:
-    on a reload, nearly all, which are then neither parsed nor compared field by field."""
+    on a reload, nearly all, which are then neither parsed nor compared field by field; and
+    of those it shows to differ only in their position (a task added or removed before them),
+    with where that is."""
     heads = store.heads("tasks", ("plan", "id"), "archived")
     alike: set[str] = set()
     if heads is not None:
@@ -212,7 +233,7 @@ def _stored_tasks(store: Store, plan: Plan) -> tuple[_Stored, set[str]]:
         for doc_id, doc in store.raw("tasks").items()
         if doc.get("plan") == plan.year and doc["id"] not in alike
     }
-    return existing, alike
+    return existing, alike, _Moved()
 
 
 _PARSED_ONE_BY_ONE = 2000
@@ -228,41 +249,63 @@ class _ReadWhole(Exception):
         self.alike = alike
 
 
-def _stored_in_bytes(heads: Heads, plan: Plan) -> tuple[_Stored, set[str]]:
+def _stored_in_bytes(heads: Heads, plan: Plan) -> tuple[_Stored, set[str], _Moved]:
     ids = [task.id for task in plan.tasks]
     try:
         written = list(map(str.encode, ids))
     except UnicodeEncodeError:  # a lone surrogate, which no stored text holds
         raise LayoutError("an id of the plan is not Unicode") from None
     leads = _leads(plan)
+    positions = list(range(len(ids)))
     found = heads.places(plan.year, written)
     if None in found:  # tasks new to the store
-        held = [n for n, place in enumerate(found) if place is not None]
-        ids = [ids[n] for n in held]
-        written = [written[n] for n in held]
-        leads = [leads[n] for n in held]
-        found = [found[n] for n in held]
-    same = heads.alike(cast(list[int], found), leads, b"false")
-    alike = set(itertools.compress(ids, same))
+        positions = [n for n, place in enumerate(found) if place is not None]
+        ids = [ids[n] for n in positions]
+        written = [written[n] for n in positions]
+        leads = [leads[n] for n in positions]
+        found = [found[n] for n in positions]
+    places = cast(list[int], found)
+    orders = [b"%d," % n for n in positions]  # each task's order, as the lead is followed
+    near = heads.alike(places, leads, b"false")  # the plan's fields but maybe their order
+    ends = list(map(len, leads))
+    same = list(map(operator.and_, near, heads.follow(places, ends, orders)))
+    alike = set(compress(ids, same))
+    moved = _Moved()
+    if near != same:  # tasks that differ from the plan in their order alone
+        movers = list(compress(range(len(ids)), map(operator.gt, near, same)))
+        starts, stops, plain = heads.numbers_after(
+            [places[n] for n in movers], [ends[n] for n in movers]
+        )
+        movers = list(compress(movers, plain))
+        moved.ids = {ids[n] for n in movers}
+        moved.rewrites = list(
+            zip(
+                compress(starts, plain),
+                compress(stops, plain),
+                [orders[n][:-1] for n in movers],
+                strict=True,
+            )
+        )
+        same = list(map(operator.or_, same, _marked(len(ids), movers)))  # read, and moved
     if len(alike) == heads.count(plan.year):  # every stored task of the year
-        return {}, alike
-    if heads.count(plan.year) - len(alike) > _PARSED_ONE_BY_ONE:
+        return {}, alike, moved
+    if heads.count(plan.year) - len(alike) - len(moved.ids) > _PARSED_ONE_BY_ONE:
         raise _ReadWhole(alike)
-    written_alike = set(itertools.compress(written, same))
+    read = set(compress(written, same))
     existing = {
         text.decode("utf-8", "surrogateescape"): heads.document(place)
         for text, place in heads.of(plan.year).items()
-        if text not in written_alike
+        if text not in read
     }
-    return existing, alike
+    return existing, alike, moved
 
 
 def _leads(plan: Plan) -> list[bytes]:
     """How the document of each task of the plan starts when it holds the plan's fields, in
-    the store's compact JSON: its plan and id, then `_plan_task_fields` to the comma after the
-    position. Any JSON of the same values would do as well (a document that differs is then
-    parsed and compared); they are written as json writes them, but a field at a time: this
-    is every task of the plan, on every reload."""
+    the store's compact JSON: its plan and id, then `_plan_task_fields` up to the value of
+    its position (its order, compared on its own). Any JSON of the same values would do as
+    well (a document that differs is then parsed and compared); they are written as json
+    writes them, but a field at a time: this is every task of the plan, on every reload."""
     tasks = plan.tasks
     between = [f'{{"plan":{plan.year:d},"id":']
     columns: list[list[str]] = []
@@ -281,16 +324,23 @@ def _leads(plan: Plan) -> list[bytes]:
             between[-1] += '"'
             between.append('"')
         columns.append(column)
-    between[-1] += ',"order":'
-    columns.append(list(map(str, range(len(tasks)))))
-    between.append(",")
-    parts: list[Iterable[str]] = [repeat(between[0])]
-    for column, after in zip(columns, between[1:], strict=True):
-        parts += [column, repeat(after)]
-    try:
-        return list(map(str.encode, map("".join, zip(*parts, strict=False))))  # repeats
-    except UnicodeEncodeError:  # a lone surrogate, which no stored text holds
-        raise LayoutError("a text of the plan is not Unicode") from None
+    between[-1] += ',"order":\n'  # no lead holds a line break: texts with one are escaped
+    leads: list[bytes] = []
+    for first in range(0, len(tasks), _LEADS_AT_ONCE):
+        parts: list[Iterable[str]] = [repeat(between[0])]
+        for column, after in zip(columns, between[1:], strict=True):
+            parts += [column[first : first + _LEADS_AT_ONCE], repeat(after)]
+        try:  # the leads as one text, one after another, split into leads as bytes
+            text = "".join(itertools.chain.from_iterable(zip(*parts, strict=False))).encode()
+        except UnicodeEncodeError:  # a lone surrogate, which no stored text holds
+            raise LayoutError("a text of the plan is not Unicode") from None
+        leads += text.split(b"\n")
+        leads.pop()  # after the last line break
+    return leads
+
+
+_LEADS_AT_ONCE = 4096
+"""Leads written as one text: few enough that the text is small beside them."""
 
 
 def _json_list(items: tuple[str, ...]) -> str:
@@ -350,16 +400,17 @@ def sync_plan(
     result.plan_changed = stored_plan is None or any(
         stored_plan[1].get(k) != v for k, v in meta.items()
     )
-    existing, alike = _stored_tasks(store, plan)
+    existing, alike, moved = _stored_tasks(store, plan)
     work = _SyncWork()
     tasks = plan.tasks
-    if not existing and not alike:  # the plan's first load: every task is new, none to archive
+    if not existing and not alike and not moved.ids:  # the first load: every task is new
         result.added = [task.id for task in tasks]
         work.inserts = [_new_task(plan.year, task, n, stamp) for n, task in enumerate(tasks)]
     else:
-        kept = result.unchanged = len(alike)  # stored tasks still in the plan
-        for position, task in enumerate(tasks) if len(alike) < len(tasks) else ():
-            if task.id in alike:
+        kept = result.unchanged = len(alike) + len(moved.ids)  # stored tasks still in the plan
+        result.reordered = bool(moved.ids)
+        for position, task in enumerate(tasks) if kept < len(tasks) else ():
+            if task.id in alike or task.id in moved.ids:
                 continue
             stored = existing.get(task.id)
             if stored is not None:
@@ -372,10 +423,12 @@ def sync_plan(
             else:
                 result.added.append(task.id)
                 work.inserts.append(_new_task(plan.year, task, position, stamp))
-        if kept < len(existing) + len(alike):
+        if kept < len(existing) + len(alike) + len(moved.ids):
             _archive_missing(result, work, existing, {task.id for task in tasks})
-    if dry_run or not (work.inserts or work.updates or result.plan_changed):
+    if dry_run or not (work.inserts or work.updates or moved.ids or result.plan_changed):
         return result
+    if moved.ids:  # before anything else changes the table: it is rewritten where it was read
+        store.rewrite("tasks", moved.rewrites)
     _write_sync(store, plan, result, work, stored_plan, stamp)
     record(store, work.events, clock, user)
     return result

@@ -164,8 +164,8 @@ def test_a_reload_of_the_same_plan_compares_in_the_bytes_and_writes_nothing(
         heads = store.heads("tasks", ("plan", "id"), "archived")
         assert heads is not None and heads.count(2024) == 40
         plan, _warnings = load_plan(PLAN_2024)
-        existing, alike = tracker._stored_tasks(store, plan)
-        assert (existing, len(alike)) == ({}, 40)
+        existing, alike, moved = tracker._stored_tasks(store, plan)
+        assert (existing, len(alike), moved.ids) == ({}, 40, set())
         assert not store.storage.data.is_parsed("tasks")
     result = run("load")
     assert result.exit_code == 0 and "unchanged 40" in result.stdout
@@ -210,3 +210,28 @@ def test_a_plan_that_differs_in_many_tasks_is_compared_in_the_parsed_table(
     assert read_in_bytes
     assert in_bytes == _sync(tmp_path / "parsed.json", plan, parsed=True)[0]
     assert store.read_bytes() == (tmp_path / "parsed.json").read_bytes()
+
+
+@pytest.mark.parametrize("edit", ["insert", "drop"])
+def test_tasks_moved_by_a_task_added_or_removed_are_renumbered_in_the_bytes(
+    tmp_path: Path, edit: str
+) -> None:
+    """A task added or removed near the top moves every task after it: their order is
+    rewritten in the store file's bytes, each task left unparsed."""
+    store = tmp_path / "store.json"
+    _sync(store, _write(tmp_path / "base.yaml", BASE), parsed=True)
+    plan = _write(tmp_path / "edited.yaml", _edit_plan(BASE, [(edit, 0)]))
+    shutil.copy(store, tmp_path / "parsed.json")
+    with open_store(store, write=True) as opened:
+        existing, alike, moved = tracker._stored_tasks(opened, plan)
+        assert (len(moved.ids), len(alike), len(existing)) == (
+            (40, 0, 0) if edit == "insert" else (39, 0, 1)
+        )
+        result = tracker.sync_plan(opened, plan, CLOCK, "tester")
+        assert not opened.storage.data.is_parsed("tasks")
+    assert result.as_dict() == _sync(tmp_path / "parsed.json", plan, parsed=True)[0]
+    assert store.read_bytes() == (tmp_path / "parsed.json").read_bytes()
+    with open_store(store, write=False) as opened:
+        stored = sorted(opened.raw("tasks").values(), key=lambda doc: doc["order"])
+        assert [doc["id"] for doc in stored if not doc["archived"]] == [t.id for t in plan.tasks]
+        assert opened.counts(2024) is not None  # the counts still hold for the tasks saved
