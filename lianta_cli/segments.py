@@ -238,7 +238,7 @@ def table_spans(raw: Buffer) -> dict[str, Span] | None:
     spans: dict[str, Span] = {}
     position, stop = start + 1, stop - 1
     while True:
-        boundary = raw.find(b",\n", position, stop)
+        boundary = _line_break(raw, position, stop)
         line_end = stop if boundary < 0 else boundary
         colon = raw.find(b'":', position + 1, line_end)
         if raw[position : position + 1] != b'"' or colon < 0:
@@ -255,6 +255,15 @@ def table_spans(raw: Buffer) -> dict[str, Span] | None:
         if boundary < 0:
             return spans
         position = boundary + 2
+
+
+def _line_break(raw: Buffer, position: int, stop: int) -> int:
+    """`raw.find(b",\n", position, stop)`, ten times quicker: the line break is found alone
+    (memchr), and lianta writes none but after a table's comma."""
+    found = raw.find(b"\n", position + 1, stop)
+    while found >= 0 and raw[found - 1] != ord(","):
+        found = raw.find(b"\n", found + 1, stop)
+    return found - 1 if found >= 0 else -1
 
 
 def split_tables(raw: bytes) -> dict[str, bytes] | None:
@@ -416,6 +425,10 @@ class Heads:
             )
         return self._of[number]
 
+    def text(self, place: int) -> bytes:
+        """The text (UTF-8) of the document at `place`."""
+        return self._texts[place]
+
     def count(self, number: int) -> int:
         """How many documents have the number `number`."""
         return self._numbers.count(b"%d" % number)
@@ -427,24 +440,27 @@ class Heads:
             return list(range(len(texts)))
         return list(map(self.of(number).get, texts))
 
-    def alike(self, places: list[int], leads: list[bytes], last: bytes) -> list[bool]:
+    def alike(
+        self, places: list[int], leads: list[bytes], last: bytes, cuts: list[int] | None = None
+    ) -> list[bool]:
         """For each place, whether the document there starts with the bytes of the lead
-        beside it and its last field's value is `last` (so, parsed, it has the fields the
-        lead holds, with their values)."""
-        starts = list(map(self._starts.__getitem__, places))
-        ends = map(operator.add, starts, map(len, leads))
-        written = map(self._raw.__getitem__, map(slice, starts, ends))
-        same = map(operator.eq, written, leads)
+        beside it (with `cuts`, with its first `cut` bytes) and its last field's value is
+        `last` (so, parsed, it has the fields the lead holds, with their values)."""
+        raw, starts = self._raw, list(map(self._starts.__getitem__, places))
+        if cuts is None:
+            ends = map(operator.add, starts, map(len, leads))
+            same = map(operator.eq, map(raw.__getitem__, map(slice, starts, ends)), leads)
+        else:  # the leads are not cut (a copy each): the bytes read are to start them
+            ends = map(operator.add, starts, cuts)
+            written = list(map(raw.__getitem__, map(slice, starts, ends)))
+            same = map(
+                operator.and_,
+                map(bytes.startswith, leads, written),
+                map(operator.eq, map(len, written), cuts),
+            )
         return list(
             map(operator.and_, same, map(last.__eq__, map(self._lasts.__getitem__, places)))
         )
-
-    def follow(self, places: list[int], offsets: list[int], texts: list[bytes]) -> list[bool]:
-        """For each place, whether the bytes at the offset beside it from the document's
-        start are the text beside it."""
-        starts = list(map(operator.add, map(self._starts.__getitem__, places), offsets))
-        ends = map(operator.add, starts, map(len, texts))
-        return list(map(operator.eq, map(self._raw.__getitem__, map(slice, starts, ends)), texts))
 
     def numbers_after(
         self, places: list[int], offsets: list[int]
@@ -816,7 +832,7 @@ class Tables(MutableMapping[str, dict[str, Any]]):
         if name not in self._spans:
             return True
         start, end = self._spans[name]
-        return self._file[start:end] == b"{}"
+        return end - start == 2 and self._file[start:end] == b"{}"
 
     def verify(self) -> None:
         """Prove every unparsed table intact (CRC), parsing any that cannot be proved."""
@@ -862,7 +878,7 @@ class Tables(MutableMapping[str, dict[str, Any]]):
             segment, crc = self._current(name)
             tail = self._tails.get(name)
             if tail:
-                empty = sum(len(piece) for piece in segment) == 2
+                empty = sum(map(len, segment)) == 2
                 extra = (b"" if empty else b",") + dumps(tail)[1:-1] + b"}"
                 segment = [*segment[:-1], segment[-1][:-1]]
                 crc = zlib.crc32(extra, self._body_crc(name, segment))
@@ -923,11 +939,22 @@ class Tables(MutableMapping[str, dict[str, Any]]):
         return table
 
 
-def _crc(pieces: Iterable[bytes | memoryview]) -> int:
+def _crc(pieces: Sequence[bytes | memoryview]) -> int:
+    """The CRC of the pieces one after another."""
+    batches: Iterable[bytes | memoryview] = pieces
+    if len(pieces) > _CRC_AT_ONCE:  # many small ones (a table with values rewritten)
+        batches = (
+            b"".join(pieces[first : first + _CRC_AT_ONCE])
+            for first in range(0, len(pieces), _CRC_AT_ONCE)
+        )
     crc = 0
-    for piece in pieces:
-        crc = zlib.crc32(piece, crc)
+    for batch in batches:
+        crc = zlib.crc32(batch, crc)
     return crc
+
+
+_CRC_AT_ONCE = 4096
+"""Pieces joined for one CRC call: at 200,000 pieces, a call each takes three times as long."""
 
 
 _STAMP = re.compile(rb'"at":(?:"([^"\\]*)"|)')

@@ -7,6 +7,7 @@ change happens to all or to none.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import operator
 import os
@@ -18,6 +19,7 @@ from json.encoder import encode_basestring
 from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
+from . import aside
 from .clock import Clock
 from .collector import collector_paused
 from .errors import InputError
@@ -219,15 +221,16 @@ def _stored_tasks(store: Store, plan: Plan) -> tuple[_Stored, set[str], _Moved]:
     on a reload, nearly all, which are then neither parsed nor compared field by field; and
     of those it shows to differ only in their position (a task added or removed before them),
     with where that is."""
-    heads = store.heads("tasks", ("plan", "id"), "archived")
     alike: set[str] = set()
-    if heads is not None:
-        try:
-            return _stored_in_bytes(heads, plan)
-        except LayoutError:  # the bytes are not as lianta writes them: read the table
-            pass
-        except _ReadWhole as many:
-            alike = many.alike
+    with _leads_made(store, plan) as leads:
+        heads = store.heads("tasks", ("plan", "id"), "archived")
+        if heads is not None:
+            try:
+                return _stored_in_bytes(heads, plan, leads)
+            except LayoutError:  # the bytes are not as lianta writes them: read the table
+                pass
+            except _ReadWhole as many:
+                alike = many.alike
     existing = {
         doc["id"]: (doc_id, doc)
         for doc_id, doc in store.raw("tasks").items()
@@ -249,13 +252,15 @@ class _ReadWhole(Exception):
         self.alike = alike
 
 
-def _stored_in_bytes(heads: Heads, plan: Plan) -> tuple[_Stored, set[str], _Moved]:
+def _stored_in_bytes(
+    heads: Heads, plan: Plan, made: Callable[[], list[bytes]]
+) -> tuple[_Stored, set[str], _Moved]:
     ids = [task.id for task in plan.tasks]
     try:
         written = list(map(str.encode, ids))
     except UnicodeEncodeError:  # a lone surrogate, which no stored text holds
         raise LayoutError("an id of the plan is not Unicode") from None
-    leads = _leads(plan)
+    leads = made()
     positions = list(range(len(ids)))
     found = heads.places(plan.year, written)
     if None in found:  # tasks new to the store
@@ -265,24 +270,26 @@ def _stored_in_bytes(heads: Heads, plan: Plan) -> tuple[_Stored, set[str], _Move
         leads = [leads[n] for n in positions]
         found = [found[n] for n in positions]
     places = cast(list[int], found)
-    orders = [b"%d," % n for n in positions]  # each task's order, as the lead is followed
-    near = heads.alike(places, leads, b"false")  # the plan's fields but maybe their order
-    ends = list(map(len, leads))
-    same = list(map(operator.and_, near, heads.follow(places, ends, orders)))
+    same = heads.alike(places, leads, b"false")
     alike = set(compress(ids, same))
     moved = _Moved()
-    if near != same:  # tasks that differ from the plan in their order alone
-        movers = list(compress(range(len(ids)), map(operator.gt, near, same)))
+    if not all(same):  # of these, tasks that differ from the plan in their order alone
+        others = list(compress(range(len(ids)), map(operator.not_, same)))
+        at = list(map(places.__getitem__, others))
+        orders = list(map(b"%d,".__mod__, map(positions.__getitem__, others)))
+        lead_of = list(map(leads.__getitem__, others))
+        cuts = list(map(operator.sub, map(len, lead_of), map(len, orders)))  # where each order is
+        near = heads.alike(at, lead_of, b"false", cuts)
         starts, stops, plain = heads.numbers_after(
-            [places[n] for n in movers], [ends[n] for n in movers]
+            list(compress(at, near)), list(compress(cuts, near))
         )
-        movers = list(compress(movers, plain))
-        moved.ids = {ids[n] for n in movers}
+        movers = list(compress(compress(others, near), plain))
+        moved.ids = set(map(ids.__getitem__, movers))
         moved.rewrites = list(
             zip(
                 compress(starts, plain),
                 compress(stops, plain),
-                [orders[n][:-1] for n in movers],
+                [order[:-1] for order in compress(compress(orders, near), plain)],
                 strict=True,
             )
         )
@@ -291,56 +298,96 @@ def _stored_in_bytes(heads: Heads, plan: Plan) -> tuple[_Stored, set[str], _Move
         return {}, alike, moved
     if heads.count(plan.year) - len(alike) - len(moved.ids) > _PARSED_ONE_BY_ONE:
         raise _ReadWhole(alike)
-    read = set(compress(written, same))
+    stored = heads.of(plan.year)
+    left = sorted(map(stored.__getitem__, stored.keys() - compress(written, same)))
     existing = {
-        text.decode("utf-8", "surrogateescape"): heads.document(place)
-        for text, place in heads.of(plan.year).items()
-        if text not in read
+        heads.text(place).decode("utf-8", "surrogateescape"): heads.document(place)
+        for place in left
     }
     return existing, alike, moved
 
 
-def _leads(plan: Plan) -> list[bytes]:
+def _lead_texts(plan: Plan) -> Iterator[bytes]:
     """How the document of each task of the plan starts when it holds the plan's fields, in
-    the store's compact JSON: its plan and id, then `_plan_task_fields` up to the value of
-    its position (its order, compared on its own). Any JSON of the same values would do as
-    well (a document that differs is then parsed and compared); they are written as json
-    writes them, but a field at a time: this is every task of the plan, on every reload."""
+    the store's compact JSON: its plan and id, then `_plan_task_fields` to the comma after
+    its position (its order, which a task added or removed before it changes). Any JSON of
+    the same values would do as well (a document that differs is then parsed and compared);
+    they are written as json writes them, but a field at a time: this is every task of the
+    plan, on every reload. In UTF-8, each ended by a line break (no lead holds one), a few
+    thousand in each text."""
     tasks = plan.tasks
+    fields = tasks[0]._fields if tasks else ()
+    flat: list[Any] = list(itertools.chain.from_iterable(tasks))  # one walk, not one a field
     between = [f'{{"plan":{plan.year:d},"id":']
     columns: list[list[str]] = []
     for name, stored, kind in _LEAD_FIELDS:
         if stored != "id":
             between[-1] += f',"{stored}":'
-        column = list(map(attrgetter(name), tasks))
+        column = flat[fields.index(name) :: len(fields)] if fields else []
         if kind is not None:  # few values: each written once
             written = {value: kind(value) for value in set(column)}
             column = list(map(written.__getitem__, column))
             between.append("")
-        elif _NEEDS_ESCAPE.search("".join(column)):
+        elif _needs_escape("".join(column)):
             column = list(map(encode_basestring, column))
             between.append("")
         else:  # the texts as they are, between quotes
             between[-1] += '"'
             between.append('"')
         columns.append(column)
-    between[-1] += ',"order":\n'  # no lead holds a line break: texts with one are escaped
-    leads: list[bytes] = []
-    for first in range(0, len(tasks), _LEADS_AT_ONCE):
+    between[-1] += ',"order":'
+    columns.append(list(map(str, range(len(tasks)))))
+    between.append(",\n")  # no lead holds a line break: texts with one are escaped
+    for at in range(0, len(tasks), _LEADS_AT_ONCE):
         parts: list[Iterable[str]] = [repeat(between[0])]
         for column, after in zip(columns, between[1:], strict=True):
-            parts += [column[first : first + _LEADS_AT_ONCE], repeat(after)]
-        try:  # the leads as one text, one after another, split into leads as bytes
-            text = "".join(itertools.chain.from_iterable(zip(*parts, strict=False))).encode()
+            parts += [column[at : at + _LEADS_AT_ONCE], repeat(after)]
+        try:  # the leads as one text, one after another
+            yield "".join(itertools.chain.from_iterable(zip(*parts, strict=False))).encode()
         except UnicodeEncodeError:  # a lone surrogate, which no stored text holds
             raise LayoutError("a text of the plan is not Unicode") from None
-        leads += text.split(b"\n")
-        leads.pop()  # after the last line break
+
+
+def _leads(plan: Plan) -> list[bytes]:
+    """`_lead_texts`, a lead at a time."""
+    leads: list[bytes] = []
+    for text in _lead_texts(plan):
+        leads += _split_leads(text)
+    return leads
+
+
+def _split_leads(text: bytes) -> list[bytes]:
+    """The leads of `_lead_texts`, one after another, as a list."""
+    leads = text.split(b"\n")
+    leads.pop()  # after the last line break
     return leads
 
 
 _LEADS_AT_ONCE = 4096
 """Leads written as one text: few enough that the text is small beside them."""
+_LEADS_ASIDE = 20_000
+"""Tasks of a plan from which its leads are made by a child process while the store is swept
+(see `aside`): at 100,000 tasks, the leads take about 0.6 s and the sweep 0.4 s."""
+
+
+@contextlib.contextmanager
+def _leads_made(store: Store, plan: Plan) -> Iterator[Callable[[], list[bytes]]]:
+    """A function that returns `_leads(plan)`: for a large plan whose stored tasks are to be
+    swept, made meanwhile by a child process."""
+    if (
+        len(plan.tasks) < _LEADS_ASIDE
+        or store.storage.data.is_empty("tasks")
+        or not aside.can_fork()
+    ):
+        yield lambda: _leads(plan)
+        return
+    with aside.aside(lambda: _lead_texts(plan)) as collect:
+
+        def leads() -> list[bytes]:
+            made = collect()
+            return _leads(plan) if made is None else _split_leads(made)
+
+        yield leads
 
 
 def _json_list(items: tuple[str, ...]) -> str:
@@ -365,6 +412,14 @@ _LEAD_FIELDS: tuple[tuple[str, str, Callable[[Any], str] | None], ...] = (
 names; how to write those of few values (None: a text)."""
 _NEEDS_ESCAPE = re.compile(r'["\\\x00-\x1f]')
 """What json writes otherwise than as it is, in a text."""
+
+
+def _needs_escape(text: str) -> bool:
+    """Whether json writes `text` otherwise than as it is: the regular expression is asked
+    only when a quick look leaves it open (a control is never printable)."""
+    if '"' in text or "\\" in text:
+        return True
+    return not text.isprintable() and _NEEDS_ESCAPE.search(text) is not None
 
 
 def _archive_missing(
@@ -409,9 +464,8 @@ def sync_plan(
     else:
         kept = result.unchanged = len(alike) + len(moved.ids)  # stored tasks still in the plan
         result.reordered = bool(moved.ids)
-        for position, task in enumerate(tasks) if kept < len(tasks) else ():
-            if task.id in alike or task.id in moved.ids:
-                continue
+        for position in _left(tasks, alike, moved.ids) if kept < len(tasks) else ():
+            task = tasks[position]
             stored = existing.get(task.id)
             if stored is not None:
                 kept += 1
@@ -432,6 +486,13 @@ def sync_plan(
     _write_sync(store, plan, result, work, stored_plan, stamp)
     record(store, work.events, clock, user)
     return result
+
+
+def _left(tasks: Sequence[PlanTask], alike: set[str], moved: set[str]) -> list[int]:
+    """The positions of the tasks whose ids are in neither set."""
+    ids = list(map(attrgetter("id"), tasks))
+    known = map(operator.or_, map(alike.__contains__, ids), map(moved.__contains__, ids))
+    return list(compress(range(len(ids)), map(operator.not_, known)))
 
 
 def _write_sync(

@@ -16,7 +16,7 @@ from conftest import PLAN_2024, Run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lianta_cli import counts, tracker
+from lianta_cli import aside, counts, tracker
 from lianta_cli.clock import Clock
 from lianta_cli.models import Plan
 from lianta_cli.plan import load_plan
@@ -24,6 +24,10 @@ from lianta_cli.store import open_store
 
 CLOCK = Clock.from_env({"LIANTA_NOW": "2024-05-06T09:00:00"})
 BASE: dict[str, Any] = yaml.safe_load(PLAN_2024.read_text(encoding="utf-8"))
+
+
+def _not_here(plan: Plan) -> list[bytes]:
+    raise AssertionError("the leads are made by the child process")
 
 
 def _write(path: Path, data: dict[str, Any]) -> Plan:
@@ -130,13 +134,17 @@ def _edit_store(path: Path, edits: list[tuple[str, int]], folder: Path) -> None:
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(first=_EDITS, store_edits=_STORE_EDITS, second=_EDITS)
+@given(first=_EDITS, store_edits=_STORE_EDITS, second=_EDITS, forked=st.booleans())
 def test_a_reload_in_the_bytes_does_what_the_parsed_sync_does(
     tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
     first: list[tuple[str, int]],
     store_edits: list[tuple[str, int]],
     second: list[tuple[str, int]],
+    forked: bool,
 ) -> None:
+    """`forked`: the plan's leads made by a child process, as for a large plan."""
+    monkeypatch.setattr(tracker, "_LEADS_ASIDE", 1 if forked else 10**9)
     folder = tmp_path_factory.mktemp("reload")
     store = folder / "store.json"
     _sync(store, _write(folder / "base.yaml", BASE), parsed=True)
@@ -212,12 +220,19 @@ def test_a_plan_that_differs_in_many_tasks_is_compared_in_the_parsed_table(
     assert store.read_bytes() == (tmp_path / "parsed.json").read_bytes()
 
 
+@pytest.mark.parametrize("forked", [False, True])
 @pytest.mark.parametrize("edit", ["insert", "drop"])
 def test_tasks_moved_by_a_task_added_or_removed_are_renumbered_in_the_bytes(
-    tmp_path: Path, edit: str
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: str, forked: bool
 ) -> None:
     """A task added or removed near the top moves every task after it: their order is
-    rewritten in the store file's bytes, each task left unparsed."""
+    rewritten in the store file's bytes, each task left unparsed. `forked`: the plan's leads
+    made by a child process, as for a large plan (and not made here)."""
+    if forked and not aside.can_fork():
+        pytest.skip("no fork or one processor")
+    monkeypatch.setattr(tracker, "_LEADS_ASIDE", 1 if forked else 10**9)
+    if forked:
+        monkeypatch.setattr(tracker, "_leads", _not_here)
     store = tmp_path / "store.json"
     _sync(store, _write(tmp_path / "base.yaml", BASE), parsed=True)
     plan = _write(tmp_path / "edited.yaml", _edit_plan(BASE, [(edit, 0)]))

@@ -329,6 +329,16 @@ def test_a_sweep_finds_the_documents_a_search_each_finds(tasks: dict[str, Any], 
     )
 
 
+@settings(max_examples=300, deadline=None)
+@given(raw=st.binary().map(lambda b: bytes(b" ,\n{}"[n % 5] for n in b)), data=st.data())
+def test_table_breaks_are_found_as_a_search_for_both_bytes_finds_them(
+    raw: bytes, data: Any
+) -> None:
+    position = data.draw(st.integers(0, len(raw)))
+    stop = data.draw(st.integers(position, len(raw)))
+    assert segments._line_break(raw, position, stop) == raw.find(b",\n", position, stop)
+
+
 def _tasks_file(count: int, **extra: Any) -> dict[str, dict[str, Any]]:
     return {
         str(n): {"plan": 2024, "id": f"1.{n}", "title": f"任务{n}", **extra, "archived": False}
@@ -406,7 +416,8 @@ def test_values_rewritten_in_the_bytes_are_written_with_the_rest() -> None:
     ]
     starts, ends, plain = heads.numbers_after([0, 2], list(map(len, lead)))
     assert plain == [True, True]
-    assert heads.follow([0, 2], list(map(len, lead)), [b"0,", b"0,"]) == [True, True]
+    assert heads.alike([0, 2], [text + b"0," for text in lead], b"false") == [True, True]
+    assert heads.text(2) == b"1.3"
     tables.rewrite("tasks", [(starts[0], ends[0], b"10"), (starts[1], ends[1], b"30")])
     assert tables.rewritten("tasks") and tables.changes("tasks") == set()
     heads.document(1)  # found as `lookup` finds it, then patched: spliced in beside them

@@ -1,0 +1,76 @@
+"""Bytes made by a child process while this one goes on with other work.
+
+A reload of a large plan has two long pieces of work that do not depend on each other: what
+the plan's tasks look like in the store's JSON (from the plan), and where each stored task is
+(from the store file). Python runs one at a time in a process; a child forked to make the
+first hands it over in a file in memory, and the two run side by side on two processors.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+from collections.abc import Callable, Iterable, Iterator
+
+
+def can_fork() -> bool:
+    """Whether work can be set aside here: a fork, a file in memory, a second processor."""
+    if not (hasattr(os, "fork") and hasattr(os, "memfd_create")):
+        return False
+    try:
+        processors = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        processors = os.cpu_count() or 1
+    return processors > 1
+
+
+@contextlib.contextmanager
+def aside(make: Callable[[], Iterable[bytes]]) -> Iterator[Callable[[], bytes | None]]:
+    """A function that waits for the pieces `make()` returns, joined: made meanwhile by a
+    child process. It returns None if the child failed (an exception in `make`, which the
+    caller then meets by making them itself). A child not waited for is stopped on leaving.
+
+    The child shares this process's memory as it is at the fork, writes only to the file in
+    memory, and ends without running any exit handler or flushing any stream."""
+    fd = os.memfd_create("lianta-aside", os.MFD_CLOEXEC)
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(fd)
+        yield lambda: None
+        return
+    if pid == 0:  # pragma: no cover - the child, which coverage does not follow
+        code = 1
+        try:
+            for piece in make():
+                view = memoryview(piece)
+                while view:
+                    view = view[os.write(fd, view) :]
+            code = 0
+        finally:
+            os._exit(code)
+    waited = False
+
+    def collect() -> bytes | None:
+        nonlocal waited
+        _, status = os.waitpid(pid, 0)
+        waited = True
+        if os.waitstatus_to_exitcode(status) != 0:
+            return None
+        size = os.fstat(fd).st_size
+        pieces: list[bytes] = []
+        while (done := sum(map(len, pieces))) < size:
+            pieces.append(os.pread(fd, size - done, done) or b"")
+            if not pieces[-1]:
+                return None
+        return b"".join(pieces)
+
+    try:
+        yield collect
+    finally:
+        if not waited:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        os.close(fd)
