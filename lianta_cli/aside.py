@@ -50,21 +50,14 @@ def aside(make: Callable[[], Iterable[bytes]]) -> Iterator[Callable[[], bytes | 
             code = 0
         finally:
             os._exit(code)
-    waited = False
+    waited: list[bytes | None] = []  # what the child gave, once it is waited for
 
     def collect() -> bytes | None:
-        nonlocal waited
+        if waited:
+            return waited[0]
         _, status = os.waitpid(pid, 0)
-        waited = True
-        if os.waitstatus_to_exitcode(status) != 0:
-            return None
-        size = os.fstat(fd).st_size
-        pieces: list[bytes] = []
-        while (done := sum(map(len, pieces))) < size:
-            pieces.append(os.pread(fd, size - done, done) or b"")
-            if not pieces[-1]:
-                return None
-        return b"".join(pieces)
+        waited.append(_made(fd) if os.waitstatus_to_exitcode(status) == 0 else None)
+        return waited[0]
 
     try:
         yield collect
@@ -74,3 +67,14 @@ def aside(make: Callable[[], Iterable[bytes]]) -> Iterator[Callable[[], bytes | 
                 os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
         os.close(fd)
+
+
+def _made(fd: int) -> bytes | None:
+    """What the child wrote to the file in memory `fd`."""
+    size = os.fstat(fd).st_size
+    pieces: list[bytes] = []
+    while (done := sum(map(len, pieces))) < size:
+        pieces.append(os.pread(fd, size - done, done))
+        if not pieces[-1]:
+            return None
+    return b"".join(pieces)

@@ -496,11 +496,14 @@ def _read_and_sync(
     sync did."""
     from .plan import load_plan
 
-    plan, warnings = load_plan(path, display=shown)
-    for warning in warnings:
-        info(str(warning))
-    with open_store(env.db, write=not dry_run) as store:
-        result = tracker.sync_plan(store, plan, env.clock, env.user, dry_run=dry_run)
+    with tracker.swept_aside(env.db) as swept:  # a large store's tasks, while the plan is read
+        plan, warnings = load_plan(path, display=shown)
+        for warning in warnings:
+            info(str(warning))
+        with open_store(env.db, write=not dry_run) as store:
+            result = tracker.sync_plan(
+                store, plan, env.clock, env.user, dry_run=dry_run, swept=swept
+            )
     _retained(store, plan)
     return plan.year, result
 

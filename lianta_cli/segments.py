@@ -28,6 +28,7 @@ import mmap
 import operator
 import re
 import zlib
+from array import array
 from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
 from json.encoder import encode_basestring
 from typing import Any
@@ -425,6 +426,62 @@ class Heads:
             )
         return self._of[number]
 
+    def pack(self, check: int, first: tuple[str, str], last: str) -> list[bytes]:
+        """What another process needs to make these heads again from the same file's bytes
+        without sweeping it (`unpack`): where each document starts and the values found, with
+        the table's span and checksum (`check`) and the fields swept for, to tell the bytes
+        are the same."""
+        lists = (self._numbers, self._texts, self._lasts)
+        header = {"span": self._span, "check": check, "first": first, "last": last}
+        header["sizes"] = [len(self._starts), *(sum(map(len, found)) for found in lists)]
+        pieces = [json.dumps(header).encode() + b"\n", array("q", self._starts).tobytes()]
+        pieces += [array("q", map(len, found)).tobytes() for found in lists]
+        return pieces + [b"".join(found) for found in lists]
+
+    @classmethod
+    def unpack(
+        cls,
+        raw: Buffer,
+        span: Span,
+        check: int | None,
+        first: tuple[str, str],
+        last: str,
+        packed: bytes,
+        loose: dict[str, dict[str, Any]],
+    ) -> Heads | None:
+        """The heads `pack` gave, if they are of a table at this span with this checksum,
+        swept for these fields; else None."""
+        try:
+            line_end = packed.index(b"\n")
+            header = json.loads(packed[:line_end])
+            count, *sizes = header["sizes"]
+        except (ValueError, KeyError, TypeError):
+            return None
+        if (header["span"], header["check"], header["first"], header["last"]) != (
+            list(span),
+            check,
+            list(first),
+            last,
+        ):
+            return None
+        at = line_end + 1
+        columns = []  # where each document starts, then the length of each value found
+        for _column in range(4):
+            numbers = array("q")
+            numbers.frombytes(packed[at : at + 8 * count])
+            columns.append(numbers.tolist())
+            at += 8 * count
+        starts, *lengths = columns
+        found = []  # the values, cut from the bytes that hold them one after another
+        for size, length in zip(sizes, lengths, strict=True):
+            blob = packed[at : at + size]
+            ends = list(itertools.accumulate(length))
+            found.append(list(map(blob.__getitem__, map(slice, [0, *ends[:-1]], ends))))
+            at += size
+        if at != len(packed) or any(len(column) != count for column in columns):
+            return None
+        return cls(raw, span, found[0], found[1], starts, found[2], loose)
+
     def text(self, place: int) -> bytes:
         """The text (UTF-8) of the document at `place`."""
         return self._texts[place]
@@ -746,14 +803,27 @@ class Tables(MutableMapping[str, dict[str, Any]]):
         )
         return None if doc is None else (key, doc)
 
-    def heads(self, name: str, first: tuple[str, str], last: str) -> Heads | None:
+    def heads(
+        self, name: str, first: tuple[str, str], last: str, packed: bytes | None = None
+    ) -> Heads | None:
         """The documents of a table by their first two fields and their last, found in its
         bytes without parsing the table (see `Heads`); None if the table is parsed already or
-        not proved intact, or a document does not start or end with those fields."""
+        not proved intact, or a document does not start or end with those fields. With
+        `packed`, only as another process found them in the same bytes (`packed_heads`), if
+        it did, else None."""
         found = self.unparsed(name)
         if found is None:
             return None
-        return scan_heads(*found, first, last, self._loose.setdefault(name, {}))
+        loose = self._loose.setdefault(name, {})
+        if packed is not None:
+            return Heads.unpack(*found, self._checks.get(name), first, last, packed, loose)
+        return scan_heads(*found, first, last, loose)
+
+    def packed_heads(self, name: str, first: tuple[str, str], last: str) -> list[bytes] | None:
+        """`heads` for another process (see `Heads.pack`), or None."""
+        heads = self.heads(name, first, last)
+        check = self._checks.get(name)
+        return None if heads is None or check is None else heads.pack(check, first, last)
 
     def patch(self, name: str, patches: dict[str, dict[str, Any]]) -> None:
         """Change fields of existing documents; on saving, only these are written anew.

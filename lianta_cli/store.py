@@ -283,11 +283,14 @@ class Store:
         found = self.storage.data.lookup(name, first)
         return (int(found[0]), found[1]) if found is not None else None
 
-    def heads(self, name: str, first: tuple[str, str], last: str) -> Heads | None:
+    def heads(
+        self, name: str, first: tuple[str, str], last: str, packed: bytes | None = None
+    ) -> Heads | None:
         """A table's documents by their first two fields and their last, found without
         parsing the table (see `segments.Heads`); None when that cannot be done (read
-        `raw(name)` instead)."""
-        return self.storage.data.heads(name, first, last)
+        `raw(name)` instead). With `packed`, as another process found them in the same
+        bytes (`Tables.packed_heads`), if it did, else None."""
+        return self.storage.data.heads(name, first, last, packed)
 
     def proved(self, name: str) -> bool:
         """Whether a table is as lianta saved it (its checksum matched when it was read)."""

@@ -26,11 +26,13 @@ from .errors import InputError
 from .fields import EVENT_KEYS, STATUSES, TASK_PLAN_FIELDS
 from .i18n import _
 from .segments import Heads, LayoutError, Rewrites
-from .store import SCHEMA, Store
+from .store import SCHEMA, Store, read_store_file, store_file
 from .textfold import fold
 from .views import LIST_JSON_KEYS, LIST_KEYS
 
 if TYPE_CHECKING:  # only plan loading builds these; importing them costs start-up
+    from pathlib import Path
+
     from .models import Plan, PlanTask
 
 MAX_NAME = 80
@@ -215,15 +217,21 @@ def _marked(size: int, marked: list[int]) -> list[bool]:
     return flags
 
 
-def _stored_tasks(store: Store, plan: Plan) -> tuple[_Stored, set[str], _Moved]:
+def _stored_tasks(
+    store: Store, plan: Plan, swept: Swept | None = None
+) -> tuple[_Stored, set[str], _Moved]:
     """The stored tasks of the plan's year; and, left out of them, the ids of those a look at
     the store file's bytes shows to hold the plan's fields already and not to be archived:
     on a reload, nearly all, which are then neither parsed nor compared field by field; and
     of those it shows to differ only in their position (a task added or removed before them),
-    with where that is."""
+    with where that is. `swept`: the look at the bytes taken by a child process meanwhile,
+    if it was (see `swept_aside`)."""
     alike: set[str] = set()
-    with _leads_made(store, plan) as leads:
-        heads = store.heads("tasks", ("plan", "id"), "archived")
+    packed = swept() if swept is not None else None
+    heads = store.heads(*_HEADS, packed) if packed is not None else None
+    with _leads_made(store, plan, shared=heads is not None) as leads:
+        if heads is None:
+            heads = store.heads(*_HEADS)
         if heads is not None:
             try:
                 return _stored_in_bytes(heads, plan, leads)
@@ -237,6 +245,38 @@ def _stored_tasks(store: Store, plan: Plan) -> tuple[_Stored, set[str], _Moved]:
         if doc.get("plan") == plan.year and doc["id"] not in alike
     }
     return existing, alike, _Moved()
+
+
+_HEADS = ("tasks", ("plan", "id"), "archived")
+"""The table of tasks, swept for the first two fields of each task and its last."""
+Swept = Callable[[], bytes | None]
+"""Waits for the tasks a child process swept the store for (`swept_aside`); None if it did not."""
+_SWEPT_ASIDE = 1 << 24
+"""The size of a store file from which a child process sweeps its tasks while the plan is read:
+about 15,000 tasks with their histories."""
+
+
+@contextlib.contextmanager
+def swept_aside(path: Path) -> Iterator[Swept]:
+    """The tasks of the store at `path` swept (see `Store.heads`) by a child process, while
+    this one reads the plan; for a large store. What it finds is taken only if the store
+    holds the same bytes when it is opened (its tasks' span and checksum)."""
+    try:
+        size = store_file(path).stat().st_size
+    except OSError:
+        size = 0
+    if size < _SWEPT_ASIDE or not aside.can_fork():
+        yield lambda: None
+        return
+
+    def sweep() -> list[bytes]:
+        packed = read_store_file(store_file(path)).packed_heads(*_HEADS)
+        if packed is None:
+            raise LookupError("the tasks cannot be swept")
+        return packed
+
+    with aside.aside(sweep) as collect:
+        yield collect
 
 
 _PARSED_ONE_BY_ONE = 2000
@@ -307,15 +347,15 @@ def _stored_in_bytes(
     return existing, alike, moved
 
 
-def _lead_texts(plan: Plan) -> Iterator[bytes]:
+def _lead_texts(plan: Plan, first: int = 0, stop: int | None = None) -> Iterator[bytes]:
     """How the document of each task of the plan starts when it holds the plan's fields, in
     the store's compact JSON: its plan and id, then `_plan_task_fields` to the comma after
     its position (its order, which a task added or removed before it changes). Any JSON of
     the same values would do as well (a document that differs is then parsed and compared);
     they are written as json writes them, but a field at a time: this is every task of the
     plan, on every reload. In UTF-8, each ended by a line break (no lead holds one), a few
-    thousand in each text."""
-    tasks = plan.tasks
+    thousand in each text; of the tasks from `first` to `stop`."""
+    tasks = plan.tasks[first:stop]
     fields = tasks[0]._fields if tasks else ()
     flat: list[Any] = list(itertools.chain.from_iterable(tasks))  # one walk, not one a field
     between = [f'{{"plan":{plan.year:d},"id":']
@@ -336,7 +376,7 @@ def _lead_texts(plan: Plan) -> Iterator[bytes]:
             between.append('"')
         columns.append(column)
     between[-1] += ',"order":'
-    columns.append(list(map(str, range(len(tasks)))))
+    columns.append(list(map(str, range(first, first + len(tasks)))))
     between.append(",\n")  # no lead holds a line break: texts with one are escaped
     for at in range(0, len(tasks), _LEADS_AT_ONCE):
         parts: list[Iterable[str]] = [repeat(between[0])]
@@ -348,10 +388,10 @@ def _lead_texts(plan: Plan) -> Iterator[bytes]:
             raise LayoutError("a text of the plan is not Unicode") from None
 
 
-def _leads(plan: Plan) -> list[bytes]:
+def _leads(plan: Plan, first: int = 0, stop: int | None = None) -> list[bytes]:
     """`_lead_texts`, a lead at a time."""
     leads: list[bytes] = []
-    for text in _lead_texts(plan):
+    for text in _lead_texts(plan, first, stop):
         leads += _split_leads(text)
     return leads
 
@@ -371,9 +411,10 @@ _LEADS_ASIDE = 20_000
 
 
 @contextlib.contextmanager
-def _leads_made(store: Store, plan: Plan) -> Iterator[Callable[[], list[bytes]]]:
+def _leads_made(store: Store, plan: Plan, *, shared: bool) -> Iterator[Callable[[], list[bytes]]]:
     """A function that returns `_leads(plan)`: for a large plan whose stored tasks are to be
-    swept, made meanwhile by a child process."""
+    swept, made meanwhile by a child process; `shared`, the tasks swept already (by another
+    child, see `swept_aside`): this process makes the first half of the leads meanwhile."""
     if (
         len(plan.tasks) < _LEADS_ASIDE
         or store.storage.data.is_empty("tasks")
@@ -381,11 +422,13 @@ def _leads_made(store: Store, plan: Plan) -> Iterator[Callable[[], list[bytes]]]
     ):
         yield lambda: _leads(plan)
         return
-    with aside.aside(lambda: _lead_texts(plan)) as collect:
+    cut = len(plan.tasks) // 2 if shared else 0
+    with aside.aside(lambda: _lead_texts(plan, cut)) as collect:
 
         def leads() -> list[bytes]:
+            kept = _leads(plan, 0, cut)
             made = collect()
-            return _leads(plan) if made is None else _split_leads(made)
+            return kept + (_leads(plan, cut) if made is None else _split_leads(made))
 
         yield leads
 
@@ -442,11 +485,18 @@ def _stored_plan(store: Store, year: int) -> tuple[int, dict[str, Any]] | None:
 
 @collector_paused()
 def sync_plan(
-    store: Store, plan: Plan, clock: Clock, user: str, *, dry_run: bool = False
+    store: Store,
+    plan: Plan,
+    clock: Clock,
+    user: str,
+    *,
+    dry_run: bool = False,
+    swept: Swept | None = None,
 ) -> LoadResult:
     """Bring the store in line with `plan`, keeping all tracking state; archive, never delete.
 
     Loading the same plan again writes nothing at all: the store file keeps its bytes and mtime.
+    `swept`: the store's tasks swept by a child process while the plan was read (`swept_aside`).
     """
     result = LoadResult(year=plan.year, dry_run=dry_run)
     stamp = clock.stamp()
@@ -455,7 +505,7 @@ def sync_plan(
     result.plan_changed = stored_plan is None or any(
         stored_plan[1].get(k) != v for k, v in meta.items()
     )
-    existing, alike, moved = _stored_tasks(store, plan)
+    existing, alike, moved = _stored_tasks(store, plan, swept)
     work = _SyncWork()
     tasks = plan.tasks
     if not existing and not alike and not moved.ids:  # the first load: every task is new

@@ -4,7 +4,10 @@ does, to the byte."""
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import json
+import os
 import shutil
 from datetime import date
 from pathlib import Path
@@ -16,7 +19,7 @@ from conftest import PLAN_2024, Run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lianta_cli import aside, counts, tracker
+from lianta_cli import aside, counts, segments, tracker
 from lianta_cli.clock import Clock
 from lianta_cli.models import Plan
 from lianta_cli.plan import load_plan
@@ -26,24 +29,24 @@ CLOCK = Clock.from_env({"LIANTA_NOW": "2024-05-06T09:00:00"})
 BASE: dict[str, Any] = yaml.safe_load(PLAN_2024.read_text(encoding="utf-8"))
 
 
-def _not_here(plan: Plan) -> list[bytes]:
-    raise AssertionError("the leads are made by the child process")
-
-
 def _write(path: Path, data: dict[str, Any]) -> Plan:
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     plan, _warnings = load_plan(path)
     return plan
 
 
-def _sync(path: Path, plan: Plan, *, parsed: bool) -> tuple[dict[str, Any], bool]:
+def _sync(
+    path: Path, plan: Plan, *, parsed: bool, forked: bool = False
+) -> tuple[dict[str, Any], bool]:
     """Sync `plan` into the store at `path`, and whether its tasks could be read in the file's
-    bytes; with `parsed`, the tasks table is parsed first, so the sync reads it as a table."""
-    with open_store(path, write=True) as store:
+    bytes; with `parsed`, the tasks table is parsed first, so the sync reads it as a table;
+    with `forked`, its tasks are swept by a child process (as for a large store)."""
+    swept_aside = tracker.swept_aside(path) if forked else contextlib.nullcontext()
+    with swept_aside as swept, open_store(path, write=True) as store:
         if parsed:
             store.raw("tasks")
         in_bytes = store.heads("tasks", ("plan", "id"), "archived") is not None
-        result = tracker.sync_plan(store, plan, CLOCK, "tester")
+        result = tracker.sync_plan(store, plan, CLOCK, "tester", swept=swept)
     return result.as_dict(), in_bytes
 
 
@@ -143,8 +146,11 @@ def test_a_reload_in_the_bytes_does_what_the_parsed_sync_does(
     second: list[tuple[str, int]],
     forked: bool,
 ) -> None:
-    """`forked`: the plan's leads made by a child process, as for a large plan."""
+    """`forked`: the store's tasks swept and the plan's leads made by child processes, as for
+    a large plan and store."""
+    forked = forked and aside.can_fork()
     monkeypatch.setattr(tracker, "_LEADS_ASIDE", 1 if forked else 10**9)
+    monkeypatch.setattr(tracker, "_SWEPT_ASIDE", 0)
     folder = tmp_path_factory.mktemp("reload")
     store = folder / "store.json"
     _sync(store, _write(folder / "base.yaml", BASE), parsed=True)
@@ -154,7 +160,7 @@ def test_a_reload_in_the_bytes_does_what_the_parsed_sync_does(
         data = _edit_plan(data, edits)
         plan = _write(folder / f"plan-{step}.yaml", data)
         shutil.copy(store, folder / "parsed.json")
-        in_bytes, read_in_bytes = _sync(store, plan, parsed=False)
+        in_bytes, read_in_bytes = _sync(store, plan, parsed=False, forked=forked)
         parsed, _ = _sync(folder / "parsed.json", plan, parsed=True)
         assert in_bytes == parsed
         # only a field after the last one lianta writes keeps the bytes from being read
@@ -231,22 +237,91 @@ def test_tasks_moved_by_a_task_added_or_removed_are_renumbered_in_the_bytes(
     if forked and not aside.can_fork():
         pytest.skip("no fork or one processor")
     monkeypatch.setattr(tracker, "_LEADS_ASIDE", 1 if forked else 10**9)
-    if forked:
-        monkeypatch.setattr(tracker, "_leads", _not_here)
+    monkeypatch.setattr(tracker, "_SWEPT_ASIDE", 0 if forked else 10**12)
+    scans: list[int] = []  # the sweeps made by this process (a child's are its own)
+    sweep = segments.scan_heads
+    monkeypatch.setattr(
+        segments, "scan_heads", lambda *args: scans.append(os.getpid()) or sweep(*args)
+    )
+    leads_here: list[int | None] = []  # where the leads made by this process stop
+    lead = tracker._leads
+    monkeypatch.setattr(
+        tracker,
+        "_leads",
+        lambda plan, first=0, stop=None: leads_here.append(stop) or lead(plan, first, stop),
+    )
     store = tmp_path / "store.json"
     _sync(store, _write(tmp_path / "base.yaml", BASE), parsed=True)
     plan = _write(tmp_path / "edited.yaml", _edit_plan(BASE, [(edit, 0)]))
     shutil.copy(store, tmp_path / "parsed.json")
-    with open_store(store, write=True) as opened:
-        existing, alike, moved = tracker._stored_tasks(opened, plan)
+    with tracker.swept_aside(store) as swept, open_store(store, write=True) as opened:
+        existing, alike, moved = tracker._stored_tasks(opened, plan, swept)
         assert (len(moved.ids), len(alike), len(existing)) == (
             (40, 0, 0) if edit == "insert" else (39, 0, 1)
         )
-        result = tracker.sync_plan(opened, plan, CLOCK, "tester")
+        result = tracker.sync_plan(opened, plan, CLOCK, "tester", swept=swept)
         assert not opened.storage.data.is_parsed("tasks")
+        assert len(scans) == (0 if forked else 2)
+        half = len(plan.tasks) // 2
+        assert leads_here == ([half, half] if forked else [None, None])  # half, or all of them
     assert result.as_dict() == _sync(tmp_path / "parsed.json", plan, parsed=True)[0]
     assert store.read_bytes() == (tmp_path / "parsed.json").read_bytes()
     with open_store(store, write=False) as opened:
         stored = sorted(opened.raw("tasks").values(), key=lambda doc: doc["order"])
         assert [doc["id"] for doc in stored if not doc["archived"]] == [t.id for t in plan.tasks]
         assert opened.counts(2024) is not None  # the counts still hold for the tasks saved
+
+
+def test_a_store_saved_after_the_sweep_is_swept_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The tasks a child process swept are taken only from the same bytes: a save between
+    the sweep and the load (the tasks' span kept, their checksum not) is swept again."""
+    if not aside.can_fork():
+        pytest.skip("no fork or one processor")
+    monkeypatch.setattr(tracker, "_SWEPT_ASIDE", 0)
+    store = tmp_path / "store.json"
+    _sync(store, _write(tmp_path / "base.yaml", BASE), parsed=True)
+    plan = _write(tmp_path / "edited.yaml", _edit_plan(BASE, [("title", 3)]))
+    with tracker.swept_aside(store) as swept:
+        assert swept() is not None
+        with open_store(store, write=True) as other:  # another command, meanwhile
+            other.patch("tasks", {5: {"progress": 7}})  # was 0: as long as before
+        shutil.copy(store, tmp_path / "parsed.json")
+        with open_store(store, write=True) as opened:
+            packed = swept()
+            assert packed is not None
+            found = opened.storage.data.unparsed("tasks")
+            assert found is not None
+            assert list(found[1]) == json.loads(packed.split(b"\n")[0])["span"]
+            assert opened.heads(*tracker._HEADS, packed) is None
+            result = tracker.sync_plan(opened, plan, CLOCK, "tester", swept=swept)
+    assert result.as_dict() == _sync(tmp_path / "parsed.json", plan, parsed=True)[0]
+    assert store.read_bytes() == (tmp_path / "parsed.json").read_bytes()
+    with open_store(store, write=False) as opened:
+        assert opened.raw("tasks")["5"]["progress"] == 7
+
+
+@pytest.mark.parametrize("edits", [[("title", 3)], [("insert", 0)], [("drop", 5)], []])
+def test_load_with_its_work_aside_says_and_saves_what_load_does(
+    run: Run, store_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edits: Any
+) -> None:
+    """`lianta load` of a large plan into a large store sweeps the store and makes the plan's
+    leads in child processes: what it says and saves is what it does without them."""
+    if not aside.can_fork():
+        pytest.skip("no fork or one processor")
+    monkeypatch.setenv("LIANTA_NOW", "2024-05-06T09:00:00")
+    plan = tmp_path / "edited.yaml"
+    _write(plan, _edit_plan(BASE, edits))
+    assert run("load").exit_code == 0
+    shutil.copy(store_path, tmp_path / "alone.json")
+    alone = run("load", str(plan), "--db", str(tmp_path / "alone.json"), "--format", "json")
+    monkeypatch.setattr(tracker, "_SWEPT_ASIDE", 0)
+    monkeypatch.setattr(tracker, "_LEADS_ASIDE", 1)
+    forks = []
+    fork = os.fork
+    monkeypatch.setattr(os, "fork", lambda: forks.append(1) or fork())
+    aside_ = run("load", str(plan), "--format", "json")
+    assert len(forks) == 2
+    assert (aside_.exit_code, aside_.stdout, aside_.stderr) == (0, alone.stdout, alone.stderr)
+    assert store_path.read_bytes() == (tmp_path / "alone.json").read_bytes()

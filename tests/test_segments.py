@@ -365,6 +365,36 @@ def test_heads_find_documents_by_their_first_and_last_fields() -> None:
     assert json.loads(tables.serialize())["tasks"]["2"]["archived"] is True
 
 
+def _heads_of(heads: segments.Heads) -> list[Any]:
+    return [heads._span, heads._numbers, heads._texts, heads._starts, heads._lasts]
+
+
+def test_heads_packed_by_another_process_are_taken_only_for_the_same_bytes() -> None:
+    tasks = _tasks_file(300, notes=[{"text": 'x":{"plan":2024,"id":"1.1", \\":{'}])
+    tasks["301"] = {"plan": 2025, "id": "1.1", "archived": True}
+    raw = _table_file(tasks)
+    tables = Tables(raw)
+    tables.verify()
+    packed = tables.packed_heads("tasks", ("plan", "id"), "archived")
+    assert packed is not None
+    swept = tables.heads("tasks", ("plan", "id"), "archived")
+    assert swept is not None
+    again = Tables(raw)
+    again.verify()
+    unpacked = again.heads("tasks", ("plan", "id"), "archived", b"".join(packed))
+    assert unpacked is not None and _heads_of(unpacked) == _heads_of(swept)
+    assert again.heads("tasks", ("plan", "id"), "done", b"".join(packed)) is None  # other fields
+    assert again.heads("tasks", ("plan", "id"), "archived", b"".join(packed)[:-1]) is None
+    assert again.heads("tasks", ("plan", "id"), "archived", b"not packed") is None
+    tasks["7"]["title"] = "任务8"  # the same span, other bytes: another checksum
+    changed = Tables(_table_file(tasks))
+    changed.verify()
+    found = changed.unparsed("tasks")
+    assert found is not None and found[1] == swept._span
+    assert changed.heads("tasks", ("plan", "id"), "archived", b"".join(packed)) is None
+    assert changed.heads("tasks", ("plan", "id"), "archived") is not None
+
+
 @pytest.mark.parametrize(
     "tasks",
     [
