@@ -4,6 +4,7 @@ a plan file. No I/O here; only plan loading needs them (names shared by every la
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, NamedTuple
@@ -56,8 +57,9 @@ class Plan:
     framing: tuple[dict[str, str], ...] = ()
     path: str = ""
 
-    @property
+    @functools.cached_property
     def tasks(self) -> list[PlanTask]:
+        """Every task of every index, in order (made once: a reload reads it several times)."""
         return [task for index in self.indices for task in index.tasks]
 
     def meta(self) -> dict[str, Any]:

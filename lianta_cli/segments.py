@@ -358,21 +358,20 @@ def _spliced(
     if rewrites:
         changes = sorted(itertools.chain(changes, rewrites), key=_START)
     view = memoryview(raw)
-    pieces: list[bytes | memoryview] = []
-    position = span[0]
-    for start, end, written in changes:
-        if start < position:  # a value rewritten in a document written anew
-            raise LayoutError("internal: a rewritten value is inside a patched document")
-        pieces += [view[position:start], written]
-        position = end
-    pieces.append(view[position : span[1]])
+    lefts = [span[0], *map(_END, changes)]  # the bytes kept: from each change's end
+    rights = [*map(_START, changes), span[1]]  # to the next one's start
+    if not all(map(operator.le, lefts, rights)):  # a value rewritten in a document written anew
+        raise LayoutError("internal: a rewritten value is inside a patched document")
+    pieces: list[bytes | memoryview] = [b""] * (2 * len(changes) + 1)
+    pieces[0::2] = list(map(view.__getitem__, map(slice, lefts, rights)))
+    pieces[1::2] = list(map(_WRITTEN, changes))
     return pieces
 
 
 Rewrites = Sequence[tuple[int, int, bytes]]
 """Values of documents rewritten in a table's bytes: where each starts and ends in the file's
 bytes, and its new bytes; in order (see `Tables.rewrite`)."""
-_START = operator.itemgetter(0)
+_START, _END, _WRITTEN = map(operator.itemgetter, range(3))
 _KEY_AFTER_DOC = re.compile(rb'\},"([0-9]+)":\{')
 """A document's key after the document before it: in a compact table whose documents hold no
 objects keyed by digits (a task holds none), every document's but the first."""
@@ -432,11 +431,18 @@ class Heads:
         the table's span and checksum (`check`) and the fields swept for, to tell the bytes
         are the same."""
         lists = (self._numbers, self._texts, self._lasts)
+        alike = [found[0].decode("latin-1") if len(set(found)) == 1 else None for found in lists]
         header = {"span": self._span, "check": check, "first": first, "last": last}
-        header["sizes"] = [len(self._starts), *(sum(map(len, found)) for found in lists)]
+        header |= {"count": len(self._starts), "alike": alike}  # a value every document has
+        header["sizes"] = [
+            0 if same is not None else sum(map(len, found))
+            for found, same in zip(lists, alike, strict=True)
+        ]
         pieces = [json.dumps(header).encode() + b"\n", array("q", self._starts).tobytes()]
-        pieces += [array("q", map(len, found)).tobytes() for found in lists]
-        return pieces + [b"".join(found) for found in lists]
+        for found, same in zip(lists, alike, strict=True):
+            if same is None:
+                pieces += [array("q", map(len, found)).tobytes(), b"".join(found)]
+        return pieces
 
     @classmethod
     def unpack(
@@ -454,33 +460,34 @@ class Heads:
         try:
             line_end = packed.index(b"\n")
             header = json.loads(packed[:line_end])
-            count, *sizes = header["sizes"]
-        except (ValueError, KeyError, TypeError):
+            if (header["span"], header["check"], header["first"], header["last"]) != (
+                list(span),
+                check,
+                list(first),
+                last,
+            ):
+                return None
+            count = header["count"]
+            starts = array("q")
+            at = line_end + 1 + 8 * count
+            starts.frombytes(packed[line_end + 1 : at])
+            found = []  # each list of values: one every document has, or cut one after another
+            for same, size in zip(header["alike"], header["sizes"], strict=True):
+                if same is not None:
+                    found.append([same.encode("latin-1")] * count)
+                    continue
+                lengths = array("q")
+                lengths.frombytes(packed[at : at + 8 * count])
+                at += 8 * count
+                blob = packed[at : at + size]
+                at += size
+                ends = list(itertools.accumulate(lengths))
+                found.append(list(map(blob.__getitem__, map(slice, [0, *ends[:-1]], ends))))
+        except (ValueError, KeyError, TypeError, AttributeError):
             return None
-        if (header["span"], header["check"], header["first"], header["last"]) != (
-            list(span),
-            check,
-            list(first),
-            last,
-        ):
+        if at != len(packed) or len(starts) != count or any(len(f) != count for f in found):
             return None
-        at = line_end + 1
-        columns = []  # where each document starts, then the length of each value found
-        for _column in range(4):
-            numbers = array("q")
-            numbers.frombytes(packed[at : at + 8 * count])
-            columns.append(numbers.tolist())
-            at += 8 * count
-        starts, *lengths = columns
-        found = []  # the values, cut from the bytes that hold them one after another
-        for size, length in zip(sizes, lengths, strict=True):
-            blob = packed[at : at + size]
-            ends = list(itertools.accumulate(length))
-            found.append(list(map(blob.__getitem__, map(slice, [0, *ends[:-1]], ends))))
-            at += size
-        if at != len(packed) or any(len(column) != count for column in columns):
-            return None
-        return cls(raw, span, found[0], found[1], starts, found[2], loose)
+        return cls(raw, span, found[0], found[1], starts.tolist(), found[2], loose)
 
     def text(self, place: int) -> bytes:
         """The text (UTF-8) of the document at `place`."""

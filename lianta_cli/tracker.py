@@ -295,7 +295,7 @@ class _ReadWhole(Exception):
 def _stored_in_bytes(
     heads: Heads, plan: Plan, made: Callable[[], list[bytes]]
 ) -> tuple[_Stored, set[str], _Moved]:
-    ids = [task.id for task in plan.tasks]
+    ids = list(map(attrgetter("id"), plan.tasks))
     try:
         written = list(map(str.encode, ids))
     except UnicodeEncodeError:  # a lone surrogate, which no stored text holds
@@ -304,11 +304,10 @@ def _stored_in_bytes(
     positions = list(range(len(ids)))
     found = heads.places(plan.year, written)
     if None in found:  # tasks new to the store
-        positions = [n for n, place in enumerate(found) if place is not None]
-        ids = [ids[n] for n in positions]
-        written = [written[n] for n in positions]
-        leads = [leads[n] for n in positions]
-        found = [found[n] for n in positions]
+        positions = list(compress(positions, map(operator.is_not, found, repeat(None))))
+        ids, written, leads, found = (
+            list(map(column.__getitem__, positions)) for column in (ids, written, leads, found)
+        )
     places = cast(list[int], found)
     same = heads.alike(places, leads, b"false")
     alike = set(compress(ids, same))
@@ -329,7 +328,7 @@ def _stored_in_bytes(
             zip(
                 compress(starts, plain),
                 compress(stops, plain),
-                [order[:-1] for order in compress(compress(orders, near), plain)],
+                map(bytes.rstrip, compress(compress(orders, near), plain), repeat(b",")),
                 strict=True,
             )
         )
