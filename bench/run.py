@@ -10,6 +10,7 @@ bench/out/results-<date>.md (plus the raw figures as .json). See bench/README.md
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import platform
@@ -320,6 +321,15 @@ def inserted(plan: str) -> str:
     return plan[: first.start()] + "".join(lines) + plan[first.start() :]
 
 
+def dropped(plan: str) -> str:
+    """The plan without the first task of its first index of two tasks or more."""
+    tasks = list(_TASK_LINE.finditer(plan))
+    for first, second in itertools.pairwise(tasks):
+        if first[2] == second[2]:  # the same index: the first task's lines end at the second
+            return plan[: first.start()] + plan[second.start() :]
+    raise ValueError("no index with two tasks")
+
+
 def size_cases(
     lianta: Path,
     python: str,
@@ -428,6 +438,12 @@ def size_cases(
             f"`lianta load` of the {data.size}-task plan with a task added at the top "
             "(every task after it moves down one)",
             inserted(data.plan.read_text(encoding="utf-8")),
+        ),
+        (
+            "reload-drop",
+            f"`lianta load` of the {data.size}-task plan with its first task removed "
+            "(archived; every task after it moves up one)",
+            dropped(data.plan.read_text(encoding="utf-8")),
         ),
     ]:
         plan = work / f"{key}-{data.size}.yaml"
