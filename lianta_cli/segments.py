@@ -515,13 +515,12 @@ class Heads:
             ends = map(operator.add, starts, map(len, leads))
             same = map(operator.eq, map(raw.__getitem__, map(slice, starts, ends)), leads)
         else:  # the leads are not cut (a copy each): the bytes read are to start them
-            ends = map(operator.add, starts, cuts)
-            written = list(map(raw.__getitem__, map(slice, starts, ends)))
-            same = map(
-                operator.and_,
-                map(bytes.startswith, leads, written),
-                map(operator.eq, map(len, written), cuts),
-            )
+            stops = list(map(operator.add, starts, cuts))
+            if stops and max(stops) > len(raw):  # a document cut short by the file's end
+                cut_leads = [lead[:cut] for lead, cut in zip(leads, cuts, strict=True)]
+                return self.alike(places, cut_leads, last)
+            written = map(raw.__getitem__, map(slice, starts, stops))
+            same = map(bytes.startswith, leads, written)
         return list(
             map(operator.and_, same, map(last.__eq__, map(self._lasts.__getitem__, places)))
         )

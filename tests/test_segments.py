@@ -358,6 +358,11 @@ def test_heads_find_documents_by_their_first_and_last_fields() -> None:
     lead = b'{"plan":2024,"id":"1.2","title":"\xe4\xbb\xbb\xe5\x8a\xa12",'
     assert heads.alike([1, 0, 3], [lead, lead, b'{"plan":2025,'], b"false") == [True, False, False]
     assert heads.alike([3], [b'{"plan":2025,'], b"true") == [True]
+    longer = lead + b"x" * 10_000  # its start is there; it runs past the file's end
+    assert heads.alike([1, 1], [longer, longer], b"false", [len(lead), len(longer)]) == [
+        True,
+        False,
+    ]
     key, doc = heads.document(1)
     assert (key, doc) == ("2", tasks["2"])
     tables.patch("tasks", {"2": {"archived": True}})
