@@ -481,20 +481,19 @@ def _plan_text(raw: bytes, shown: str) -> tuple[str | None, list[Problem]]:
 
 _BAD_ASCII = bytes(b for b in range(256) if b not in range(0x20) and b != 0x7F) + b"\t\n\r"
 """Every byte but the ASCII controls that `_NON_PRINTABLE` finds: deleted, what is left is those."""
-_BAD_SEQUENCES = (b"\xc2", b"\xef\xbf\xbe", b"\xef\xbf\xbf")
-"""Every other character `_NON_PRINTABLE` finds in UTF-8 but a BOM: U+0080 to U+009F begin with
-the byte C2, U+FFFE and U+FFFF are these (surrogates are no valid UTF-8)."""
+_BAD_SEQUENCES = (b"\xef\xbf\xbe", b"\xef\xbf\xbf")
+"""Every other character `_NON_PRINTABLE` finds in UTF-8 but a BOM and U+0080 to U+009F (which
+begin with the byte C2): U+FFFE and U+FFFF are these (surrogates are no valid UTF-8)."""
 
 
 def _printable_bytes(raw: bytes) -> bool:
     """Whether the text of `raw` (valid UTF-8, a BOM at its start left out) is certain to hold
     nothing `_NON_PRINTABLE` finds, judged from its bytes with a few scans that run far faster
     than the search; False when it may (the search then says where)."""
-    if raw.translate(None, _BAD_ASCII):
+    if raw.translate(None, _BAD_ASCII) or b"\xc2" in raw or raw.find(codecs.BOM_UTF8, 1) >= 0:
         return False
-    return not any(sequence in raw for sequence in _BAD_SEQUENCES) and (
-        raw.find(codecs.BOM_UTF8, 1) < 0
-    )
+    # the two only if a character from U+FFC0 on is there at all: one search, not two
+    return b"\xef\xbf" not in raw or not any(sequence in raw for sequence in _BAD_SEQUENCES)
 
 
 def _parse_tree(text: str, shown: str) -> tuple[Plan | None, list[Problem]]:
