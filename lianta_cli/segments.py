@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequen
 from json.encoder import encode_basestring
 from typing import Any
 
+from . import aside
 from .collector import collector_paused
 from .i18n import _
 
@@ -94,18 +95,37 @@ def table_pieces(table: dict[str, Any]) -> list[bytes | memoryview]:
 
 
 def _table_pieces(table: dict[str, Any]) -> list[bytes | memoryview]:
+    if not table:
+        return [b"{}"]
+    if len(table) < _PIECES_ASIDE or not aside.can_fork():
+        return list(_chunk_pieces(table, 0))
+    half = len(table) // 2 // _CHUNK * _CHUNK  # the second half made by a child meanwhile
+    with aside.aside(lambda: _chunk_pieces(table, half)) as made:
+        pieces: list[bytes | memoryview] = list(_chunk_pieces(table, 0, half))
+        rest = made()
+    return pieces + ([rest] if rest is not None else list(_chunk_pieces(table, half)))
+
+
+_PIECES_ASIDE = 20_000
+"""Documents of a table from which the second half of its text is made by a child process (see
+`aside`), on a second processor: 100,000 tasks take about 0.7 s."""
+
+
+def _chunk_pieces(table: dict[str, Any], first: int, stop: int | None = None) -> Iterator[bytes]:
+    """The text of the documents of `table` from `first` to `stop` (at the start of a chunk),
+    a chunk at a time, with the table's opening and closing brace where they fall."""
     value = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    keys, docs = iter(table), iter(table.values())
-    pieces: list[bytes | memoryview] = []
-    for start in range(0, len(table), _CHUNK):
+    end = len(table) if stop is None else stop
+    keys = itertools.islice(iter(table), first, end)
+    docs = itertools.islice(iter(table.values()), first, end)
+    for start in range(first, end, _CHUNK):
         names = list(map(encode_basestring, itertools.islice(keys, _CHUNK)))
         texts = _documents(names, list(itertools.islice(docs, _CHUNK)), value)
         if start == 0:
             texts[0] = "{" + texts[0]
         if start + _CHUNK >= len(table):
             texts[-1] = texts[-1][:-1] + "}"
-        pieces.append("".join(texts).encode("utf-8"))
-    return pieces or [b"{}"]
+        yield "".join(texts).encode("utf-8")
 
 
 def _documents(names: list[str], docs: list[Any], value: Callable[[Any], str]) -> list[str]:

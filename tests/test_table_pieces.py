@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lianta_cli import segments
+from lianta_cli import aside, segments
 from lianta_cli.models import PlanTask
 from lianta_cli.segments import Tables, dumps, split_tables, table_pieces
 from lianta_cli.tracker import _new_task
@@ -164,6 +164,30 @@ def test_documents_are_encoded_as_dumps_encodes_them(table: dict[str, Any], chun
 @given(tables(odd=True), CHUNKS)
 def test_any_table_is_encoded_as_dumps_encodes_it(table: dict[Any, Any], chunk: int) -> None:
     with mock.patch.object(segments, "_CHUNK", chunk):
+        assert_as_dumps(table)
+
+
+@pytest.mark.skipif(not aside.can_fork(), reason="no fork or one processor")
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tables(odd=True), CHUNKS)
+def test_a_table_made_half_by_a_child_process_is_encoded_as_dumps_encodes_it(
+    table: dict[Any, Any], chunk: int
+) -> None:
+    with (
+        mock.patch.object(segments, "_CHUNK", chunk),
+        mock.patch.object(segments, "_PIECES_ASIDE", 1),
+    ):
+        assert_as_dumps(table)
+
+
+@pytest.mark.skipif(not aside.can_fork(), reason="no fork or one processor")
+def test_a_table_whose_second_half_json_refuses_is_refused_as_dumps_refuses_it() -> None:
+    table = tasks(4 * segments._CHUNK)
+    with mock.patch.object(segments, "_PIECES_ASIDE", 1):
+        halves = table_pieces(table)
+        assert b"".join(halves) == dumps(table) and len(halves) == 3  # 2 chunks, then the rest
+        table[str(3 * segments._CHUNK)]["unit"] = object()  # in the child's half
+        assert outcome(lambda: b"".join(table_pieces(table))) is TypeError
         assert_as_dumps(table)
 
 
