@@ -333,15 +333,16 @@ def _stored_in_bytes(
             )
         )
         same = list(map(operator.or_, same, _marked(len(ids), movers)))  # read, and moved
-    if len(alike) == heads.count(plan.year):  # every stored task of the year
+    left = heads.count(plan.year) - len(alike) - len(moved.ids)  # stored tasks not read
+    if not left:  # every stored task of the year (each id is one task's: a copy is left)
         return {}, alike, moved
-    if heads.count(plan.year) - len(alike) - len(moved.ids) > _PARSED_ONE_BY_ONE:
+    if left > _PARSED_ONE_BY_ONE:
         raise _ReadWhole(alike)
     stored = heads.of(plan.year)
-    left = sorted(map(stored.__getitem__, stored.keys() - compress(written, same)))
+    unread = sorted(map(stored.__getitem__, stored.keys() - compress(written, same)))
     existing = {
         heads.text(place).decode("utf-8", "surrogateescape"): heads.document(place)
-        for place in left
+        for place in unread
     }
     return existing, alike, moved
 
