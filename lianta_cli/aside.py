@@ -1,9 +1,12 @@
 """Bytes made by a child process while this one goes on with other work.
 
-A reload of a large plan has two long pieces of work that do not depend on each other: what
-the plan's tasks look like in the store's JSON (from the plan), and where each stored task is
-(from the store file). Python runs one at a time in a process; a child forked to make the
-first hands it over in a file in memory, and the two run side by side on two processors.
+Python runs one piece of work at a time in a process. A large load has pieces that do not
+depend on each other: where each stored task is in the store file (swept while the plan is
+read), the comparison of the second half of the plan's tasks with the store while this process
+compares the first, the text of the second half of a table written anew. A child forked for one
+sees this process's memory as it was, hands its result over in a file in memory, and the two
+run side by side on two processors. Without `fork` or a second processor, the same work is
+done here, one piece after another.
 """
 
 from __future__ import annotations

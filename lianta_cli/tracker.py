@@ -12,6 +12,7 @@ import itertools
 import operator
 import os
 import re
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from itertools import compress, repeat
@@ -229,16 +230,15 @@ def _stored_tasks(
     alike: set[str] = set()
     packed = swept() if swept is not None else None
     heads = store.heads(*_HEADS, packed) if packed is not None else None
-    with _leads_made(store, plan, shared=heads is not None) as leads:
-        if heads is None:
-            heads = store.heads(*_HEADS)
-        if heads is not None:
-            try:
-                return _stored_in_bytes(heads, plan, leads)
-            except LayoutError:  # the bytes are not as lianta writes them: read the table
-                pass
-            except _ReadWhole as many:
-                alike = many.alike
+    if heads is None:  # not swept meanwhile, or not the same bytes
+        heads = store.heads(*_HEADS)
+    if heads is not None:
+        try:
+            return _stored_in_bytes(heads, plan)
+        except LayoutError:  # the bytes are not as lianta writes them: read the table
+            pass
+        except _ReadWhole as many:
+            alike = many.alike
     existing = {
         doc["id"]: (doc_id, doc)
         for doc_id, doc in store.raw("tasks").items()
@@ -292,59 +292,108 @@ class _ReadWhole(Exception):
         self.alike = alike
 
 
-def _stored_in_bytes(
-    heads: Heads, plan: Plan, made: Callable[[], list[bytes]]
-) -> tuple[_Stored, set[str], _Moved]:
+def _stored_in_bytes(heads: Heads, plan: Plan) -> tuple[_Stored, set[str], _Moved]:
     ids = list(map(attrgetter("id"), plan.tasks))
     try:
         written = list(map(str.encode, ids))
     except UnicodeEncodeError:  # a lone surrogate, which no stored text holds
         raise LayoutError("an id of the plan is not Unicode") from None
-    leads = made()
-    positions = list(range(len(ids)))
-    found = heads.places(plan.year, written)
-    if None in found:  # tasks new to the store
-        positions = list(compress(positions, map(operator.is_not, found, repeat(None))))
-        ids, written, leads, found = (
-            list(map(column.__getitem__, positions)) for column in (ids, written, leads, found)
-        )
-    places = cast(list[int], found)
-    same = heads.alike(places, leads, b"false")
+    same, moving, rewrites = _looked(heads, plan, heads.places(plan.year, written))
     alike = set(compress(ids, same))
     moved = _Moved()
-    if not all(same):  # of these, tasks that differ from the plan in their order alone
-        others = list(compress(range(len(ids)), map(operator.not_, same)))
-        at = list(map(places.__getitem__, others))
-        orders = list(map(b"%d,".__mod__, map(positions.__getitem__, others)))
-        lead_of = list(map(leads.__getitem__, others))
-        cuts = list(map(operator.sub, map(len, lead_of), map(len, orders)))  # where each order is
-        near = heads.alike(at, lead_of, b"false", cuts)
-        starts, stops, plain = heads.numbers_after(
-            list(compress(at, near)), list(compress(cuts, near))
-        )
-        movers = list(compress(compress(others, near), plain))
-        moved.ids = set(map(ids.__getitem__, movers))
-        moved.rewrites = list(
-            zip(
-                compress(starts, plain),
-                compress(stops, plain),
-                map(bytes.rstrip, compress(compress(orders, near), plain), repeat(b",")),
-                strict=True,
-            )
-        )
-        same = list(map(operator.or_, same, _marked(len(ids), movers)))  # read, and moved
+    moved.ids, moved.rewrites = set(compress(ids, moving)), rewrites
     left = heads.count(plan.year) - len(alike) - len(moved.ids)  # stored tasks not read
     if not left:  # every stored task of the year (each id is one task's: a copy is left)
         return {}, alike, moved
     if left > _PARSED_ONE_BY_ONE:
         raise _ReadWhole(alike)
     stored = heads.of(plan.year)
-    unread = sorted(map(stored.__getitem__, stored.keys() - compress(written, same)))
+    read = compress(written, map(operator.or_, same, moving))
+    unread = sorted(map(stored.__getitem__, stored.keys() - read))
     existing = {
         heads.text(place).decode("utf-8", "surrogateescape"): heads.document(place)
         for place in unread
     }
     return existing, alike, moved
+
+
+_Look = tuple[list[bool], list[bool], list[tuple[int, int, bytes]]]
+"""What the store file's bytes show of some of the plan's tasks (see `_look`)."""
+
+
+def _look(heads: Heads, leads: list[bytes], found: list[int | None], first: int) -> _Look:
+    """Of the plan's tasks from position `first`, with these leads and these places in the
+    store (None: a task new to it): whether each is stored with the plan's fields and not
+    archived; whether it differs from that in its order alone (a task added or removed before
+    it); and for each of those, where its order is in the file and the new one (see
+    `Store.rewrite`)."""
+    count = len(leads)
+    stored = list(compress(range(count), map(operator.is_not, found, repeat(None))))
+    places = cast(list[int], list(map(found.__getitem__, stored)))
+    same = heads.alike(places, list(map(leads.__getitem__, stored)), b"false")
+    alike = _marked(count, list(compress(stored, same)))
+    if all(same):
+        return alike, [False] * count, []
+    others = list(compress(stored, map(operator.not_, same)))
+    where = cast(list[int], list(map(found.__getitem__, others)))
+    orders = list(map(b"%d,".__mod__, map(first.__add__, others)))  # its position is its order
+    lead_of = list(map(leads.__getitem__, others))
+    cuts = list(map(operator.sub, map(len, lead_of), map(len, orders)))  # where each order is
+    near = heads.alike(where, lead_of, b"false", cuts)
+    starts, stops, plain = heads.numbers_after(
+        list(compress(where, near)), list(compress(cuts, near))
+    )
+    movers = list(compress(compress(others, near), plain))
+    values = map(bytes.rstrip, compress(compress(orders, near), plain), repeat(b","))
+    rewrites = list(zip(compress(starts, plain), compress(stops, plain), values, strict=True))
+    return alike, _marked(count, movers), rewrites
+
+
+_LEADS_ASIDE = 20_000
+"""Tasks of a plan from which the second half is looked at (`_look`) by a child process
+meanwhile (see `aside`): at 100,000 tasks, the leads take about 0.6 s and the comparisons
+0.1 to 0.4 s."""
+
+
+def _looked(heads: Heads, plan: Plan, found: list[int | None]) -> _Look:
+    """`_look` at every task of the plan (at the places `found`): for a large plan, the second
+    half by a child process, which hands over only what it saw."""
+    if len(found) < _LEADS_ASIDE or not aside.can_fork():
+        return _look(heads, _leads(plan), found, 0)
+    cut = len(found) * 11 // 20  # the child starts later and pays for its copy of the memory
+
+    def second() -> _Look:
+        return _look(heads, _leads(plan, cut), found[cut:], cut)
+
+    with aside.aside(lambda: _packed_look(second())) as made:
+        first = _look(heads, _leads(plan, 0, cut), found[:cut], 0)
+        packed = made()
+    rest = second() if packed is None else _unpacked_look(packed)
+    return first[0] + rest[0], first[1] + rest[1], first[2] + rest[2]
+
+
+def _packed_look(look: _Look) -> list[bytes]:
+    """A `_look` as bytes, for `_unpacked_look` in another process."""
+    same, moving, rewrites = look
+    values = b"\n".join(map(itemgetter(2), rewrites))  # whole numbers
+    header = b"%d %d %d\n" % (len(same), len(rewrites), len(values))
+    starts, stops = (array("q", map(itemgetter(n), rewrites)).tobytes() for n in (0, 1))
+    return [header, bytes(same), bytes(moving), starts, stops, values]
+
+
+def _unpacked_look(packed: bytes) -> _Look:
+    """The `_look` that `_packed_look` gave."""
+    header, _, rest = packed.partition(b"\n")
+    count, rewritten, size = map(int, header.split())
+    at = 2 * count + 16 * rewritten  # the flags, then where each rewrite starts and stops
+    if len(rest) != at + size:
+        raise ValueError("the look is not whole")
+    starts, stops = array("q"), array("q")
+    starts.frombytes(rest[2 * count : 2 * count + 8 * rewritten])
+    stops.frombytes(rest[2 * count + 8 * rewritten : at])
+    values = rest[at:].split(b"\n") if rewritten else []
+    same, moving = list(map(bool, rest[:count])), list(map(bool, rest[count : 2 * count]))
+    return same, moving, list(zip(starts.tolist(), stops.tolist(), values, strict=True))
 
 
 def _lead_texts(plan: Plan, first: int = 0, stop: int | None = None) -> Iterator[bytes]:
@@ -392,45 +441,13 @@ def _leads(plan: Plan, first: int = 0, stop: int | None = None) -> list[bytes]:
     """`_lead_texts`, a lead at a time."""
     leads: list[bytes] = []
     for text in _lead_texts(plan, first, stop):
-        leads += _split_leads(text)
-    return leads
-
-
-def _split_leads(text: bytes) -> list[bytes]:
-    """The leads of `_lead_texts`, one after another, as a list."""
-    leads = text.split(b"\n")
-    leads.pop()  # after the last line break
+        leads += text.split(b"\n")
+        leads.pop()  # after the last line break
     return leads
 
 
 _LEADS_AT_ONCE = 4096
 """Leads written as one text: few enough that the text is small beside them."""
-_LEADS_ASIDE = 20_000
-"""Tasks of a plan from which its leads are made by a child process while the store is swept
-(see `aside`): at 100,000 tasks, the leads take about 0.6 s and the sweep 0.4 s."""
-
-
-@contextlib.contextmanager
-def _leads_made(store: Store, plan: Plan, *, shared: bool) -> Iterator[Callable[[], list[bytes]]]:
-    """A function that returns `_leads(plan)`: for a large plan whose stored tasks are to be
-    swept, made meanwhile by a child process; `shared`, the tasks swept already (by another
-    child, see `swept_aside`): this process makes the first half of the leads meanwhile."""
-    if (
-        len(plan.tasks) < _LEADS_ASIDE
-        or store.storage.data.is_empty("tasks")
-        or not aside.can_fork()
-    ):
-        yield lambda: _leads(plan)
-        return
-    cut = len(plan.tasks) // 2 if shared else 0
-    with aside.aside(lambda: _lead_texts(plan, cut)) as collect:
-
-        def leads() -> list[bytes]:
-            kept = _leads(plan, 0, cut)
-            made = collect()
-            return kept + (_leads(plan, cut) if made is None else _split_leads(made))
-
-        yield leads
 
 
 def _json_list(items: tuple[str, ...]) -> str:

@@ -262,8 +262,8 @@ def test_tasks_moved_by_a_task_added_or_removed_are_renumbered_in_the_bytes(
         result = tracker.sync_plan(opened, plan, CLOCK, "tester", swept=swept)
         assert not opened.storage.data.is_parsed("tasks")
         assert len(scans) == (0 if forked else 2)
-        half = len(plan.tasks) // 2
-        assert leads_here == ([half, half] if forked else [None, None])  # half, or all of them
+        share = len(plan.tasks) * 11 // 20  # made here
+        assert leads_here == ([share, share] if forked else [None, None])  # a share, or all
     assert result.as_dict() == _sync(tmp_path / "parsed.json", plan, parsed=True)[0]
     assert store.read_bytes() == (tmp_path / "parsed.json").read_bytes()
     with open_store(store, write=False) as opened:
