@@ -36,7 +36,11 @@ def aside(make: Callable[[], Iterable[bytes]]) -> Iterator[Callable[[], bytes | 
 
     The child shares this process's memory as it is at the fork, writes only to the file in
     memory, and ends without running any exit handler or flushing any stream."""
-    fd = os.memfd_create("lianta-aside", os.MFD_CLOEXEC)
+    try:
+        fd = os.memfd_create("lianta-aside", os.MFD_CLOEXEC)
+    except OSError:  # refused here (too many files, say): the caller makes them itself
+        yield lambda: None
+        return
     try:
         pid = os.fork()
     except OSError:

@@ -43,3 +43,15 @@ def test_a_child_not_waited_for_is_stopped_on_leaving() -> None:
     assert time.monotonic() - started < 5
     with pytest.raises(ChildProcessError):  # reaped: no child is left
         os.waitpid(-1, os.WNOHANG)
+
+
+@pytest.mark.parametrize("refused", ["memfd_create", "fork"])
+def test_a_child_that_cannot_be_made_gives_none(
+    monkeypatch: pytest.MonkeyPatch, refused: str
+) -> None:
+    def refuse(*args: object) -> int:
+        raise OSError(24, "Too many open files")
+
+    monkeypatch.setattr(os, refused, refuse)
+    with aside.aside(lambda: [b"made"]) as collect:
+        assert collect() is None

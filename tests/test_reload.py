@@ -325,3 +325,26 @@ def test_load_with_its_work_aside_says_and_saves_what_load_does(
     assert len(forks) == 2
     assert (aside_.exit_code, aside_.stdout, aside_.stderr) == (0, alone.stdout, alone.stderr)
     assert store_path.read_bytes() == (tmp_path / "alone.json").read_bytes()
+
+
+def test_load_with_no_child_processes_to_be_had_does_its_work_here(
+    run: Run, store_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fork refused (too many processes, say): `load` does the work itself, the same."""
+    monkeypatch.setenv("LIANTA_NOW", "2024-05-06T09:00:00")
+    plan = tmp_path / "edited.yaml"
+    _write(plan, _edit_plan(BASE, [("insert", 0), ("title", 9)]))
+    assert run("load").exit_code == 0
+    shutil.copy(store_path, tmp_path / "alone.json")
+    alone = run("load", str(plan), "--db", str(tmp_path / "alone.json"), "--format", "json")
+    monkeypatch.setattr(tracker, "_SWEPT_ASIDE", 0)
+    monkeypatch.setattr(tracker, "_LEADS_ASIDE", 1)
+    monkeypatch.setattr(aside, "can_fork", lambda: True)
+
+    def refused() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", refused)
+    here = run("load", str(plan), "--format", "json")
+    assert (here.exit_code, here.stdout, here.stderr) == (0, alone.stdout, alone.stderr)
+    assert store_path.read_bytes() == (tmp_path / "alone.json").read_bytes()
