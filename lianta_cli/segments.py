@@ -776,7 +776,7 @@ class Tables(MutableMapping[str, dict[str, Any]]):
         then adds it). In lianta's compact layout each document but the first follows a `}`
         and a task holds no object keyed by digits, so no key is missed (none is taken from
         a text: a quote in one is escaped)."""
-        if name in self._parsed or name not in self._verified or name not in self._spans:
+        if not self._as_read(name):
             return None
         start, end = self._spans[name]
         first = _DOC_START.match(self._file, start)
@@ -793,7 +793,7 @@ class Tables(MutableMapping[str, dict[str, Any]]):
         may be rewritten (a task's order), and not in a document that is also patched (its
         patch is written whole; saving then fails, writing nothing). LayoutError if the table
         is parsed already or not proved intact."""
-        if name in self._parsed or name not in self._verified or name not in self._spans:
+        if not self._as_read(name):
             raise LayoutError(f"internal: table {name!r} cannot be rewritten in its bytes")
         self._rewrites[name] = sorted([*self._rewrites.get(name, ()), *rewrites], key=_START)
 
@@ -909,12 +909,13 @@ class Tables(MutableMapping[str, dict[str, Any]]):
     def unparsed(self, name: str) -> tuple[Buffer, Span] | None:
         """The file's bytes and the span of a table proved intact, while it is not parsed (and
         nothing is added to it), else None."""
-        if name in self._parsed or name not in self._verified or self._tails.get(name):
+        if not self._as_read(name) or self._tails.get(name) or self._rewrites.get(name):
             return None
-        if self._rewrites.get(name):
-            return None
-        span = self._spans.get(name)
-        return (self._file, span) if span is not None else None
+        return self._file, self._spans[name]
+
+    def _as_read(self, name: str) -> bool:
+        """Whether a table is kept as the file's bytes (not parsed) and proved intact."""
+        return name not in self._parsed and name in self._verified and name in self._spans
 
     def is_parsed(self, name: str) -> bool:
         return name in self._parsed

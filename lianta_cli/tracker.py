@@ -14,6 +14,7 @@ import os
 import re
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from datetime import date
 from itertools import compress, repeat
 from json.encoder import encode_basestring
@@ -200,14 +201,13 @@ _Stored = dict[str, tuple[str, dict[str, Any]]]
 """Stored tasks of a plan by id: their doc id and document."""
 
 
-class _Moved:
+class _Moved(NamedTuple):
     """The stored tasks of a plan that differ from it only in their position (a task added or
     removed before them): their ids, and their order rewritten where it is in the store
     file's bytes (see `Store.rewrite`)."""
 
-    def __init__(self) -> None:
-        self.ids: set[str] = set()
-        self.rewrites: Rewrites = []
+    ids: frozenset[str] = frozenset()
+    rewrites: Rewrites = ()
 
 
 def _marked(size: int, marked: list[int]) -> list[bool]:
@@ -300,8 +300,7 @@ def _stored_in_bytes(heads: Heads, plan: Plan) -> tuple[_Stored, set[str], _Move
         raise LayoutError("an id of the plan is not Unicode") from None
     same, moving, rewrites = _looked(heads, plan, heads.places(plan.year, written))
     alike = set(compress(ids, same))
-    moved = _Moved()
-    moved.ids, moved.rewrites = set(compress(ids, moving)), rewrites
+    moved = _Moved(frozenset(compress(ids, moving)), rewrites)
     left = heads.count(plan.year) - len(alike) - len(moved.ids)  # stored tasks not read
     if not left:  # every stored task of the year (each id is one task's: a copy is left)
         return {}, alike, moved
@@ -555,7 +554,7 @@ def sync_plan(
     return result
 
 
-def _left(tasks: Sequence[PlanTask], alike: set[str], moved: set[str]) -> list[int]:
+def _left(tasks: Sequence[PlanTask], alike: AbstractSet[str], moved: AbstractSet[str]) -> list[int]:
     """The positions of the tasks whose ids are in neither set."""
     ids = list(map(attrgetter("id"), tasks))
     known = map(operator.or_, map(alike.__contains__, ids), map(moved.__contains__, ids))
