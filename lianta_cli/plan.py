@@ -20,6 +20,7 @@ import itertools
 import json
 import operator
 import re
+import sys
 import unicodedata
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -681,7 +682,7 @@ def _following(column: int) -> re.Pattern[str]:
     """The lines that follow an item's first line, at `column`: fields of `_FOLLOWING` in that
     order (any of them left out), each written as `_LINE` takes it at once (a quoted text, to be
     checked for a quote or a backslash inside, or a one-line list; then only spaces). It may
-    match no line at all. A line once taken is kept (`?+`): every line after it is optional,
+    match no line at all. A line once taken is kept (`_KEPT`): every line after it is optional,
     so nothing could fail and need it given back, and the engine, keeping no way back for each,
     runs about a quarter faster."""
     indent = " " * column
@@ -691,8 +692,14 @@ def _following(column: int) -> re.Pattern[str]:
             value = rf"(?P<{key}>\[ *(?:{_ONE_LINE_QUOTED}(?: *, *{_ONE_LINE_QUOTED})* *)?\])"
         else:
             value = rf'"(?P<{key}>.*)"'
-        lines.append(rf"(?:{indent}{key}: +{value} *\n)?+")
+        lines.append(rf"(?:{indent}{key}: +{value} *\n)?{_KEPT}")
     return re.compile("".join(lines))
+
+
+_KEPT = "+" if sys.version_info >= (3, 11, 5) else ""
+"""`?+` (possessive) where Python reads it right: before 3.11.5 a line that failed to match
+part-way could still move the match on (python/cpython#106052, #100061), as Debian 12's
+3.11.2 does. A plain `?` gives the same matches here, as the lines after are all optional."""
 
 
 def _line_data(text: str, runs: _Runs | None = None) -> dict[str, Any]:
