@@ -14,11 +14,12 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from . import counts, tracker
+from . import counts, segments, tracker
 from .collector import collector_paused
 from .errors import InputError, StoreError
 from .export import md_cell, to_csv, to_markdown
@@ -417,43 +418,154 @@ def _in_order(events: list[tuple[int, dict[str, Any]]]) -> bool:
 
 
 _Marks = tuple[dict[str, Any] | None, dict[str, Any] | None]
+_Events = list[tuple[int, dict[str, Any]]]
+_Table = dict[str, dict[str, Any]]
+
+_TIMELINE = frozenset(TIMELINE_FIELDS)
+_LATER_SLICE = 2 << 20
+"""Bytes of history after the period parsed at a time: they are undone and let go, so that a
+period long past does not hold every event since in memory at once."""
+
+
+def _tail(
+    store: Store, year: int, docs: dict[str, dict[str, Any]], start_mark: str, end_mark: str
+) -> tuple[_Events, Iterator[_Table | None]] | None:
+    """The plan's events on `docs` stamped in [start_mark, end_mark), and the history after it
+    in slices, newest slice first, each parsed when reached (None for one that does not parse);
+    None unless the history is kept as read and its stamps are in order."""
+    found = store.unparsed("history")
+    if found is None:
+        return None
+    raw, (_start, end) = found
+    cuts = segments.tail_cuts(raw, [start_mark, end_mark], found[1])
+    if cuts is None:
+        return None
+    window = segments.docs_between(raw, cuts[0], cuts[1])
+    store.release()  # the pages swept for the stamps
+    if window is None:
+        return None
+
+    def later() -> Iterator[_Table | None]:
+        for cut, stop in reversed(segments.tail_slices(raw, cuts[1], end - 1, _LATER_SLICE)):
+            table = segments.docs_between(raw, cut, stop)
+            store.release()
+            yield table
+            del table  # not held while the next slice is parsed
+
+    ours = [
+        (int(seq), event)
+        for seq, event in window.items()
+        if event.get("plan") == year and event.get("task") in docs
+    ]
+    return ours, later()
+
+
+def _undone(
+    docs: dict[str, dict[str, Any]],
+    values: dict[str, dict[str, Any]],
+    table: _Table,
+    year: int,
+    newer: int,
+    touched: set[str] | None = None,
+) -> int | None:
+    """Undo the events of plan `year` on `docs` in a slice of the history (its documents in the
+    file's order, every one before the seq `newer`) newest first, on each task's `values` (its
+    fields now, for a task not met before), adding the tasks to `touched`. The slice's first
+    seq (`newer` if it is empty), or None if the seqs are out of order, an event lacks what the
+    report reads, or its new value is not the value it left (a history that does not replay to
+    the tasks)."""
+    timeline = _TIMELINE
+    for key, event in reversed(table.items()):
+        seq = int(key)
+        if seq >= newer:
+            return None
+        newer = seq
+        if event.get("plan") != year:
+            continue
+        task_id = event.get("task")
+        if task_id not in docs:
+            continue
+        name = event.get("field")
+        if name is None or "change" not in event or type(event.get("at")) is not str:
+            return None
+        if name in timeline:
+            if touched is not None:
+                touched.add(task_id)
+            value = values.get(task_id)
+            if value is None:
+                doc = docs[task_id]
+                value = values[task_id] = {field: doc.get(field) for field in TIMELINE_FIELDS}
+            held, new = value[name], event["new"]
+            if type(held) is not type(new) or held != new:
+                return None
+            value[name] = event["old"]
+    return newer
 
 
 def _undo_states(
-    docs: dict[str, dict[str, Any]],
-    events: list[tuple[int, dict[str, Any]]],
-    start_mark: str,
-    end_mark: str,
+    docs: dict[str, dict[str, Any]], events: _Events, start_mark: str, end_mark: str
 ) -> dict[str, _Marks] | None:
     """Each task's state at both marks, from its fields now with the events at or after each
     mark undone, newest first; only the tasks with such events. `events` must hold every event
     at or after `start_mark`, in order. None if an event's new value is not the value it left
     (a history that does not replay to the tasks): then only a full replay gives the result.
     """
-    by_task: dict[str, list[dict[str, Any]]] = {}
-    for _seq, event in events:
-        if event["field"] in TIMELINE_FIELDS:
-            by_task.setdefault(event["task"], []).append(event)
-    states: dict[str, _Marks] = {}
-    for task_id, timeline in by_task.items():
+    window = [item for item in events if item[1]["at"] < end_mark]
+    later = _table([item for item in events if item[1]["at"] >= end_mark])
+    year = next((event["plan"] for _seq, event in events), 0)
+    return _undo_slices(docs, year, window, iter([later]), start_mark, end_mark)
+
+
+def _undo_slices(
+    docs: dict[str, dict[str, Any]],
+    year: int,
+    window: _Events,
+    later: Iterator[_Table | None],
+    start_mark: str,
+    end_mark: str,
+) -> dict[str, _Marks] | None:
+    """`_undo_states` of the events `window` (before `end_mark`) and the history `later` (at
+    or after it, in slices, newest slice first), each slice let go once undone. None if a slice
+    does not parse, the events are not in order or do not replay to the tasks."""
+    values: dict[str, dict[str, Any]] = {}
+    newer = 1 << 62  # the first seq of the slice undone last
+    for table in later:
+        first = None if table is None else _undone(docs, values, table, year, newer)
+        if first is None:
+            return None
+        newer = first
+    if not _in_order(window):
+        return None
+    at_end = {task_id: _marked(docs[task_id], value, end_mark) for task_id, value in values.items()}
+    early = sum(1 for item in window if item[1]["at"] < start_mark)  # the first ones
+    touched: set[str] = set()
+    first = _undone(docs, values, _table(window[early:]), year, newer, touched)
+    if first is None:
+        return None
+    # a task with no event in the period stands at its start as at its end, unless created in it
+    at_start = dict(at_end)
+    for task_id in values.keys() - at_end.keys():
+        at_end[task_id] = _marked(docs[task_id], _fields(docs[task_id]), end_mark)
+    for task_id in at_end:
+        if start_mark <= str(docs[task_id].get("created") or "") < end_mark:
+            touched.add(task_id)
+    for task_id in touched:
+        at_start[task_id] = _marked(docs[task_id], values[task_id], start_mark)
+    if _undone(docs, values, _table(window[:early]), year, first) is None:
+        return None
+    for task_id in values.keys() - at_end.keys():  # met only before the period: unchanged since
         doc = docs[task_id]
-        value = {name: doc.get(name) for name in TIMELINE_FIELDS}
-        at_end: dict[str, Any] | None = None
-        at_start: dict[str, Any] | None = None
-        for event in reversed(timeline):
-            if at_end is None and event["at"] < end_mark:
-                at_end = dict(value)
-            if at_start is None and event["at"] < start_mark:
-                at_start = dict(value)
-            name, new = event["field"], event["new"]
-            if type(value[name]) is not type(new) or value[name] != new:
-                return None
-            value[name] = event["old"]
-        states[task_id] = (
-            _marked(doc, at_start if at_start is not None else value, start_mark),
-            _marked(doc, at_end if at_end is not None else value, end_mark),
-        )
-    return states
+        at_start[task_id] = _marked(doc, _fields(doc), start_mark)
+        at_end[task_id] = _marked(doc, _fields(doc), end_mark)
+    return {task_id: (at_start[task_id], at_end[task_id]) for task_id in values}
+
+
+def _table(events: _Events) -> _Table:
+    return {str(seq): event for seq, event in events}
+
+
+def _fields(doc: dict[str, Any]) -> dict[str, Any]:
+    return {name: doc.get(name) for name in TIMELINE_FIELDS}
 
 
 _STANDING_FIELDS = frozenset(("status", "progress", "assignee"))
@@ -507,15 +619,17 @@ def _replay_states(
 def task_states(
     store: Store, year: int, docs: dict[str, dict[str, Any]], start_mark: str, end_mark: str
 ) -> tuple[list[tuple[int, dict[str, Any]]], dict[str, _Marks]]:
-    """The events from `start_mark` on (at least; in (at, seq) order) and the state at both marks
-    of each task with events: undone from the end of the history when its stamps are in order
-    and it replays to the tasks, else replayed whole."""
-    events, tail = _history(store, year, docs, start_mark)
-    if tail:
-        states = _undo_states(docs, events, start_mark, end_mark)
+    """The events of the period (at least; in (at, seq) order) and the state at both marks of
+    each task with events: undone from the end of the history when its stamps are in order and
+    it replays to the tasks (the events after the period a slice at a time), else replayed
+    whole."""
+    found = _tail(store, year, docs, start_mark, end_mark) if store.proved("tasks") else None
+    if found is not None:
+        window, later = found
+        states = _undo_slices(docs, year, window, later, start_mark, end_mark)
         if states is not None:
-            return events, states
-        events, _tail = _history(store, year, docs, None)
+            return window, states
+    events, _whole = _history(store, year, docs, None)
     return events, _replay_states(docs, events, start_mark, end_mark)
 
 

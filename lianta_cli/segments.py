@@ -939,7 +939,7 @@ class Tables(MutableMapping[str, dict[str, Any]]):
             with memoryview(self._file) as view:
                 body = zlib.crc32(view[start : end - 1])  # kept: appending continues from it
                 proved = self._checks.get(name) == zlib.crc32(view[end - 1 : end], body)
-            self._release()
+            self.release()
             if not proved:
                 self._parsed[name] = self._parse(name)
                 del self._spans[name]
@@ -947,7 +947,7 @@ class Tables(MutableMapping[str, dict[str, Any]]):
                 self._verified.add(name)
                 self._bodies[name] = body
 
-    def _release(self) -> None:
+    def release(self) -> None:
         """Let the kernel drop a mapped file's pages read so far (they are read again if
         needed): a large store is not held in memory as well as parsed."""
         if isinstance(self._file, mmap.mmap):
@@ -1020,7 +1020,7 @@ class Tables(MutableMapping[str, dict[str, Any]]):
             else:
                 with memoryview(self._file) as view:  # decoded straight from the file's bytes
                     text = str(view[start:end], "utf-8", "surrogatepass")
-            self._release()
+            self.release()
             table = loads(text)
             del text
         except (ValueError, RecursionError) as error:
@@ -1065,9 +1065,26 @@ def tail_since(raw: Buffer, mark: str, span: Span | None = None) -> dict[str, An
     parsed); None unless every `"at"` in the table is a plain string and they are in order, or
     if the cut does not parse.
     """
+    cuts = tail_cuts(raw, [mark], span)
+    if cuts is None:
+        return None
+    return docs_between(raw, cuts[0], (span[1] if span is not None else len(raw)) - 1)
+
+
+def tail_cuts(raw: Buffer, marks: Sequence[str], span: Span | None = None) -> list[int] | None:
+    """For each of `marks` (in increasing order), where the documents of the table at `span` of
+    `raw` stamped `"at"` at or after it begin: the offset of the `{` or `,` before the key of
+    the first such document, or of the table's closing brace if there is none. None unless
+    every `"at"` in the table is a plain string and they are in order, or if a document's start
+    is not found before a stamp.
+
+    A cut is a document's start only if the bytes between two cuts parse (`docs_between`): a
+    mapping nested in a value and keyed like a document would leave them unbalanced.
+    """
     start, end = span if span is not None else (0, len(raw))
-    wanted = mark.encode("utf-8")
-    last, at = b"", -1
+    wanted = [mark.encode("utf-8") for mark in marks]
+    found = [-1] * len(wanted)
+    last = b""
     position = start
     while position < end:  # in slices, so that the stamps of a long table are never all held
         stop = raw.find(b'"at":', min(position + _SLICE, end), end)
@@ -1077,14 +1094,25 @@ def tail_since(raw: Buffer, mark: str, span: Span | None = None) -> dict[str, An
             if not stamps[0] or stamps[0] < last or any(map(operator.gt, stamps, stamps[1:])):
                 return None
             last = stamps[-1]
-            first = bisect.bisect_left(stamps, wanted) if at < 0 else len(stamps)
-            if first < len(stamps):
-                at = raw.find(b'"at":"' + stamps[first] + b'"', position, stop)
+            for number, mark in enumerate(wanted):
+                if found[number] < 0 and mark <= last:
+                    first = stamps[bisect.bisect_left(stamps, mark)]
+                    found[number] = raw.find(b'"at":"' + first + b'"', position, stop)
         position = stop
-    if at < 0:
-        return {}
+    cuts = []
+    for at in found:
+        cut = end - 1 if at < 0 else _document_start(raw, start, at)
+        if cut is None:
+            return None
+        cuts.append(cut)
+    return cuts
+
+
+def _document_start(raw: Buffer, start: int, at: int) -> int | None:
+    """The offset of the `{` or `,` before the key of the document holding offset `at`, as far
+    as the bytes tell (`[{,]"digits":{` before it)."""
     cut = at
-    while True:  # back to the start of the document holding that stamp: [{,]"digits":{
+    while True:
         cut = raw.rfind(b'":{', start, cut)
         if cut < 0:
             return None
@@ -1092,10 +1120,31 @@ def tail_since(raw: Buffer, mark: str, span: Span | None = None) -> dict[str, An
         while key > start and raw[key - 1] in _DIGITS:
             key -= 1
         if key < cut and key - 2 >= start and raw[key - 1] == ord('"') and raw[key - 2] in b"{,":
-            cut = key - 2
+            return key - 2
+
+
+def tail_slices(raw: Buffer, cut: int, stop: int, size: int) -> list[Span]:
+    """The documents between two cuts (see `tail_cuts`) in spans of about `size` bytes, each
+    from one cut to the next, in order."""
+    cuts = [cut]
+    position = cut + size
+    while position < stop:
+        at = raw.find(b'"at":', position, stop)
+        if at < 0:
             break
+        found = _document_start(raw, cuts[-1] + 1, at)
+        if found is not None and found > cuts[-1]:
+            cuts.append(found)
+        position = max(at + 1, cuts[-1] + size)
+    cuts.append(stop)
+    return list(itertools.pairwise(cuts))
+
+
+def docs_between(raw: Buffer, cut: int, stop: int) -> dict[str, Any] | None:
+    """The documents between two cuts (see `tail_cuts`), parsed; None if they do not parse as a
+    table (a cut was not a document's start)."""
     try:
-        table = loads(b"{" + raw[cut + 1 : end])
+        table = loads(b"{" + raw[cut + 1 : stop] + b"}")
     except (ValueError, RecursionError):
         return None
     return table if check_table("", table) is None else None

@@ -31,7 +31,7 @@ from . import counts
 from .errors import InputError, StoreError
 from .fields import STATUSES
 from .i18n import _
-from .segments import Derived, Heads, LayoutError, Rewrites, Tables, tail_since
+from .segments import Buffer, Derived, Heads, LayoutError, Rewrites, Span, Tables, tail_since
 
 if TYPE_CHECKING:
     from tinydb import TinyDB
@@ -302,6 +302,15 @@ class Store:
         done, e.g. the table is parsed already or its stamps are out of order."""
         found = self.storage.data.unparsed(name)
         return tail_since(found[0], mark, found[1]) if found is not None else None
+
+    def unparsed(self, name: str) -> tuple[Buffer, Span] | None:
+        """The file's bytes and the span of a table in them while it is not parsed and is as
+        read and proved, else None: for reading parts of it (`segments.tail_cuts`)."""
+        return self.storage.data.unparsed(name)
+
+    def release(self) -> None:
+        """Let the kernel drop the pages of a mapped store file read so far (see `unparsed`)."""
+        self.storage.data.release()
 
     def append(self, name: str, docs: list[dict[str, Any]]) -> list[int]:
         """Add documents to an append-only table (the history) without reading it; their ids."""

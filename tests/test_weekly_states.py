@@ -424,3 +424,106 @@ def test_tasks_edited_by_hand_are_replayed_whole(tmp_path: Path) -> None:
         docs = {d["id"]: d for d in store.raw("tasks").values() if d.get("plan") == 2024}
         assert not report._history(store, 2024, docs, window.start.isoformat())[1]
     assert _compare(path, [window, *WINDOWS[:6]]) == 0
+
+
+# ---------------------------------------------------------------- the history after the period
+
+
+def _sliced(path: Path, window: Window) -> bool:
+    """Whether the states of `window` come from the tail, the history after it undone in slices."""
+    start, end = window.start.isoformat(), (window.end + timedelta(days=1)).isoformat()
+    with open_store(path, write=False) as store:
+        docs = {d["id"]: d for d in store.raw("tasks").values() if d.get("plan") == 2024}
+        found = report._tail(store, 2024, docs, start, end)
+        if found is None:
+            return False
+        return report._undo_slices(docs, 2024, found[0], found[1], start, end) is not None
+
+
+@pytest.mark.parametrize("size", [1, 97, 2_048])
+def test_reports_undoing_the_later_history_in_slices_equal_the_replay(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: int
+) -> None:
+    monkeypatch.setattr(report, "_LATER_SLICE", size)
+    path = tmp_path / "store.json"
+    _build(path, 20 + size % 5)
+    assert all(_sliced(path, window) for window in WINDOWS)
+    assert _compare(path, WINDOWS) == len(WINDOWS)
+
+
+def test_tail_cuts_mark_where_each_period_begins() -> None:
+    events = {str(n): _event(f"2024-01-{n:02d}T09:00:00") for n in range(1, 11)}
+    segment = _segment(events)
+    cuts = segments.tail_cuts(segment, ["2024-01-03", "2024-01-07T09:00:00", "2024-02"])
+    assert cuts is not None
+    first, second, last = cuts
+    assert segments.docs_between(segment, 0, first) == {k: events[k] for k in ("1", "2")}
+    assert segments.docs_between(segment, first, second) == {
+        str(n): events[str(n)] for n in range(3, 7)
+    }
+    assert segments.docs_between(segment, second, last) == {
+        str(n): events[str(n)] for n in range(7, 11)
+    }
+    assert last == len(segment) - 1 and segments.docs_between(segment, last, last) == {}
+    back = {**events, "5": _event("2023-12-31")}
+    assert segments.tail_cuts(_segment(back), ["2024-01-03", "2024-01-07"]) is None
+
+
+@pytest.mark.parametrize("size", [1, 30, 100, 250, 10_000])
+def test_tail_slices_cut_between_documents(size: int) -> None:
+    events = {str(n): _event(f"2024-01-{n:02d}T09:00:00", new="x" * n) for n in range(1, 21)}
+    segment = _segment(events)
+    spans = segments.tail_slices(segment, 0, len(segment) - 1, size)
+    parsed = [segments.docs_between(segment, cut, stop) for cut, stop in spans]
+    assert all(part for part in parsed)
+    joined: dict[str, Any] = {}
+    for part in parsed:
+        assert part is not None
+        joined.update(part)
+    assert list(joined) == list(events) and joined == events
+    if size >= len(segment):
+        assert len(spans) == 1
+    if size == 1:
+        assert len(spans) == len(events)
+
+
+def test_a_slice_cut_inside_a_nested_value_falls_back_to_the_replay(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "store.json"
+    _build(path, 9)
+    with open_store(path, write=True) as store:
+        # a value keyed like a document, with a stamp in it, after the periods below
+        nested = {"12": {"at": "2025-02-01T00:00:00", "field": "x"}}
+        store.append("history", [{**_event("2025-02-01T00:00:00", old=nested), "plan": 2024}])
+    windows = [report.parse_week("2024-W10"), report.parse_week("2024-W30")]
+    monkeypatch.setattr(report, "_LATER_SLICE", 1)
+    assert not any(_sliced(path, window) for window in windows)
+    assert _compare(path, windows) == len(windows)  # stamps in order, replayed all the same
+    monkeypatch.setattr(report, "_LATER_SLICE", 1 << 30)
+    assert all(_sliced(path, window) for window in windows)
+    assert _compare(path, windows) == len(windows)
+
+
+def test_undoing_a_slice_checks_its_order_and_that_it_replays() -> None:
+    docs = {"1.1": {"id": "1.1", "status": "done", "progress": 100, "archived": False}}
+
+    def status(old: str, new: str, **extra: Any) -> dict[str, Any]:
+        event = {"plan": 2024, "task": "1.1", "field": "status", "old": old, "new": new}
+        return {**event, "change": 1, "at": "2024-01-02T09:00:00", **extra}
+
+    table = {"5": status("todo", "in_progress"), "6": status("in_progress", "done")}
+    values: dict[str, dict[str, Any]] = {}
+    touched: set[str] = set()
+    assert report._undone(docs, values, table, 2024, 7, touched) == 5
+    assert values["1.1"]["status"] == "todo" and values["1.1"]["progress"] == 100
+    assert touched == {"1.1"}
+    assert report._undone(docs, {}, {}, 2024, 7) == 7
+    assert report._undone(docs, {}, table, 2024, 6) is None  # not all before the newer slice
+    assert report._undone(docs, {}, {"6": table["6"], "5": table["5"]}, 2024, 7) is None
+    assert report._undone(docs, {}, {"6": status("todo", "blocked")}, 2024, 7) is None
+    no_change = {k: v for k, v in table["6"].items() if k != "change"}
+    assert report._undone(docs, {}, {"6": no_change}, 2024, 7) is None
+    # another plan's events and events on other tasks are passed over
+    other = {"5": status("x", "y", plan=2023), "6": status("x", "y", task="9.9")}
+    assert report._undone(docs, {}, other, 2024, 7) == 5
