@@ -14,7 +14,14 @@ from . import tracker
 from .clock import Clock, parse_day
 from .collector import collector_paused
 from .errors import InputError, LiantaError
-from .export import Column, dumps_json, plain_table_pieces, to_csv, to_markdown
+from .export import (
+    Column,
+    dumps_json,
+    indented_json_pieces,
+    plain_table_pieces,
+    to_csv,
+    to_markdown,
+)
 from .i18n import _, detect_language, set_language
 from .store import Store, default_store_path, open_store, refuse_if_lost, store_file
 from .views import LIST_KEYS, field_name, list_columns
@@ -565,6 +572,11 @@ def run_weekly(
     store = env.reading()
     year = tracker.select_year(store, env.year)
     result = report.weekly(store, year, window)
+    if fmt == "json" and output is None:
+        for piece in indented_json_pieces(result.as_dict()):  # 25 MB at 100,000 tasks
+            sys.stdout.write(piece)
+        sys.stdout.flush()
+        return
     if fmt == "json":
         text = dumps_json(result.as_dict())
     elif fmt == "csv":

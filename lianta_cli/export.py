@@ -208,6 +208,15 @@ def dumps_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
 
 
+def indented_json_pieces(value: Any) -> Iterator[str]:
+    """`dumps_json` of a value that is not a list of objects (a two-space indent), in pieces of
+    8,192 of the encoder's chunks: a large report is written without its whole text held."""
+    chunks = json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(value)
+    for batch in iter(lambda: list(itertools.islice(chunks, 8192)), []):
+        yield "".join(batch)
+    yield "\n"
+
+
 def json_lines(items: Iterable[dict[str, Any]]) -> Iterator[str]:
     """The pieces of a JSON array written one object per line (as `dumps_json` writes it),
     for streaming a large array without building it whole."""

@@ -27,6 +27,7 @@ from lianta_cli.export import (
     _widths,
     display_width,
     dumps_json,
+    indented_json_pieces,
     json_lines,
     md_cell,
     one_line,
@@ -370,6 +371,22 @@ def test_json_lines_are_json_dumps_of_each_object(items: list[dict[str, Any]]) -
     text = "".join(json_lines(iter(items)))
     assert text == ("[\n  " + ",\n  ".join(expected) + "\n]\n" if items else "[]\n")
     assert dumps_json(items) == text or not items
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.dictionaries(TEXT, JSON, max_size=6))
+def test_indented_json_pieces_join_to_dumps_json(value: dict[str, Any]) -> None:
+    pieces = list(indented_json_pieces(value))
+    assert "".join(pieces) == dumps_json(value)
+    assert pieces[-1] == "\n"
+
+
+def test_indented_json_pieces_of_a_large_report() -> None:
+    entry = {"id": "1.1", "title": "推动“口岸”经济", "progress": 40, "due": None, "x": 1.5}
+    value = {"plan": 2024, "unassigned": [entry] * 5_000, "total": {"tasks": 5_000}}
+    pieces = list(indented_json_pieces(value))
+    assert len(pieces) > 5  # 8,192 of the encoder's chunks each
+    assert "".join(pieces) == dumps_json(value)
 
 
 def views_cut_to_json_keys(rows: tracker.TaskViews) -> str:
