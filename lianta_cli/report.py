@@ -377,30 +377,16 @@ def _first(events: list[dict[str, Any]], name: str, **match: Any) -> dict[str, A
 
 
 def _history(
-    store: Store, year: int, docs: dict[str, dict[str, Any]], start_mark: str | None
-) -> tuple[list[tuple[int, dict[str, Any]]], bool]:
-    """The plan's events on `docs` as (seq, event) in (at, seq) order, and whether they are only
-    the tail of the history from `start_mark` on (its stamps in order), else all of it."""
-    # Undoing from the tasks now needs tasks that agree with their history, as every write of
-    # lianta leaves them: a tasks table changed by other means is replayed whole instead.
-    tail = None
-    if start_mark is not None and store.proved("tasks"):
-        tail = store.raw_since("history", start_mark)
-    if tail is not None:
-        events = [
-            (int(seq), event)
-            for seq, event in tail.items()
-            if event.get("plan") == year and event.get("task") in docs
-        ]
-        if _in_order(events):
-            return events, True
+    store: Store, year: int, docs: dict[str, dict[str, Any]]
+) -> list[tuple[int, dict[str, Any]]]:
+    """The plan's events on `docs` as (seq, event), the whole history in (at, seq) order."""
     events = [
         (int(seq), event)
         for seq, event in store.raw("history").items()
         if event.get("plan") == year and event.get("task") in docs
     ]
     events.sort(key=lambda item: (item[1]["at"], item[0]))
-    return events, False
+    return events
 
 
 def _in_order(events: list[tuple[int, dict[str, Any]]]) -> bool:
@@ -432,8 +418,11 @@ def _tail(
 ) -> tuple[_Events, Iterator[_Table | None]] | None:
     """The plan's events on `docs` stamped in [start_mark, end_mark), and the history after it
     in slices, newest slice first, each parsed when reached (None for one that does not parse);
-    None unless the history is kept as read and its stamps are in order."""
-    found = store.unparsed("history")
+    None unless the history is kept as read and its stamps are in order, and the tasks are as
+    lianta saved them."""
+    # Undoing from the tasks now needs tasks that agree with their history, as every write of
+    # lianta leaves them: a tasks table changed by other means is replayed whole instead.
+    found = store.unparsed("history") if store.proved("tasks") else None
     if found is None:
         return None
     raw, (_start, end) = found
@@ -493,27 +482,12 @@ def _undone(
                 touched.add(task_id)
             value = values.get(task_id)
             if value is None:
-                doc = docs[task_id]
-                value = values[task_id] = {field: doc.get(field) for field in TIMELINE_FIELDS}
+                value = values[task_id] = _fields(docs[task_id])
             held, new = value[name], event["new"]
             if type(held) is not type(new) or held != new:
                 return None
             value[name] = event["old"]
     return newer
-
-
-def _undo_states(
-    docs: dict[str, dict[str, Any]], events: _Events, start_mark: str, end_mark: str
-) -> dict[str, _Marks] | None:
-    """Each task's state at both marks, from its fields now with the events at or after each
-    mark undone, newest first; only the tasks with such events. `events` must hold every event
-    at or after `start_mark`, in order. None if an event's new value is not the value it left
-    (a history that does not replay to the tasks): then only a full replay gives the result.
-    """
-    window = [item for item in events if item[1]["at"] < end_mark]
-    later = _table([item for item in events if item[1]["at"] >= end_mark])
-    year = next((event["plan"] for _seq, event in events), 0)
-    return _undo_slices(docs, year, window, iter([later]), start_mark, end_mark)
 
 
 def _undo_slices(
@@ -524,9 +498,13 @@ def _undo_slices(
     start_mark: str,
     end_mark: str,
 ) -> dict[str, _Marks] | None:
-    """`_undo_states` of the events `window` (before `end_mark`) and the history `later` (at
-    or after it, in slices, newest slice first), each slice let go once undone. None if a slice
-    does not parse, the events are not in order or do not replay to the tasks."""
+    """Each task's state at both marks, from its fields now with the events at or after each
+    mark undone, newest first; only the tasks with such events. The events are `window` (every
+    one from `start_mark` to `end_mark`, in order, and any before) and the history `later`
+    (from `end_mark` on, in slices, newest slice first), each slice let go once undone. None if
+    a slice does not parse, the events are not in order, or an event's new value is not the
+    value it left (a history that does not replay to the tasks): then only a full replay gives
+    the result."""
     values: dict[str, dict[str, Any]] = {}
     newer = 1 << 62  # the first seq of the slice undone last
     for table in later:
@@ -534,7 +512,7 @@ def _undo_slices(
         if first is None:
             return None
         newer = first
-    if not _in_order(window):
+    if not _in_order(window):  # before its stamps are read below
         return None
     at_end = {task_id: _marked(docs[task_id], value, end_mark) for task_id, value in values.items()}
     early = sum(1 for item in window if item[1]["at"] < start_mark)  # the first ones
@@ -623,13 +601,13 @@ def task_states(
     each task with events: undone from the end of the history when its stamps are in order and
     it replays to the tasks (the events after the period a slice at a time), else replayed
     whole."""
-    found = _tail(store, year, docs, start_mark, end_mark) if store.proved("tasks") else None
+    found = _tail(store, year, docs, start_mark, end_mark)
     if found is not None:
         window, later = found
         states = _undo_slices(docs, year, window, later, start_mark, end_mark)
         if states is not None:
             return window, states
-    events, _whole = _history(store, year, docs, None)
+    events = _history(store, year, docs)
     return events, _replay_states(docs, events, start_mark, end_mark)
 
 

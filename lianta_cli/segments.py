@@ -1059,18 +1059,6 @@ _STAMP = re.compile(rb'"at":(?:"([^"\\]*)"|)')
 _SLICE = 1 << 22
 
 
-def tail_since(raw: Buffer, mark: str, span: Span | None = None) -> dict[str, Any] | None:
-    """The documents of the table at `span` of `raw` (all of it by default) from the first one
-    stamped `"at"` at or after `mark` to the end, parsed alone (the bytes before are not
-    parsed); None unless every `"at"` in the table is a plain string and they are in order, or
-    if the cut does not parse.
-    """
-    cuts = tail_cuts(raw, [mark], span)
-    if cuts is None:
-        return None
-    return docs_between(raw, cuts[0], (span[1] if span is not None else len(raw)) - 1)
-
-
 def tail_cuts(raw: Buffer, marks: Sequence[str], span: Span | None = None) -> list[int] | None:
     """For each of `marks` (in increasing order), where the documents of the table at `span` of
     `raw` stamped `"at"` at or after it begin: the offset of the `{` or `,` before the key of

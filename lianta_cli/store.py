@@ -31,7 +31,7 @@ from . import counts
 from .errors import InputError, StoreError
 from .fields import STATUSES
 from .i18n import _
-from .segments import Buffer, Derived, Heads, LayoutError, Rewrites, Span, Tables, tail_since
+from .segments import Buffer, Derived, Heads, LayoutError, Rewrites, Span, Tables
 
 if TYPE_CHECKING:
     from tinydb import TinyDB
@@ -295,13 +295,6 @@ class Store:
     def proved(self, name: str) -> bool:
         """Whether a table is as lianta saved it (its checksum matched when it was read)."""
         return self.storage.data.original_crc(name) is not None
-
-    def raw_since(self, name: str, mark: str) -> dict[str, dict[str, Any]] | None:
-        """The documents of an unparsed table stamped at or after `mark` and all after them,
-        parsed from the end of its bytes (see `segments.tail_since`); None if that cannot be
-        done, e.g. the table is parsed already or its stamps are out of order."""
-        found = self.storage.data.unparsed(name)
-        return tail_since(found[0], mark, found[1]) if found is not None else None
 
     def unparsed(self, name: str) -> tuple[Buffer, Span] | None:
         """The file's bytes and the span of a table in them while it is not parsed and is as

@@ -25,7 +25,7 @@ from lianta_cli.errors import InputError
 from lianta_cli.models import Plan
 from lianta_cli.plan import load_plan
 from lianta_cli.report import Window
-from lianta_cli.segments import Tables, tail_since
+from lianta_cli.segments import Tables
 from lianta_cli.store import Store, open_store
 
 # ---------------------------------------------------------------- the reference
@@ -243,13 +243,37 @@ WINDOWS = [
 ]
 
 
+def _marks(window: Window) -> tuple[str, str]:
+    return window.start.isoformat(), (window.end + timedelta(days=1)).isoformat()
+
+
+def _tail(
+    store: Store, docs: dict[str, dict[str, Any]], window: Window
+) -> tuple[list[tuple[int, dict[str, Any]]], Any] | None:
+    """The period's events and the history after it in slices, if the report can undo them."""
+    return report._tail(store, 2024, docs, *_marks(window))
+
+
+def _undo_states(
+    docs: dict[str, dict[str, Any]],
+    events: list[tuple[int, dict[str, Any]]],
+    start: str,
+    end: str,
+) -> dict[str, Any] | None:
+    """The states undone from `events` (in order, every one from `start` on), those after the
+    period as one slice."""
+    window = [item for item in events if item[1]["at"] < end]
+    later = {str(seq): event for seq, event in events if event["at"] >= end}
+    return report._undo_slices(docs, 2024, window, iter([later]), start, end)
+
+
 def _compare(path: Path, windows: list[Window]) -> int:
     """Compare every window's report with the reference; how many took the tail path."""
     tails = 0
     for window in windows:
         with open_store(path, write=False) as store:
             docs = {d["id"]: d for d in store.raw("tasks").values() if d.get("plan") == 2024}
-            tails += report._history(store, 2024, docs, window.start.isoformat())[1]
+            tails += _tail(store, docs, window) is not None
         with open_store(path, write=False) as store:
             fast = report.weekly(store, 2024, window)
         with open_store(path, write=False) as store:
@@ -298,10 +322,9 @@ def test_a_history_that_does_not_replay_to_the_tasks_falls_back(tmp_path: Path) 
     window = report.parse_week("2025-W22")
     with open_store(path, write=False) as store:
         docs = {d["id"]: d for d in store.raw("tasks").values() if d.get("plan") == 2024}
-        events, tail = report._history(store, 2024, docs, window.start.isoformat())
-        assert tail
-        start, end = window.start.isoformat(), (window.end + timedelta(days=1)).isoformat()
-        assert report._undo_states(docs, events, start, end) is None
+        found = _tail(store, docs, window)
+        assert found is not None
+        assert report._undo_slices(docs, 2024, *found, *_marks(window)) is None
     assert _compare(path, [window, *WINDOWS[:10]]) >= 1
 
 
@@ -309,18 +332,17 @@ def test_undo_states_equal_replay_states(tmp_path: Path) -> None:
     path = tmp_path / "store.json"
     _build(path, 11, count=300)
     for window in WINDOWS:
-        start, end = window.start.isoformat(), (window.end + timedelta(days=1)).isoformat()
+        start, end = _marks(window)
         with open_store(path, write=False) as store:
             docs = {d["id"]: d for d in store.raw("tasks").values() if d.get("plan") == 2024}
-            tail_events, tail = report._history(store, 2024, docs, start)
-            assert tail
-            fast = report._undo_states(docs, tail_events, start, end)
-            all_events, whole = report._history(store, 2024, docs, None)
-            assert not whole
+            found = _tail(store, docs, window)
+            assert found is not None
+            fast = report._undo_slices(docs, 2024, *found, start, end)
+            all_events = report._history(store, 2024, docs)
             slow = report._replay_states(docs, all_events, start, end)
         assert fast is not None
         # from the whole history too: then events before the marks are undone past as well
-        assert report._undo_states(docs, all_events, start, end) == slow, window
+        assert _undo_states(docs, all_events, start, end) == slow, window
         for task_id, marks in slow.items():
             empty = (
                 report._state_at(docs[task_id], {}, start),
@@ -329,7 +351,14 @@ def test_undo_states_equal_replay_states(tmp_path: Path) -> None:
             assert fast.get(task_id, empty) == marks, (window, task_id)
 
 
-# ---------------------------------------------------------------- segments.tail_since
+# ---------------------------------------------------------------- the period's cut
+
+
+def tail_since(raw: bytes, mark: str) -> dict[str, Any] | None:
+    """The documents of a table from the first one stamped at or after `mark` to its end, as
+    the report reads a period's events (`segments.tail_cuts` and `docs_between`)."""
+    cuts = segments.tail_cuts(raw, [mark])
+    return None if cuts is None else segments.docs_between(raw, cuts[0], len(raw) - 1)
 
 
 def _segment(events: dict[str, dict[str, Any]]) -> bytes:
@@ -422,7 +451,7 @@ def test_tasks_edited_by_hand_are_replayed_whole(tmp_path: Path) -> None:
     with open_store(path, write=False) as store:
         assert not store.proved("tasks") and store.proved("history")
         docs = {d["id"]: d for d in store.raw("tasks").values() if d.get("plan") == 2024}
-        assert not report._history(store, 2024, docs, window.start.isoformat())[1]
+        assert _tail(store, docs, window) is None
     assert _compare(path, [window, *WINDOWS[:6]]) == 0
 
 
@@ -431,13 +460,13 @@ def test_tasks_edited_by_hand_are_replayed_whole(tmp_path: Path) -> None:
 
 def _sliced(path: Path, window: Window) -> bool:
     """Whether the states of `window` come from the tail, the history after it undone in slices."""
-    start, end = window.start.isoformat(), (window.end + timedelta(days=1)).isoformat()
     with open_store(path, write=False) as store:
         docs = {d["id"]: d for d in store.raw("tasks").values() if d.get("plan") == 2024}
-        found = report._tail(store, 2024, docs, start, end)
-        if found is None:
-            return False
-        return report._undo_slices(docs, 2024, found[0], found[1], start, end) is not None
+        found = _tail(store, docs, window)
+        return (
+            found is not None
+            and report._undo_slices(docs, 2024, *found, *_marks(window)) is not None
+        )
 
 
 @pytest.mark.parametrize("size", [1, 97, 2_048])
