@@ -205,7 +205,7 @@ def dumps_json(value: Any) -> str:
     """
     if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
         return "".join(json_lines(value))
-    return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+    return "".join(indented_json_pieces(value))
 
 
 def indented_json_pieces(value: Any) -> Iterator[str]:
