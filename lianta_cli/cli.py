@@ -568,6 +568,7 @@ def doctor(
 ) -> None:
     """Check the store, its history and its backups (exit 1 if anything is wrong)."""
     from . import doctor as checks
+    from .commands import checkup_lines
 
     env = make_env(db, None, lang)
     fmt = check_format(fmt, ("text", "json"))
@@ -575,7 +576,7 @@ def doctor(
     if fmt == "json":
         out(dumps_json(result.as_dict()))
     else:
-        out("".join(line + "\n" for line in checks.report_lines(result)))
+        out("".join(line + "\n" for line in checkup_lines(result)))
     if not result.healthy:
         raise typer.Exit(1)
 
@@ -667,12 +668,5 @@ def weekly(
 
 
 def main() -> None:
-    """Run the Typer app on sys.argv and end the process (see `launch.finish`)."""
-    from .launch import finish
-
-    try:
-        app()
-        code: int | str | None = 0
-    except SystemExit as done:
-        code = done.code
-    finish(code)
+    """Console-script entry point."""
+    app()

@@ -1,7 +1,6 @@
 """What a command does once its options are known: the environment (store, plan year, clock,
-user, display), output on stdout, messages on stderr, and the commands typed most often (`list`,
-`summary`, `update`, `done`). No Typer here, so the console script can run those without
-building the parser (see `launch`)."""
+user, display), one call into the domain, and its result formatted: data on stdout, messages on
+stderr. `cli` turns the command line into these calls."""
 
 import contextlib
 import os
@@ -10,21 +9,13 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from . import tracker
+from . import doctor, tracker
 from .clock import Clock, parse_day
-from .collector import collector_paused
 from .errors import InputError, LiantaError
-from .export import (
-    Column,
-    dumps_json,
-    indented_json_pieces,
-    plain_table_pieces,
-    to_csv,
-    to_markdown,
-)
+from .export import Column, dumps_json, plain_table, to_csv, to_markdown
 from .i18n import _, detect_language, set_language
-from .store import Store, default_store_path, open_store, refuse_if_lost, store_file
-from .views import LIST_KEYS, field_name, list_columns
+from .store import Store, default_store_path, open_store
+from .views import LIST_JSON_KEYS, LIST_KEYS, field_name, list_columns
 
 
 def fail(message: str, details: Sequence[str] = (), prefix: str = "lianta: ") -> None:
@@ -49,6 +40,7 @@ class Env(NamedTuple):
     def writing(self) -> Iterator[Store]:
         """The store locked for a change; the bundled plan is loaded first into an empty store."""
         with open_store(self.db, write=True) as store:
+            doctor.check_store(store)
             loaded = tracker.ensure_plan(store, self.clock, self.user)
             yield store
         if loaded is not None:  # said only once it is saved: a failed command saves nothing
@@ -58,25 +50,10 @@ class Env(NamedTuple):
         """A snapshot to read. On an empty store the bundled plan is loaded into the snapshot,
         and saved only once the command has succeeded: bad input leaves no store behind."""
         with open_store(self.db, write=False) as store:
-            if store.raw("plans"):
-                return _retained(store)
-        refuse_if_lost(store_file(self.db))
-        snapshot = Store(self.db, {}, writable=False)
-        tracker.ensure_plan(snapshot, self.clock, self.user)
-        PENDING_LOADS.append(self)
-        return _retained(snapshot)
-
-
-_RETAINED: list[object] = []
-
-
-def _retained(store: Store, *more: object) -> Store:
-    """`store` (and `more`: a plan loaded into it), kept referenced until the next snapshot is
-    read. The console script ends the process as soon as a command is done (`launch.finish`),
-    so what a command read is never freed object by object: for 100,000 parsed tasks that took
-    a quarter of a second, while the operating system takes the memory back whole."""
-    _RETAINED[:] = [store, *more]
-    return store
+            doctor.check_store(store)
+            if tracker.ensure_plan(store, self.clock, self.user) is not None:
+                PENDING_LOADS.append(self)
+            return store
 
 
 PENDING_LOADS: list[Env] = []
@@ -184,9 +161,7 @@ def show_table(
         return
     if title:
         out(title + "\n")
-    for piece in plain_table_pieces([*rows, footer] if footer else rows, columns):
-        sys.stdout.write(piece)
-    sys.stdout.flush()
+    out(plain_table([*rows, footer] if footer else rows, columns))
     if caption:
         out(caption + "\n")
 
@@ -202,9 +177,7 @@ def run_list(env: Env, query: tracker.TaskQuery, *, fmt: str, limit: int | None)
     cap = limit if limit is not None else (100 if fmt == "table" else 0)
     rows, total = tracker.list_tasks(store, year, query, env.clock.today(), cap)
     if fmt == "json":
-        for piece in rows.json_lines():
-            sys.stdout.write(piece)
-        sys.stdout.flush()
+        out(dumps_json([{key: row[key] for key in LIST_JSON_KEYS} for row in rows]))
     elif fmt == "csv":
         out(to_csv(rows, LIST_KEYS))
     elif fmt == "md":
@@ -226,6 +199,7 @@ def run_list(env: Env, query: tracker.TaskQuery, *, fmt: str, limit: int | None)
 def run_summary(env: Env, *, fmt: str) -> None:
     """`lianta summary`: one row per index of the plan, and the total."""
     from . import report
+    from .report_text import summary_csv
     from .views import summary_columns
 
     fmt = check_format(fmt, FORMATS_ALL)
@@ -236,7 +210,7 @@ def run_summary(env: Env, *, fmt: str) -> None:
         out(dumps_json(result.as_dict()))
         return
     if fmt == "csv":
-        out(report.summary_csv(result))
+        out(summary_csv(result))
         return
     total = {"index": None, "name": _("Total"), "name_en": _("Total"), **result.total}
     lines = [_("{year} plan · as of {today}").format(year=year, today=result.as_of)]
@@ -454,12 +428,7 @@ def run_load(env: Env, plan_file: Path | None, *, dry_run: bool, fmt: str) -> No
     fmt = check_format(fmt, ("text", "json"))
     path = plan_file or bundled_plan_path()
     shown = str(plan_file) if plan_file else _("plans/2024.yaml (bundled)")
-    # A load makes a few objects per task and no garbage cycles, and every collection would
-    # walk all of them (most of a second at 100,000 tasks, mostly while the store is encoded).
-    # Collecting resumes once they are freed, as `_read_and_sync` returns, so that the first
-    # collection after finds only what is left.
-    with collector_paused():
-        year, result = _read_and_sync(env, path, shown, dry_run=dry_run)
+    year, result = _read_and_sync(env, path, shown, dry_run=dry_run)
     if fmt == "json":
         out(dumps_json(result.as_dict()))
         return
@@ -503,15 +472,12 @@ def _read_and_sync(
     sync did."""
     from .plan import load_plan
 
-    with tracker.swept_aside(env.db) as swept:  # a large store's tasks, while the plan is read
-        plan, warnings = load_plan(path, display=shown)
-        for warning in warnings:
-            info(str(warning))
-        with open_store(env.db, write=not dry_run) as store:
-            result = tracker.sync_plan(
-                store, plan, env.clock, env.user, dry_run=dry_run, swept=swept
-            )
-    _retained(store, plan)
+    plan, warnings = load_plan(path, display=shown)
+    for warning in warnings:
+        info(str(warning))
+    with open_store(env.db, write=not dry_run) as store:
+        doctor.check_store(store)
+        result = tracker.sync_plan(store, plan, env.clock, env.user, dry_run=dry_run)
     return plan.year, result
 
 
@@ -563,7 +529,7 @@ def run_weekly(
     output: Path | None,
 ) -> None:
     """`lianta report weekly`: the week's report, on stdout or written whole to `output`."""
-    from . import report
+    from . import report, report_text
 
     fmt = check_format(fmt, ("md", "json", "csv"))
     start = parse_day(since, "--since") if since is not None else None
@@ -572,19 +538,106 @@ def run_weekly(
     store = env.reading()
     year = tracker.select_year(store, env.year)
     result = report.weekly(store, year, window)
-    if fmt == "json" and output is None:
-        for piece in indented_json_pieces(result.as_dict()):  # 25 MB at 100,000 tasks
-            sys.stdout.write(piece)
-        sys.stdout.flush()
-        return
     if fmt == "json":
         text = dumps_json(result.as_dict())
     elif fmt == "csv":
-        text = report.csv_report(result)
+        text = report_text.weekly_csv(result)
     else:
-        text = report.markdown_report(result)
+        text = report_text.weekly_markdown(result)
     if output is None:
         out(text)
         return
-    report.write_atomically(output, text)
+    report_text.write_atomically(output, text)
     info(_("wrote {path}").format(path=output))
+
+
+# ---------------------------------------------------------------- the doctor's checkup in words
+
+
+def checkup_lines(checkup: doctor.Checkup, *, most: int = 100) -> list[str]:
+    """The checkup as lines for a person: the verdict, one line per problem, the backups."""
+    lines: list[str] = []
+    store = checkup.store
+    if checkup.restored is not None:
+        before = checkup.before
+        count = len(before.problems) if before and before.exists else 0
+        lines.append(
+            _("store {path}: was damaged ({count} problem(s))").format(path=store.path, count=count)
+            if before and before.exists
+            else _("store {path}: was missing").format(path=store.path)
+        )
+        if before is not None:
+            lines += [_("  problem: {text}").format(text=p) for p in before.problems[:most]]
+        lines.append(
+            _("restored {path} from {source} (change {change})").format(
+                path=store.path, source=checkup.restored.source, change=store.last_change or 0
+            )
+        )
+        if checkup.restored.damaged is not None:
+            lines.append(
+                _("the damaged file is kept as {damaged}").format(damaged=checkup.restored.damaged)
+            )
+    problems = checkup.problems
+    if not store.exists and not problems:
+        lines.append(
+            _("store {path}: none yet (the first command creates it)").format(path=store.path)
+        )
+    elif not problems:
+        lines.append(
+            _("store {path}: healthy (change {change}, {tasks} tasks, {events} events)").format(
+                path=store.path,
+                change=store.last_change or 0,
+                tasks=store.tasks,
+                events=store.events,
+            )
+        )
+    else:
+        lines.append(
+            _("store {path}: damaged ({count} problem(s))").format(
+                path=store.path, count=len(problems)
+            )
+        )
+        lines += [_("  problem: {text}").format(text=p) for p in problems[:most]]
+        if len(problems) > most:
+            lines.append(
+                _("  … {n} more (--format json lists them all)").format(n=len(problems) - most)
+            )
+    for backup in checkup.backups:
+        lines.append(_generation_line(backup))
+    for leftover in checkup.leftovers:
+        lines.append(
+            _(
+                "leftover {path} from an interrupted save (harmless; the next save removes it)"
+            ).format(path=leftover)
+        )
+    if checkup.restore_error is not None:
+        lines.append(_("cannot restore: {reason}").format(reason=checkup.restore_error))
+    elif problems and checkup.restored is None:
+        good = checkup.newest_good
+        if good is not None:
+            lines.append(
+                _("run 'lianta doctor --db {path} --restore' to bring back {source}").format(
+                    path=store.path, source=good.path
+                )
+            )
+        else:
+            lines.append(_("no backup is good, so --restore cannot help"))
+    return lines
+
+
+def _generation_line(backup: doctor.Generation) -> str:
+    if not backup.exists:
+        return _("backup {path}: none").format(path=backup.path)
+    if backup.good:
+        return _("backup {path}: good (change {change}, {tasks} tasks, saved {saved})").format(
+            path=backup.path,
+            change=backup.last_change or 0,
+            tasks=backup.tasks,
+            saved=backup.saved,
+        )
+    extra = len(backup.problems) - 1
+    return _("backup {path}: damaged ({first}{more})").format(
+        path=backup.path,
+        first=backup.problems[0],
+        more=_("; +{n} more").format(n=extra) if extra else "",
+    )

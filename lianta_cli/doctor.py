@@ -22,31 +22,29 @@ import contextlib
 import itertools
 import json
 import os
-import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from . import counts
 from .errors import StoreError
-from .fields import TASK_PLAN_FIELDS
+from .fields import STATUSES, TASK_PLAN_FIELDS
 from .i18n import _
-from .segments import split_tables
 from .store import (
-    DERIVED,
-    EVENT_KEYS,
-    SCHEMA,
-    TABLES,
+    LEGACY_TABLES,
+    Store,
     atomic_write,
     backup_paths,
-    decode_store,
+    decode,
+    doctor_hint,
     stale_temporaries,
     store_file,
     store_lock,
-    task_problem,
 )
+from .tracker import SCHEMA, TABLES
+
+EVENT_KEYS = ("plan", "task", "action", "field", "old", "new", "change", "at", "by")
 
 START = {
     "status": "todo",
@@ -149,6 +147,103 @@ class Checkup:
         }
 
 
+# ---------------------------------------------------------------- what every command relies on
+
+TASK_TYPES: dict[str, tuple[type, ...]] = {
+    "plan": (int,),
+    "id": (str,),
+    "index": (int,),
+    "title": (str,),
+    "title_en": (str,),
+    "status": (str,),
+    "progress": (int,),
+    "assignee": (str, type(None)),
+    "unit": (str, type(None)),
+    "due": (str, type(None)),
+    "notes": (list,),
+    "updated": (str,),
+}
+"""The fields every stored task has, with their types (others may be present too)."""
+PLAN_TYPES: dict[str, tuple[type, ...]] = {"year": (int,), "end": (str,), "indices": (list,)}
+
+
+def task_problem(doc: dict[str, Any]) -> str | None:
+    """What is wrong with one stored task (missing field, wrong type, impossible value), or None."""
+    for name, types in TASK_TYPES.items():
+        if name not in doc:
+            return _("has no {name!r}").format(name=name)
+        value = doc[name]
+        if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
+            return _("{name!r} is {kind}, not {expected}").format(
+                name=name, kind=type(value).__name__, expected=types[0].__name__
+            )
+    if doc["status"] not in STATUSES:
+        return _("status {status!r} is not one of {statuses}").format(
+            status=doc["status"], statuses=", ".join(STATUSES)
+        )
+    if not 0 <= doc["progress"] <= 100:
+        return _("progress {progress} is not within 0-100").format(progress=doc["progress"])
+    for note in doc["notes"]:
+        if not isinstance(note, dict) or not isinstance(note.get("text"), str):
+            return _("has a note without text")
+    return None
+
+
+def table_problem(name: str, table: dict[int, dict[str, Any]]) -> str | None:
+    """What is wrong with one table as every command relies on it, or None (`lianta doctor`
+    checks more)."""
+    if name not in TABLES:
+        return _("unknown table {name!r}").format(name=name)
+    if name == "meta":
+        meta = table.get(1)
+        if meta is not None and meta.get("schema") != SCHEMA:
+            return _("schema {schema!r}, expected {expected}").format(
+                schema=meta.get("schema"), expected=SCHEMA
+            )
+    elif name == "plans":
+        for key, doc in table.items():
+            for field_name, types in PLAN_TYPES.items():
+                value = doc.get(field_name)
+                if not isinstance(value, types) or isinstance(value, bool):
+                    return _("plan document {key} has no valid {name!r}").format(
+                        key=key, name=field_name
+                    )
+    elif name == "tasks":
+        for key, doc in table.items():
+            problem = task_problem(doc)
+            if problem:
+                return _("task document {key} ({id}) {problem}").format(
+                    key=key, id=doc.get("id", "?"), problem=problem
+                )
+    elif name == "history":
+        for key, doc in table.items():
+            if "at" not in doc or "field" not in doc or "change" not in doc:
+                return _("history event {key} is not an event").format(key=key)
+    return None
+
+
+def tables_problem(tables: dict[str, dict[int, dict[str, Any]]]) -> str | None:
+    """What is wrong with a store's tables, or None."""
+    for name, table in tables.items():
+        problem = table_problem(name, table)
+        if problem:
+            return problem
+    if not tables.get("plans") and (tables.get("tasks") or tables.get("history")):
+        return _("it holds tasks or history but no plan")
+    return None
+
+
+def check_store(store: Store) -> None:
+    """StoreError if the store is damaged: every command refuses to work on such a store."""
+    problem = tables_problem({name: store.read(name) for name in store.tables()})
+    if problem:
+        raise StoreError(
+            _("store {path} is damaged ({problem}); {hint}").format(
+                path=store.location, problem=problem, hint=doctor_hint(Path(store.location))
+            )
+        )
+
+
 # ---------------------------------------------------------------- examining files
 
 
@@ -188,31 +283,24 @@ def examine_file(path: Path) -> Generation:
 def check_bytes(raw: bytes) -> tuple[Any, list[str]]:
     """Parse a store file's bytes and list every problem found in it."""
     if not raw or raw.isspace() or b"\x00" in raw:
-        _data, problem = decode_store(raw)
+        _data, problem = decode(raw)
         return None, [_("the file {problem}").format(problem=problem)]
     try:
         data = json.loads(raw)
     except (ValueError, RecursionError) as error:
         return None, [_("the file is not valid JSON ({error})").format(error=error)]
-    segments = split_tables(raw)
-    proved = segments.get("tasks") if segments and "checks" in segments else None
-    return data, check_data(data, zlib.crc32(proved) if proved is not None else None)
+    return data, check_data(data)
 
 
-def check_data(data: Any, tasks_crc: int | None = None) -> list[str]:
-    """Every problem with parsed store data: its shape first, then whether its history agrees.
-
-    `tasks_crc` is the checksum of the tasks table's bytes, when the file is in lianta's layout:
-    saved counts that name it must agree with the tasks."""
+def check_data(data: Any) -> list[str]:
+    """Every problem with parsed store data: its shape first, then whether its history agrees."""
     if not isinstance(data, dict):
         return [_("the top level is not a mapping of tables")]
     problems: list[str] = []
     tables: dict[str, dict[str, Any]] = {}
     for name, table in data.items():
-        if name == "checks":  # the checksums of the file's layout (see segments.py)
+        if name in LEGACY_TABLES:
             continue
-        if name in DERIVED:
-            continue  # checked against the tables it is made from, below
         if name not in TABLES:
             problems.append(_("unknown table {name!r}").format(name=name))
         elif not isinstance(table, dict):
@@ -233,22 +321,7 @@ def check_data(data: Any, tasks_crc: int | None = None) -> list[str]:
     tasks = _check_tasks(tables.get("tasks", {}), plans, problems)
     events = _check_events(tables.get("history", {}), plans, problems)
     problems += _check_replay(tasks, events)
-    if tasks_crc is not None:
-        problems += _check_counts(data, tables.get("tasks", {}), tasks_crc)
     return problems
-
-
-def _check_counts(data: dict[str, Any], tasks: dict[str, Any], tasks_crc: int) -> list[str]:
-    """Saved counts that name the checksum of the tasks saved must be theirs."""
-    table = data.get(counts.TABLE)
-    saved = table.get("1") if isinstance(table, dict) else None
-    if not isinstance(saved, dict) or saved.get("tasks") != tasks_crc:
-        return []  # made for other tasks: not used, and made anew on the next save
-    try:
-        right = saved.get("plans") == counts.count(tasks.values())
-    except (KeyError, TypeError, ValueError):
-        right = False
-    return [] if right else [_("the counts table does not agree with the tasks")]
 
 
 def _check_meta(meta: dict[str, Any], history: dict[str, Any]) -> list[str]:
@@ -536,95 +609,3 @@ def _keep_aside(path: Path, now: datetime) -> Path:
                 out.write(path.read_bytes())
         return target
     raise AssertionError("unreachable")
-
-
-# ---------------------------------------------------------------- wording
-
-
-def report_lines(checkup: Checkup, *, most: int = 100) -> list[str]:
-    """The checkup as lines for a person: the verdict, one line per problem, the backups."""
-    lines: list[str] = []
-    store = checkup.store
-    if checkup.restored is not None:
-        before = checkup.before
-        count = len(before.problems) if before and before.exists else 0
-        lines.append(
-            _("store {path}: was damaged ({count} problem(s))").format(path=store.path, count=count)
-            if before and before.exists
-            else _("store {path}: was missing").format(path=store.path)
-        )
-        if before is not None:
-            lines += [_("  problem: {text}").format(text=p) for p in before.problems[:most]]
-        lines.append(
-            _("restored {path} from {source} (change {change})").format(
-                path=store.path, source=checkup.restored.source, change=store.last_change or 0
-            )
-        )
-        if checkup.restored.damaged is not None:
-            lines.append(
-                _("the damaged file is kept as {damaged}").format(damaged=checkup.restored.damaged)
-            )
-    problems = checkup.problems
-    if not store.exists and not problems:
-        lines.append(
-            _("store {path}: none yet (the first command creates it)").format(path=store.path)
-        )
-    elif not problems:
-        lines.append(
-            _("store {path}: healthy (change {change}, {tasks} tasks, {events} events)").format(
-                path=store.path,
-                change=store.last_change or 0,
-                tasks=store.tasks,
-                events=store.events,
-            )
-        )
-    else:
-        lines.append(
-            _("store {path}: damaged ({count} problem(s))").format(
-                path=store.path, count=len(problems)
-            )
-        )
-        lines += [_("  problem: {text}").format(text=p) for p in problems[:most]]
-        if len(problems) > most:
-            lines.append(
-                _("  … {n} more (--format json lists them all)").format(n=len(problems) - most)
-            )
-    for backup in checkup.backups:
-        lines.append(_generation_line(backup))
-    for leftover in checkup.leftovers:
-        lines.append(
-            _(
-                "leftover {path} from an interrupted save (harmless; the next save removes it)"
-            ).format(path=leftover)
-        )
-    if checkup.restore_error is not None:
-        lines.append(_("cannot restore: {reason}").format(reason=checkup.restore_error))
-    elif problems and checkup.restored is None:
-        good = checkup.newest_good
-        if good is not None:
-            lines.append(
-                _("run 'lianta doctor --db {path} --restore' to bring back {source}").format(
-                    path=store.path, source=good.path
-                )
-            )
-        else:
-            lines.append(_("no backup is good, so --restore cannot help"))
-    return lines
-
-
-def _generation_line(backup: Generation) -> str:
-    if not backup.exists:
-        return _("backup {path}: none").format(path=backup.path)
-    if backup.good:
-        return _("backup {path}: good (change {change}, {tasks} tasks, saved {saved})").format(
-            path=backup.path,
-            change=backup.last_change or 0,
-            tasks=backup.tasks,
-            saved=backup.saved,
-        )
-    extra = len(backup.problems) - 1
-    return _("backup {path}: damaged ({first}{more})").format(
-        path=backup.path,
-        first=backup.problems[0],
-        more=_("; +{n} more").format(n=extra) if extra else "",
-    )

@@ -14,7 +14,6 @@ import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 LANGUAGES = ("en", "zh")
 _current = "en"
@@ -73,15 +72,6 @@ def pick(zh_text: str | None, en_text: str | None) -> str:
     if _current == "zh":
         return zh_text or en_text or ""
     return en_text or zh_text or ""
-
-
-def pick_each(zh_texts: list[Any], en_texts: list[Any]) -> list[Any]:
-    """`pick` of each pair: the texts in the interface language as they are when none is
-    missing (every title of a plan has both), the other language where one is."""
-    first, second = (zh_texts, en_texts) if _current == "zh" else (en_texts, zh_texts)
-    if all(first) and set(map(type, first)) <= {str}:
-        return first
-    return [one or other or "" for one, other in zip(first, second, strict=True)]
 
 
 # ---------------------------------------------------------------- the help screen's own words

@@ -7,7 +7,7 @@ from typing import Any
 
 from .export import Column
 from .fields import EVENT_KEYS
-from .i18n import _, language, pick, pick_each
+from .i18n import _, language, pick
 
 LIST_KEYS = (
     "id",
@@ -57,18 +57,18 @@ def bar(progress: float, *, ascii_only: bool = False, width: int = 10) -> str:
     return f"{full * filled}{empty * (width - filled)} {progress:3.0f}%"
 
 
-def _due(due: Any, overdue: Any) -> str:
+def _due(row: dict[str, Any]) -> str:
     """The due date, with 'overdue' under it (one line in piped tables, CSV and Markdown)."""
-    due = str(due or "")
-    return f"{due}\n{_('overdue')}" if overdue else due
+    due = str(row.get("due") or "")
+    return f"{due}\n{_('overdue')}" if row.get("overdue") else due
 
 
 def _due_column() -> Column:
-    return Column("due", _("Due"), of=_due, reads=("due", "overdue"))
+    return Column("due", _("Due"), show=_due)
 
 
-def _percent(progress: Any) -> str:
-    return f"{progress}%"
+def _percent(row: dict[str, Any]) -> str:
+    return f"{row['progress']}%"
 
 
 def _value(value: Any) -> str:
@@ -87,13 +87,13 @@ def list_columns(*, bars: bool, ascii_only: bool = False, width: int | None = No
     """The `list` table; on a terminal narrower than COMPACT_BELOW, the compact form."""
     if width is not None and width < COMPACT_BELOW:
         return _compact_list_columns()
-    progress = (lambda p: bar(p, ascii_only=ascii_only)) if bars else _percent
+    progress = (lambda r: bar(r["progress"], ascii_only=ascii_only)) if bars else _percent
     return [
         Column("id", _("ID")),
         Column("index_code", _("Index")),
         _task_column(),
         _status_column(),
-        Column("progress", _("Progress"), align="right", of=progress, reads=("progress",)),
+        Column("progress", _("Progress"), align="right", show=progress),
         Column("assignee", _("Assignee"), wrap=True),
         Column("unit", _("Unit"), wrap=True),
         _due_column(),
@@ -101,13 +101,11 @@ def list_columns(*, bars: bool, ascii_only: bool = False, width: int | None = No
 
 
 def _task_column() -> Column:
-    return Column(
-        "title", _("Task"), wrap=True, of=pick, reads=("title", "title_en"), of_each=pick_each
-    )
+    return Column("title", _("Task"), wrap=True, show=lambda r: pick(r["title"], r["title_en"]))
 
 
 def _status_column() -> Column:
-    return Column("status", _("Status"), of=status_name, reads=("status",))
+    return Column("status", _("Status"), show=lambda r: status_name(r["status"]))
 
 
 def _compact_list_columns() -> list[Column]:
@@ -116,7 +114,7 @@ def _compact_list_columns() -> list[Column]:
         Column("id", _("ID")),
         _task_column(),
         _status_column(),
-        Column("progress", _("Progress"), align="right", of=_percent, reads=("progress",)),
+        Column("progress", _("Progress"), align="right", show=_percent),
         Column("assignee", _("Assignee"), wrap=True),
         _due_column(),
     ]

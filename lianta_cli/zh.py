@@ -300,7 +300,6 @@ ZH: dict[str, str] = {
     ),
     "store {path} {problem}; {hint}": "数据文件 {path} {problem}；{hint}",
     "store {path} is damaged ({problem}); {hint}": "数据文件 {path} 已损坏（{problem}）；{hint}",
-    "table {name!r} is not valid JSON ({error})": "数据表 {name!r} 不是有效的 JSON（{error}）",
     "is empty or truncated": "为空或不完整",
     "contains NUL bytes (a damaged write?)": "含有 NUL 字节（写入时损坏？）",
     "is not valid JSON ({error})": "不是有效的 JSON（{error}）",
@@ -608,5 +607,4 @@ ZH: dict[str, str] = {
         "无法写入 {path}：{reason}；文件没有改动"
     ),
     "Due {start} to {end} ({count})": "{start} 至 {end} 到期（{count}）",
-    "the counts table does not agree with the tasks": "计数表与任务不符",
 }

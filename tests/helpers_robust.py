@@ -18,7 +18,8 @@ from typing import Any
 
 from lianta_cli import tracker
 from lianta_cli.clock import Clock
-from lianta_cli.store import TABLES, open_store
+from lianta_cli.store import open_store
+from lianta_cli.tracker import TABLES
 
 LIANTA = Path(sys.executable).with_name("lianta")
 """The console script installed in the virtual env beside this Python."""
@@ -33,7 +34,7 @@ def content(path: Path) -> dict[str, Any]:
 
 
 def content_of(raw: bytes) -> dict[str, Any]:
-    """The semantic content of a store file's bytes (its checksums line left out)."""
+    """The semantic content of a store file's bytes (the tables lianta reads)."""
     data = json.loads(raw)
     return {name: data.get(name, {}) for name in TABLES}
 
@@ -44,7 +45,7 @@ def build_store(path: Path, *, notes: int = 0, note_size: int = 0, now: str = "2
     clock = Clock(datetime.fromisoformat(now))
     with open_store(path, write=True) as store:
         tracker.ensure_plan(store, clock, "builder")
-        ids = [doc["id"] for doc in store.raw("tasks").values()]
+        ids = [doc["id"] for doc in store.read("tasks").values()]
         for number in range(notes):
             text = f"{number:06d} " + "进展" * (note_size // 2)
             tracker.add_note(store, 2024, ids[number % len(ids)], text, clock, "builder")

@@ -42,7 +42,8 @@ from lianta_cli import tracker
 from lianta_cli.cli import app
 from lianta_cli.clock import Clock
 from lianta_cli.doctor import check_data
-from lianta_cli.store import TABLES, Store, backup_paths, read_store_file, store_lock
+from lianta_cli.store import FileStore, backup_paths, read_file, store_lock
+from lianta_cli.tracker import TABLES
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN_2024 = ROOT / "plans" / "2024.yaml"
@@ -190,7 +191,7 @@ def test_sigkill_at_random_moments_leaves_the_store_before_or_after(
     clock = Clock.from_env(env)
 
     def expected_after(before: bytes, task: str, text: str) -> dict[str, Any]:
-        snapshot = Store(store, json.loads(before), writable=True)
+        snapshot = FileStore(store, json.loads(before))
         tracker.add_note(snapshot, 2024, task, text, clock, env["LIANTA_USER"])
         return {name: snapshot.storage.data.get(name, {}) for name in TABLES}
 
@@ -227,7 +228,7 @@ def test_sigkill_at_random_moments_leaves_the_store_before_or_after(
         killed = os.WIFSIGNALED(status)
         if not killed:
             assert os.waitstatus_to_exitcode(status) == 0, "a command failed after a kill"
-        read_store_file(store)  # lianta itself accepts the file
+        read_file(store)  # lianta itself accepts the file
         now = content(store)
         if now == before:
             landed = "before"
@@ -248,7 +249,7 @@ def test_sigkill_at_random_moments_leaves_the_store_before_or_after(
     assert tally["killed in the save, before"] and tally["killed in the save, after"], tally
     assert tally["left a temporary file"], "no kill landed while a save was being written"
     for backup in backup_paths(store):
-        read_store_file(backup)
+        read_file(backup)
     code, _out, err = call_cli(["note", "1.1", "after the kills"], env)
     assert code == 0, err
     assert temporaries(store) == []  # the next save removed what the killed ones left

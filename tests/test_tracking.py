@@ -11,11 +11,6 @@ from typing import Any
 import pytest
 import yaml
 from conftest import PLAN_2024, Result, Run
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
-from lianta_cli import tracker
-from lianta_cli.models import PlanTask
 
 # ---------------------------------------------------------------- helpers
 
@@ -603,49 +598,3 @@ def test_bad_input_on_a_new_store_leaves_no_store_behind(run: Run, store_path: P
     result = run("list", "--format", "json")
     assert result.exit_code == 0 and len(result.json()) == 40
     assert store_path.exists() and "loaded the bundled 2024 plan" in result.stderr
-
-
-# ---------------------------------------------------------------- a reload's quick check
-
-_PLAN_TASK = PlanTask(
-    id="3.4",
-    index=3,
-    title="口岸经济带",
-    title_en="Port economic belt",
-    source="谋划口岸经济带",
-    places=("莲塘口岸",),
-    partners=(),
-    due=date(2024, 6, 30),
-)
-_STORED = tracker._new_task(2024, _PLAN_TASK, 7, "2024-01-02T09:00:00")
-
-
-@settings(max_examples=300, deadline=None)
-@given(
-    st.dictionaries(
-        st.sampled_from([*tracker._PLAN_TASK_KEYS, "archived"]),
-        st.sampled_from([None, 0, 3, 3.0, True, False, 1, 7, "", "口岸经济带", [], ["莲塘口岸"]]),
-        max_size=3,
-    ),
-    st.sets(st.sampled_from([*tracker._PLAN_TASK_KEYS, "archived"]), max_size=2),
-)
-def test_a_task_the_quick_check_calls_unchanged_is_one_the_sync_leaves_alone(
-    changed: dict[str, Any], removed: set[str]
-) -> None:
-    doc = {**_STORED, **changed}
-    for key in removed:
-        doc.pop(key, None)
-    fields = tracker._plan_task_fields(_PLAN_TASK, 7)
-    result, work = tracker.LoadResult(year=2024, dry_run=False), tracker._SyncWork()
-    tracker._sync_existing(result, work, ("12", doc), fields)
-    left_alone = result.unchanged == 1 and not (work.updates or work.events or result.restored)
-    if tracker._unchanged(doc, fields):
-        assert left_alone
-    if not changed and not removed:
-        assert tracker._unchanged(doc, fields)
-
-
-def test_a_new_task_holds_the_plan_fields_a_reload_compares() -> None:
-    fields = tracker._plan_task_fields(_PLAN_TASK, 7)
-    assert {key: _STORED[key] for key in fields} == fields
-    assert list(_STORED)[2 : 2 + len(fields)] == list(fields)  # in the stored order too
