@@ -13,7 +13,8 @@ Fields that come from the plan file start from whatever the plan said, so only t
 the end are checked for them.
 
 `restore` brings back the newest good generation under the store's lock, keeping the damaged
-file aside. Nothing here prints: the functions return a `Checkup`, and `report_lines` words it.
+file aside. `check_store` is the quick check every command runs before it works on a store.
+Nothing here prints: the functions return values, and `commands.checkup_lines` words them.
 """
 
 from __future__ import annotations
@@ -173,7 +174,7 @@ def task_problem(doc: dict[str, Any]) -> str | None:
         if name not in doc:
             return _("has no {name!r}").format(name=name)
         value = doc[name]
-        if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
+        if type(value) not in types:  # exact types, as JSON gives them: true is not a number
             return _("{name!r} is {kind}, not {expected}").format(
                 name=name, kind=type(value).__name__, expected=types[0].__name__
             )

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import gc
 import math
 import os
 import stat
@@ -24,7 +25,7 @@ import sys
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import orjson
 from tinydb import TinyDB
@@ -66,7 +67,11 @@ class Store(Protocol):
 
 
 class _Table(Table):
-    """A TinyDB table that also patches many documents, each differently, in one write."""
+    """A TinyDB table that also hands out its documents as stored, without a copy of each, and
+    patches many documents, each differently, in one write."""
+
+    def documents(self) -> dict[int, Document]:
+        return {int(key): cast(Document, doc) for key, doc in self._read_table().items()}
 
     def patch(self, patches: Mapping[int, Document]) -> None:
         def apply(documents: dict[int, Any]) -> None:
@@ -103,6 +108,7 @@ class FileStore:
         self.location = str(path)
         self.storage = SnapshotStorage(read_file(path) if data is None else data)
         self.db = _Database(storage=lambda: self.storage)
+        self._documents: dict[str, dict[int, Document]] = {}
 
     def _table(self, name: str) -> _Table:
         table = self.db.table(name, cache_size=0)
@@ -113,12 +119,17 @@ class FileStore:
         return self.db.tables()
 
     def read(self, table: str) -> dict[int, Document]:
-        return {doc.doc_id: doc for doc in self._table(table).all()}
+        """The documents as the snapshot holds them: read them, never change them."""
+        if table not in self._documents:
+            self._documents[table] = self._table(table).documents()
+        return self._documents[table]
 
     def insert(self, table: str, documents: Sequence[Document]) -> list[int]:
+        self._documents.pop(table, None)
         return self._table(table).insert_multiple(documents) if documents else []
 
     def update(self, table: str, patches: Mapping[int, Document]) -> None:
+        self._documents.pop(table, None)
         if patches:
             self._table(table).patch(patches)
 
@@ -157,10 +168,15 @@ def decode(raw: bytes) -> tuple[dict[str, Any], str | None]:
         return {}, _("is empty or truncated")
     if b"\x00" in raw:
         return {}, _("contains NUL bytes (a damaged write?)")
+    collecting = gc.isenabled()
+    gc.disable()  # the parse makes a container per document and no cycles to collect
     try:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError as error:
         return {}, _("is not valid JSON ({error})").format(error=error)
+    finally:
+        if collecting:
+            gc.enable()
     if not isinstance(data, dict):
         return {}, _("is damaged ({problem})").format(
             problem=_("the top level is not a mapping of tables")
@@ -171,13 +187,18 @@ def decode(raw: bytes) -> tuple[dict[str, Any], str | None]:
         if not isinstance(table, dict):
             problem = _("table {name!r} is not a mapping").format(name=name)
             return {}, _("is damaged ({problem})").format(problem=problem)
-        for key, doc in table.items():
-            if not (key.isascii() and key.isdigit()) or not isinstance(doc, dict):
-                problem = _("table {name!r} has a malformed document {key!r}").format(
-                    name=name, key=key
-                )
-                return {}, _("is damaged ({problem})").format(problem=problem)
+        if all(map(_document_number, table)) and {*map(type, table.values())} <= {dict}:
+            continue
+        key = next(
+            k for k, doc in table.items() if not _document_number(k) or type(doc) is not dict
+        )
+        problem = _("table {name!r} has a malformed document {key!r}").format(name=name, key=key)
+        return {}, _("is damaged ({problem})").format(problem=problem)
     return data, None
+
+
+def _document_number(key: str) -> bool:
+    return key.isascii() and key.isdigit()
 
 
 def read_file(path: Path) -> dict[str, Any]:

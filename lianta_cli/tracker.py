@@ -438,8 +438,11 @@ def find_tasks(
     """(doc id, task) for every id, in the order given; InputError on the first unknown id."""
     if not ids:
         raise InputError(_("give at least one task id, like 3.4"))
+    wanted = {raw.strip() for raw in ids}
     by_id = {
-        doc["id"]: (key, doc) for key, doc in store.read("tasks").items() if doc["plan"] == year
+        doc["id"]: (key, doc)
+        for key, doc in store.read("tasks").items()
+        if doc["id"] in wanted and doc["plan"] == year
     }
     found = []
     seen: set[str] = set()
@@ -449,7 +452,8 @@ def find_tasks(
             continue
         seen.add(task_id)
         if task_id not in by_id:
-            hint = did_you_mean(task_id, by_id, cutoff=0.5)
+            known = [doc["id"] for doc in store.read("tasks").values() if doc["plan"] == year]
+            hint = did_you_mean(task_id, known, cutoff=0.5)
             if not _TASK_ID.fullmatch(task_id):
                 raise InputError(
                     _("task id {id!r} is not of the form N.M, like 3.4{hint}").format(
