@@ -4,10 +4,9 @@ as a Taskwarrior import file.
 Standard library only, so it runs under any Python 3.11+ while `lianta` itself runs as a
 subprocess. Each store starts as `lianta load` of the plan would leave it, shaped after a real
 load of plans/2024.yaml; the history is then worked out here with the same rules as `tracker.py`
-and saved through lianta's own store API (`open_store`, `Store.patch`, `Store.table`,
-`Store.set_meta`), so the file is in exactly the layout lianta writes. `run.py --verify` loads
-the plans and replays the same commands through the real CLI (for the real 40-task plan and a
-generated 50-task one) and checks that the stores are byte-identical.
+and written through lianta's own store API (`open_store`, `Store.insert`/`update`,
+`tracker.record`), so the bookkeeping is lianta's own; `run.py` checks every store with
+`lianta doctor`, which replays each task's history against its state.
 """
 
 from __future__ import annotations
@@ -176,7 +175,7 @@ def plan_yaml(base: dict[str, Any], shape: PlanShape) -> str:
 class Seed:
     """What `lianta load PLAN` writes into an empty store at LOAD_AT: the plan document, the
     task documents and the load's events, shaped after the real load in `base` (same fields,
-    same key order); `run.py --verify` checks them against the real thing."""
+    same key order)."""
 
     plan: dict[str, Any]
     tasks: list[dict[str, Any]]
@@ -209,7 +208,7 @@ def seed(base: dict[str, Any], shape: PlanShape, plan_path: Path) -> Seed:
 
 @dataclass
 class Command:
-    """One lianta command of the scripted history; `argv` is what the CLI replay types."""
+    """One lianta command of the scripted history."""
 
     at: datetime
     seq: int
@@ -217,14 +216,6 @@ class Command:
     kind: str  # assign, update, note, done
     ids: list[str]
     options: dict[str, Any] = field(default_factory=dict)
-
-    def argv(self) -> list[str]:
-        if self.kind == "note":
-            return ["note", self.ids[0], self.options["note"]]
-        args = [self.kind, *self.ids]
-        for name, value in self.options.items():
-            args += [f"--{name}", str(value)]
-        return args
 
 
 def script(task_ids: Sequence[str], seed: int) -> list[Command]:
@@ -372,14 +363,13 @@ class Dataset:
     plan: Path
     store: Path
     tasks_json: Path
-    layout: list[int]
-    script: list[Command]
+    indices: int
     events: int
     store_bytes: int
-    plan_bytes: int
     update_id: str
+    """A task in progress, from the second half of the plan: the one `show`, `update` and
+    `note` act on."""
     update_uuid: str
-    expected: dict[str, tuple[str, int, str | None]]
 
 
 def lianta_env(store: Path, *, now: str = NOW, user: str = "bench") -> dict[str, str]:
@@ -410,25 +400,19 @@ from lianta_cli.store import open_store
 p = json.loads(Path(sys.argv[2]).read_text(encoding="utf-8"))
 with open_store(Path(sys.argv[1]), write=True) as store:
     # what sync_plan does on an empty store
-    store.table("plans").insert(p["plan"])
-    store.table("tasks").insert_multiple(p["tasks"])
+    store.insert("plans", [p["plan"]])
+    ids = store.insert("tasks", p["tasks"])
     clock = Clock(datetime.fromisoformat(p["load_at"]))
     tracker.record(store, p["load_events"], clock, p["load_by"])
-    # then the history, in one append, with record's bookkeeping
-    if hasattr(store, "append"):
-        store.append("history", p["events"])
-    else:
-        store.table("history").insert_multiple(p["events"])
-    meta = store.meta()
-    meta["last_change"] = p["last_change"]
-    store.set_meta(meta)
-    store.patch("tasks", {n: doc for n, doc in enumerate(p["final"], start=1)})
+    # then the whole history at once, with record's bookkeeping
+    store.insert("history", p["events"])
+    store.update("meta", {1: {"last_change": p["last_change"]}})
+    store.update("tasks", dict(zip(ids, p["final"], strict=True)))
 """
 
 
 def save(python: str, store: Path, seeded: Seed, history: History) -> None:
-    """Write the store through lianta's own store API, so that the file is in whatever layout
-    lianta writes and its bookkeeping is lianta's own."""
+    """Write the store through lianta's own store API (see WRITER)."""
     payload = store.with_name(store.name + ".payload")
     final = [history.tasks[doc["id"]] for doc in seeded.tasks]
     content = {
@@ -460,9 +444,7 @@ def save(python: str, store: Path, seeded: Seed, history: History) -> None:
         raise SystemExit(f"bench: cannot write {store.name} through lianta's store API: {reason}")
 
 
-def build(
-    lianta: Sequence[str], python: str, base: dict[str, Any], n: int, workdir: Path
-) -> Dataset:
+def build(python: str, base: dict[str, Any], n: int, workdir: Path) -> Dataset:
     """Plan, store and Taskwarrior file for n tasks in `workdir`."""
     plan_path = workdir / f"plan-{n}.yaml"
     store = workdir / f"store-{n}.json"
@@ -472,9 +454,8 @@ def build(
     else:
         plan_path.write_text(plan_yaml(base, shape), encoding="utf-8")
     seeded = seed(base, shape, plan_path)
-    commands = script([t["id"] for t in shape.tasks], seed=n)
     history = History(seeded)
-    for command in commands:
+    for command in script([t["id"] for t in shape.tasks], seed=n):
         history.apply(command)
     save(python, store, seeded, history)
     tasks = list(history.tasks.values())
@@ -491,14 +472,11 @@ def build(
         plan=plan_path,
         store=store,
         tasks_json=tasks_json,
-        layout=[len([t for t in shape.tasks if t["index"] == i["number"]]) for i in shape.indices],
-        script=commands,
+        indices=len(shape.indices),
         events=len(seeded.load_events) + len(history.events),
         store_bytes=store.stat().st_size,
-        plan_bytes=plan_path.stat().st_size,
         update_id=update_doc["id"],
         update_uuid=task_uuid(n, update_doc["id"]),
-        expected={d["id"]: (d["status"], d["progress"], d["assignee"]) for d in tasks},
     )
 
 
