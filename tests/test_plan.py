@@ -1,4 +1,5 @@
-"""The plan file: the bundled 2024 plan, a corpus of broken plans, and the documented format.
+"""The plan file: the bundled 2024 plan, a corpus of broken plans, the ways a plan may be
+written in YAML (styles, line ends, aliases), and the documented format.
 
 Each broken plan in tests/plans_bad/ is a small copy of `valid_base.yaml` with one thing (or, in
 `several_errors.yaml`, several things) broken; the `.expected` file beside it holds the exit
@@ -8,13 +9,14 @@ status on its first line (`exit 2`) and then exactly what `lianta validate` prin
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from conftest import PLAN_2024, ROOT, Run
 
 import lianta_cli.plan as plan_module
@@ -204,7 +206,6 @@ def test_parse_plan_returns_the_same_findings(path: Path) -> None:
 def test_findings_do_not_depend_on_libyaml(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The pure-Python loader (an installation without libyaml) words every finding the same."""
     _status, lines = expected(path)
-    monkeypatch.setattr(plan_module, "_FastLoader", yaml.SafeLoader)
     monkeypatch.setattr(plan_module, "_PlanLoader", plan_module._MessageLoader)
     _plan, problems = parse_plan(path.read_bytes(), path.name)
     assert [str(problem) for problem in problems] == findings(lines)
@@ -300,6 +301,96 @@ def test_validate_refuses_an_unknown_format(run: Run) -> None:
     assert result.exit_code == 2
     assert "--format xml" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# ------------------------------------------------------------------ how a plan may be written
+
+BASE = (PLANS_BAD / "valid_base.yaml").read_text(encoding="utf-8")
+
+
+def quoted_and_commented(text: str) -> str:
+    """Every text value double-quoted, as bench/gen.py writes it, and followed by a comment that
+    holds quotes of its own (once misread on Debian 12's Python 3.11.2)."""
+    lines = []
+    for line in text.splitlines():
+        key, sep, value = line.partition(": ")
+        if sep and value[:1] not in ('"', "[") and not value.isdigit():
+            line = f'{key}: {json.dumps(value, ensure_ascii=False)}  # "{value}" as written'
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def as_json(text: str) -> str:
+    """The plan of `text` written as JSON, which is YAML in flow style."""
+    plan, _problems = parse_plan(text.encode(), "plan.yaml")
+    assert plan is not None
+    meta = {key: value for key, value in plan.meta().items() if value not in ("", None, [])}
+    indices = meta.pop("indices")
+    for index, planned in zip(indices, plan.indices, strict=True):
+        index["tasks"] = [
+            {
+                **{key: getattr(task, key) for key in ("id", "title", "title_en", "source")},
+                **{key: list(getattr(task, key)) for key in ("places", "partners")},
+                **({"due": task.due.isoformat()} if task.due else {}),
+            }
+            for task in planned.tasks
+        ]
+    return json.dumps({"plan": meta, "indices": indices}, ensure_ascii=False, indent=1)
+
+
+@pytest.mark.parametrize(
+    "rewrite",
+    [
+        lambda text: text.replace("\n", "\r\n"),
+        quoted_and_commented,
+        as_json,
+    ],
+    ids=["crlf-line-ends", "quoted-and-commented", "json"],
+)
+def test_a_plan_reads_the_same_in_other_yaml_styles(rewrite: Callable[[str], str]) -> None:
+    expected_plan, _problems = parse_plan(BASE.encode(), "plan.yaml")
+    assert expected_plan is not None
+    assert parse_plan(rewrite(BASE).encode(), "plan.yaml") == (expected_plan, [])
+
+
+def test_anchors_and_aliases_repeat_plain_data() -> None:
+    text = BASE.replace("places: [第七工业区]", "places: &parks [第七工业区]").replace(
+        "        source: 加大招商力度\n", "        source: 加大招商力度\n        places: *parks\n"
+    )
+    plan, problems = parse_plan(text.encode(), "plan.yaml")
+    assert plan is not None, problems
+    assert [task.places for task in plan.tasks] == [("第七工业区",), ("第七工业区",), ()]
+
+
+LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{name}: &{name} [{', '.join([f'*{before}'] * 9)}]\n"
+    for before, name in zip("abcdefgh", "bcdefghi", strict=True)
+)
+
+
+@pytest.mark.parametrize("aliases", [LAUGHS, "loop: &loop [*loop]\n"], ids=["laughs", "loop"])
+def test_aliases_that_would_outgrow_the_file_are_refused(aliases: str) -> None:
+    """Nine levels of nine aliases would make 387 million values; one that holds itself, no end."""
+    plan, problems = parse_plan((BASE + aliases).encode(), "plan.yaml")
+    assert plan is None
+    assert [str(problem) for problem in problems] == [
+        f"plan.yaml:{BASE.count(chr(10)) + 1}: cannot be read as a plan: "
+        "aliases (*name) repeat this value too often; write the values out"
+    ]
+
+
+def test_an_index_without_a_usable_number_still_claims_its_task_ids() -> None:
+    text = (
+        BASE.replace("  - number: 1\n", '  - number: "one"\n')
+        .replace("  - number: 2\n", "  - number: 1\n")
+        .replace('id: "2.1"', 'id: "1.1"')
+    )
+    plan, problems = parse_plan(text.encode(), "plan.yaml")
+    assert plan is None
+    assert [str(problem) for problem in problems] == [
+        "plan.yaml:10: index #1: 'number' must be a whole number, not the text \"one\"",
+        "plan.yaml:35: task 1.1: duplicate task id 1.1 (first at line 17)",
+    ]
 
 
 # ------------------------------------------------------------------ the documentation

@@ -1,8 +1,9 @@
 """Property-based tests: no file, however damaged, makes plan reading do anything but report.
 
-Arbitrary bytes, YAML-shaped noise and randomly mutated copies of the 2024 plan go through
-`parse_plan` and through `lianta validate`: the result is a plan or findings, never an exception;
-the exit status is 0 or 2; each finding is one line that starts with FILE[:LINE[:COL]].
+Arbitrary bytes, YAML-shaped noise and randomly mutated copies of the 2024 plan (and of one in
+the quoted style of bench/gen.py) go through `parse_plan` and through `lianta validate`: the
+result is a plan or findings, never an exception; the exit status is 0 or 2; each finding is
+one line that starts with FILE[:LINE[:COL]].
 """
 
 from __future__ import annotations
@@ -15,18 +16,9 @@ import pytest
 from conftest import PLAN_2024, Run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_plan_fast import checked_one_by_one, generated_plan
 
-import lianta_cli.plan as plan_module
 from lianta_cli.models import Problem
-from lianta_cli.plan import (
-    _event_data,
-    _Fallback,
-    _line_data,
-    _parse_slow,
-    _plan_text,
-    parse_plan,
-)
+from lianta_cli.plan import parse_plan
 
 SHOWN = "plan.yaml"
 FINDING = re.compile(r"^plan\.yaml(:\d+)?(:\d+)?: \S")
@@ -168,8 +160,67 @@ def mutated_plan(draw: st.DrawFn, base: list[str] = LINES_2024) -> bytes:
     return "".join(lines).encode("utf-8", "surrogatepass")
 
 
+SOURCE = '围绕区“7+1”战新产业集群目标,"12345"\\ '
+
+
+def q(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def generated_plan(indices: int, per_index: int) -> str:
+    """A plan in the style of bench/gen.py: quoted scalars, flow lists, every fourth task due."""
+    out = [
+        "# generated",
+        "plan:",
+        "  year: 2024",
+        f"  title: {q('莲塘街道2024年工作计划')}",
+        f"  title_en: {q('Liantang Subdistrict Work Plan 2024')}",
+        f"  source: {q('首页 > 政务公开')}",
+        '  start: "2024-01-01"',
+        '  end: "2024-12-31"',
+        f"  indices_declared: {indices}",
+        "  framing:",
+        f"    - name: {q('百千万工程')}",
+        f"      name_en: {q('Hundred-Thousand-Ten-Thousand Project')}",
+        "indices:",
+    ]
+    position = 0
+    for number in range(1, indices + 1):
+        out += [
+            f"  - number: {number}",
+            f"    code: {q(f'code-{number}')}",
+            f"    name: {q(f'指数{number}')}",
+            f"    name_en: {q(f'Index {number}')}",
+            f"    theme: {q('突出招商引资')}",
+            f"    theme_en: {q('Focus on investment')}",
+            "    tasks:",
+        ]
+        for j in range(1, per_index + 1):
+            position += 1
+            out += [
+                f"      - id: {q(f'{number}.{j}')}",
+                f"        title: {q(f'推动打造行业产业园区(第{position}批)')}",
+                f"        title_en: {q(f'Build parks (batch {position})')}",
+                f"        source: {q(SOURCE)}",
+                f"        places: {q(['第七工业区', '莲塘口岸'][: position % 3])}",
+                "        partners: []",
+            ]
+            if position % 4 == 3:
+                out.append(f"        due: {q(f'2024-{position % 12 + 1:02d}-28')}")
+    return "\n".join(out) + "\n"
+
+
+LINES_GENERATED = generated_plan(3, 4).splitlines(keepends=True)
+
+
+def test_the_generated_plan_is_valid() -> None:
+    plan, problems = parse_plan(generated_plan(3, 4).encode(), SHOWN)
+    assert plan is not None and problems == []
+    assert len(plan.tasks) == 12
+
+
 @settings(max_examples=100, deadline=None)
-@given(mutated_plan())
+@given(st.one_of(mutated_plan(), mutated_plan(LINES_GENERATED)))
 def test_mutated_plans_are_reported_not_raised(raw: bytes) -> None:
     check_outcome(raw)
 
@@ -192,46 +243,6 @@ def swapped_values(draw: st.DrawFn) -> bytes:
 @given(swapped_values())
 def test_swapped_values_are_reported_not_raised(raw: bytes) -> None:
     check_outcome(raw)
-
-
-LINES_GENERATED = generated_plan(3, 4).splitlines(keepends=True)
-
-
-@settings(max_examples=150, deadline=None)
-@given(
-    st.one_of(
-        mutated_plan(),
-        mutated_plan(LINES_GENERATED),
-        swapped_values(),
-        st.just(PLAN_2024.read_bytes()),
-    )
-)
-def test_the_fast_reading_agrees_with_the_full_one(raw: bytes) -> None:
-    """Whatever path `parse_plan` takes, it returns what the node-tree reading alone returns,
-    and what it returns with every task checked one by one."""
-    parsed = parse_plan(raw, SHOWN)
-    assert parsed == _parse_slow(raw, SHOWN)
-    assert parsed == checked_one_by_one(raw)
-
-
-@settings(max_examples=150, deadline=None)
-@given(mutated_plan(LINES_GENERATED))
-def test_the_line_reader_builds_what_the_event_reader_builds(raw: bytes) -> None:
-    """On every text that reaches the readers: a file that holds a character YAML refuses (a
-    control character in a comment, say) is reported with its line before either reads it."""
-    text, _problems = _plan_text(raw, SHOWN)
-    if text is None:
-        return
-    try:
-        by_line = _line_data(text)
-    except _Fallback:
-        return
-    assert by_line == _event_data(text)
-    runs: plan_module._Runs = {}  # runs of tasks left unmade, as for the fast reading
-    short = _line_data(text, runs)
-    for tasks, position, fields in runs.values():
-        plan_module._make_unmade(tasks, (position, fields))
-    assert short == by_line
 
 
 ONE_LINE_TEXT = st.text(
