@@ -669,4 +669,16 @@ def weekly(
 
 def main() -> None:
     """Console-script entry point."""
+    _utf8_stdout()
     app()
+
+
+def _utf8_stdout() -> None:
+    """Data in UTF-8 whatever the system's code page: on Windows, output sent to a file or a
+    pipe would otherwise be in the ANSI code page (GBK on a Chinese system)."""
+    stream = sys.stdout
+    encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+    if stream is not None and encoding != "utf8" and not stream.isatty():
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(encoding="utf-8")

@@ -198,8 +198,9 @@ def weekly_markdown(report: WeeklyReport) -> str:
 # ---------------------------------------------------------------- saving a report
 
 
-def write_atomically(path: Path, text: str) -> Path:
-    """Write `text` to `path` through a temporary file in the same folder, fsync and rename.
+def write_atomically(path: Path, text: str | bytes) -> Path:
+    """Write `text` (as UTF-8) or bytes to `path` through a temporary file in the same folder,
+    fsync and rename.
 
     A failure at any moment leaves either the previous file or the new one, and no temporary
     file. A new file gets the usual permissions (0666 less the umask); a replaced one keeps its.
@@ -226,11 +227,12 @@ def write_atomically(path: Path, text: str) -> Path:
     tmp = Path(name)
     try:
         try:
-            payload = memoryview(text.encode("utf-8"))
+            payload = memoryview(text.encode("utf-8") if isinstance(text, str) else text)
             while payload:
                 written = os.write(fd, payload)
                 payload = payload[written:]
-            os.fchmod(fd, mode)
+            if hasattr(os, "fchmod"):  # not on Windows before Python 3.13
+                os.fchmod(fd, mode)
             os.fsync(fd)
         finally:
             os.close(fd)

@@ -446,6 +446,7 @@ def test_a_failed_first_command_loads_nothing_and_says_so(tmp_path: Path) -> Non
     assert code == 0 and "loaded the bundled 2024 plan" in err
 
 
+@pytest.mark.skipif(not hasattr(os, "fchmod"), reason="permission bits are POSIX's")
 def test_a_save_keeps_the_mode_the_user_gave_the_store(small_store: Path) -> None:
     small_store.chmod(0o640)
     assert call_cli(["note", "1.1", "x"], _env(small_store))[0] == 0
