@@ -33,7 +33,12 @@ LIST_ROW: dict[str, Any] = {
     "overdue": bool,
     "updated": str,
     "archived": bool,
+    "cooperating": [str],
+    "expected_progress": int,
+    "lag": int,
+    "light": str,
 }
+LIGHTS = {"green", "yellow", "red"}
 EVENT: dict[str, Any] = {
     "seq": int,
     "change": int,
@@ -58,6 +63,10 @@ SHOW: dict[str, Any] = {
     "partners": [str],
     "plan_due": OPT_STR,
     "own_due": OPT_STR,
+    "plan_unit": OPT_STR,
+    "own_unit": OPT_STR,
+    "own_cooperating": (list, type(None)),
+    "plan_start": OPT_STR,
     "created": str,
     "notes": [NOTE],
     "history": [EVENT],
@@ -92,6 +101,9 @@ FIELDS = {
     "places",
     "partners",
     "plan_due",
+    "plan_unit",
+    "plan_start",
+    "cooperating",
 }
 
 
@@ -165,6 +177,8 @@ def test_list_json(busy: Run) -> None:
         assert TASK_ID.match(row["id"]) and DAY.match(row["due"]) and STAMP.match(row["updated"])
         assert row["status"] in STATUSES and 0 <= row["progress"] <= 100
         assert row["index"] == int(row["id"].split(".")[0])
+        assert row["light"] in LIGHTS and 0 <= row["expected_progress"] <= 100
+        assert row["lag"] == row["expected_progress"] - row["progress"]
     by_id = {row["id"]: row for row in rows}
     assert by_id["1.1"]["overdue"] is True and by_id["1.1"]["due"] == "2024-03-01"
     assert by_id["1.2"]["assignee"] is None and by_id["1.1"]["assignee"] == "王芳"
