@@ -439,7 +439,7 @@ def assign(
         str | None,
         typer.Option(
             "--unit",
-            help=_("Lead unit (牵头单位), e.g. 经济服务办; 'none' for the plan's."),
+            help=_("Lead unit, e.g. 经济服务办; 'none' for the plan's."),
             show_default=False,
         ),
     ] = None,
@@ -447,9 +447,7 @@ def assign(
         list[str] | None,
         typer.Option(
             "--cooperating",
-            help=_(
-                "Cooperating units (配合单位; repeat, or separate with 、); 'none' for the plan's."
-            ),
+            help=_("Cooperating units (repeat, or separate with commas); 'none' for the plan's."),
             show_default=False,
         ),
     ] = None,
@@ -658,7 +656,7 @@ def summary(
 export_app = typer.Typer(
     cls=LiantaGroup,
     name="export",
-    help=_("The ledger (台账) for a spreadsheet program."),
+    help=_("The ledger for a spreadsheet program (Excel, WPS, LibreOffice)."),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,

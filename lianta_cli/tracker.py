@@ -578,7 +578,11 @@ def assign(
     if to is not None:
         patch["assignee"] = clean_name(to, "--to")
     if not patch:
-        raise InputError(_("nothing to assign: give --to, --unit or --cooperating"))
+        raise InputError(
+            _("nothing to assign: give {person}, {unit} or {cooperating}").format(
+                person="--to", unit="--unit", cooperating="--cooperating"
+            )
+        )
     patches = [(key, doc, dict(patch)) for key, doc in find_tasks(store, year, ids)]
     return apply_patches(store, year, patches, {}, "assign", clock, user)
 

@@ -543,7 +543,7 @@ BAD_INPUT = [
     (["assign", "1.1", "--to", ""], "the name is empty"),
     (["assign", "1.1", "--to", "   "], "the name is empty"),
     (["assign", "1.1", "--to", "王芳", "--unit", ""], "the name is empty"),
-    (["assign", "1.1"], "Missing option '--to'"),
+    (["assign", "1.1"], "nothing to assign: give --to, --unit or --cooperating"),
     (["note", "1.1", "  "], "the note is empty"),
     (["list", "--sort", "priority"], "--sort priority"),
     (["list", "--format", "xml"], "--format xml"),
