@@ -26,7 +26,9 @@ IMPORTED = ("status", "progress", "due", "assignee", "unit", "cooperating", "not
 """The columns an import takes in; the others of the ledger are shown, not read (the title
 and the plan year are compared with the task, to catch a row that is not what it seems)."""
 _TASK_ID = re.compile(r"[1-9][0-9]*\.[1-9][0-9]*")
-_DAY = re.compile(r"(\d{4})\s*(?:[-/.年])\s*(\d{1,2})\s*(?:[-/.月])\s*(\d{1,2})\s*日?")
+_DAY = re.compile(
+    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?"
+)
 
 
 class Cell(NamedTuple):
@@ -195,8 +197,13 @@ def _row_patch(
             note = {"at": clock.stamp(), "by": user, "text": tracker.clean_note(str(text))}
         except InputError as error:
             problem("note", str(error))
-    new_status = status if status is not None and status != doc["status"] else None
-    new_progress = progress if progress is not None and progress != doc["progress"] else None
+    if status is not None and progress is not None:
+        status, progress = settled(status, progress)
+        moved = (status, progress) != (doc["status"], doc["progress"])
+        new_status, new_progress = (status, progress) if moved else (None, None)
+    else:
+        new_status = status if status is not None and status != doc["status"] else None
+        new_progress = progress if progress is not None and progress != doc["progress"] else None
     try:
         patch.update(tracker.next_state(doc["id"], doc, new_status, new_progress))
     except InputError as error:
@@ -215,6 +222,17 @@ def _row_patch(
             problem("assignee", str(error))
     patch.update(_unit_patch(cells, doc, before, problem))
     return patch, note
+
+
+def settled(status: str, progress: int) -> tuple[str, int]:
+    """A row's status and progress made to agree, whatever the task was before (so that the
+    same file imported twice changes nothing the second time): done means 100 whatever the
+    progress says; otherwise 100 means done, and progress above 0 starts a task still todo."""
+    if status == "done" or progress == 100:
+        return "done", 100
+    if status == "todo" and progress > 0:
+        return "in_progress", progress
+    return status, progress
 
 
 def _check_identity(

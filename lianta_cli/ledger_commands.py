@@ -85,17 +85,14 @@ def run_import(env: Env, file: Path, *, dry_run: bool, fmt: str) -> None:
         tasks=tasks, rows=len(result.unchanged)
     )
     if dry_run:
-        info(counts + "; " + _("dry run: nothing was written"))
+        verdict = _("dry run: nothing was written")
     elif result.change:
-        info(
-            counts
-            + "; "
-            + _("recorded as change {change} ('lianta undo' reverts it)").format(
-                change=result.change
-            )
+        verdict = _("recorded as change {change} ('lianta undo' reverts it)").format(
+            change=result.change
         )
     else:
-        info(counts + "; " + _("nothing changed"))
+        verdict = _("nothing changed")
+    info(_("{counts}; {verdict}").format(counts=counts, verdict=verdict))
 
 
 def _take_in(env: Env, store: Any, reading: Any, *, dry_run: bool) -> ledger.Intake:

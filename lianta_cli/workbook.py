@@ -96,7 +96,7 @@ def ledger_workbook(
     ]
     _fill_sheet(sheet, rows, SUMMARY_KEYS)
     sheet.cell(len(rows) + 3, 1, _text(title))
-    tasks_sheet = book.create_sheet(_("Tasks"))
+    tasks_sheet = book.create_sheet(_("Task list"))
     separator = "、" if language() == "zh" else ", "
     _fill_sheet(
         tasks_sheet,
@@ -120,8 +120,10 @@ def ledger_workbook(
     book.properties.creator = "lianta"
     book.properties.title = title
     book.properties.created = book.properties.modified = now
+    from openpyxl.writer.excel import ExcelWriter
+
     buffer = io.BytesIO()
-    book.save(buffer)
+    ExcelWriter(book, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED)).save()  # keeps `now`
     return _stamped(buffer.getvalue(), now)
 
 
@@ -358,7 +360,7 @@ def _read_rows(
                 problem = _("holds the control character {code}").format(code=code)
             if problem is not None:
                 problems.append(f"{where}: {problem}")
-                value = None
+                continue  # reported once: the row is checked as if the column were not there
             cells[key] = Cell(where, _as_code(key, value))
         task = cells.pop("id", None)
         if task is None or task.value is None:
@@ -460,7 +462,7 @@ def _known_headers() -> dict[str, str]:
 def _known_sheet_names() -> set[str]:
     names: set[str] = set()
     for _lang in _in_each_language():
-        names.add(fold(_("Tasks")))
+        names.add(fold(_("Task list")))
     return names
 
 

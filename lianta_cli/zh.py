@@ -739,6 +739,8 @@ ZH: dict[str, str] = {
     "plan start date": "计划开始日期",
     "(no lead unit)": "（无牵头单位）",
     "Summary": "汇总",
+    "Task list": "任务清单",
+    "{counts}; {verdict}": "{counts}；{verdict}",
     "{file}: no sheet has a column headed {id} (the task ids)": (
         "{file}：没有哪张工作表有标题为 {id} 的列（任务编号）"
     ),
