@@ -740,6 +740,7 @@ ZH: dict[str, str] = {
     "(no lead unit)": "（无牵头单位）",
     "Summary": "汇总",
     "Task list": "任务清单",
+    "'cooperating' is not a list of names": "'cooperating' 不是单位名称的列表",
     "{counts}; {verdict}": "{counts}；{verdict}",
     "{file}: no sheet has a column headed {id} (the task ids)": (
         "{file}：没有哪张工作表有标题为 {id} 的列（任务编号）"

@@ -251,3 +251,51 @@ def test_load_json(run: Run, tmp_path: Any) -> None:
     dry = json_of(run("load", "--dry-run", "--format", "json", now="2024-03-04"))
     conforms(dry, LOAD)
     assert dry["dry_run"] is True and dry["unchanged"] == 40 and dry["plan_changed"] is False
+
+
+COUNTS: dict[str, Any] = {
+    "total": int,
+    "todo": int,
+    "in_progress": int,
+    "blocked": int,
+    "done": int,
+    "percent_done": float,
+    "progress": float,
+    "overdue": int,
+    "unassigned": int,
+    "red": int,
+    "yellow": int,
+    "green": int,
+}
+UNIT_SUMMARY: dict[str, Any] = {
+    "plan": int,
+    "as_of": str,
+    "units": [{"unit": OPT_STR, "leads": int, "supports": int, **COUNTS}],
+    "total": COUNTS,
+}
+IMPORT: dict[str, Any] = {
+    "file": str,
+    "sheet": str,
+    "plan": int,
+    "dry_run": bool,
+    "change": int,
+    "changes": [{"id": str, "field": str, "old": ANY, "new": ANY}],
+    "unchanged": [str],
+}
+
+
+def test_summary_by_unit_json(busy: Run) -> None:
+    data = json_of(busy("summary", "--by", "unit", "--format", "json", now="2024-03-05"))
+    conforms(data, UNIT_SUMMARY)
+    assert data["units"][-1]["unit"] is None and data["total"]["total"] == 40
+
+
+def test_import_json(busy: Run, tmp_path: Any) -> None:
+    ledger = tmp_path / "units.csv"
+    ledger.write_text("ID,Progress,Assignee\n2.1,20,李娜\n2.2,0,\n", encoding="utf-8")
+    for dry in (["--dry-run"], []):
+        data = json_of(busy("import", str(ledger), *dry, "--format", "json", now="2024-03-05"))
+        conforms(data, IMPORT)
+        assert data["dry_run"] is bool(dry) and data["unchanged"] == ["2.2"]
+        assert {c["field"] for c in data["changes"]} == {"status", "progress", "assignee"}
+    assert data["change"] > 0
