@@ -384,8 +384,13 @@ def run_show(env: Env, task_id: str, *, fmt: str) -> None:
     if fmt == "json":
         out(dumps_json(task))
         return
-    schedule = _("expected {expected}%, lag {lag} points: {light}").format(
-        expected=task["expected_progress"], lag=task["lag"], light=light_name(task["light"])
+    behind = _("expected {expected}%, {lag} points behind: {light}")
+    ahead = _("expected {expected}%, {ahead} points ahead: {light}")
+    schedule = (ahead if task["lag"] < 0 else behind).format(
+        expected=task["expected_progress"],
+        lag=task["lag"],
+        ahead=-task["lag"],
+        light=light_name(task["light"]),
     )
     fields = [
         (_("Task"), f"{task['id']}  {pick(task['title'], task['title_en'])}"),

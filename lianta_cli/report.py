@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from . import schedule, tracker, units
+from . import tracker, units
 from .errors import InputError
 from .i18n import _
 from .store import Store
@@ -130,7 +130,7 @@ def summary(store: Store, year: int, today: date) -> Summary:
     end, today_text = plan["end"], today.isoformat()
     for task in tracker.plan_tasks(store, year):
         overdue = tracker.is_overdue(task, end, today_text)
-        light = schedule.task_schedule(task, plan, today).light
+        light = tracker.task_schedule(task, plan, today).light
         tallies.setdefault(int(task["index"]), _Tally()).add(task, overdue, light)
         overall.add(task, overdue, light)
     described = {int(i["number"]): i for i in indices}
@@ -180,7 +180,7 @@ def summary_by_unit(store: Store, year: int, today: date) -> UnitSummary:
     overall = _Tally()
     for task in tracker.plan_tasks(store, year):
         overdue = tracker.is_overdue(task, end, today_text)
-        light = schedule.task_schedule(task, plan, today).light
+        light = tracker.task_schedule(task, plan, today).light
         overall.add(task, overdue, light)
         lead = units.lead_unit(task)
         named = [(lead, 0), *((name, 1) for name in units.cooperating_units(task) if name != lead)]
@@ -452,7 +452,7 @@ def weekly(store: Store, year: int, window: Window, today: date | None = None) -
         counts[3] += 1
         counts[4] += after["status"] == "done"
         counts[5] += int(after["progress"] or 0)
-        light = schedule.task_schedule({**doc, **after}, plan, lit_on).light
+        light = tracker.task_schedule({**doc, **after}, plan, lit_on).light
         lights.setdefault(int(after["index"]), dict.fromkeys(LIGHT_KEYS, 0))[light] += 1
         timed = inside.get(task_id)
         was = before if before is not None else {**after, **_FRESH}

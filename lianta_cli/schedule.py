@@ -5,7 +5,7 @@ is the share of that period elapsed by the end of today; its lag is expected pro
 actual progress, in percentage points. Done is green whatever the date; past its due date and
 not done is red; otherwise red when it lags by more than the plan's `red_lag` points, yellow
 from `yellow_lag` points, green below. Nothing here reads a store or a clock: the caller gives
-the dates (`tracker.task_schedule` gives a stored task's).
+the dates (`tracker.task_schedule` gives a stored task's, for every view of a task).
 """
 
 from __future__ import annotations
@@ -73,19 +73,8 @@ def judge(
     return Schedule(expected, lag, light)
 
 
-_day = functools.lru_cache(maxsize=4096)(date.fromisoformat)
-
-
-def task_schedule(task: dict[str, Any], plan: Mapping[str, Any], today: date) -> Schedule:
-    """Expected progress, lag and light of a stored task on `today`: its period runs from its
-    own start (else the plan's) to its effective due date. Every view of a task (list, show,
-    summary, report, workbook) takes its light from here."""
-    from .tracker import effective_due  # tracker shows this in every view of a task
-
-    start = _day(task.get("plan_start") or plan["start"])
-    due = _day(effective_due(task, str(plan["end"])))
-    limits = thresholds(plan)
-    return judge(task["status"], int(task["progress"]), start, due, today, limits)
+day = functools.lru_cache(maxsize=4096)(date.fromisoformat)
+"""A date from its ISO text, remembered: a plan's tasks share a few dates."""
 
 
 def check_lights(values: Iterable[str]) -> list[str]:

@@ -268,6 +268,15 @@ def is_overdue(doc: dict[str, Any], plan_end: str, today: str) -> bool:
     return effective_due(doc, plan_end) < today and doc["status"] != "done"
 
 
+def task_schedule(doc: dict[str, Any], plan: dict[str, Any], today: date) -> schedule.Schedule:
+    """Expected progress, lag and light of a stored task on `today`, for every view of it: its
+    period runs from its own start (else the plan's) to its effective due date."""
+    start = schedule.day(doc.get("plan_start") or plan["start"])
+    due = schedule.day(effective_due(doc, plan["end"]))
+    limits = schedule.thresholds(plan)
+    return schedule.judge(doc["status"], int(doc["progress"]), start, due, today, limits)
+
+
 def plan_tasks(store: Store, year: int, *, archived: bool = False) -> list[dict[str, Any]]:
     """The stored tasks of plan `year`: those in the plan, or with `archived` those that left
     it too."""
@@ -284,7 +293,7 @@ def task_view(doc: dict[str, Any], plan: dict[str, Any], today: str) -> dict[str
         (i for i in plan["indices"] if i.get("number") == doc["index"]), {}
     )
     due = effective_due(doc, plan["end"])
-    expected, lag, light = schedule.task_schedule(doc, plan, date.fromisoformat(today))
+    expected, lag, light = task_schedule(doc, plan, schedule.day(today))
     return {
         "id": doc["id"],
         "plan": doc["plan"],
@@ -432,7 +441,7 @@ def list_tasks(
     if query.unit and query.unit.strip():
         chosen = [doc for doc in chosen if units.answers_for(doc, query.unit)]
     if lights:
-        chosen = [doc for doc in chosen if schedule.task_schedule(doc, plan, today).light in lights]
+        chosen = [doc for doc in chosen if task_schedule(doc, plan, today).light in lights]
     chosen.sort(key=_sort_key(sort, end))
     total = len(chosen)
     if limit:
@@ -578,11 +587,8 @@ def assign(
     if to is not None:
         patch["assignee"] = clean_name(to, "--to")
     if not patch:
-        raise InputError(
-            _("nothing to assign: give {person}, {unit} or {cooperating}").format(
-                person="--to", unit="--unit", cooperating="--cooperating"
-            )
-        )
+        message = _("nothing to assign: give {person}, {unit} or {cooperating}")
+        raise InputError(message.format(person="--to", unit="--unit", cooperating="--cooperating"))
     patches = [(key, doc, dict(patch)) for key, doc in find_tasks(store, year, ids)]
     return apply_patches(store, year, patches, {}, "assign", clock, user)
 

@@ -632,8 +632,11 @@ ZH: dict[str, str] = {
     "The workbook to write (replaced whole).": "要写入的工作簿（整个替换）。",
     "An .xlsx or .csv file.": ".xlsx 或 .csv 文件。",
     "--bom and --no-bom are for --format csv": "--bom 和 --no-bom 只用于 --format csv",
-    "expected {expected}%, lag {lag} points: {light}": (
+    "expected {expected}%, {lag} points behind: {light}": (
         "序时进度 {expected}%，滞后 {lag} 个百分点：{light}"
+    ),
+    "expected {expected}%, {ahead} points ahead: {light}": (
+        "序时进度 {expected}%，超前 {ahead} 个百分点：{light}"
     ),
     "Schedule": "序时进度",
     "Lead unit": "牵头单位",
