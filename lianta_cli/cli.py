@@ -210,6 +210,14 @@ AsciiOption = Annotated[
         ),
     ),
 ]
+BomOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--bom/--no-bom",
+        help=_("CSV: start with the byte-order mark Excel needs. Default: only into a file."),
+        show_default=False,
+    ),
+]
 IdsArgument = Annotated[
     list[str],
     typer.Argument(
@@ -358,9 +366,25 @@ def list_(
     archived: Annotated[
         bool, typer.Option("--archived", help=_("Include tasks that left the plan."))
     ] = False,
+    unit: Annotated[
+        str | None,
+        typer.Option(
+            "--unit",
+            "-u",
+            help=_("Only tasks this unit leads or cooperates on."),
+            show_default=False,
+        ),
+    ] = None,
+    light: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--light", help=_("Only these lights (repeat): red, yellow, green."), show_default=False
+        ),
+    ] = None,
     fmt: Annotated[
         str, typer.Option("--format", "-f", help=_("table, json, csv or md."))
     ] = "table",
+    bom: BomOption = None,
     db: DbOption = None,
     plan: PlanOption = None,
     lang: LangOption = None,
@@ -378,9 +402,12 @@ def list_(
             search=search,
             sort=sort,
             archived=archived,
+            unit=unit,
+            lights=light or (),
         ),
         fmt=fmt,
         limit=limit,
+        bom=bom,
     )
 
 
@@ -402,24 +429,38 @@ ChangeFormat = Annotated[
 ]
 
 
-@app.command(help=_("Give tasks to a person (and their unit)."))
+@app.command(help=_("Give tasks to a person, a lead unit and cooperating units."))
 def assign(
     ids: IdsArgument,
-    to: Annotated[str, typer.Option("--to", help=_("Who takes the task(s)."), show_default=False)],
+    to: Annotated[
+        str | None, typer.Option("--to", help=_("Who takes the task(s)."), show_default=False)
+    ] = None,
     unit: Annotated[
         str | None,
-        typer.Option("--unit", help=_("Their unit (e.g. 经济服务办)."), show_default=False),
+        typer.Option(
+            "--unit",
+            help=_("Lead unit, e.g. 经济服务办; 'none' for the plan's."),
+            show_default=False,
+        ),
+    ] = None,
+    cooperating: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--cooperating",
+            help=_("Cooperating units (repeat, or separate with commas); 'none' for the plan's."),
+            show_default=False,
+        ),
     ] = None,
     fmt: ChangeFormat = "text",
     db: DbOption = None,
     plan: PlanOption = None,
     lang: LangOption = None,
 ) -> None:
-    """Give tasks to a person (and their unit)."""
-    run_assign(make_env(db, plan, lang), ids, to=to, unit=unit, fmt=fmt)
+    """Give tasks to a person, a lead unit and cooperating units."""
+    run_assign(make_env(db, plan, lang), ids, to=to, unit=unit, cooperating=cooperating, fmt=fmt)
 
 
-@app.command(help=_("Take tasks back from whoever has them (clears assignee and unit)."))
+@app.command(help=_("Take tasks back from whoever has them (clears assignee and lead unit)."))
 def unassign(
     ids: IdsArgument,
     fmt: ChangeFormat = "text",
@@ -427,7 +468,7 @@ def unassign(
     plan: PlanOption = None,
     lang: LangOption = None,
 ) -> None:
-    """Take tasks back from whoever has them (clears assignee and unit)."""
+    """Take tasks back from whoever has them (clears assignee and lead unit)."""
     run_unassign(make_env(db, plan, lang), ids, fmt=fmt)
 
 
@@ -525,6 +566,7 @@ def history(
     fmt: Annotated[
         str, typer.Option("--format", "-f", help=_("table, json, csv or md."))
     ] = "table",
+    bom: BomOption = None,
     db: DbOption = None,
     plan: PlanOption = None,
     lang: LangOption = None,
@@ -538,6 +580,7 @@ def history(
         until=until,
         limit=limit,
         fmt=fmt,
+        bom=bom,
     )
 
 
@@ -591,19 +634,76 @@ def version() -> None:
 
 
 @app.command(
-    help=_("Tasks per index: counts by status, % done, average progress, overdue, unassigned."),
+    help=_("Tasks per index (or unit): counts by status, progress, overdue, lights."),
 )
 def summary(
+    by: Annotated[
+        str, typer.Option("--by", help=_("index, or unit: a row per lead or cooperating unit."))
+    ] = "index",
     fmt: Annotated[
         str, typer.Option("--format", "-f", help=_("table, json, csv or md."))
     ] = "table",
+    bom: BomOption = None,
     db: DbOption = None,
     plan: PlanOption = None,
     lang: LangOption = None,
     ascii_only: AsciiOption = False,
 ) -> None:
-    """Tasks per index: counts by status, % done, average progress, overdue, unassigned."""
-    run_summary(make_env(db, plan, lang, ascii_only), fmt=fmt)
+    """Tasks per index (or unit): counts by status, progress, overdue, lights."""
+    run_summary(make_env(db, plan, lang, ascii_only), fmt=fmt, by=by, bom=bom)
+
+
+export_app = typer.Typer(
+    cls=LiantaGroup,
+    name="export",
+    help=_("The ledger for a spreadsheet program (Excel, WPS, LibreOffice)."),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(export_app, name="export")
+
+
+@export_app.command(
+    "xlsx", help=_("Every task and a summary per index, with lights, as an Excel workbook.")
+)
+def export_xlsx(
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help=_("The workbook to write (replaced whole)."), show_default=False
+        ),
+    ] = None,
+    db: DbOption = None,
+    plan: PlanOption = None,
+    lang: LangOption = None,
+) -> None:
+    """Every task and a summary per index, with lights, as an Excel workbook."""
+    from .ledger_commands import run_export
+
+    run_export(make_env(db, plan, lang), output=output)
+
+
+@app.command(
+    "import",
+    help=_("Take in a units' ledger (xlsx or CSV): progress, status, note, people, units, due."),
+)
+def import_(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help=_("An .xlsx or .csv file."))],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help=_("Show what would change; write nothing."))
+    ] = False,
+    fmt: Annotated[str, typer.Option("--format", "-f", help=_("table or json."))] = "table",
+    db: DbOption = None,
+    plan: PlanOption = None,
+    lang: LangOption = None,
+    ascii_only: AsciiOption = False,
+) -> None:
+    """Take in a units' ledger (xlsx or CSV): progress, status, note, people, units, due."""
+    from .ledger_commands import run_import
+
+    run_import(make_env(db, plan, lang, ascii_only), file, dry_run=dry_run, fmt=fmt)
 
 
 report_app = typer.Typer(
@@ -657,16 +757,35 @@ def weekly(
             show_default=False,
         ),
     ] = None,
+    bom: BomOption = None,
     db: DbOption = None,
     plan: PlanOption = None,
     lang: LangOption = None,
 ) -> None:
     """What was completed, started, blocked, assigned and moved in a week, per index and task."""
     run_weekly(
-        make_env(db, plan, lang), week=week, since=since, until=until, fmt=fmt, output=output
+        make_env(db, plan, lang),
+        week=week,
+        since=since,
+        until=until,
+        fmt=fmt,
+        output=output,
+        bom=bom,
     )
 
 
 def main() -> None:
     """Console-script entry point."""
+    _utf8_stdout()
     app()
+
+
+def _utf8_stdout() -> None:
+    """Data in UTF-8 whatever the system's code page: on Windows, output sent to a file or a
+    pipe would otherwise be in the ANSI code page (GBK on a Chinese system)."""
+    stream = sys.stdout
+    encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+    if stream is not None and encoding != "utf8" and not stream.isatty():
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(encoding="utf-8")

@@ -3,7 +3,9 @@ user, display), one call into the domain, and its result formatted: data on stdo
 stderr. `cli` turns the command line into these calls."""
 
 import contextlib
+import io
 import os
+import stat
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -15,7 +17,7 @@ from .errors import InputError, LiantaError
 from .export import Column, dumps_json, plain_table, to_csv, to_markdown
 from .i18n import _, detect_language, set_language
 from .store import Store, default_store_path, open_store
-from .views import LIST_JSON_KEYS, LIST_KEYS, field_name, list_columns
+from .views import LIST_JSON_KEYS, LIST_KEYS, field_name, headers, list_columns
 
 
 def fail(message: str, details: Sequence[str] = (), prefix: str = "lianta: ") -> None:
@@ -109,6 +111,29 @@ def out(text: str) -> None:
     sys.stdout.flush()
 
 
+BOM = "\ufeff"
+
+
+def check_bom(fmt: str, bom: bool | None) -> None:
+    if bom is not None and fmt != "csv":
+        raise InputError(_("--bom and --no-bom are for --format csv"))
+
+
+def wants_bom(bom: bool | None) -> bool:
+    """Whether CSV gets the UTF-8 byte-order mark that Excel and WPS need to read it as UTF-8:
+    as asked, else when stdout is a file (`> tasks.csv`) and not a pipe or a terminal."""
+    if bom is not None:
+        return bom
+    try:
+        return stat.S_ISREG(os.fstat(sys.stdout.fileno()).st_mode)
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        return False
+
+
+def out_csv(text: str, bom: bool | None) -> None:
+    out(BOM + text if wants_bom(bom) else text)
+
+
 def info(message: str) -> None:
     print(message, file=sys.stderr)
 
@@ -166,9 +191,12 @@ def show_table(
         out(caption + "\n")
 
 
-def run_list(env: Env, query: tracker.TaskQuery, *, fmt: str, limit: int | None) -> None:
+def run_list(
+    env: Env, query: tracker.TaskQuery, *, fmt: str, limit: int | None, bom: bool | None = None
+) -> None:
     """`lianta list`: the tasks `query` selects, in format `fmt`, at most `limit` rows."""
     fmt = check_format(fmt, FORMATS_ALL)
+    check_bom(fmt, bom)
     if limit is not None and limit < 0:
         raise InputError(_("--limit {limit}: must be 0 (all) or more").format(limit=limit))
     store = env.reading()
@@ -179,7 +207,7 @@ def run_list(env: Env, query: tracker.TaskQuery, *, fmt: str, limit: int | None)
     if fmt == "json":
         out(dumps_json([{key: row[key] for key in LIST_JSON_KEYS} for row in rows]))
     elif fmt == "csv":
-        out(to_csv(rows, LIST_KEYS))
+        out_csv(to_csv(rows, LIST_KEYS, headers(LIST_KEYS)), bom)
     elif fmt == "md":
         out(to_markdown(rows, list_columns(bars=False)))
     else:
@@ -196,21 +224,34 @@ def run_list(env: Env, query: tracker.TaskQuery, *, fmt: str, limit: int | None)
         )
 
 
-def run_summary(env: Env, *, fmt: str) -> None:
-    """`lianta summary`: one row per index of the plan, and the total."""
+def run_summary(env: Env, *, fmt: str, by: str = "index", bom: bool | None = None) -> None:
+    """`lianta summary`: one row per index of the plan (or per unit), and the total."""
     from . import report
     from .report_text import summary_csv
     from .views import summary_columns
 
     fmt = check_format(fmt, FORMATS_ALL)
+    check_bom(fmt, bom)
+    if by.strip().lower() not in ("index", "unit"):
+        raise InputError(_("--by {value}: use index or unit").format(value=by))
     store = env.reading()
     year = tracker.select_year(store, env.year)
-    result = report.summary(store, year, env.clock.today())
+    today = env.clock.today()
+    if by.strip().lower() == "unit":
+        by_unit = report.summary_by_unit(store, year, today)
+        if fmt == "json":
+            out(dumps_json(by_unit.as_dict()))
+        elif fmt == "csv":
+            out_csv(summary_csv(by_unit), bom)
+        else:
+            _show_unit_summary(env, by_unit, fmt)
+        return
+    result = report.summary(store, year, today)
     if fmt == "json":
         out(dumps_json(result.as_dict()))
         return
     if fmt == "csv":
-        out(summary_csv(result))
+        out_csv(summary_csv(result), bom)
         return
     total = {"index": None, "name": _("Total"), "name_en": _("Total"), **result.total}
     lines = [_("{year} plan · as of {today}").format(year=year, today=result.as_of)]
@@ -222,6 +263,18 @@ def run_summary(env: Env, *, fmt: str) -> None:
         return
     columns = summary_columns(bars=True, ascii_only=env.ascii_only, width=rich_width())
     show_table(result.indices, columns, env, caption="\n".join(lines), footer=total)
+
+
+def _show_unit_summary(env: Env, result: Any, fmt: str) -> None:
+    from .views import unit_summary_columns
+
+    total = {"unit": _("Total"), "leads": None, "supports": None, **result.total}
+    caption = _("{year} plan · as of {today}").format(year=result.plan, today=result.as_of)
+    if fmt == "md":
+        out(to_markdown([*result.units, total], unit_summary_columns()))
+        out("\n" + caption + "\n")
+        return
+    show_table(result.units, unit_summary_columns(), env, caption=caption, footer=total)
 
 
 def failure_code(error: BaseException) -> int:
@@ -322,7 +375,7 @@ def _change(
 def run_show(env: Env, task_id: str, *, fmt: str) -> None:
     """`lianta show`: every field of one task, its notes and its history."""
     from .i18n import pick
-    from .views import bar, history_columns, status_name
+    from .views import bar, history_columns, light_name, status_name
 
     fmt = check_format(fmt, ("table", "json"))
     store = env.reading()
@@ -331,6 +384,14 @@ def run_show(env: Env, task_id: str, *, fmt: str) -> None:
     if fmt == "json":
         out(dumps_json(task))
         return
+    behind = _("expected {expected}%, {lag} points behind: {light}")
+    ahead = _("expected {expected}%, {ahead} points ahead: {light}")
+    schedule = (ahead if task["lag"] < 0 else behind).format(
+        expected=task["expected_progress"],
+        lag=task["lag"],
+        ahead=-task["lag"],
+        light=light_name(task["light"]),
+    )
     fields = [
         (_("Task"), f"{task['id']}  {pick(task['title'], task['title_en'])}"),
         (
@@ -343,12 +404,20 @@ def run_show(env: Env, task_id: str, *, fmt: str) -> None:
             status_name(task["status"]) + ("  " + _("(archived)") if task["archived"] else ""),
         ),
         (_("Progress"), bar(task["progress"], ascii_only=env.ascii_only)),
+        (_("Schedule"), schedule),
         (_("Assignee"), task["assignee"] or "-"),
-        (_("Unit"), task["unit"] or "-"),
+        (_("Lead unit"), _own_or_plan(task["unit"], task["own_unit"], task["plan_unit"])),
+        (
+            _("Cooperating units"),
+            _own_or_plan(
+                ", ".join(task["cooperating"]),
+                task["own_cooperating"],
+                ", ".join(task["partners"]),
+            ),
+        ),
         (_("Due"), task["due"] + ("  " + _("overdue") if task["overdue"] else "")),
         (_("Updated"), task["updated"]),
         (_("Places"), ", ".join(task["places"]) or "-"),
-        (_("Partners"), ", ".join(task["partners"]) or "-"),
         (_("Source"), task["source"]),
         (_("Title (other language)"), pick(task["title_en"], task["title"])),
     ]
@@ -372,6 +441,13 @@ def run_show(env: Env, task_id: str, *, fmt: str) -> None:
         )
 
 
+def _own_or_plan(shown: str, own: Any, plan: str | None) -> str:
+    """A value and, when the coordinator's choice stands instead of the plan's, the plan's."""
+    if own is not None and plan and plan != shown:
+        return _("{value} (the plan says {plan})").format(value=shown or "-", plan=plan)
+    return shown or "-"
+
+
 def run_history(
     env: Env,
     task_id: str | None,
@@ -380,11 +456,13 @@ def run_history(
     until: str | None,
     limit: int | None,
     fmt: str,
+    bom: bool | None = None,
 ) -> None:
     """`lianta history`: what changed, when and by whom (oldest first)."""
     from .views import HISTORY_KEYS, history_columns
 
     fmt = check_format(fmt, FORMATS_ALL)
+    check_bom(fmt, bom)
     start = parse_day(since, "--since") if since else None
     end = parse_day(until, "--until") if until else None
     if limit is not None and limit < 0:
@@ -397,7 +475,7 @@ def run_history(
     if fmt == "json":
         out(dumps_json(rows))
     elif fmt == "csv":
-        out(to_csv(rows, HISTORY_KEYS))
+        out_csv(to_csv(rows, HISTORY_KEYS, headers(HISTORY_KEYS)), bom)
     elif fmt == "md":
         out(to_markdown(rows, history_columns()))
     else:
@@ -486,14 +564,24 @@ def _ids(ids: Sequence[str], most: int = 30) -> str:
     return shown + (f" … +{len(ids) - most}" if len(ids) > most else "")
 
 
-def run_assign(env: Env, ids: Sequence[str], *, to: str, unit: str | None, fmt: str) -> None:
-    """`lianta assign`: give tasks to a person (and their unit)."""
+def run_assign(
+    env: Env,
+    ids: Sequence[str],
+    *,
+    to: str | None,
+    unit: str | None,
+    fmt: str,
+    cooperating: Sequence[str] | None = None,
+) -> None:
+    """`lianta assign`: give tasks to a person, a lead unit, cooperating units."""
     fmt = check_format(fmt, ("text", "json"))
     _change(
         env,
         fmt,
         _("assigned"),
-        lambda store, year: tracker.assign(store, year, ids, to, unit, env.clock, env.user),
+        lambda store, year: tracker.assign(
+            store, year, ids, to, unit, env.clock, env.user, cooperating
+        ),
     )
 
 
@@ -527,26 +615,33 @@ def run_weekly(
     until: str | None,
     fmt: str,
     output: Path | None,
+    bom: bool | None = None,
 ) -> None:
     """`lianta report weekly`: the week's report, on stdout or written whole to `output`."""
     from . import report, report_text
 
     fmt = check_format(fmt, ("md", "json", "csv"))
+    check_bom(fmt, bom)
     start = parse_day(since, "--since") if since is not None else None
     end = parse_day(until, "--until") if until is not None else None
     window = report.resolve_window(week, start, end, env.clock.today())
     store = env.reading()
     year = tracker.select_year(store, env.year)
-    result = report.weekly(store, year, window)
+    result = report.weekly(store, year, window, env.clock.today())
     if fmt == "json":
         text = dumps_json(result.as_dict())
     elif fmt == "csv":
         text = report_text.weekly_csv(result)
     else:
         text = report_text.weekly_markdown(result)
+    if output is None and fmt == "csv":
+        out_csv(text, bom)
+        return
     if output is None:
         out(text)
         return
+    if fmt == "csv" and bom is not False:  # a CSV file is for a spreadsheet
+        text = BOM + text
     report_text.write_atomically(output, text)
     info(_("wrote {path}").format(path=output))
 

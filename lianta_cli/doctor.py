@@ -52,6 +52,7 @@ START = {
     "progress": 0,
     "assignee": None,
     "unit": None,
+    "cooperating": None,
     "due": None,
     "archived": False,
 }
@@ -187,6 +188,9 @@ def task_problem(doc: dict[str, Any]) -> str | None:
     for note in doc["notes"]:
         if not isinstance(note, dict) or not isinstance(note.get("text"), str):
             return _("has a note without text")
+    own = doc.get("cooperating")
+    if own is not None and not (isinstance(own, list) and all(isinstance(n, str) for n in own)):
+        return _("'cooperating' is not a list of names")
     return None
 
 

@@ -19,6 +19,8 @@ from rich.text import Text
 from .export import Column, safe_text
 
 STATUS_STYLE = {"todo": "", "in_progress": "cyan", "blocked": "bold red", "done": "green"}
+LIGHT_STYLE = {"green": "green", "yellow": "yellow", "red": "bold red"}
+"""The colour of a traffic light's cell (a column keyed 'light'), whatever the row's."""
 
 
 def make_console(stream: IO[str], *, width: int | None = None) -> Console:
@@ -65,5 +67,15 @@ def print_table(
         )
     for row in rows:
         style = (styles or {}).get(str(row.get("status")), "")
-        table.add_row(*(Text(safe_text(column.cell(row))) for column in columns), style=style)
+        table.add_row(
+            *(
+                Text(safe_text(column.cell(row)), style=_cell_style(column, row))
+                for column in columns
+            ),
+            style=style,
+        )
     console.print(table)
+
+
+def _cell_style(column: Column, row: dict[str, Any]) -> str:
+    return LIGHT_STYLE.get(str(row.get("light")), "") if column.key == "light" else ""

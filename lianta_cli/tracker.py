@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from . import schedule, units
 from .clock import Clock
 from .errors import InputError
 from .fields import EVENT_KEYS, STATUSES, TASK_PLAN_FIELDS
@@ -109,6 +110,8 @@ def plan_task_fields(task: PlanTask, position: int) -> dict[str, Any]:
         "places": list(task.places),
         "partners": list(task.partners),
         "plan_due": task.due.isoformat() if task.due else None,
+        "plan_unit": task.lead_unit,
+        "plan_start": task.start.isoformat() if task.start else None,
         "order": position,
     }
 
@@ -123,6 +126,7 @@ def new_task(year: int, task: PlanTask, position: int, stamp: str) -> dict[str, 
         "progress": 0,
         "assignee": None,
         "unit": None,
+        "cooperating": None,
         "due": None,
         "notes": [],
         "created": stamp,
@@ -264,6 +268,15 @@ def is_overdue(doc: dict[str, Any], plan_end: str, today: str) -> bool:
     return effective_due(doc, plan_end) < today and doc["status"] != "done"
 
 
+def task_schedule(doc: dict[str, Any], plan: dict[str, Any], today: date) -> schedule.Schedule:
+    """Expected progress, lag and light of a stored task on `today`, for every view of it: its
+    period runs from its own start (else the plan's) to its effective due date."""
+    start = schedule.day(doc.get("plan_start") or plan["start"])
+    due = schedule.day(effective_due(doc, plan["end"]))
+    limits = schedule.thresholds(plan)
+    return schedule.judge(doc["status"], int(doc["progress"]), start, due, today, limits)
+
+
 def plan_tasks(store: Store, year: int, *, archived: bool = False) -> list[dict[str, Any]]:
     """The stored tasks of plan `year`: those in the plan, or with `archived` those that left
     it too."""
@@ -280,6 +293,7 @@ def task_view(doc: dict[str, Any], plan: dict[str, Any], today: str) -> dict[str
         (i for i in plan["indices"] if i.get("number") == doc["index"]), {}
     )
     due = effective_due(doc, plan["end"])
+    expected, lag, light = task_schedule(doc, plan, schedule.day(today))
     return {
         "id": doc["id"],
         "plan": doc["plan"],
@@ -292,11 +306,15 @@ def task_view(doc: dict[str, Any], plan: dict[str, Any], today: str) -> dict[str
         "status": doc["status"],
         "progress": doc["progress"],
         "assignee": doc["assignee"],
-        "unit": doc["unit"],
+        "unit": units.lead_unit(doc),
         "due": due,
         "overdue": due < today and doc["status"] != "done",
         "updated": doc["updated"],
         "archived": bool(doc.get("archived")),
+        "cooperating": units.cooperating_units(doc),
+        "expected_progress": expected,
+        "lag": lag,
+        "light": light,
     }
 
 
@@ -312,6 +330,8 @@ class TaskQuery:
     search: str | None = None
     sort: str = "id"
     archived: bool = False
+    unit: str | None = None
+    lights: Sequence[str] = ()
 
 
 SORTS = ("id", "due", "progress", "status", "updated")
@@ -371,9 +391,9 @@ def search_text(doc: dict[str, Any]) -> str:
     """Everything `--search` looks in, folded (case and script)."""
     parts = [doc["title"], doc["title_en"], doc.get("source", ""), doc["id"]]
     parts += doc.get("places") or []
-    parts += doc.get("partners") or []
+    parts += [*units.cooperating_units(doc), units.lead_unit(doc) or ""]
     parts += [note["text"] for note in doc.get("notes") or ()]
-    parts += [doc.get("assignee") or "", doc.get("unit") or ""]
+    parts += [doc.get("assignee") or ""]
     return fold("\n".join(parts))
 
 
@@ -399,6 +419,7 @@ def list_tasks(
     and how many matched."""
     sort = check_sort(query.sort)
     statuses = set(check_statuses(query.statuses))
+    lights = set(schedule.check_lights(query.lights))
     plan = plan_docs(store)[year]
     index = resolve_index(plan, query.index) if query.index else None
     end, today_text = plan["end"], today.isoformat()
@@ -417,6 +438,10 @@ def list_tasks(
         chosen = [doc for doc in chosen if needle in search_text(doc)]
     if query.overdue:
         chosen = [doc for doc in chosen if is_overdue(doc, end, today_text)]
+    if query.unit and query.unit.strip():
+        chosen = [doc for doc in chosen if units.answers_for(doc, query.unit)]
+    if lights:
+        chosen = [doc for doc in chosen if task_schedule(doc, plan, today).light in lights]
     chosen.sort(key=_sort_key(sort, end))
     total = len(chosen)
     if limit:
@@ -518,7 +543,7 @@ Patch = tuple[int, dict[str, Any], dict[str, Any]]
 """A task's document number, the task, and the fields a command sets on it."""
 
 
-def _apply(
+def apply_patches(
     store: Store,
     year: int,
     patches: list[Patch],
@@ -550,26 +575,29 @@ def assign(
     store: Store,
     year: int,
     ids: Sequence[str],
-    to: str,
+    to: str | None,
     unit: str | None,
     clock: Clock,
     user: str,
+    cooperating: Sequence[str] | None = None,
 ) -> ChangeResult:
-    """Give tasks to `to` (and set their unit if given; an unchanged unit is kept)."""
-    name = clean_name(to, "--to")
-    unit_name = clean_name(unit, "--unit") if unit is not None else None
-    patch: dict[str, Any] = {"assignee": name}
-    if unit_name is not None:
-        patch["unit"] = unit_name
+    """Give tasks to `to`, set their lead unit and cooperating units ('none': back to the
+    plan's); whatever is not given is kept."""
+    patch = units.unit_patch(unit, cooperating)
+    if to is not None:
+        patch["assignee"] = clean_name(to, "--to")
+    if not patch:
+        message = _("nothing to assign: give {person}, {unit} or {cooperating}")
+        raise InputError(message.format(person="--to", unit="--unit", cooperating="--cooperating"))
     patches = [(key, doc, dict(patch)) for key, doc in find_tasks(store, year, ids)]
-    return _apply(store, year, patches, {}, "assign", clock, user)
+    return apply_patches(store, year, patches, {}, "assign", clock, user)
 
 
 def unassign(store: Store, year: int, ids: Sequence[str], clock: Clock, user: str) -> ChangeResult:
     patches = [
         (key, doc, {"assignee": None, "unit": None}) for key, doc in find_tasks(store, year, ids)
     ]
-    return _apply(store, year, patches, {}, "unassign", clock, user)
+    return apply_patches(store, year, patches, {}, "unassign", clock, user)
 
 
 # Status rules (docs/status-rules.md states them the same way):
@@ -657,7 +685,7 @@ def update(
         patches.append((key, doc, patch))
         if text is not None:
             notes[key] = {"at": clock.stamp(), "by": user, "text": text}
-    return _apply(store, year, patches, notes, action, clock, user)
+    return apply_patches(store, year, patches, notes, action, clock, user)
 
 
 def add_note(
@@ -753,6 +781,10 @@ def show_task(store: Store, year: int, task_id: str, today: date) -> dict[str, A
             "partners": list(doc.get("partners") or []),
             "plan_due": doc.get("plan_due"),
             "own_due": doc.get("due"),
+            "plan_unit": doc.get("plan_unit"),
+            "own_unit": doc.get("unit"),
+            "own_cooperating": doc.get("cooperating"),
+            "plan_start": doc.get("plan_start"),
             "created": doc.get("created"),
             "notes": list(doc.get("notes") or []),
             "history": history(store, year, doc["id"]),

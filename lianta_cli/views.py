@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache, lru_cache
 from typing import Any
 
@@ -19,14 +20,20 @@ LIST_KEYS = (
     "progress",
     "assignee",
     "unit",
+    "cooperating",
     "due",
     "overdue",
+    "expected_progress",
+    "lag",
+    "light",
     "updated",
 )
 LIST_JSON_KEYS = (*LIST_KEYS, "archived")
 """The keys of each task in `lianta list --format json`."""
 HISTORY_KEYS = EVENT_KEYS
 COMPACT_BELOW = 120
+BARS_FROM = 140
+"""Terminals this wide or wider get the summary's progress bars (narrower: the percentage)."""
 """Terminals narrower than this get the compact `list` table (no index or unit, no bar)."""
 HISTORY_COMPACT_BELOW = 100
 """Terminals narrower than this get the compact history table (time under the date, no action
@@ -47,6 +54,94 @@ def _status_names(lang: str) -> dict[str, str]:
         "blocked": _("blocked"),
         "done": _("done"),
     }
+
+
+def light_name(light: str) -> str:
+    """A traffic light as a person reads it: green, yellow, red (绿灯, 黄灯, 红灯)."""
+    return _light_names(language()).get(light, light)
+
+
+@cache
+def _light_names(lang: str) -> dict[str, str]:
+    del lang  # the cache key
+    return {"green": _("green"), "yellow": _("yellow"), "red": _("red")}
+
+
+def light_column() -> Column:
+    return Column("light", _("Light"), show=lambda r: light_name(r["light"]))
+
+
+@cache
+def _headers(lang: str) -> dict[str, str]:
+    del lang  # the cache key: the headers follow the interface language
+    return {
+        "id": _("ID"),
+        "index": _("Index no."),
+        "index_code": _("Index code"),
+        "code": _("Index code"),
+        "index_name": _("Index"),
+        "name": _("Index"),
+        "name_en": _("Index (English)"),
+        "title": _("Task"),
+        "title_en": _("Task (English)"),
+        "status": _("Status"),
+        "progress": _("Progress"),
+        "assignee": _("Assignee"),
+        "unit": _("Lead unit"),
+        "cooperating": _("Cooperating units"),
+        "due": _("Due"),
+        "overdue": _("Overdue"),
+        "expected_progress": _("Expected progress"),
+        "lag": _("Lag (points)"),
+        "light": _("Light"),
+        "note": _("Latest note"),
+        "updated": _("Updated"),
+        "archived": _("Archived"),
+        "plan": _("Plan"),
+        "total": _("Tasks"),
+        "tasks": _("Tasks"),
+        "todo": _("To do"),
+        "in_progress": _("In progress"),
+        "blocked": _("Blocked"),
+        "done": _("Done"),
+        "percent_done": _("% done"),
+        "unassigned": _("Unassigned"),
+        "green": _("Green"),
+        "yellow": _("Yellow"),
+        "red": _("Red"),
+        "leads": _("Leads"),
+        "supports": _("Cooperates on"),
+        "seq": _("Event"),
+        "change": _("Change"),
+        "at": _("When"),
+        "by": _("Who"),
+        "task": _("Task ID"),
+        "action": _("Action"),
+        "field": _("Field"),
+        "old": _("Old value"),
+        "new": _("New value"),
+        "undo_of": _("Undoes change"),
+        "section": _("Section"),
+        "from": _("From"),
+        "to": _("To"),
+        "text": _("Note"),
+        "done_start": _("Done at start"),
+        "done_end": _("Done at end"),
+        "done_change": _("Done: change"),
+        "progress_start": _("Progress at start"),
+        "progress_end": _("Progress at end"),
+        "progress_change": _("Progress: change"),
+    }
+
+
+def header(key: str) -> str:
+    """The heading of a data key in CSV files and workbooks, in the interface language (JSON
+    keeps the keys themselves)."""
+    return _headers(language()).get(key, key)
+
+
+def headers(keys: Sequence[str]) -> list[str]:
+    return [header(key) for key in keys]
 
 
 @lru_cache(maxsize=1024)
@@ -94,8 +189,9 @@ def list_columns(*, bars: bool, ascii_only: bool = False, width: int | None = No
         _task_column(),
         _status_column(),
         Column("progress", _("Progress"), align="right", show=progress),
+        light_column(),
         Column("assignee", _("Assignee"), wrap=True),
-        Column("unit", _("Unit"), wrap=True),
+        Column("unit", _("Lead unit"), wrap=True),
         _due_column(),
     ]
 
@@ -120,7 +216,7 @@ def _compact_list_columns() -> list[Column]:
     ]
 
 
-def _shown_value(field: str, value: Any) -> str:
+def shown_value(field: str, value: Any) -> str:
     """An event's old or new value as a person reads it: status names, percentages, counts."""
     if field == "status" and isinstance(value, str):
         return status_name(value)
@@ -147,7 +243,7 @@ def history_columns(*, ascii_only: bool = False, width: int | None = None) -> li
             "values",
             _("Change"),
             show=lambda r: (
-                f"{_shown_value(r['field'], r['old'])} {arrow} {_shown_value(r['field'], r['new'])}"
+                f"{shown_value(r['field'], r['old'])} {arrow} {shown_value(r['field'], r['new'])}"
             ),
             wrap=True,
         ),
@@ -173,7 +269,7 @@ def _compact_history_columns(arrow: str) -> list[Column]:
             "values",
             _("Change"),
             show=lambda r: (
-                f"{_shown_value(r['field'], r['old'])} {arrow} {_shown_value(r['field'], r['new'])}"
+                f"{shown_value(r['field'], r['old'])} {arrow} {shown_value(r['field'], r['new'])}"
             ),
             wrap=True,
         ),
@@ -189,6 +285,7 @@ def action_name(action: str) -> str:
         "note": _("note"),
         "undo": _("undo"),
         "load": _("load"),
+        "import": _("import"),
     }.get(action, action)
 
 
@@ -197,7 +294,8 @@ def field_name(name: str) -> str:
         "status": _("status"),
         "progress": _("progress"),
         "assignee": _("assignee"),
-        "unit": _("unit"),
+        "unit": _("lead unit"),
+        "cooperating": _("cooperating units"),
         "due": _("due"),
         "note": _("note"),
         "archived": _("archived"),
@@ -207,6 +305,8 @@ def field_name(name: str) -> str:
         "places": _("places"),
         "partners": _("partners"),
         "plan_due": _("plan due date"),
+        "plan_unit": _("plan lead unit"),
+        "plan_start": _("plan start date"),
         "index": _("index"),
         "plan": _("plan"),
         "tasks": _("tasks"),
@@ -224,6 +324,7 @@ def summary_columns(
     terminal narrower than COMPACT_BELOW, the compact form."""
     if width is not None and width < COMPACT_BELOW:
         return _compact_summary_columns()
+    bars = bars and (width is None or width >= BARS_FROM)
     progress = (
         (lambda r: bar(r["progress"], ascii_only=ascii_only))
         if bars
@@ -243,6 +344,29 @@ def summary_columns(
         Column("progress", _("Progress"), align="right", show=progress),
         Column("overdue", _("Overdue"), align="right"),
         Column("unassigned", _("Unassigned"), align="right"),
+        light_counts_column(),
+    ]
+
+
+def light_counts_column() -> Column:
+    """How many tasks show each light, red first as a supervisor reads them: '2/5/33'."""
+    return Column(
+        "lights", _("R/Y/G"), align="right", show=lambda r: f"{r['red']}/{r['yellow']}/{r['green']}"
+    )
+
+
+def unit_summary_columns() -> list[Column]:
+    """`lianta summary --by unit`: what each unit leads and cooperates on, and how it stands."""
+    return [
+        Column("unit", _("Unit"), show=lambda r: r["unit"] or _("(no lead unit)"), wrap=True),
+        Column("total", _("Tasks"), align="right"),
+        Column("leads", _("Leads"), align="right"),
+        Column("supports", _("Cooperates on"), align="right"),
+        Column("blocked", _("Blocked"), align="right"),
+        Column("done", _("Done"), align="right"),
+        Column("progress", _("Progress"), align="right", show=lambda r: f"{r['progress']:.1f}%"),
+        Column("overdue", _("Overdue"), align="right"),
+        light_counts_column(),
     ]
 
 
@@ -254,6 +378,7 @@ def _compact_summary_columns() -> list[Column]:
         Column("done", _("Done"), align="right"),
         Column("blocked", _("Blocked"), align="right"),
         Column("overdue", _("Overdue"), align="right"),
+        light_counts_column(),
         Column("progress", _("Progress"), align="right", show=lambda r: f"{r['progress']:.0f}%"),
     ]
 
@@ -292,4 +417,5 @@ def weekly_index_columns() -> list[Column]:
             align="right",
             show=lambda r: signed(r["progress_change"], 1),
         ),
+        light_counts_column(),
     ]

@@ -449,10 +449,10 @@ def test_help_is_english_in_an_english_locale(tmp_path: Path) -> None:
 
 
 def test_usage_errors_are_chinese_in_a_chinese_locale(tmp_path: Path) -> None:
-    result = lianta("list", "--bogus", env={"LANG": "zh_CN.UTF-8"}, tmp_path=tmp_path)
+    result = lianta("list", "--zzz", env={"LANG": "zh_CN.UTF-8"}, tmp_path=tmp_path)
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
-        "lianta list: 没有 --bogus 这个选项（参见 lianta list --help）"
+        "lianta list: 没有 --zzz 这个选项（参见 lianta list --help）"
     ]
     result = lianta(env={"LANG": "zh_CN.UTF-8"}, tmp_path=tmp_path)
     assert "用法：lianta" in result.stdout
