@@ -431,45 +431,125 @@ def id_key(task_id: str) -> tuple[int, ...]:
 
 # ---------------------------------------------------------------- finding tasks by id
 
+_RANGE = re.compile(r"([1-9][0-9]*)\.([1-9][0-9]*)-(?:([1-9][0-9]*)\.)?([1-9][0-9]*)")
+"""`1.1-1.3`, or `1.1-3` within one index."""
+_GROUP = re.compile(r"([1-9][0-9]*)\.\*")
+_LOOKS_LIKE_RANGE = re.compile(r"[0-9.]+\s*-.*|.*-\s*[0-9.]+")
+
 
 def find_tasks(
-    store: Store, year: int, ids: Sequence[str], *, archived_ok: bool = False
+    store: Store, year: int, ids: Sequence[str], *, archived_ok: bool = False, several: bool = True
 ) -> list[tuple[int, dict[str, Any]]]:
-    """(doc id, task) for every id, in the order given; InputError on the first unknown id."""
+    """(doc id, task) for every id, in the order given, each task once; InputError on the first
+    id that names no task, so a command changes all of them or none.
+
+    With `several`, an id may also name several tasks: a range `1.1-1.3` (or `1.1-3`: every task
+    of the plan from the first to the last, by number), `1.*` (every task of index 1) or an index
+    code (`industry`). Ranges and groups skip archived tasks; an archived task named by its id is
+    refused unless `archived_ok`.
+    """
     if not ids:
         raise InputError(_("give at least one task id, like 3.4"))
-    wanted = {raw.strip() for raw in ids}
-    by_id = {
-        doc["id"]: (key, doc)
-        for key, doc in store.read("tasks").items()
-        if doc["id"] in wanted and doc["plan"] == year
+    tasks = {
+        doc["id"]: (key, doc) for key, doc in store.read("tasks").items() if doc["plan"] == year
     }
-    found = []
-    seen: set[str] = set()
+    found: dict[str, tuple[int, dict[str, Any]]] = {}
     for raw in ids:
-        task_id = raw.strip()
-        if task_id in seen:
-            continue
-        seen.add(task_id)
-        if task_id not in by_id:
-            known = [doc["id"] for doc in store.read("tasks").values() if doc["plan"] == year]
-            hint = did_you_mean(task_id, known, cutoff=0.5)
-            if not _TASK_ID.fullmatch(task_id):
+        value = raw.strip()
+        if value in tasks:
+            key, doc = tasks[value]
+            if doc.get("archived") and not archived_ok:
                 raise InputError(
-                    _("task id {id!r} is not of the form N.M, like 3.4{hint}").format(
-                        id=raw, hint=hint
+                    _("task {id} is archived (it left the {year} plan)").format(id=value, year=year)
+                )
+            found.setdefault(value, (key, doc))
+            continue
+        if _TASK_ID.fullmatch(value):
+            hint = did_you_mean(value, list(tasks), cutoff=0.5)
+            raise InputError(
+                _("no task {id} in the {year} plan{hint}").format(id=value, year=year, hint=hint)
+            )
+        group = _task_group(store, year, value, tasks) if several else None
+        if group is None:
+            raise _not_an_id(store, year, raw, list(tasks), several)
+        for task_id in group:
+            found.setdefault(task_id, tasks[task_id])
+    return list(found.values())
+
+
+def _task_group(
+    store: Store, year: int, value: str, tasks: dict[str, tuple[int, dict[str, Any]]]
+) -> list[str] | None:
+    """The ids a range, `N.*` or an index code names (archived tasks left out), in plan order;
+    None if `value` is none of these; InputError if it is one but names nothing."""
+    current = [
+        task_id
+        for task_id, (_key, doc) in sorted(tasks.items(), key=lambda item: id_key(item[0]))
+        if not doc.get("archived")
+    ]
+    matched = _RANGE.fullmatch(value)
+    if matched:
+        first_index, first, last_index, last = matched.groups()
+        start, end = f"{first_index}.{first}", f"{last_index or first_index}.{last}"
+        for end_id in (start, end):
+            if end_id not in tasks:
+                raise InputError(
+                    _("{range}: no task {id} in the {year} plan").format(
+                        range=value, id=end_id, year=year
                     )
                 )
+        if id_key(start) > id_key(end):
             raise InputError(
-                _("no task {id} in the {year} plan{hint}").format(id=task_id, year=year, hint=hint)
+                _("{range}: the range runs backwards; write {start}-{end}").format(
+                    range=value, start=end, end=start
+                )
             )
-        key, doc = by_id[task_id]
-        if doc.get("archived") and not archived_ok:
-            raise InputError(
-                _("task {id} is archived (it left the {year} plan)").format(id=task_id, year=year)
+        return [t for t in current if id_key(start) <= id_key(t) <= id_key(end)]
+    if _LOOKS_LIKE_RANGE.fullmatch(value):
+        raise InputError(
+            _("{range}: not a range of task ids; write it like 1.1-1.3").format(range=value)
+        )
+    indices = plan_docs(store)[year]["indices"]
+    group = _GROUP.fullmatch(value)
+    number = int(group.group(1)) if group else None
+    for index in indices:
+        if number == index["number"] or value.lower() == index["code"]:
+            return [t for t in current if tasks[t][1]["index"] == index["number"]]
+    if group:
+        raise InputError(
+            _("{value}: no index {number} in the {year} plan; it has {valid}").format(
+                value=value, number=number, year=year, valid=_index_list(indices)
             )
-        found.append((key, doc))
-    return found
+        )
+    return None
+
+
+def _index_list(indices: list[dict[str, Any]]) -> str:
+    return ", ".join(f"{i['number']} {i['code']}" for i in indices)
+
+
+def _not_an_id(store: Store, year: int, raw: str, known: list[str], several: bool) -> InputError:
+    value = raw.strip()
+    if not several and (_RANGE.fullmatch(value) or _GROUP.fullmatch(value)):
+        return InputError(
+            _("{value}: give one task id here, like 3.4 (a range or group names several)").format(
+                value=value
+            )
+        )
+    if not several:
+        hint = did_you_mean(value, known, cutoff=0.5)
+        return InputError(
+            _("task id {id!r} is not of the form N.M, like 3.4{hint}").format(id=raw, hint=hint)
+        )
+    indices = plan_docs(store)[year]["indices"]
+    codes = [i["code"] for i in indices]
+    hint = did_you_mean(value.lower(), [*known, *codes], cutoff=0.5)
+    return InputError(
+        _(
+            "{id!r} is not a task id (like 3.4), a range (1.1-1.3), an index's tasks (1.*) "
+            "or an index code ({codes}){hint}"
+        ).format(id=raw, codes=", ".join(codes), hint=hint)
+    )
 
 
 # ---------------------------------------------------------------- changing tasks
@@ -632,8 +712,10 @@ def update(
     clear_due: bool = False,
     note: str | None = None,
     action: str = "update",
+    several: bool = True,
 ) -> ChangeResult:
-    """Change status, progress, due date and/or add a note, on every id or on none."""
+    """Change status, progress, due date and/or add a note, on every id or on none (`several`:
+    ids may be ranges and groups, see `find_tasks`)."""
     checked = check_statuses([status])[0] if status is not None else None
     if progress is not None and not 0 <= progress <= 100:
         raise InputError(
@@ -644,7 +726,7 @@ def update(
         raise InputError(_("nothing to change: give --status, --progress, --due or --note"))
     patches = []
     notes: dict[int, dict[str, Any]] = {}
-    for key, doc in find_tasks(store, year, ids):
+    for key, doc in find_tasks(store, year, ids, several=several):
         patch = next_state(doc["id"], doc, checked, progress)
         if patch.get("status") == "blocked" and doc["status"] != "blocked" and text is None:
             raise InputError(
@@ -663,7 +745,7 @@ def update(
 def add_note(
     store: Store, year: int, task_id: str, text: str, clock: Clock, user: str
 ) -> ChangeResult:
-    return update(store, year, [task_id], clock, user, note=text, action="note")
+    return update(store, year, [task_id], clock, user, note=text, action="note", several=False)
 
 
 # ---------------------------------------------------------------- history and undo
@@ -681,7 +763,11 @@ def history(
         raise InputError(
             _("--since {since} is after --until {until}").format(since=since, until=until)
         )
-    wanted = find_tasks(store, year, [task_id], archived_ok=True)[0][1]["id"] if task_id else None
+    wanted = (
+        find_tasks(store, year, [task_id], archived_ok=True, several=False)[0][1]["id"]
+        if task_id
+        else None
+    )
     low = since.isoformat() if since else ""
     high = until.isoformat() + "T99" if until else "9999"
     return [
@@ -744,7 +830,7 @@ def undo(store: Store, clock: Clock, user: str) -> ChangeResult:
 
 def show_task(store: Store, year: int, task_id: str, today: date) -> dict[str, Any]:
     """Every field of one task, its notes and its history."""
-    ((_key, doc),) = find_tasks(store, year, [task_id], archived_ok=True)
+    ((_key, doc),) = find_tasks(store, year, [task_id], archived_ok=True, several=False)
     view = task_view(doc, plan_docs(store)[year], today.isoformat())
     view.update(
         {

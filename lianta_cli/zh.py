@@ -261,6 +261,24 @@ ZH: dict[str, str] = {
     ),
     "no task {id} in the {year} plan{hint}": "{year} 年计划中没有任务 {id}{hint}",
     "task {id} is archived (it left the {year} plan)": "任务 {id} 已归档（已移出 {year} 年计划）",
+    "{range}: no task {id} in the {year} plan": "{range}：{year} 年计划中没有任务 {id}",
+    "{range}: the range runs backwards; write {start}-{end}": (
+        "{range}：范围写反了；请写成 {start}-{end}"
+    ),
+    "{range}: not a range of task ids; write it like 1.1-1.3": (
+        "{range}：不是任务编号范围；请写成 1.1-1.3 这样"
+    ),
+    "{value}: no index {number} in the {year} plan; it has {valid}": (
+        "{value}：{year} 年计划中没有指数 {number}；现有：{valid}"
+    ),
+    "{value}: give one task id here, like 3.4 (a range or group names several)": (
+        "{value}：这里只能给一个任务编号，如 3.4（范围或分组会包含多项任务）"
+    ),
+    "{id!r} is not a task id (like 3.4), a range (1.1-1.3), an index's tasks (1.*) "
+    "or an index code ({codes}){hint}": (
+        "{id!r} 不是任务编号（如 3.4）、编号范围（1.1-1.3）、某指数的全部任务（1.*）"
+        "或指数代码（{codes}）{hint}"
+    ),
     "{option}: the name is empty": "{option}：名称为空",
     "{option}: the name contains control characters or line breaks": (
         "{option}：名称含有控制字符或换行"
