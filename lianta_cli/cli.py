@@ -15,13 +15,12 @@ from typer.core import TyperCommand, TyperGroup
 from . import __version__, tracker
 from .commands import (
     PENDING_LOADS,
-    check_format,
     fail,
     failure_code,
-    info,
     make_env,
     out,
     run_assign,
+    run_doctor,
     run_done,
     run_history,
     run_list,
@@ -32,11 +31,11 @@ from .commands import (
     run_unassign,
     run_undo,
     run_update,
+    run_validate,
     run_weekly,
     save_pending_loads,
 )
 from .errors import LiantaError
-from .export import dumps_json
 from .i18n import _, detect_language, help_chrome, localise_parser_message, set_language
 
 _USAGE_ERROR: type[Exception] = typer.BadParameter.__mro__[1]
@@ -235,49 +234,10 @@ def validate(
     lang: LangOption = None,
 ) -> None:
     """Check a plan file and report every problem with its line (exit 2 on errors)."""
-    from .plan import bundled_plan_path, read_plan
-
     make_env(None, None, lang)
-    fmt = check_format(fmt, ("text", "json"))
-    path = plan_file or bundled_plan_path()
-    shown = str(plan_file) if plan_file else _("plans/2024.yaml (bundled)")
-    plan, problems = read_plan(path, display=shown)
-    errors = [p for p in problems if not p.warning]
-    if fmt == "json":
-        out(
-            dumps_json(
-                {
-                    "file": shown,
-                    "valid": plan is not None,
-                    "errors": [str(p) for p in errors],
-                    "warnings": [str(p) for p in problems if p.warning],
-                    "indices": None
-                    if plan is None
-                    else [
-                        {"index": i.number, "code": i.code, "tasks": len(i.tasks)}
-                        for i in plan.indices
-                    ],
-                }
-            )
-        )
-    else:
-        for problem in problems:
-            info(str(problem))
-    if plan is None:
-        if fmt != "json":
-            info(_("{count} error(s); the plan was not accepted").format(count=len(errors)))
-        raise typer.Exit(2)
-    if fmt != "json":
-        counts = ", ".join(f"{i.number} {i.code}: {len(i.tasks)}" for i in plan.indices)
-        info(
-            _("{file}: valid — {year} plan, {indices} indices, {tasks} tasks ({counts})").format(
-                file=shown,
-                year=plan.year,
-                indices=len(plan.indices),
-                tasks=len(plan.tasks),
-                counts=counts,
-            )
-        )
+    code = run_validate(plan_file, fmt=fmt)
+    if code:
+        raise typer.Exit(code)
 
 
 @app.command(
@@ -567,17 +527,7 @@ def doctor(
     lang: LangOption = None,
 ) -> None:
     """Check the store, its history and its backups (exit 1 if anything is wrong)."""
-    from . import doctor as checks
-    from .commands import checkup_lines
-
-    env = make_env(db, None, lang)
-    fmt = check_format(fmt, ("text", "json"))
-    result = checks.restore(env.db, env.clock.now()) if restore else checks.examine(env.db)
-    if fmt == "json":
-        out(dumps_json(result.as_dict()))
-    else:
-        out("".join(line + "\n" for line in checkup_lines(result)))
-    if not result.healthy:
+    if not run_doctor(make_env(db, None, lang), restore=restore, fmt=fmt):
         raise typer.Exit(1)
 
 

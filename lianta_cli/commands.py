@@ -421,6 +421,59 @@ def run_undo(env: Env, *, fmt: str) -> None:
     )
 
 
+def run_validate(plan_file: Path | None, *, fmt: str) -> int:
+    """`lianta validate`: every problem of a plan file (by default the bundled one) with its line;
+    the exit status (2 if the plan is not valid)."""
+    from .plan import bundled_plan_path, read_plan
+
+    fmt = check_format(fmt, ("text", "json"))
+    shown = str(plan_file) if plan_file else _("plans/2024.yaml (bundled)")
+    plan, problems = read_plan(plan_file or bundled_plan_path(), display=shown)
+    errors = [p for p in problems if not p.warning]
+    if fmt == "json":
+        indices = None if plan is None else plan.indices
+        result = {
+            "file": shown,
+            "valid": plan is not None,
+            "errors": [str(p) for p in errors],
+            "warnings": [str(p) for p in problems if p.warning],
+            "indices": None
+            if indices is None
+            else [{"index": i.number, "code": i.code, "tasks": len(i.tasks)} for i in indices],
+        }
+        out(dumps_json(result))
+        return 2 if plan is None else 0
+    for problem in problems:
+        info(str(problem))
+    if plan is None:
+        info(_("{count} error(s); the plan was not accepted").format(count=len(errors)))
+        return 2
+    counts = ", ".join(f"{i.number} {i.code}: {len(i.tasks)}" for i in plan.indices)
+    info(
+        _("{file}: valid — {year} plan, {indices} indices, {tasks} tasks ({counts})").format(
+            file=shown,
+            year=plan.year,
+            indices=len(plan.indices),
+            tasks=len(plan.tasks),
+            counts=counts,
+        )
+    )
+    return 0
+
+
+def run_doctor(env: Env, *, restore: bool, fmt: str) -> bool:
+    """`lianta doctor`: the checkup of the store and its backups (after bringing back the newest
+    good one, with `restore`); whether the store is healthy."""
+    fmt = check_format(fmt, ("text", "json"))
+    result = doctor.restore(env.db, env.clock.now()) if restore else doctor.examine(env.db)
+    out(
+        dumps_json(result.as_dict())
+        if fmt == "json"
+        else "".join(f"{line}\n" for line in checkup_lines(result))
+    )
+    return result.healthy
+
+
 def run_load(env: Env, plan_file: Path | None, *, dry_run: bool, fmt: str) -> None:
     """`lianta load`: sync a plan file (by default the bundled one) into the store."""
     from .plan import bundled_plan_path
