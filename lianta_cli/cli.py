@@ -4,19 +4,21 @@ Errors never reach the user as a traceback: `LiantaGroup.main` turns every `Lian
 usage error into one line on stderr and an exit status (2 for bad input or usage).
 """
 
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
-from typer.core import TyperCommand, TyperGroup
+from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 from . import __version__, tracker
 from .commands import (
     PENDING_LOADS,
     fail,
     failure_code,
+    info,
     make_env,
     out,
     run_assign,
@@ -105,7 +107,10 @@ class LiantaCommand(TyperCommand):
         _write_usage(self, ctx, formatter)
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
+        from .help_text import examples
+
         _localise_help_screen()
+        self.epilog = examples(self.name or "")
         super().format_help(ctx, formatter)
 
 
@@ -126,16 +131,25 @@ class LiantaGroup(TyperGroup):
         _write_usage(self, ctx, formatter)
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
+        from .help_text import environment, examples
+
         _localise_help_screen()
+        self.epilog = examples("lianta" if ctx.parent is None else self.name or "")
         super().format_help(ctx, formatter)
+        if ctx.parent is None:
+            from typer import rich_utils
+
+            from .render import help_panel
+
+            lead, rows = environment()
+            rich_utils._get_rich_console().print(help_panel(_("Environment"), rows, lead))
 
     def main(self, args: Sequence[str] | None = None, *a: Any, **kw: Any) -> NoReturn:
         kw["standalone_mode"] = False
         argv = list(sys.argv[1:] if args is None else args)
         try:
             set_language(detect_language(_language_from_argv(argv)))
-            if argv[:1] == ["--lang"] or (argv[:1] and argv[0].startswith("--lang=")):
-                del argv[: 1 if "=" in argv[0] else 2]  # `lianta --lang zh list`: known already
+            _localise_completion_options(self.params)
             PENDING_LOADS.clear()
             result = super().main(argv, *a, **kw)
             code = result if isinstance(result, int) else 0
@@ -146,12 +160,10 @@ class LiantaGroup(TyperGroup):
             where = ctx.command_path if ctx is not None else "lianta"
             message = error.format_message().strip().replace("\n", " ")  # type: ignore[attr-defined]
             if message:  # empty after `lianta` alone, which has just shown the help
-                fail(
-                    _("{message} (see '{where} --help')").format(
-                        message=localise_parser_message(message), where=where
-                    ),
-                    prefix=f"{where}: ",
+                message = _("{message} (see '{where} --help')").format(
+                    message=localise_parser_message(message), where=where
                 )
+                fail(message + _dash_hint(error, ctx, argv), prefix=f"{where}: ")
             code = 2
         except _CLICK_ERROR as error:
             fail(localise_parser_message(error.format_message()))  # type: ignore[attr-defined]
@@ -164,17 +176,80 @@ class LiantaGroup(TyperGroup):
         sys.exit(code)
 
 
+def _dash_hint(error: Exception, ctx: Any, argv: list[str]) -> str:
+    """After 'No such option' on a command that takes text: how to give text starting with '-'
+    (`lianta note 1.2 -- '-5% 预算'`)."""
+    name = getattr(error, "option_name", None)
+    takes_text = ctx is not None and any(
+        isinstance(param, TyperArgument) and param.name == "text" for param in ctx.command.params
+    )
+    if not name or not takes_text or getattr(error, "possibilities", None):
+        return ""
+    import shlex
+
+    at = next((i for i, arg in enumerate(argv) if arg.startswith(name)), len(argv))
+    example = shlex.join(["lianta", *argv[:at], "--", *argv[at:]])
+    return _("; text that starts with '-' goes after --: {example}").format(example=example)
+
+
+def _localise_completion_options(params: Iterable[Any]) -> None:
+    """Typer's --install-completion and --show-completion, in the interface language."""
+    for param in params:
+        if param.name == "install_completion":
+            param.help = _("Install completion for the current shell.")
+            param.callback = _install_completion
+        elif param.name == "show_completion":
+            param.help = _(
+                "Show completion for the current shell, to copy it or customize the installation."
+            )
+
+
+def _install_completion(ctx: Any, param: Any, value: Any) -> Any:
+    if not value or ctx.resilient_parsing:
+        return value
+    from typer._completion_shared import install
+
+    shell, path = install(shell=value if isinstance(value, str) else None)
+    info(
+        _("{shell} completion installed in {path}; it works in a new terminal").format(
+            shell=shell, path=path
+        )
+    )
+    raise typer.Exit()
+
+
 app = typer.Typer(
     cls=LiantaGroup,
     name="lianta",
     help=_("Track an annual work plan: tasks per index, who has which, what moved, what is stuck."),
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 # ------------------------------------------------------------------ shared options
+
+
+_COMPLETING = "_LIANTA_COMPLETE" in os.environ
+"""Whether this run answers the shell's completion script (Typer's variable for `lianta`)."""
+
+
+def _offer(name: str, *args: Any, **kwargs: Any) -> Callable[..., Any] | None:
+    """The completion callback `completion.<name>` (made with `args` when given), only when the
+    shell asks: Typer inspects every callback each time it builds the command line (2 ms)."""
+    if not _COMPLETING:
+        return None
+    from . import completion
+
+    found: Callable[..., Any] = getattr(completion, name)
+    return found(*args, **kwargs) if args or kwargs else found
+
+
+def _value(*names: str, help: str, offer: Callable[..., Any] | None = None) -> Any:
+    """An option that takes a value, with no default worth showing; `offer` completes it."""
+    return typer.Option(*names, help=help, show_default=False, autocompletion=offer)
+
 
 DbOption = Annotated[
     Path | None,
@@ -183,20 +258,23 @@ DbOption = Annotated[
         help=_("Store file. Default: $LIANTA_DB, else the user data folder."),
         show_default=False,
         dir_okay=False,
+        autocompletion=_offer("files"),
     ),
 ]
 PlanOption = Annotated[
     int | None,
-    typer.Option(
-        "--plan", help=_("Plan year. Default: the latest plan in the store."), show_default=False
+    _value(
+        "--plan",
+        help=_("Plan year. Default: the latest plan in the store."),
+        offer=_offer("plans"),
     ),
 ]
 LangOption = Annotated[
     str | None,
-    typer.Option(
+    _value(
         "--lang",
         help=_("Interface language: en or zh. Default: $LIANTA_LANG, else the locale."),
-        show_default=False,
+        offer=_offer("fixed", "en", "zh"),
     ),
 ]
 AsciiOption = Annotated[
@@ -209,28 +287,84 @@ AsciiOption = Annotated[
         ),
     ),
 ]
+
+
 IdsArgument = Annotated[
     list[str],
     typer.Argument(
-        help=_("Task ids, like 3.4 (several succeed or fail together)."), show_default=False
+        help=_(
+            "Task ids, like 3.4; a range 1.1-1.3, 1.* or an index code names several "
+            "(they succeed or fail together)."
+        ),
+        show_default=False,
+        autocompletion=_offer("task_ids", groups=True, archived=False),
     ),
 ]
+ShownId = Annotated[
+    str,
+    typer.Argument(
+        metavar="ID",
+        help=_("Task id, like 3.4."),
+        autocompletion=_offer("task_ids", groups=False, archived=True),
+    ),
+]
+FORMATS = {"all": ("table", "json", "csv", "md"), "change": ("text", "json")}
+
+
+def _format_option(help_text: str, *choices: str) -> Any:
+    return typer.Option("--format", "-f", help=help_text, autocompletion=_offer("fixed", *choices))
+
+
+TableFormat = Annotated[str, _format_option(_("table, json, csv or md."), *FORMATS["all"])]
+TextFormat = Annotated[str, _format_option(_("text or json."), *FORMATS["change"])]
+ChangeFormat = Annotated[
+    str, _format_option(_("text or json (the change and its events)."), *FORMATS["change"])
+]
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        out(f"lianta {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def lianta(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help=_("Print lianta's version and exit."),
+            is_eager=True,
+            callback=_show_version,
+        ),
+    ] = False,
+    lang: LangOption = None,
+) -> None:
+    """Options that come before the command (`lianta --lang zh list`)."""
+    del version, lang  # acted on by --version's callback, and --lang before parsing
 
 
 # ------------------------------------------------------------------ commands
 
 
-@app.command(help=_("Check a plan file and report every problem with its line (exit 2 on errors)."))
+PlanFile = Annotated[
+    Path | None,
+    typer.Argument(
+        metavar="[PLAN]",
+        help=_("Plan file (default: the bundled 2024 plan)."),
+        show_default=False,
+        autocompletion=_offer("files"),
+    ),
+]
+
+
+@app.command(
+    help=_("Check a plan file and report every problem with its line (exit 2 on errors)."),
+)
 def validate(
-    plan_file: Annotated[
-        Path | None,
-        typer.Argument(
-            metavar="[PLAN]",
-            help=_("Plan file (default: the bundled 2024 plan)."),
-            show_default=False,
-        ),
-    ] = None,
-    fmt: Annotated[str, typer.Option("--format", help=_("text or json."))] = "text",
+    plan_file: PlanFile = None,
+    fmt: TextFormat = "text",
     lang: LangOption = None,
 ) -> None:
     """Check a plan file and report every problem with its line (exit 2 on errors)."""
@@ -246,18 +380,11 @@ def validate(
     ),
 )
 def load(
-    plan_file: Annotated[
-        Path | None,
-        typer.Argument(
-            metavar="[PLAN]",
-            help=_("Plan file (default: the bundled 2024 plan)."),
-            show_default=False,
-        ),
-    ] = None,
+    plan_file: PlanFile = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help=_("Show what would change; write nothing."))
     ] = False,
-    fmt: Annotated[str, typer.Option("--format", help=_("text or json."))] = "text",
+    fmt: TextFormat = "text",
     db: DbOption = None,
     lang: LangOption = None,
 ) -> None:
@@ -265,27 +392,36 @@ def load(
     run_load(make_env(db, None, lang), plan_file, dry_run=dry_run, fmt=fmt)
 
 
-@app.command("list", help=_("List tasks, filtered and sorted."))
+@app.command(
+    "list",
+    help=_("List tasks, filtered and sorted."),
+)
 def list_(
     index: Annotated[
         str | None,
-        typer.Option(
-            "--index", "-i", help=_("Only this index: its number or code."), show_default=False
+        _value(
+            "--index",
+            "-i",
+            help=_("Only this index: its number or code."),
+            offer=_offer("indices"),
         ),
     ] = None,
     status: Annotated[
         list[str] | None,
-        typer.Option(
+        _value(
             "--status",
             "-s",
             help=_("Only these statuses (repeat): todo, in_progress, blocked, done."),
-            show_default=False,
+            offer=_offer("statuses"),
         ),
     ] = None,
     assignee: Annotated[
         str | None,
-        typer.Option(
-            "--assignee", "-a", help=_("Only tasks assigned to this person."), show_default=False
+        _value(
+            "--assignee",
+            "-a",
+            help=_("Only tasks assigned to this person."),
+            offer=_offer("assignees"),
         ),
     ] = None,
     unassigned: Annotated[
@@ -296,31 +432,32 @@ def list_(
     ] = False,
     search: Annotated[
         str | None,
-        typer.Option(
+        _value(
             "--search",
             "-q",
             help=_("Text in titles, source, places, partners, notes (case and script ignored)."),
-            show_default=False,
         ),
     ] = None,
     sort: Annotated[
-        str, typer.Option("--sort", help=_("id, due, progress, status or updated."))
+        str,
+        typer.Option(
+            "--sort",
+            help=_("id, due, progress, status or updated."),
+            autocompletion=_offer("fixed", *tracker.SORTS),
+        ),
     ] = "id",
     limit: Annotated[
         int | None,
-        typer.Option(
+        _value(
             "--limit",
             "-n",
             help=_("At most N rows; 0 for all. Default: 100 in a table, all in json/csv/md."),
-            show_default=False,
         ),
     ] = None,
     archived: Annotated[
         bool, typer.Option("--archived", help=_("Include tasks that left the plan."))
     ] = False,
-    fmt: Annotated[
-        str, typer.Option("--format", "-f", help=_("table, json, csv or md."))
-    ] = "table",
+    fmt: TableFormat = "table",
     db: DbOption = None,
     plan: PlanOption = None,
     lang: LangOption = None,
@@ -344,10 +481,12 @@ def list_(
     )
 
 
-@app.command(help=_("Every field of one task, its notes and its history."))
+@app.command(
+    help=_("Every field of one task, its notes and its history."),
+)
 def show(
-    task_id: Annotated[str, typer.Argument(metavar="ID", help=_("Task id, like 3.4."))],
-    fmt: Annotated[str, typer.Option("--format", "-f", help=_("table or json."))] = "table",
+    task_id: ShownId,
+    fmt: Annotated[str, _format_option(_("table or json."), "table", "json")] = "table",
     db: DbOption = None,
     plan: PlanOption = None,
     lang: LangOption = None,
@@ -357,18 +496,18 @@ def show(
     run_show(make_env(db, plan, lang, ascii_only), task_id, fmt=fmt)
 
 
-ChangeFormat = Annotated[
-    str, typer.Option("--format", "-f", help=_("text or json (the change and its events)."))
-]
-
-
-@app.command(help=_("Give tasks to a person (and their unit)."))
+@app.command(
+    help=_("Give tasks to a person (and their unit)."),
+)
 def assign(
     ids: IdsArgument,
-    to: Annotated[str, typer.Option("--to", help=_("Who takes the task(s)."), show_default=False)],
+    to: Annotated[
+        str,
+        _value("--to", help=_("Who takes the task(s)."), offer=_offer("assignees")),
+    ],
     unit: Annotated[
         str | None,
-        typer.Option("--unit", help=_("Their unit (e.g. 经济服务办)."), show_default=False),
+        _value("--unit", help=_("Their unit (e.g. 经济服务办)."), offer=_offer("units")),
     ] = None,
     fmt: ChangeFormat = "text",
     db: DbOption = None,
@@ -379,7 +518,9 @@ def assign(
     run_assign(make_env(db, plan, lang), ids, to=to, unit=unit, fmt=fmt)
 
 
-@app.command(help=_("Take tasks back from whoever has them (clears assignee and unit)."))
+@app.command(
+    help=_("Take tasks back from whoever has them (clears assignee and unit)."),
+)
 def unassign(
     ids: IdsArgument,
     fmt: ChangeFormat = "text",
@@ -391,32 +532,31 @@ def unassign(
     run_unassign(make_env(db, plan, lang), ids, fmt=fmt)
 
 
-@app.command(help=_("Change status, progress, due date, or add a note."))
+@app.command(
+    help=_("Change status, progress, due date, or add a note."),
+)
 def update(
     ids: IdsArgument,
     status: Annotated[
         str | None,
-        typer.Option(
-            "--status", "-s", help=_("todo, in_progress, blocked or done."), show_default=False
+        _value(
+            "--status",
+            "-s",
+            help=_("todo, in_progress, blocked or done."),
+            offer=_offer("statuses"),
         ),
     ] = None,
     progress: Annotated[
         int | None,
-        typer.Option("--progress", "-p", help=_("Percent done, 0-100."), show_default=False),
+        _value("--progress", "-p", help=_("Percent done, 0-100.")),
     ] = None,
     due: Annotated[
         str | None,
-        typer.Option(
-            "--due",
-            help=_("Due date YYYY-MM-DD, or 'none' to fall back to the plan's."),
-            show_default=False,
-        ),
+        _value("--due", help=_("Due date YYYY-MM-DD, or 'none' to fall back to the plan's.")),
     ] = None,
     note: Annotated[
         str | None,
-        typer.Option(
-            "--note", help=_("A note (required when blocking: say why)."), show_default=False
-        ),
+        _value("--note", help=_("A note (required when blocking: say why).")),
     ] = None,
     fmt: ChangeFormat = "text",
     db: DbOption = None,
@@ -435,12 +575,12 @@ def update(
     )
 
 
-@app.command(help=_("Mark tasks done (progress 100)."))
+@app.command(
+    help=_("Mark tasks done (progress 100)."),
+)
 def done(
     ids: IdsArgument,
-    note: Annotated[
-        str | None, typer.Option("--note", help=_("A closing note."), show_default=False)
-    ] = None,
+    note: Annotated[str | None, _value("--note", help=_("A closing note."))] = None,
     fmt: ChangeFormat = "text",
     db: DbOption = None,
     plan: PlanOption = None,
@@ -450,9 +590,18 @@ def done(
     run_done(make_env(db, plan, lang), ids, note=note, fmt=fmt)
 
 
-@app.command(help=_("Add a note to a task."))
+@app.command(
+    help=_("Add a note to a task."),
+)
 def note(
-    task_id: Annotated[str, typer.Argument(metavar="ID", help=_("Task id, like 3.4."))],
+    task_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID",
+            help=_("Task id, like 3.4."),
+            autocompletion=_offer("task_ids", groups=False, archived=False),
+        ),
+    ],
     text: Annotated[str, typer.Argument(metavar="TEXT", help=_("The note."))],
     fmt: ChangeFormat = "text",
     db: DbOption = None,
@@ -463,28 +612,32 @@ def note(
     run_note(make_env(db, plan, lang), task_id, text, fmt=fmt)
 
 
-@app.command(help=_("What changed, when, and by whom (oldest first)."))
+@app.command(
+    help=_("What changed, when, and by whom (oldest first)."),
+)
 def history(
     task_id: Annotated[
-        str | None, typer.Argument(metavar="[ID]", help=_("Only this task."), show_default=False)
+        str | None,
+        typer.Argument(
+            metavar="[ID]",
+            help=_("Only this task."),
+            show_default=False,
+            autocompletion=_offer("task_ids", groups=False, archived=True),
+        ),
     ] = None,
     since: Annotated[
         str | None,
-        typer.Option("--since", help=_("From this date (YYYY-MM-DD)."), show_default=False),
+        _value("--since", help=_("From this date (YYYY-MM-DD).")),
     ] = None,
     until: Annotated[
         str | None,
-        typer.Option("--until", help=_("Up to and including this date."), show_default=False),
+        _value("--until", help=_("Up to and including this date.")),
     ] = None,
     limit: Annotated[
         int | None,
-        typer.Option(
-            "--limit", "-n", help=_("Only the last N events; 0 for all."), show_default=False
-        ),
+        _value("--limit", "-n", help=_("Only the last N events; 0 for all.")),
     ] = None,
-    fmt: Annotated[
-        str, typer.Option("--format", "-f", help=_("table, json, csv or md."))
-    ] = "table",
+    fmt: TableFormat = "table",
     db: DbOption = None,
     plan: PlanOption = None,
     lang: LangOption = None,
@@ -501,7 +654,9 @@ def history(
     )
 
 
-@app.command(help=_("Revert the most recent change (one command on several ids is one change)."))
+@app.command(
+    help=_("Revert the most recent change (one command on several ids is one change)."),
+)
 def undo(
     fmt: ChangeFormat = "text",
     db: DbOption = None,
@@ -511,7 +666,9 @@ def undo(
     run_undo(make_env(db, None, lang), fmt=fmt)
 
 
-@app.command(help=_("Check the store, its history and its backups (exit 1 if anything is wrong)."))
+@app.command(
+    help=_("Check the store, its history and its backups (exit 1 if anything is wrong)."),
+)
 def doctor(
     restore: Annotated[
         bool,
@@ -522,7 +679,7 @@ def doctor(
             ),
         ),
     ] = False,
-    fmt: Annotated[str, typer.Option("--format", "-f", help=_("text or json."))] = "text",
+    fmt: TextFormat = "text",
     db: DbOption = None,
     lang: LangOption = None,
 ) -> None:
@@ -531,7 +688,9 @@ def doctor(
         raise typer.Exit(1)
 
 
-@app.command(help=_("Print lianta's version."))
+@app.command(
+    help=_("Print lianta's version."),
+)
 def version() -> None:
     """Print lianta's version."""
     out(f"lianta {__version__}\n")
@@ -544,9 +703,7 @@ def version() -> None:
     help=_("Tasks per index: counts by status, % done, average progress, overdue, unassigned."),
 )
 def summary(
-    fmt: Annotated[
-        str, typer.Option("--format", "-f", help=_("table, json, csv or md."))
-    ] = "table",
+    fmt: TableFormat = "table",
     db: DbOption = None,
     plan: PlanOption = None,
     lang: LangOption = None,
@@ -576,35 +733,28 @@ app.add_typer(report_app, name="report")
 def weekly(
     week: Annotated[
         str | None,
-        typer.Option(
+        _value(
             "--week",
             "-w",
             help=_("ISO week YYYY-Www, like 2024-W10. Default: the week holding today."),
-            show_default=False,
         ),
     ] = None,
     since: Annotated[
         str | None,
-        typer.Option(
-            "--since", help=_("Instead of a week: the first day (YYYY-MM-DD)."), show_default=False
-        ),
+        _value("--since", help=_("Instead of a week: the first day (YYYY-MM-DD).")),
     ] = None,
     until: Annotated[
         str | None,
-        typer.Option(
-            "--until",
-            help=_("The last day, included (default: today)."),
-            show_default=False,
-        ),
+        _value("--until", help=_("The last day, included (default: today).")),
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help=_("md, json or csv."))] = "md",
+    fmt: Annotated[str, _format_option(_("md, json or csv."), "md", "json", "csv")] = "md",
     output: Annotated[
         Path | None,
-        typer.Option(
+        _value(
             "--output",
             "-o",
             help=_("Write to this file (replaced whole, never half-written) instead of stdout."),
-            show_default=False,
+            offer=_offer("files"),
         ),
     ] = None,
     db: DbOption = None,
