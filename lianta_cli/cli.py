@@ -13,7 +13,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 from typer.core import TyperArgument, TyperCommand, TyperGroup
 
-from . import __version__, tracker
+from . import __version__, commands, tracker
 from .commands import (
     PENDING_LOADS,
     fail,
@@ -151,7 +151,8 @@ class LiantaGroup(TyperGroup):
             set_language(detect_language(_language_from_argv(argv)))
             _localise_completion_options(self.params)
             PENDING_LOADS.clear()
-            result = super().main(argv, *a, **kw)
+            with commands.paged():
+                result = super().main(argv, *a, **kw)
             code = result if isinstance(result, int) else 0
             if code == 0:
                 save_pending_loads()
@@ -289,6 +290,19 @@ AsciiOption = Annotated[
 ]
 
 
+def _no_pager(value: bool) -> None:
+    if value:
+        commands.no_pager()
+
+
+NoPagerOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-pager",
+        help=_("Print everything, even when it is longer than the screen (no pager)."),
+        callback=_no_pager,
+    ),
+]
 IdsArgument = Annotated[
     list[str],
     typer.Argument(
@@ -339,10 +353,11 @@ def lianta(
             callback=_show_version,
         ),
     ] = False,
+    no_pager: NoPagerOption = False,
     lang: LangOption = None,
 ) -> None:
-    """Options that come before the command (`lianta --lang zh list`)."""
-    del version, lang  # acted on by --version's callback, and --lang before parsing
+    """Options that come before the command (`lianta --no-pager list`)."""
+    del version, no_pager, lang  # acted on by their callbacks, and --lang before parsing
 
 
 # ------------------------------------------------------------------ commands
@@ -462,6 +477,7 @@ def list_(
     plan: PlanOption = None,
     lang: LangOption = None,
     ascii_only: AsciiOption = False,
+    no_pager: NoPagerOption = False,
 ) -> None:
     """List tasks, filtered and sorted."""
     run_list(
@@ -491,6 +507,7 @@ def show(
     plan: PlanOption = None,
     lang: LangOption = None,
     ascii_only: AsciiOption = False,
+    no_pager: NoPagerOption = False,
 ) -> None:
     """Every field of one task, its notes and its history."""
     run_show(make_env(db, plan, lang, ascii_only), task_id, fmt=fmt)
@@ -642,6 +659,7 @@ def history(
     plan: PlanOption = None,
     lang: LangOption = None,
     ascii_only: AsciiOption = False,
+    no_pager: NoPagerOption = False,
 ) -> None:
     """What changed, when, and by whom (oldest first)."""
     run_history(
@@ -708,6 +726,7 @@ def summary(
     plan: PlanOption = None,
     lang: LangOption = None,
     ascii_only: AsciiOption = False,
+    no_pager: NoPagerOption = False,
 ) -> None:
     """Tasks per index: counts by status, % done, average progress, overdue, unassigned."""
     run_summary(make_env(db, plan, lang, ascii_only), fmt=fmt)
@@ -760,6 +779,7 @@ def weekly(
     db: DbOption = None,
     plan: PlanOption = None,
     lang: LangOption = None,
+    no_pager: NoPagerOption = False,
 ) -> None:
     """What was completed, started, blocked, assigned and moved in a week, per index and task."""
     run_weekly(

@@ -125,6 +125,10 @@ def environment() -> tuple[str, list[tuple[str, str]]]:
             "LIANTA_LOCK_TIMEOUT",
             _("Seconds a change waits for another one to finish. Default: 30."),
         ),
+        (
+            "LIANTA_PAGER, PAGER",
+            _("The pager for output longer than the screen. Default: less -R; cat: none."),
+        ),
         ("NO_COLOR", _("Any value: no colours.")),
         ("COLUMNS", _("The width of tables. Default: the terminal's.")),
         ("LIANTA_DEBUG", _("1: an internal error shows its traceback.")),

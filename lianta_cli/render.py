@@ -69,6 +69,13 @@ def print_table(
     console.print(table)
 
 
+def page(text: str) -> None:
+    """Show text (colours included) through the system's pager."""
+    from rich.pager import SystemPager
+
+    SystemPager().show(text)
+
+
 def help_panel(title: str, rows: Sequence[tuple[str, str]], lead: str = "") -> Any:
     """A panel for a help screen, drawn as Typer draws its own (a dim border, the title on
     it): `lead` on top, then each name with its text."""

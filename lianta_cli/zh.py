@@ -73,6 +73,9 @@ ZH: dict[str, str] = {
     "(they succeed or fail together).": (
         "任务编号，如 3.4；范围 1.1-1.3、1.* 或指数代码表示多项任务（同时成功或同时失败）。"
     ),
+    "Print everything, even when it is longer than the screen (no pager).": (
+        "全部直接输出，即使超过一屏（不用分页器）。"
+    ),
     "Print lianta's version and exit.": "显示 lianta 的版本并退出。",
     "Install completion for the current shell.": "为当前 shell 安装自动补全。",
     "Show completion for the current shell, to copy it or customize the installation.": (
@@ -136,6 +139,9 @@ ZH: dict[str, str] = {
     ),
     "Seconds a change waits for another one to finish. Default: 30.": (
         "变更等待另一个变更完成的秒数。默认：30。"
+    ),
+    "The pager for output longer than the screen. Default: less -R; cat: none.": (
+        "输出超过一屏时使用的分页器。默认：less -R；设为 cat：不分页。"
     ),
     "Any value: no colours.": "设为任意值：不用颜色。",
     "The width of tables. Default: the terminal's.": "表格宽度。默认：终端宽度。",

@@ -2,7 +2,7 @@
 ids in bash, zsh, fish and PowerShell (answered by the installed `lianta`, as the shell's
 completion script calls it); --version; examples on every help screen that the command line
 accepts; the environment variables in `lianta --help`; a hint for text that starts with '-'.
-A real bash with completion installed is driven in tmux (test_terminal.py)."""
+The pager and a real bash with completion installed are driven in tmux (test_terminal.py)."""
 
 from __future__ import annotations
 
@@ -239,10 +239,11 @@ def test_the_main_help_lists_the_environment_and_where_the_store_is(
         "LIANTA_LANG",
         "LIANTA_ASCII",
         "LIANTA_LOCK_TIMEOUT",
+        "LIANTA_PAGER, PAGER",
         "NO_COLOR",
     ):
         assert f"│ {name} " in shown, name
-    for option in ("--version", "--install-completion", "--show-completion"):
+    for option in ("--version", "--no-pager", "--install-completion", "--show-completion"):
         assert option in shown
     zh = lianta(store_path, "--help", LIANTA_LANG="zh", COLUMNS="200").stdout
     assert "╭─ 环境变量" in zh and f"当前数据文件：{store_path}" in zh
