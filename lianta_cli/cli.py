@@ -15,6 +15,7 @@ from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 from . import __version__, commands, tracker
 from .commands import (
+    FORMATS_ALL,
     PENDING_LOADS,
     fail,
     failure_code,
@@ -322,17 +323,17 @@ ShownId = Annotated[
         autocompletion=_offer("task_ids", groups=False, archived=True),
     ),
 ]
-FORMATS = {"all": ("table", "json", "csv", "md"), "change": ("text", "json")}
 
 
 def _format_option(help_text: str, *choices: str) -> Any:
+    """`--format`/`-f`, completed with `choices` (the first is the default)."""
     return typer.Option("--format", "-f", help=help_text, autocompletion=_offer("fixed", *choices))
 
 
-TableFormat = Annotated[str, _format_option(_("table, json, csv or md."), *FORMATS["all"])]
-TextFormat = Annotated[str, _format_option(_("text or json."), *FORMATS["change"])]
+TableFormat = Annotated[str, _format_option(_("table, json, csv or md."), *FORMATS_ALL)]
+TextFormat = Annotated[str, _format_option(_("text or json."), "text", "json")]
 ChangeFormat = Annotated[
-    str, _format_option(_("text or json (the change and its events)."), *FORMATS["change"])
+    str, _format_option(_("text or json (the change and its events)."), "text", "json")
 ]
 
 

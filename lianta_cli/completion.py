@@ -7,8 +7,9 @@ A callback gets the context of the command being typed (`ctx`, with its --db, --
 --lang so far) and returns the choices; Typer keeps those starting with what is typed. It never
 fails aloud: a message would land in the middle of the command line being typed.
 
-Annotations here are objects, not strings (no `from __future__ import annotations`): Typer
-reads each callback's signature on every run, and strings would have to be evaluated first.
+`cli` hands these callbacks to Typer only when the shell asks for completions. Annotations
+here are objects, not strings (no `from __future__ import annotations`): Typer reads the
+signature of every callback before it completes anything, and strings would be evaluated first.
 """
 
 from collections.abc import Callable
