@@ -15,11 +15,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from . import task_ids
 from .clock import Clock
 from .errors import InputError
 from .fields import EVENT_KEYS, STATUSES, TASK_PLAN_FIELDS
 from .i18n import _
 from .store import Store
+from .task_ids import id_key
 from .textfold import fold
 
 if TYPE_CHECKING:
@@ -30,7 +32,6 @@ TABLES = ("meta", "plans", "tasks", "history")
 MAX_NAME = 80
 MAX_NOTE = 2000
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_TASK_ID = re.compile(r"[1-9][0-9]*\.[1-9][0-9]*")
 
 
 def current_user(environ: dict[str, str] | None = None) -> str:
@@ -424,17 +425,7 @@ def list_tasks(
     return [task_view(doc, plan, today_text) for doc in chosen], total
 
 
-def id_key(task_id: str) -> tuple[int, ...]:
-    """The numbers of a task id, for sorting ("2.10" after "2.9")."""
-    return tuple(int(part) for part in task_id.split(".") if part.isdigit())
-
-
 # ---------------------------------------------------------------- finding tasks by id
-
-_RANGE = re.compile(r"([1-9][0-9]*)\.([1-9][0-9]*)-(?:([1-9][0-9]*)\.)?([1-9][0-9]*)")
-"""`1.1-1.3`, or `1.1-3` within one index."""
-_GROUP = re.compile(r"([1-9][0-9]*)\.\*")
-_LOOKS_LIKE_RANGE = re.compile(r"[0-9.]+\s*-.*|.*-\s*[0-9.]+")
 
 
 def find_tasks(
@@ -443,10 +434,9 @@ def find_tasks(
     """(doc id, task) for every id, in the order given, each task once; InputError on the first
     id that names no task, so a command changes all of them or none.
 
-    With `several`, an id may also name several tasks: a range `1.1-1.3` (or `1.1-3`: every task
-    of the plan from the first to the last, by number), `1.*` (every task of index 1) or an index
-    code (`industry`). Ranges and groups skip archived tasks; an archived task named by its id is
-    refused unless `archived_ok`.
+    With `several`, an id may also name several tasks (`task_ids.expand`): a range `1.1-1.3`,
+    `1.*` or an index code, leaving out archived tasks. A task named by its id is refused if it
+    is archived, unless `archived_ok`.
     """
     if not ids:
         raise InputError(_("give at least one task id, like 3.4"))
@@ -457,99 +447,43 @@ def find_tasks(
     for raw in ids:
         value = raw.strip()
         if value in tasks:
-            key, doc = tasks[value]
-            if doc.get("archived") and not archived_ok:
-                raise InputError(
-                    _("task {id} is archived (it left the {year} plan)").format(id=value, year=year)
-                )
-            found.setdefault(value, (key, doc))
+            if tasks[value][1].get("archived") and not archived_ok:
+                message = _("task {id} is archived (it left the {year} plan)")
+                raise InputError(message.format(id=value, year=year))
+            found.setdefault(value, tasks[value])
             continue
-        if _TASK_ID.fullmatch(value):
-            hint = did_you_mean(value, list(tasks), cutoff=0.5)
-            raise InputError(
-                _("no task {id} in the {year} plan{hint}").format(id=value, year=year, hint=hint)
-            )
-        group = _task_group(store, year, value, tasks) if several else None
-        if group is None:
-            raise _not_an_id(store, year, raw, list(tasks), several)
-        for task_id in group:
+        named = None
+        if several and not task_ids.TASK_ID.fullmatch(value):
+            indices = plan_docs(store)[year]["indices"]
+            docs = {task_id: doc for task_id, (_key, doc) in tasks.items()}
+            named = task_ids.expand(value, docs, indices, year)
+        if named is None:
+            raise _not_a_task(store, year, raw, list(tasks), several)
+        for task_id in named:
             found.setdefault(task_id, tasks[task_id])
     return list(found.values())
 
 
-def _task_group(
-    store: Store, year: int, value: str, tasks: dict[str, tuple[int, dict[str, Any]]]
-) -> list[str] | None:
-    """The ids a range, `N.*` or an index code names (archived tasks left out), in plan order;
-    None if `value` is none of these; InputError if it is one but names nothing."""
-    current = [
-        task_id
-        for task_id, (_key, doc) in sorted(tasks.items(), key=lambda item: id_key(item[0]))
-        if not doc.get("archived")
-    ]
-    matched = _RANGE.fullmatch(value)
-    if matched:
-        first_index, first, last_index, last = matched.groups()
-        start, end = f"{first_index}.{first}", f"{last_index or first_index}.{last}"
-        for end_id in (start, end):
-            if end_id not in tasks:
-                raise InputError(
-                    _("{range}: no task {id} in the {year} plan").format(
-                        range=value, id=end_id, year=year
-                    )
-                )
-        if id_key(start) > id_key(end):
-            raise InputError(
-                _("{range}: the range runs backwards; write {start}-{end}").format(
-                    range=value, start=end, end=start
-                )
-            )
-        return [t for t in current if id_key(start) <= id_key(t) <= id_key(end)]
-    if _LOOKS_LIKE_RANGE.fullmatch(value):
-        raise InputError(
-            _("{range}: not a range of task ids; write it like 1.1-1.3").format(range=value)
-        )
-    indices = plan_docs(store)[year]["indices"]
-    group = _GROUP.fullmatch(value)
-    number = int(group.group(1)) if group else None
-    for index in indices:
-        if number == index["number"] or value.lower() == index["code"]:
-            return [t for t in current if tasks[t][1]["index"] == index["number"]]
-    if group:
-        raise InputError(
-            _("{value}: no index {number} in the {year} plan; it has {valid}").format(
-                value=value, number=number, year=year, valid=_index_list(indices)
-            )
-        )
-    return None
-
-
-def _index_list(indices: list[dict[str, Any]]) -> str:
-    return ", ".join(f"{i['number']} {i['code']}" for i in indices)
-
-
-def _not_an_id(store: Store, year: int, raw: str, known: list[str], several: bool) -> InputError:
+def _not_a_task(store: Store, year: int, raw: str, known: list[str], several: bool) -> InputError:
+    """The refusal of an id that names no task, with the nearest one there is."""
     value = raw.strip()
-    if not several and (_RANGE.fullmatch(value) or _GROUP.fullmatch(value)):
-        return InputError(
-            _("{value}: give one task id here, like 3.4 (a range or group names several)").format(
-                value=value
-            )
-        )
+    hint = did_you_mean(value, known, cutoff=0.5)
+    if task_ids.TASK_ID.fullmatch(value):
+        message = _("no task {id} in the {year} plan{hint}")
+        return InputError(message.format(id=value, year=year, hint=hint))
+    if not several and task_ids.names_several(value):
+        message = _("{value}: give one task id here, like 3.4 (a range or group names several)")
+        return InputError(message.format(value=value))
     if not several:
-        hint = did_you_mean(value, known, cutoff=0.5)
-        return InputError(
-            _("task id {id!r} is not of the form N.M, like 3.4{hint}").format(id=raw, hint=hint)
-        )
-    indices = plan_docs(store)[year]["indices"]
-    codes = [i["code"] for i in indices]
-    hint = did_you_mean(value.lower(), [*known, *codes], cutoff=0.5)
-    return InputError(
-        _(
-            "{id!r} is not a task id (like 3.4), a range (1.1-1.3), an index's tasks (1.*) "
-            "or an index code ({codes}){hint}"
-        ).format(id=raw, codes=", ".join(codes), hint=hint)
+        message = _("task id {id!r} is not of the form N.M, like 3.4{hint}")
+        return InputError(message.format(id=raw, hint=hint))
+    codes = [index["code"] for index in plan_docs(store)[year]["indices"]]
+    message = _(
+        "{id!r} is not a task id (like 3.4), a range (1.1-1.3), an index's tasks (1.*) "
+        "or an index code ({codes}){hint}"
     )
+    hint = did_you_mean(value.lower(), [*known, *codes], cutoff=0.5)
+    return InputError(message.format(id=raw, codes=", ".join(codes), hint=hint))
 
 
 # ---------------------------------------------------------------- changing tasks
