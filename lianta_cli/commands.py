@@ -5,6 +5,7 @@ stderr. `cli` turns the command line into these calls."""
 import contextlib
 import io
 import os
+import re
 import stat
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -14,7 +15,7 @@ from typing import Any, NamedTuple
 from . import doctor, tracker
 from .clock import Clock, parse_day
 from .errors import InputError, LiantaError
-from .export import Column, dumps_json, plain_table, to_csv, to_markdown
+from .export import Column, display_width, dumps_json, plain_table, to_csv, to_markdown
 from .i18n import _, detect_language, set_language
 from .store import Store, default_store_path, open_store
 from .views import LIST_JSON_KEYS, LIST_KEYS, field_name, headers, list_columns
@@ -107,6 +108,10 @@ def check_format(value: str, allowed: Sequence[str]) -> str:
 
 
 def out(text: str) -> None:
+    """Data on stdout (held for the pager while `paged` holds it)."""
+    if _held is not None:
+        _held.append(text)
+        return
     sys.stdout.write(text)
     sys.stdout.flush()
 
@@ -132,6 +137,80 @@ def wants_bom(bom: bool | None) -> bool:
 
 def out_csv(text: str, bom: bool | None) -> None:
     out(BOM + text if wants_bom(bom) else text)
+
+
+# ---------------------------------------------------------------- the pager
+
+_held: list[str] | None = None
+"""A command's output on a terminal, held until it is known whether it fits the screen."""
+_pager_wanted = True
+_SGR = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def pager_command() -> str | None:
+    """`LIANTA_PAGER`, else `PAGER`: '' when the one set is empty or `cat` (no pager), None when
+    neither is set (the default pager: `less -R`, else `more`)."""
+    for name in ("LIANTA_PAGER", "PAGER"):
+        if name in os.environ:
+            command = os.environ[name].strip()
+            return "" if command in ("", "cat") else command
+    return None
+
+
+def no_pager() -> None:
+    """`--no-pager`: this command's output is printed, however long."""
+    global _pager_wanted
+    _pager_wanted = False
+
+
+@contextlib.contextmanager
+def paged() -> Iterator[None]:
+    """On a terminal, hold the command's output, and when the command has succeeded show output
+    longer than the screen through the pager, anything else as it is. Piped output, a failed
+    command's output and `--no-pager` are printed as they are."""
+    global _held, _pager_wanted
+    if not sys.stdout.isatty() or pager_command() == "":
+        yield
+        return
+    _held, _pager_wanted = [], True
+    succeeded = False
+    try:
+        yield
+        succeeded = True
+    finally:
+        text, _held = "".join(_held), None
+        if succeeded and _pager_wanted and _screen_rows(text) >= _screen_height():
+            _page(text)
+        elif text:
+            out(text)
+
+
+def _page(text: str) -> None:
+    """Show `text` through the system's pager (Rich's, which is Python's pydoc pager: `PAGER`,
+    else `less`, else `more`), with `LIANTA_PAGER` in place of `PAGER` and colours kept."""
+    from .render import page
+
+    command = pager_command()
+    os.environ.pop("MANPAGER", None)  # the pager for manual pages, which pydoc would prefer
+    if command is not None:
+        os.environ["PAGER"] = command
+    os.environ.setdefault("LESS", "-R")  # less passes the colours through, as git asks of it
+    page(text)
+
+
+def _screen_height() -> int:
+    import shutil
+
+    return shutil.get_terminal_size().lines
+
+
+def _screen_rows(text: str) -> int:
+    """The terminal lines `text` takes, counting long lines as the terminal wraps them."""
+    import math
+
+    width = max(1, _terminal_columns())
+    lines = _SGR.sub("", text).splitlines()
+    return sum(max(1, math.ceil(display_width(line) / width)) for line in lines)
 
 
 def info(message: str) -> None:
@@ -172,7 +251,8 @@ def show_table(
     if wants_rich():
         from .render import STATUS_STYLE, make_console, print_table
 
-        console = make_console(sys.stdout, width=terminal_width())
+        drawn = io.StringIO()
+        console = make_console(drawn, width=terminal_width())
         print_table(
             console,
             rows,
@@ -183,6 +263,7 @@ def show_table(
             footer=footer,
             styles=STATUS_STYLE,
         )
+        out(drawn.getvalue())
         return
     if title:
         out(title + "\n")
@@ -497,6 +578,59 @@ def run_undo(env: Env, *, fmt: str) -> None:
             undone=result.undid, ids=", ".join(result.tasks), change=result.change
         )
     )
+
+
+def run_validate(plan_file: Path | None, *, fmt: str) -> int:
+    """`lianta validate`: every problem of a plan file (by default the bundled one) with its line;
+    the exit status (2 if the plan is not valid)."""
+    from .plan import bundled_plan_path, read_plan
+
+    fmt = check_format(fmt, ("text", "json"))
+    shown = str(plan_file) if plan_file else _("plans/2024.yaml (bundled)")
+    plan, problems = read_plan(plan_file or bundled_plan_path(), display=shown)
+    errors = [p for p in problems if not p.warning]
+    if fmt == "json":
+        indices = None if plan is None else plan.indices
+        result = {
+            "file": shown,
+            "valid": plan is not None,
+            "errors": [str(p) for p in errors],
+            "warnings": [str(p) for p in problems if p.warning],
+            "indices": None
+            if indices is None
+            else [{"index": i.number, "code": i.code, "tasks": len(i.tasks)} for i in indices],
+        }
+        out(dumps_json(result))
+        return 2 if plan is None else 0
+    for problem in problems:
+        info(str(problem))
+    if plan is None:
+        info(_("{count} error(s); the plan was not accepted").format(count=len(errors)))
+        return 2
+    counts = ", ".join(f"{i.number} {i.code}: {len(i.tasks)}" for i in plan.indices)
+    info(
+        _("{file}: valid — {year} plan, {indices} indices, {tasks} tasks ({counts})").format(
+            file=shown,
+            year=plan.year,
+            indices=len(plan.indices),
+            tasks=len(plan.tasks),
+            counts=counts,
+        )
+    )
+    return 0
+
+
+def run_doctor(env: Env, *, restore: bool, fmt: str) -> bool:
+    """`lianta doctor`: the checkup of the store and its backups (after bringing back the newest
+    good one, with `restore`); whether the store is healthy."""
+    fmt = check_format(fmt, ("text", "json"))
+    result = doctor.restore(env.db, env.clock.now()) if restore else doctor.examine(env.db)
+    out(
+        dumps_json(result.as_dict())
+        if fmt == "json"
+        else "".join(f"{line}\n" for line in checkup_lines(result))
+    )
+    return result.healthy
 
 
 def run_load(env: Env, plan_file: Path | None, *, dry_run: bool, fmt: str) -> None:

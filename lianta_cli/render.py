@@ -79,3 +79,25 @@ def print_table(
 
 def _cell_style(column: Column, row: dict[str, Any]) -> str:
     return LIGHT_STYLE.get(str(row.get("light")), "") if column.key == "light" else ""
+
+
+def page(text: str) -> None:
+    """Show text (colours included) through the system's pager."""
+    from rich.pager import SystemPager
+
+    SystemPager().show(text)
+
+
+def help_panel(title: str, rows: Sequence[tuple[str, str]], lead: str = "") -> Any:
+    """A panel for a help screen, drawn as Typer draws its own (a dim border, the title on
+    it): `lead` on top, then each name with its text."""
+    from rich.console import Group
+    from rich.panel import Panel
+
+    grid = Table(show_header=False, box=None, expand=True, padding=(0, 1), pad_edge=False)
+    grid.add_column(style="bold cyan", no_wrap=True)
+    grid.add_column(overflow="fold", ratio=1)
+    for name, text in rows:
+        grid.add_row(Text(name), Text(text))
+    body = Group(Text(lead), grid) if lead else grid
+    return Panel(body, border_style="dim", title=title, title_align="left")

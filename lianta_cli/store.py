@@ -355,6 +355,11 @@ def default_store_path() -> Path:
     env = os.environ.get("LIANTA_DB", "").strip()
     if env:
         return Path(env).expanduser()
+    return user_store_path()
+
+
+def user_store_path() -> Path:
+    """The store in the platform's user data folder (where it is without `LIANTA_DB`)."""
     if sys.platform == "win32":
         base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
     elif sys.platform == "darwin":

@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from . import schedule, units
+from . import schedule, task_ids, units
 from .clock import Clock
 from .errors import InputError
 from .fields import EVENT_KEYS, STATUSES, TASK_PLAN_FIELDS
 from .i18n import _
 from .store import Store
+from .task_ids import id_key
 from .textfold import fold
 
 if TYPE_CHECKING:
@@ -31,7 +32,6 @@ TABLES = ("meta", "plans", "tasks", "history")
 MAX_NAME = 80
 MAX_NOTE = 2000
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_TASK_ID = re.compile(r"[1-9][0-9]*\.[1-9][0-9]*")
 
 
 def current_user(environ: dict[str, str] | None = None) -> str:
@@ -449,52 +449,65 @@ def list_tasks(
     return [task_view(doc, plan, today_text) for doc in chosen], total
 
 
-def id_key(task_id: str) -> tuple[int, ...]:
-    """The numbers of a task id, for sorting ("2.10" after "2.9")."""
-    return tuple(int(part) for part in task_id.split(".") if part.isdigit())
-
-
 # ---------------------------------------------------------------- finding tasks by id
 
 
 def find_tasks(
-    store: Store, year: int, ids: Sequence[str], *, archived_ok: bool = False
+    store: Store, year: int, ids: Sequence[str], *, archived_ok: bool = False, several: bool = True
 ) -> list[tuple[int, dict[str, Any]]]:
-    """(doc id, task) for every id, in the order given; InputError on the first unknown id."""
+    """(doc id, task) for every id, in the order given, each task once; InputError on the first
+    id that names no task, so a command changes all of them or none.
+
+    With `several`, an id may also name several tasks (`task_ids.expand`): a range `1.1-1.3`,
+    `1.*` or an index code, leaving out archived tasks. A task named by its id is refused if it
+    is archived, unless `archived_ok`.
+    """
     if not ids:
         raise InputError(_("give at least one task id, like 3.4"))
-    wanted = {raw.strip() for raw in ids}
-    by_id = {
-        doc["id"]: (key, doc)
-        for key, doc in store.read("tasks").items()
-        if doc["id"] in wanted and doc["plan"] == year
+    tasks = {
+        doc["id"]: (key, doc) for key, doc in store.read("tasks").items() if doc["plan"] == year
     }
-    found = []
-    seen: set[str] = set()
+    found: dict[str, tuple[int, dict[str, Any]]] = {}
     for raw in ids:
-        task_id = raw.strip()
-        if task_id in seen:
+        value = raw.strip()
+        if value in tasks:
+            if tasks[value][1].get("archived") and not archived_ok:
+                message = _("task {id} is archived (it left the {year} plan)")
+                raise InputError(message.format(id=value, year=year))
+            found.setdefault(value, tasks[value])
             continue
-        seen.add(task_id)
-        if task_id not in by_id:
-            known = [doc["id"] for doc in store.read("tasks").values() if doc["plan"] == year]
-            hint = did_you_mean(task_id, known, cutoff=0.5)
-            if not _TASK_ID.fullmatch(task_id):
-                raise InputError(
-                    _("task id {id!r} is not of the form N.M, like 3.4{hint}").format(
-                        id=raw, hint=hint
-                    )
-                )
-            raise InputError(
-                _("no task {id} in the {year} plan{hint}").format(id=task_id, year=year, hint=hint)
-            )
-        key, doc = by_id[task_id]
-        if doc.get("archived") and not archived_ok:
-            raise InputError(
-                _("task {id} is archived (it left the {year} plan)").format(id=task_id, year=year)
-            )
-        found.append((key, doc))
-    return found
+        named = None
+        if several and not task_ids.TASK_ID.fullmatch(value):
+            indices = plan_docs(store)[year]["indices"]
+            docs = {task_id: doc for task_id, (_key, doc) in tasks.items()}
+            named = task_ids.expand(value, docs, indices, year)
+        if named is None:
+            raise _not_a_task(store, year, raw, list(tasks), several)
+        for task_id in named:
+            found.setdefault(task_id, tasks[task_id])
+    return list(found.values())
+
+
+def _not_a_task(store: Store, year: int, raw: str, known: list[str], several: bool) -> InputError:
+    """The refusal of an id that names no task, with the nearest one there is."""
+    value = raw.strip()
+    hint = did_you_mean(value, known, cutoff=0.5)
+    if task_ids.TASK_ID.fullmatch(value):
+        message = _("no task {id} in the {year} plan{hint}")
+        return InputError(message.format(id=value, year=year, hint=hint))
+    if not several and task_ids.names_several(value):
+        message = _("{value}: give one task id here, like 3.4 (a range or group names several)")
+        return InputError(message.format(value=value))
+    if not several:
+        message = _("task id {id!r} is not of the form N.M, like 3.4{hint}")
+        return InputError(message.format(id=raw, hint=hint))
+    codes = [index["code"] for index in plan_docs(store)[year]["indices"]]
+    message = _(
+        "{id!r} is not a task id (like 3.4), a range (1.1-1.3), an index's tasks (1.*) "
+        "or an index code ({codes}){hint}"
+    )
+    hint = did_you_mean(value.lower(), [*known, *codes], cutoff=0.5)
+    return InputError(message.format(id=raw, codes=", ".join(codes), hint=hint))
 
 
 # ---------------------------------------------------------------- changing tasks
@@ -660,8 +673,10 @@ def update(
     clear_due: bool = False,
     note: str | None = None,
     action: str = "update",
+    several: bool = True,
 ) -> ChangeResult:
-    """Change status, progress, due date and/or add a note, on every id or on none."""
+    """Change status, progress, due date and/or add a note, on every id or on none (`several`:
+    ids may be ranges and groups, see `find_tasks`)."""
     checked = check_statuses([status])[0] if status is not None else None
     if progress is not None and not 0 <= progress <= 100:
         raise InputError(
@@ -672,7 +687,7 @@ def update(
         raise InputError(_("nothing to change: give --status, --progress, --due or --note"))
     patches = []
     notes: dict[int, dict[str, Any]] = {}
-    for key, doc in find_tasks(store, year, ids):
+    for key, doc in find_tasks(store, year, ids, several=several):
         patch = next_state(doc["id"], doc, checked, progress)
         if patch.get("status") == "blocked" and doc["status"] != "blocked" and text is None:
             raise InputError(
@@ -691,7 +706,7 @@ def update(
 def add_note(
     store: Store, year: int, task_id: str, text: str, clock: Clock, user: str
 ) -> ChangeResult:
-    return update(store, year, [task_id], clock, user, note=text, action="note")
+    return update(store, year, [task_id], clock, user, note=text, action="note", several=False)
 
 
 # ---------------------------------------------------------------- history and undo
@@ -709,7 +724,11 @@ def history(
         raise InputError(
             _("--since {since} is after --until {until}").format(since=since, until=until)
         )
-    wanted = find_tasks(store, year, [task_id], archived_ok=True)[0][1]["id"] if task_id else None
+    wanted = (
+        find_tasks(store, year, [task_id], archived_ok=True, several=False)[0][1]["id"]
+        if task_id
+        else None
+    )
     low = since.isoformat() if since else ""
     high = until.isoformat() + "T99" if until else "9999"
     return [
@@ -772,7 +791,7 @@ def undo(store: Store, clock: Clock, user: str) -> ChangeResult:
 
 def show_task(store: Store, year: int, task_id: str, today: date) -> dict[str, Any]:
     """Every field of one task, its notes and its history."""
-    ((_key, doc),) = find_tasks(store, year, [task_id], archived_ok=True)
+    ((_key, doc),) = find_tasks(store, year, [task_id], archived_ok=True, several=False)
     view = task_view(doc, plan_docs(store)[year], today.isoformat())
     view.update(
         {

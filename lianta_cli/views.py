@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache, lru_cache
 from typing import Any
 
@@ -32,9 +32,18 @@ LIST_JSON_KEYS = (*LIST_KEYS, "archived")
 """The keys of each task in `lianta list --format json`."""
 HISTORY_KEYS = EVENT_KEYS
 COMPACT_BELOW = 120
+"""Terminals narrower than this get the compact `list` and `summary` tables (no index or unit,
+no bar)."""
 BARS_FROM = 140
-"""Terminals this wide or wider get the summary's progress bars (narrower: the percentage)."""
-"""Terminals narrower than this get the compact `list` table (no index or unit, no bar)."""
+"""Terminals this wide or wider get the whole `list` table and the summary's progress bars."""
+NARROW_BELOW = 90
+"""Narrower than this, `list` folds status, progress and assignee under the title and `summary`
+shows done as 'done/tasks', so the title keeps at least 24 cells at 60 columns and no word of an
+index name is broken."""
+SMALL_BELOW = 60
+"""Narrower than this (40 columns, a phone), `list` also folds the due date under the title,
+`summary` folds blocked and overdue under the index name and `history` the task and who under
+the change: one column holds the text, and dates are never cut."""
 HISTORY_COMPACT_BELOW = 100
 """Terminals narrower than this get the compact history table (time under the date, no action
 column), so the change itself keeps room at 60 columns."""
@@ -179,8 +188,13 @@ def _value(value: Any) -> str:
 
 
 def list_columns(*, bars: bool, ascii_only: bool = False, width: int | None = None) -> list[Column]:
-    """The `list` table; on a terminal narrower than COMPACT_BELOW, the compact form."""
-    if width is not None and width < COMPACT_BELOW:
+    """The `list` table; on a terminal narrower than BARS_FROM, NARROW_BELOW or SMALL_BELOW,
+    the compact, narrow or small form."""
+    if width is not None and width < SMALL_BELOW:
+        return [Column("id", _("ID")), _task_column(details=_task_details_with_due)]
+    if width is not None and width < NARROW_BELOW:
+        return [Column("id", _("ID")), _task_column(details=_task_details), _due_column()]
+    if width is not None and width < BARS_FROM:
         return _compact_list_columns()
     progress = (lambda r: bar(r["progress"], ascii_only=ascii_only)) if bars else _percent
     return [
@@ -196,8 +210,33 @@ def list_columns(*, bars: bool, ascii_only: bool = False, width: int | None = No
     ]
 
 
-def _task_column() -> Column:
-    return Column("title", _("Task"), wrap=True, show=lambda r: pick(r["title"], r["title_en"]))
+def _task_column(details: Callable[[dict[str, Any]], str] | None = None) -> Column:
+    """The task's title; with `details`, a line of them under it."""
+    if details is None:
+        return Column("title", _("Task"), wrap=True, show=lambda r: pick(r["title"], r["title_en"]))
+    return Column(
+        "title",
+        _("Task"),
+        wrap=True,
+        show=lambda r: pick(r["title"], r["title_en"]) + "\n" + details(r),
+    )
+
+
+def _task_details(row: dict[str, Any]) -> str:
+    """Status (with progress while under way) and assignee: 'in progress 40%, 王芳'."""
+    status = status_name(row["status"])
+    if row["status"] in ("in_progress", "blocked"):
+        status += f" {row['progress']}%"
+    return _(", ").join([status, *([row["assignee"]] if row.get("assignee") else [])])
+
+
+def _task_details_with_due(row: dict[str, Any]) -> str:
+    """`_task_details` with the due date: 'in progress 40%, due 2024-12-31, 王芳'."""
+    due = (_("overdue since {date}") if row.get("overdue") else _("due {date}")).format(
+        date=row.get("due") or "-"
+    )
+    status, *assignee = _task_details(row).split(_(", "), 1)
+    return _(", ").join([status, due, *assignee])
 
 
 def _status_column() -> Column:
@@ -205,12 +244,14 @@ def _status_column() -> Column:
 
 
 def _compact_list_columns() -> list[Column]:
-    """ID, task, status, percentage, assignee, due: what fits 80 columns with room for titles."""
+    """ID, task, status, percentage, light, assignee, due: what fits 90 to 140 columns with room
+    for titles."""
     return [
         Column("id", _("ID")),
         _task_column(),
         _status_column(),
         Column("progress", _("Progress"), align="right", show=_percent),
+        light_column(),
         Column("assignee", _("Assignee"), wrap=True),
         _due_column(),
     ]
@@ -231,6 +272,8 @@ def history_columns(*, ascii_only: bool = False, width: int | None = None) -> li
     """The history table; `ascii_only` draws the arrow as '->' (the arrow is double-width in
     terminals that draw box lines double-width); narrower than HISTORY_COMPACT_BELOW, compact."""
     arrow = "->" if ascii_only else "→"
+    if width is not None and width < SMALL_BELOW:
+        return _small_history_columns(arrow)
     if width is not None and width < HISTORY_COMPACT_BELOW:
         return _compact_history_columns(arrow)
     return [
@@ -250,21 +293,23 @@ def history_columns(*, ascii_only: bool = False, width: int | None = None) -> li
     ]
 
 
+def _what_changed(row: dict[str, Any]) -> str:
+    """The field, and the action only where the field does not tell it."""
+    name = field_name(row["field"])
+    if row["action"] in ("undo", "load", "unassign"):
+        return f"{action_name(row['action'])} {name}"
+    return name
+
+
 def _compact_history_columns(arrow: str) -> list[Column]:
     """When (the time under the date), who, task, what (the action only where the field does not
     tell it), change."""
-
-    def what(row: dict[str, Any]) -> str:
-        name = field_name(row["field"])
-        if row["action"] in ("undo", "load", "unassign"):
-            return f"{action_name(row['action'])} {name}"
-        return name
 
     return [
         Column("at", _("When"), show=lambda r: str(r["at"])[:16].replace("T", "\n")),
         Column("by", _("Who"), wrap=True),
         Column("task", _("Task"), show=lambda r: r.get("task") or "-"),
-        Column("field", _("Field"), show=what, wrap=True),
+        Column("field", _("Field"), show=_what_changed, wrap=True),
         Column(
             "values",
             _("Change"),
@@ -273,6 +318,20 @@ def _compact_history_columns(arrow: str) -> list[Column]:
             ),
             wrap=True,
         ),
+    ]
+
+
+def _small_history_columns(arrow: str) -> list[Column]:
+    """When, and the change with the task, the field and who above it."""
+
+    def change(row: dict[str, Any]) -> str:
+        what = _(", ").join([row.get("task") or "-", _what_changed(row), str(row["by"])])
+        values = f"{shown_value(row['field'], row['old'])} {arrow} "
+        return f"{what}\n{values}{shown_value(row['field'], row['new'])}"
+
+    return [
+        Column("at", _("When"), show=lambda r: str(r["at"])[:16].replace("T", "\n")),
+        Column("values", _("Change"), show=change, wrap=True),
     ]
 
 
@@ -322,6 +381,10 @@ def summary_columns(
 ) -> list[Column]:
     """`lianta summary`: one row per index, counts by status, % done and average progress; on a
     terminal narrower than COMPACT_BELOW, the compact form."""
+    if width is not None and width < SMALL_BELOW:
+        return _small_summary_columns()
+    if width is not None and width < NARROW_BELOW:
+        return _narrow_summary_columns()
     if width is not None and width < COMPACT_BELOW:
         return _compact_summary_columns()
     bars = bars and (width is None or width >= BARS_FROM)
@@ -379,7 +442,46 @@ def _compact_summary_columns() -> list[Column]:
         Column("blocked", _("Blocked"), align="right"),
         Column("overdue", _("Overdue"), align="right"),
         light_counts_column(),
-        Column("progress", _("Progress"), align="right", show=lambda r: f"{r['progress']:.0f}%"),
+        Column("progress", _("Progress"), align="right", show=_average),
+    ]
+
+
+def _done_of_total(row: dict[str, Any]) -> str:
+    return f"{row['done']}/{row['total']}"
+
+
+def _average(row: dict[str, Any]) -> str:
+    return f"{row['progress']:.0f}%"
+
+
+def _narrow_summary_columns() -> list[Column]:
+    """Index, done of the tasks, blocked, overdue, average progress: fits 60 columns with the
+    longest word of an index name whole."""
+    return [
+        Column("name", _("Index"), show=_index_name, wrap=True),
+        Column("done", _("Done"), align="right", show=_done_of_total),
+        Column("blocked", _("Blocked"), align="right"),
+        Column("overdue", _("Overdue"), align="right"),
+        Column("progress", _("Progress"), align="right", show=_average),
+    ]
+
+
+def _small_summary_columns() -> list[Column]:
+    """Index (blocked and overdue under its name, when there are any), done of the tasks,
+    average progress: fits 40 columns."""
+
+    def name(row: dict[str, Any]) -> str:
+        counts = [
+            text.format(n=row[key])
+            for key, text in (("blocked", _("{n} blocked")), ("overdue", _("{n} overdue")))
+            if row.get(key)
+        ]
+        return _index_name(row) + ("\n" + _(", ").join(counts) if counts else "")
+
+    return [
+        Column("name", _("Index"), show=name, wrap=True),
+        Column("done", _("Done"), align="right", show=_done_of_total),
+        Column("progress", _("Progress"), align="right", show=_average),
     ]
 
 

@@ -62,9 +62,83 @@ ZH: dict[str, str] = {
     "Draw tables and bars with ASCII only (for terminals that draw box lines double-width).": (
         "表格和进度条只用 ASCII 字符绘制（适用于把制表线显示成双倍宽度的终端）。"
     ),
-    "Task ids, like 3.4 (several succeed or fail together).": (
-        "任务编号，如 3.4（多项任务同时成功或同时失败）。"
+    "Task ids, like 3.4; a range 1.1-1.3, 1.* or an index code names several "
+    "(they succeed or fail together).": (
+        "任务编号，如 3.4；范围 1.1-1.3、1.* 或指数代码表示多项任务（同时成功或同时失败）。"
     ),
+    "Print everything, even when it is longer than the screen (no pager).": (
+        "全部直接输出，即使超过一屏（不用分页器）。"
+    ),
+    "Print lianta's version and exit.": "显示 lianta 的版本并退出。",
+    "Install completion for the current shell.": "为当前 shell 安装自动补全。",
+    "Show completion for the current shell, to copy it or customize the installation.": (
+        "显示当前 shell 的自动补全脚本，供复制或自行安装。"
+    ),
+    "{shell} completion installed in {path}; it works in a new terminal": (
+        "已为 {shell} 安装自动补全：{path}；新开终端后生效"
+    ),
+    "; text that starts with '-' goes after --: {example}": (
+        "；以 '-' 开头的文字请放在 -- 之后：{example}"
+    ),
+    # ------------------------------------------------------------ help screens: examples
+    "Examples:": "示例：",
+    "How far each index has come:": "各指数的进展：",
+    "The blocked tasks, the soonest due first:": "受阻的任务，最早到期的在前：",
+    "This week's report, as Markdown:": "本周报告（Markdown 格式）：",
+    "Check next year's plan before loading it:": "载入前先检查明年的计划：",
+    "The same, for a script:": "同上，供脚本使用：",
+    "See what loading an edited plan would change:": "看看载入修改后的计划会改动什么：",
+    "Then load it:": "然后载入：",
+    "One person's tasks, for a script:": "某人负责的任务，供脚本使用：",
+    "One task, its notes and its history:": "一项任务及其备注和历史记录：",
+    "Two tasks to one person and her unit:": "把两项任务分派给一个人：",
+    "Every task of an index, with the unit:": "把一个指数的全部任务连同责任单位分派出去：",
+    "Take one task back:": "收回一项任务：",
+    "Take a range of tasks back:": "收回一个编号范围内的任务：",
+    "Record progress, with a note:": "记录进度并添加备注：",
+    "Block a task, saying why:": "把任务标为受阻并说明原因：",
+    "Move the due date of every task of index 2:": "修改指数 2 全部任务的截止日期：",
+    "Finish one task:": "完成一项任务：",
+    "Finish three, with a closing note:": "完成三项任务并添加备注：",
+    "Note what happened:": "记下进展：",
+    "A note that starts with '-' goes after --:": "以 '-' 开头的备注放在 -- 之后：",
+    "Everything that happened to one task:": "一项任务的全部历史记录：",
+    "Everything since 1 March, as CSV:": "3 月 1 日以来的全部记录（CSV 格式）：",
+    "Take the last change back:": "撤销最近一次变更：",
+    "The same, saying what was undone, for a script:": "同上，并说明撤销了什么，供脚本使用：",
+    "Check the store and its backups:": "检查数据文件及其备份：",
+    "Bring back the newest good backup of a damaged store:": "数据文件损坏时，恢复最新的完好备份：",
+    "The installed version (also lianta --version):": "已安装的版本（也可用 lianta --version）：",
+    "The same, to paste into a document:": "同上，便于粘贴到文档中：",
+    "The report on one ISO week:": "某一 ISO 周的报告：",
+    "A period as JSON, into a file:": "某一时段的报告（JSON 格式），写入文件：",
+    # ------------------------------------------------------------ help screens: environment
+    "Environment": "环境变量",
+    "The store in use: {path}": "当前数据文件：{path}",
+    "The store file (--db on a command wins over it). Default: {default}": (
+        "数据文件（命令的 --db 优先）。默认：{default}"
+    ),
+    "Pin today and the time of every change: 2024-03-08 or 2024-03-08T17:00.": (
+        "固定“今天”和每次变更的时间：2024-03-08 或 2024-03-08T17:00。"
+    ),
+    "Who is recorded on each change. Default: the login name.": (
+        "变更记录中的操作人。默认：登录用户名。"
+    ),
+    "en or zh, like --lang. Default: the locale (LC_ALL, LC_MESSAGES, LANG).": (
+        "en 或 zh，同 --lang。默认：按系统区域设置（LC_ALL、LC_MESSAGES、LANG）。"
+    ),
+    "1: tables and bars in ASCII only, like --ascii.": (
+        "设为 1：表格和进度条只用 ASCII 字符，同 --ascii。"
+    ),
+    "Seconds a change waits for another one to finish. Default: 30.": (
+        "变更等待另一个变更完成的秒数。默认：30。"
+    ),
+    "The pager for output longer than the screen. Default: less -R; cat: none.": (
+        "输出超过一屏时使用的分页器。默认：less -R；设为 cat：不分页。"
+    ),
+    "Any value: no colours.": "设为任意值：不用颜色。",
+    "The width of tables. Default: the terminal's.": "表格宽度。默认：终端宽度。",
+    "1: an internal error shows its traceback.": "设为 1：内部错误时显示调用栈。",
     "Task id, like 3.4.": "任务编号，如 3.4。",
     "Plan file (default: the bundled 2024 plan).": "计划文件（默认：内置的 2024 年计划）。",
     "text or json.": "text 或 json。",
@@ -148,6 +222,10 @@ ZH: dict[str, str] = {
     "Progress by index": "各指数进度",
     "(archived)": "（已归档）",
     "overdue": "逾期",
+    "overdue since {date}": "{date} 起逾期",
+    ", ": "，",
+    "{n} blocked": "受阻 {n} 项",
+    "{n} overdue": "逾期 {n} 项",
     "unassigned": "已取消分派",
     "yes": "是",
     "no": "否",
@@ -251,6 +329,24 @@ ZH: dict[str, str] = {
     ),
     "no task {id} in the {year} plan{hint}": "{year} 年计划中没有任务 {id}{hint}",
     "task {id} is archived (it left the {year} plan)": "任务 {id} 已归档（已移出 {year} 年计划）",
+    "{range}: no task {id} in the {year} plan": "{range}：{year} 年计划中没有任务 {id}",
+    "{range}: the range runs backwards; write {start}-{end}": (
+        "{range}：范围写反了；请写成 {start}-{end}"
+    ),
+    "{range}: not a range of task ids; write it like 1.1-1.3": (
+        "{range}：不是任务编号范围；请写成 1.1-1.3 这样"
+    ),
+    "{value}: no index {number} in the {year} plan; it has {valid}": (
+        "{value}：{year} 年计划中没有指数 {number}；现有：{valid}"
+    ),
+    "{value}: give one task id here, like 3.4 (a range or group names several)": (
+        "{value}：这里只能给一个任务编号，如 3.4（范围或分组会包含多项任务）"
+    ),
+    "{id!r} is not a task id (like 3.4), a range (1.1-1.3), an index's tasks (1.*) "
+    "or an index code ({codes}){hint}": (
+        "{id!r} 不是任务编号（如 3.4）、编号范围（1.1-1.3）、某指数的全部任务（1.*）"
+        "或指数代码（{codes}）{hint}"
+    ),
     "{option}: the name is empty": "{option}：名称为空",
     "{option}: the name contains control characters or line breaks": (
         "{option}：名称含有控制字符或换行"
@@ -786,4 +882,8 @@ ZH: dict[str, str] = {
     "holds the control character {code}": "含有控制字符 {code}",
     "{file}: no such file": "{file}：文件不存在",
     "{file}: is a folder, not a file": "{file}：是文件夹，不是文件",
+    "The ledger as an Excel workbook:": "台账导出为 Excel 工作簿：",
+    "The 2025 plan's ledger:": "2025 年计划的台账：",
+    "See what a units' ledger would change:": "先看各单位台账会改动什么：",
+    "Then take it in (one undo reverts it):": "再导入（一次 undo 即可撤销）：",
 }
