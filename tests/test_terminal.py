@@ -43,6 +43,7 @@ class Terminal:
         (home / ".bashrc").write_text(f"PS1='{PROMPT}'\n", encoding="utf-8")
         command = ["env", "-i", *(f"{k}={v}" for k, v in env.items()), "bash", "--noprofile"]
         self.tmux("new-session", "-d", "-x", "100", "-y", "30", "-s", "t", shlex_join(command))
+        self.socket_path = Path(self.tmux("display-message", "-p", "#{socket_path}").strip())
         self.wait_for(lambda screen: screen.rstrip().endswith(PROMPT.strip()))
 
     def tmux(self, *args: str) -> str:
@@ -89,6 +90,7 @@ class Terminal:
 
     def close(self) -> None:
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True, check=False)
+        self.socket_path.unlink(missing_ok=True)  # tmux leaves it behind
 
 
 def shlex_join(words: list[str]) -> str:
@@ -103,12 +105,20 @@ def tmux_problem() -> str | None:
         return "tmux is not installed (.ci/run installs Debian's package)"
     socket = f"lianta-probe-{os.getpid()}"
     probe = subprocess.run(
-        ["tmux", "-L", socket, "new-session", "-d", "-x", "40", "-y", "5", "true"],
+        ["tmux", "-L", socket, "new-session", "-d", "-x", "40", "-y", "5", "sleep 30"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    found = subprocess.run(
+        ["tmux", "-L", socket, "display-message", "-p", "#{socket_path}"],
         capture_output=True,
         text=True,
         check=False,
     )
     subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True, check=False)
+    if found.stdout.strip():
+        Path(found.stdout.strip()).unlink(missing_ok=True)
     if probe.returncode != 0:
         return f"tmux cannot start a session here: {probe.stderr.strip()}"
     return None
