@@ -15,6 +15,7 @@ from typer.core import TyperCommand, TyperGroup
 from . import __version__, tracker
 from .commands import (
     PENDING_LOADS,
+    SAVED,
     check_format,
     fail,
     failure_code,
@@ -110,6 +111,10 @@ class LiantaCommand(TyperCommand):
         super().format_help(ctx, formatter)
 
 
+class _Interrupted(Exception):
+    """A Ctrl-C during a command, carried to `LiantaGroup.main` to be reported."""
+
+
 class LiantaGroup(TyperGroup):
     """Runs a command and reports any failure as one line on stderr, never a traceback."""
 
@@ -130,6 +135,12 @@ class LiantaGroup(TyperGroup):
         _localise_help_screen()
         super().format_help(ctx, formatter)
 
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt as error:  # past Typer, which would end the command silently
+            raise _Interrupted from error
+
     def main(self, args: Sequence[str] | None = None, *a: Any, **kw: Any) -> NoReturn:
         kw["standalone_mode"] = False
         argv = list(sys.argv[1:] if args is None else args)
@@ -138,7 +149,10 @@ class LiantaGroup(TyperGroup):
             if argv[:1] == ["--lang"] or (argv[:1] and argv[0].startswith("--lang=")):
                 del argv[: 1 if "=" in argv[0] else 2]  # `lianta --lang zh list`: known already
             PENDING_LOADS.clear()
+            SAVED.clear()
             result = super().main(argv, *a, **kw)
+            if result == 130:  # Typer's answer to a Ctrl-C while it read the command line
+                raise KeyboardInterrupt
             code = result if isinstance(result, int) else 0
             if code == 0:
                 save_pending_loads()
@@ -157,9 +171,8 @@ class LiantaGroup(TyperGroup):
         except _CLICK_ERROR as error:
             fail(localise_parser_message(error.format_message()))  # type: ignore[attr-defined]
             code = getattr(error, "exit_code", 1)
-        except typer.Abort:
-            fail(_("interrupted; nothing was changed"))
-            code = 130
+        except (typer.Abort, _Interrupted):
+            code = failure_code(KeyboardInterrupt())
         except (KeyboardInterrupt, Exception) as error:
             code = failure_code(error)
         sys.exit(code)

@@ -23,6 +23,7 @@ import contextlib
 import itertools
 import json
 import os
+import stat
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -31,10 +32,12 @@ from typing import Any
 
 from .errors import StoreError
 from .fields import STATUSES, TASK_PLAN_FIELDS
+from .files import NotRegularFile, kind_of, read_regular
 from .i18n import _
 from .store import (
     LEGACY_TABLES,
     Store,
+    aside_path,
     atomic_write,
     backup_paths,
     decode,
@@ -72,6 +75,8 @@ class Generation:
     tasks: int = 0
     events: int = 0
     saved: str | None = None
+    empty: bool = False
+    """It parses but holds no document at all."""
 
     @property
     def good(self) -> bool:
@@ -105,6 +110,8 @@ class Checkup:
     store: Generation
     backups: list[Generation]
     leftovers: list[Path]
+    link: Path | None = None
+    """The path given, when it is a symbolic link to the store."""
     restored: Restored | None = None
     restore_error: str | None = None
     before: Generation | None = None
@@ -112,9 +119,12 @@ class Checkup:
 
     @property
     def problems(self) -> list[str]:
+        backed_up = any(b.exists for b in self.backups)
+        if self.store.exists and self.store.empty and backed_up and not self.store.problems:
+            return [_("the store file holds nothing, but backups of it exist")]
         if self.store.exists:
             return self.store.problems
-        if any(b.exists for b in self.backups):
+        if backed_up:
             return [_("the store file is missing, but backups of it exist")]
         return []
 
@@ -129,6 +139,7 @@ class Checkup:
     def as_dict(self) -> dict[str, Any]:
         return {
             "store": str(self.store.path),
+            "link": None if self.link is None else str(self.link),
             "exists": self.store.exists,
             "healthy": self.healthy,
             "problems": self.problems,
@@ -187,6 +198,8 @@ def task_problem(doc: dict[str, Any]) -> str | None:
     for note in doc["notes"]:
         if not isinstance(note, dict) or not isinstance(note.get("text"), str):
             return _("has a note without text")
+        if not isinstance(note.get("at"), str) or not isinstance(note.get("by"), str):
+            return _("has a note without its time or author")
     return None
 
 
@@ -218,7 +231,11 @@ def table_problem(name: str, table: dict[int, dict[str, Any]]) -> str | None:
                 )
     elif name == "history":
         for key, doc in table.items():
-            if "at" not in doc or "field" not in doc or "change" not in doc:
+            if (
+                type(doc.get("at")) is not str
+                or type(doc.get("field")) is not str
+                or type(doc.get("change")) is not int
+            ):
                 return _("history event {key} is not an event").format(key=key)
     return None
 
@@ -231,6 +248,14 @@ def tables_problem(tables: dict[str, dict[int, dict[str, Any]]]) -> str | None:
             return problem
     if not tables.get("plans") and (tables.get("tasks") or tables.get("history")):
         return _("it holds tasks or history but no plan")
+    history = tables.get("history")
+    if history:
+        last = tables.get("meta", {}).get(1, {}).get("last_change")
+        highest = max(doc["change"] for doc in history.values())
+        if not isinstance(last, int) or last < highest:
+            return _("its last change is recorded as {last} but the history has change {n}").format(
+                last=last, n=highest
+            )
     return None
 
 
@@ -249,22 +274,30 @@ def check_store(store: Store) -> None:
 
 
 def examine(path: Path) -> Checkup:
-    """Check the store at `path`, each backup generation, and list leftover temporary files."""
-    path = store_file(path)
+    """Check the store at `path`, each backup generation, and list leftover temporary files
+    (and a generation a killed save held aside)."""
+    real = store_file(path)
+    aside = aside_path(real)
     return Checkup(
-        store=examine_file(path),
-        backups=[examine_file(b) for b in backup_paths(path)],
-        leftovers=stale_temporaries(path),
+        store=examine_file(real),
+        backups=[examine_file(b, follow=False) for b in backup_paths(real)],
+        leftovers=stale_temporaries(real) + ([aside] if os.path.lexists(aside) else []),
+        link=path if real != path else None,
     )
 
 
-def examine_file(path: Path) -> Generation:
-    """One file's problems (none if it is a healthy store) and what it holds."""
+def examine_file(path: Path, *, follow: bool = True) -> Generation:
+    """One file's problems (none if it is a healthy store) and what it holds; a backup
+    generation (`follow` False) must be a file of its own, not a link."""
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path, follow=follow)
         saved = datetime.fromtimestamp(path.stat().st_mtime).isoformat(timespec="seconds")
     except FileNotFoundError:
+        if os.path.islink(path):  # a link to nothing
+            return Generation(path, True, [_("is {kind}").format(kind=kind_of(stat.S_IFLNK))])
         return Generation(path, exists=False)
+    except NotRegularFile as error:
+        return Generation(path, True, [_("is {kind}").format(kind=error.kind)])
     except OSError as error:
         reason = error.strerror or str(error)
         return Generation(path, True, [_("cannot be read: {reason}").format(reason=reason)])
@@ -278,6 +311,7 @@ def examine_file(path: Path) -> Generation:
         meta = data.get("meta")
         change = meta.get("1", {}).get("last_change") if isinstance(meta, dict) else None
         generation.last_change = change if isinstance(change, int) else None
+        generation.empty = not any(data.values())
     return generation
 
 

@@ -225,10 +225,16 @@ ZH: dict[str, str] = {
         "已撤销 {ids} 上的变更 {undone}（记为变更 {change}）"
     ),
     "wrote {path}": "已写入 {path}",
-    "interrupted; nothing was changed": "已中断；没有做任何改动",
-    "internal error ({kind}: {error}); nothing was saved; LIANTA_DEBUG=1 shows details": (
-        "内部错误（{kind}：{error}）；没有保存任何内容；设置 LIANTA_DEBUG=1 可查看详情"
+    "interrupted; {outcome}": "已中断；{outcome}",
+    "internal error ({kind}: {error}); {outcome}; LIANTA_DEBUG=1 shows details": (
+        "内部错误（{kind}：{error}）；{outcome}；设置 LIANTA_DEBUG=1 可查看详情"
     ),
+    "nothing was changed": "没有做任何改动",
+    "the change was saved (change {change}; 'lianta history' shows it)": (
+        "改动已保存（变更 {change}；可用 lianta history 查看）"
+    ),
+    "cannot write the output: ": "无法写出结果：",
+    "{where}{reason}; {outcome}": "{where}{reason}；{outcome}",
     "{message} (see '{where} --help')": "{message}（参见 {where} --help）",
     "--format {value}: use one of {formats}": "--format {value}：请使用 {formats} 之一",
     "--limit {limit}: must be 0 (all) or more": "--limit {limit}：须为 0（全部）或更大的数",
@@ -348,6 +354,35 @@ ZH: dict[str, str] = {
         "数据文件 {path} 不见了，但备份 {backup} 还在；运行 lianta doctor --db {path} --restore "
         "可恢复（或删除备份后重新开始）"
     ),
+    "store {path} holds nothing but its backup {backup} exists; run 'lianta doctor --db {path} "
+    "--restore' to bring it back (or delete the backups to start afresh)": (
+        "数据文件 {path} 是空的，但备份 {backup} 还在；运行 lianta doctor --db {path} --restore "
+        "可恢复（或删除备份后重新开始）"
+    ),
+    "the name is too long": "名称太长",
+    "cannot use store {path}: {reason}": "无法使用数据文件 {path}：{reason}",
+    "store {path} is {kind}, not a store file": "数据文件 {path} 是{kind}，不是数据文件",
+    "a symbolic link": "符号链接",
+    "a FIFO (named pipe)": "命名管道（FIFO）",
+    "a device": "设备",
+    "a socket": "套接字",
+    "not a regular file": "非普通文件",
+    "the backup copy does not read back as written": "备份副本读回的内容与写入的不一致",
+    "another lianta created {path} while this command ran; nothing was saved; "
+    "run the command again": (
+        "本命令运行期间另一个 lianta 创建了 {path}；没有保存任何内容；请重新运行该命令"
+    ),
+    "lock file {lock} is a symbolic link; lianta does not follow it: remove it and run the "
+    "command again": ("锁文件 {lock} 是符号链接；lianta 不会跟随它：请删除它后重新运行命令"),
+                    "has a note without its time or author": "有一条备注缺少时间或记录人",
+    "its last change is recorded as {last} but the history has change {n}": (
+        "记录的最近变更号是 {last}，但历史记录中有变更 {n}"
+    ),
+    "store {link} is a symbolic link to {path}: its lock and backups are beside {path}": (
+        "数据文件 {link} 是指向 {path} 的符号链接：它的锁文件和备份在 {path} 旁边"
+    ),
+    "the store file holds nothing, but backups of it exist": "数据文件是空的，但它的备份还在",
+    "is {kind}": "是{kind}",
     # ------------------------------------------------------------ doctor
     "task document {key}": "任务文档 {key}",
     "task {task} ({year})": "任务 {task}（{year}）",
