@@ -1,8 +1,9 @@
 """`lianta doctor`: is the store whole, does its history agree with it, which backups are good.
 
 Checks, in order: the file parses; its shape is a lianta store (tables, documents, every task's
-fields and their types, statuses, progress 0-100, task ids unique per plan, events complete);
-its history agrees with its state; and the same for each backup generation `<store>.1..3`.
+fields and their types, statuses, progress 0-100, task ids unique per plan, events complete and
+in time order); its history agrees with its state; and the same for each backup generation
+`<store>.1..3`.
 
 "Agrees" means: a task enters the store through a plan load as todo, 0 %, with nobody, no unit,
 no due date of its own, not archived and with no notes. Replaying its events in order (an undo
@@ -452,7 +453,7 @@ def _check_events(
 ) -> list[tuple[int, dict[str, Any]]]:
     """Well-formed events in order (by sequence number)."""
     events: list[tuple[int, dict[str, Any]]] = []
-    previous_change = 0
+    previous_change, previous_at = 0, ""
     for seq, event in sorted(((int(k), e) for k, e in docs.items()), key=lambda item: item[0]):
         missing = [name for name in EVENT_KEYS if name not in event]
         if missing:
@@ -475,9 +476,16 @@ def _check_events(
                 )
             )
         previous_change = max(previous_change, change)
-        if not isinstance(event["at"], str) or not isinstance(event["field"], str):
+        if not _is_moment(event["at"]) or not isinstance(event["field"], str):
             problems.append(_("history event {seq}: malformed time or field").format(seq=seq))
             continue
+        if event["at"] < previous_at:
+            problems.append(
+                _(
+                    "history event {seq} is dated {at}, before the event ahead of it ({before})"
+                ).format(seq=seq, at=event["at"], before=previous_at)
+            )
+        previous_at = max(previous_at, event["at"])
         if event["plan"] not in plans:
             problems.append(
                 _("history event {seq}: plan {year!r} is not in the store").format(
@@ -583,6 +591,17 @@ def _task_label(doc: dict[str, Any], key: str) -> str:
     if isinstance(task, str):
         return _("task {task} ({year})").format(task=task, year=doc.get("plan"))
     return _("task document {key}").format(key=key)
+
+
+def _is_moment(value: Any) -> bool:
+    """Whether `value` is a time as events carry it (an ISO date-time, to the second)."""
+    if not isinstance(value, str) or len(value) != 19:
+        return False
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _is_day(value: Any) -> bool:

@@ -16,7 +16,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .clock import Clock
-from .errors import InputError
+from .errors import InputError, StoreError
 from .fields import EVENT_KEYS, STATUSES, TASK_PLAN_FIELDS
 from .i18n import _
 from .store import Store
@@ -241,6 +241,7 @@ def record(
     meta = meta_table.get(1, {})
     number = int(meta.get("last_change", 0)) + 1
     stamp = clock.stamp()
+    check_time_order(store, stamp, clock)
     for item in events:
         item.update({"change": number, "at": stamp, "by": user})
     seqs = store.insert("history", events)
@@ -249,6 +250,28 @@ def record(
     else:
         store.insert("meta", [{"schema": SCHEMA, "last_change": number}])
     return number, [event_row(seq, item) for seq, item in zip(seqs, events, strict=True)]
+
+
+def check_time_order(store: Store, stamp: str, clock: Clock) -> None:
+    """Refuse a change dated before the latest event: the history stays in time order, so the
+    order of its events is the order of time for the report, `history` and `undo` alike."""
+    latest = max((item["at"] for item in store.read("history").values()), default="")
+    if stamp >= latest:
+        return
+    if clock.pinned is not None:
+        raise InputError(
+            _(
+                "LIANTA_NOW={now} is before the latest change in the store ({latest}); changes "
+                "are kept in time order, so record older ones first or give a later time"
+            ).format(now=stamp, latest=latest)
+        )
+    raise StoreError(
+        _(
+            "the clock says {now}, before the latest change in the store ({latest}); changes "
+            "are kept in time order: check the computer's clock, or give the time with "
+            "LIANTA_NOW"
+        ).format(now=stamp, latest=latest)
+    )
 
 
 # ---------------------------------------------------------------- reading tasks

@@ -374,7 +374,17 @@ ZH: dict[str, str] = {
     ),
     "lock file {lock} is a symbolic link; lianta does not follow it: remove it and run the "
     "command again": ("锁文件 {lock} 是符号链接；lianta 不会跟随它：请删除它后重新运行命令"),
-                    "has a note without its time or author": "有一条备注缺少时间或记录人",
+    "LIANTA_NOW={now} is before the latest change in the store ({latest}); changes are kept "
+    "in time order, so record older ones first or give a later time": (
+        "LIANTA_NOW={now} 早于数据文件中最近的一次变更（{latest}）；变更按时间顺序保存，"
+        "请先记录较早的变更，或给出更晚的时间"
+    ),
+    "the clock says {now}, before the latest change in the store ({latest}); changes are "
+    "kept in time order: check the computer's clock, or give the time with LIANTA_NOW": (
+        "系统时钟为 {now}，早于数据文件中最近的一次变更（{latest}）；变更按时间顺序保存："
+        "请检查电脑时钟，或用 LIANTA_NOW 指定时间"
+    ),
+            "has a note without its time or author": "有一条备注缺少时间或记录人",
     "its last change is recorded as {last} but the history has change {n}": (
         "记录的最近变更号是 {last}，但历史记录中有变更 {n}"
     ),
@@ -383,6 +393,9 @@ ZH: dict[str, str] = {
     ),
     "the store file holds nothing, but backups of it exist": "数据文件是空的，但它的备份还在",
     "is {kind}": "是{kind}",
+    "history event {seq} is dated {at}, before the event ahead of it ({before})": (
+        "历史记录 {seq} 的时间为 {at}，早于它前面的记录（{before}）"
+    ),
     # ------------------------------------------------------------ doctor
     "task document {key}": "任务文档 {key}",
     "task {task} ({year})": "任务 {task}（{year}）",
