@@ -3,6 +3,7 @@ user, display), one call into the domain, and its result formatted: data on stdo
 stderr. `cli` turns the command line into these calls."""
 
 import contextlib
+import errno
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -256,7 +257,7 @@ def failure_code(error: BaseException) -> int:
                 where=where, reason=describe(error), outcome=_outcome()
             )
         )
-        return 1
+        return 2 if error.errno == errno.ENAMETOOLONG else 1  # a name given is too long
     if os.environ.get("LIANTA_DEBUG"):
         raise error
     fail(

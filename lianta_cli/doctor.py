@@ -2,7 +2,8 @@
 
 Checks, in order: the file parses; its shape is a lianta store (tables, documents, every task's
 fields and their types, statuses, progress 0-100, task ids unique per plan, events complete and
-in time order); its history agrees with its state; and the same for each backup generation
+in time order); its history agrees with its state; its plan text agrees with the plan file it
+was loaded from, while that file is unchanged; and the same for each backup generation
 `<store>.1..3`.
 
 "Agrees" means: a task enters the store through a plan load as todo, 0 %, with nobody, no unit,
@@ -21,6 +22,8 @@ Nothing here prints: the functions return values, and `commands.checkup_lines` w
 from __future__ import annotations
 
 import contextlib
+import functools
+import hashlib
 import itertools
 import json
 import os
@@ -31,12 +34,16 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from . import tracker
+from .clock import Clock
 from .errors import StoreError
 from .fields import STATUSES, TASK_PLAN_FIELDS
 from .files import NotRegularFile, kind_of, read_regular
 from .i18n import _
+from .models import Plan
 from .store import (
     LEGACY_TABLES,
+    FileStore,
     Store,
     aside_path,
     atomic_write,
@@ -357,7 +364,57 @@ def check_data(data: Any) -> list[str]:
     tasks = _check_tasks(tables.get("tasks", {}), plans, problems)
     events = _check_events(tables.get("history", {}), plans, problems)
     problems += _check_replay(tasks, events)
+    if not problems:
+        problems += _check_plan_text(tables)
     return problems
+
+
+def _check_plan_text(tables: dict[str, dict[str, Any]]) -> list[str]:
+    """The plan text of each plan against the file it was last loaded from, if that file is
+    still there unchanged (same SHA-256): a load of it must then find nothing to change."""
+    problems: list[str] = []
+    for doc in tables.get("plans", {}).values():
+        location, digest = doc.get("file_path"), doc.get("file_sha256")
+        if not (isinstance(location, str) and location and isinstance(digest, str)):
+            continue  # loaded by an earlier version of lianta: nothing to check against
+        plan = _plan_file(location, digest)
+        if plan is None or plan.year != doc.get("year"):
+            continue
+        snapshot = FileStore(Path(location), {n: dict(t) for n, t in tables.items()})
+        found = tracker.sync_plan(snapshot, plan, Clock(), "doctor", dry_run=True)
+        differing = [
+            _("task {task}: {fields}").format(task=task, fields=", ".join(fields))
+            for task, fields in found.changed
+        ]
+        differing += [_("task {task} is missing").format(task=t) for t in found.added]
+        differing += [_("task {task} is not in it").format(task=t) for t in found.archived]
+        differing += [_("task {task} is archived").format(task=t) for t in found.restored]
+        if found.plan_changed:
+            differing.insert(0, _("the plan's own fields"))
+        if differing:
+            shown = "; ".join(differing[:5]) + (" …" if len(differing) > 5 else "")
+            problems.append(
+                _(
+                    "plan {year}: the stored plan text differs from {file}, which is unchanged "
+                    "since it was loaded (edited by hand?): {what}"
+                ).format(year=plan.year, file=location, what=shown)
+            )
+    return problems
+
+
+@functools.lru_cache(maxsize=4)
+def _plan_file(location: str, digest: str) -> Plan | None:
+    """The plan in the file at `location` if its bytes still have the SHA-256 `digest`."""
+    from .plan import MAX_PLAN_BYTES, parse_plan  # yaml, only for the full check
+
+    try:
+        raw = read_regular(Path(location), most=MAX_PLAN_BYTES)
+    except OSError:
+        return None
+    if hashlib.sha256(raw).hexdigest() != digest:
+        return None  # changed since it was loaded: a load would bring the changes in
+    plan, _problems = parse_plan(raw, location)
+    return plan
 
 
 def _check_meta(meta: dict[str, Any], history: dict[str, Any]) -> list[str]:

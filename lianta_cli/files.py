@@ -70,7 +70,9 @@ def read_regular(path: Path, *, most: int | None = None, follow: bool = True) ->
             raise NotRegularFile(path, kind_of(info.st_mode))
         if most is None:
             return file.read()
-        data = file.read(most + 1)
+        if info.st_size > most:
+            raise TooLarge(path, most)
+        data = file.read(most + 1)  # the size can grow while it is read
         if len(data) > most:
             raise TooLarge(path, most)
         return data

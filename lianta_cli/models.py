@@ -56,6 +56,11 @@ class Plan:
     preamble_en: str = ""
     framing: tuple[dict[str, str], ...] = ()
     path: str = ""
+    location: str = field(default="", compare=False)
+    """The file it was read from, as an absolute path ("" if not read from a file)."""
+    digest: str = field(default="", compare=False)
+    """The SHA-256 of the file's bytes: `lianta doctor` compares the store's plan text with
+    the file only while the file is still the one that was loaded (neither is the plan)."""
 
     @functools.cached_property
     def tasks(self) -> list[PlanTask]:

@@ -15,9 +15,11 @@ import codecs
 import collections
 import difflib
 import gc
+import hashlib
 import re
 import unicodedata
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -25,6 +27,7 @@ from typing import Any
 import yaml
 
 from .errors import InputError
+from .files import NotRegularFile, TooLarge, read_regular
 from .i18n import _
 from .models import Plan, PlanIndex, PlanTask, Problem
 
@@ -97,6 +100,10 @@ _Fields = dict[Any, tuple[yaml.Node, yaml.Node]]
 """A mapping node's pairs by key as data: the last pair written for each key."""
 
 
+MAX_PLAN_BYTES = 64 * 2**20
+"""The largest plan file read (a plan of 100,000 tasks is about 39 MB)."""
+
+
 def bundled_plan_path() -> Path:
     """The 2024 plan shipped with lianta, wherever it is installed."""
     here = Path(__file__).resolve().parent
@@ -110,15 +117,26 @@ def read_plan(path: str | Path, *, display: str | None = None) -> tuple[Plan | N
     """Read and validate a plan file. Returns the plan (None if any error) and all findings."""
     shown = display or str(path)
     try:
-        raw = Path(path).read_bytes()
+        raw = read_regular(Path(path), most=MAX_PLAN_BYTES)
     except FileNotFoundError:
         return None, [Problem(shown, None, "", _("no such file"))]
     except IsADirectoryError:
         return None, [Problem(shown, None, "", _("is a folder, not a plan file"))]
+    except NotRegularFile as error:
+        message = _("is {kind}, not a plan file").format(kind=error.kind)
+        return None, [Problem(shown, None, "", message)]
+    except TooLarge:
+        message = _("is larger than {size} MB; a plan file is smaller").format(
+            size=MAX_PLAN_BYTES // 2**20
+        )
+        return None, [Problem(shown, None, "", message)]
     except OSError as error:
         message = _("cannot read: {reason}").format(reason=error.strerror or error)
         return None, [Problem(shown, None, "", message)]
-    return parse_plan(raw, shown)
+    plan, problems = parse_plan(raw, shown)
+    if plan is not None:
+        plan = replace(plan, location=str(Path(path).resolve()))
+    return plan, problems
 
 
 def load_plan(path: str | Path, *, display: str | None = None) -> tuple[Plan, list[Problem]]:
@@ -139,10 +157,13 @@ def parse_plan(raw: bytes, shown: str) -> tuple[Plan | None, list[Problem]]:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _parse_text(text, shown)
+        plan, found = _parse_text(text, shown)
     finally:
         if collecting:
             gc.enable()
+    if plan is not None:
+        plan = replace(plan, digest=hashlib.sha256(raw).hexdigest())
+    return plan, found
 
 
 def _parse_text(text: str, shown: str) -> tuple[Plan | None, list[Problem]]:

@@ -431,6 +431,19 @@ def stale_temporaries(path: Path, backups: int = BACKUPS) -> list[Path]:
     )
 
 
+def process_running(pid: int) -> bool:
+    """Whether process `pid` is running (assumed so where that cannot be asked: Windows)."""
+    if sys.platform == "win32":
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's
+    return True
+
+
 class _Rotation:
     """The backup generations one save moves, so that a save that fails can put them back.
 

@@ -192,13 +192,13 @@ def sync_plan(
         events.insert(
             0, event(plan.year, None, "load", "tasks", None, f"added {len(result.added)}")
         )
-    if result.plan_changed:
-        stored = {**meta, "loaded": stamp, "file": plan.path}
-        if plan_key is None:
-            store.insert("plans", [stored])
-            events.insert(0, event(plan.year, None, "load", "plan", None, plan.year))
-        else:
-            store.update("plans", {plan_key: stored})
+    stored = {**meta, "loaded": stamp, "file": plan.path}
+    stored.update(file_path=plan.location, file_sha256=plan.digest)  # what doctor checks against
+    if plan_key is None:
+        store.insert("plans", [stored])
+        events.insert(0, event(plan.year, None, "load", "plan", None, plan.year))
+    else:
+        store.update("plans", {plan_key: stored})
     store.insert("tasks", inserts)
     store.update("tasks", updates)
     record(store, events, clock, user)

@@ -384,7 +384,13 @@ ZH: dict[str, str] = {
         "系统时钟为 {now}，早于数据文件中最近的一次变更（{latest}）；变更按时间顺序保存："
         "请检查电脑时钟，或用 LIANTA_NOW 指定时间"
     ),
-            "has a note without its time or author": "有一条备注缺少时间或记录人",
+    "LIANTA_NOW={value!r} is out of the range of dates lianta keeps": (
+        "LIANTA_NOW={value!r} 超出了 lianta 能记录的日期范围"
+    ),
+    "the period ends on {end}; a report's period must end by {last}": (
+        "时段结束于 {end}；报告的时段最晚只能到 {last}"
+    ),
+    "has a note without its time or author": "有一条备注缺少时间或记录人",
     "its last change is recorded as {last} but the history has change {n}": (
         "记录的最近变更号是 {last}，但历史记录中有变更 {n}"
     ),
@@ -396,6 +402,18 @@ ZH: dict[str, str] = {
     "history event {seq} is dated {at}, before the event ahead of it ({before})": (
         "历史记录 {seq} 的时间为 {at}，早于它前面的记录（{before}）"
     ),
+    "the plan's own fields": "计划本身的字段",
+    "task {task}: {fields}": "任务 {task}：{fields}",
+    "task {task} is missing": "缺少任务 {task}",
+    "task {task} is not in it": "任务 {task} 不在其中",
+    "task {task} is archived": "任务 {task} 已归档",
+    "plan {year}: the stored plan text differs from {file}, which is unchanged since it was "
+    "loaded (edited by hand?): {what}": (
+        "{year} 年计划：数据文件中的计划文字与 {file} 不一致，而该文件自载入后没有改动"
+        "（被手工修改过？）：{what}"
+    ),
+    "is {kind}, not a plan file": "是{kind}，不是计划文件",
+    "is larger than {size} MB; a plan file is smaller": "超过 {size} MB；计划文件不会这么大",
     # ------------------------------------------------------------ doctor
     "task document {key}": "任务文档 {key}",
     "task {task} ({year})": "任务 {task}（{year}）",

@@ -384,11 +384,16 @@ def _child(
     args: list[str], env: dict[str, str], *, prepare: Callable[[], None] = lambda: None
 ) -> tuple[int, str, int]:
     """Start `lianta ARGS` through the console script's entry point in a forked child with
-    `prepare` run first; returns the child's pid and the read end of its stderr."""
+    `prepare` run first; returns the child's pid and the read end of its stderr, once the child
+    is about to call the entry point."""
     reader, writer = os.pipe()
+    ready_reader, ready = os.pipe()
     pid = os.fork()
     if pid:
         os.close(writer)
+        os.close(ready)
+        os.read(ready_reader, 1)
+        os.close(ready_reader)
         return pid, "", reader
     code = 70
     try:
@@ -407,6 +412,7 @@ def _child(
         prepare()
         import lianta_cli
 
+        os.write(ready, b".")
         try:
             lianta_cli.main()
             code = 0
