@@ -28,6 +28,7 @@ import yaml
 
 from .errors import InputError
 from .files import NotRegularFile, TooLarge, read_regular
+from .freetext import HIDDEN_CLASS
 from .i18n import _
 from .models import Plan, PlanIndex, PlanTask, Problem
 
@@ -90,8 +91,9 @@ _UNQUOTED_ID = re.compile(r"^[0-9]+\.[0-9]+$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _BLANK = re.compile(r"[ \t\r\n]*")
 _LINE_BREAK = re.compile("[\r\n\x85\u2028\u2029]")
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
-_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff]")
+_UNPRINTABLE = re.compile(f"[\x00-\x1f{HIDDEN_CLASS}\ud800-\udfff]")
+_CONTROL = re.compile(f"[\t{HIDDEN_CLASS}\ud800-\udfff]")
+"""Characters no text of a plan holds: the hidden ones of `freetext`, tabs, lone surrogates."""
 _NON_PRINTABLE = re.compile(
     "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
 )

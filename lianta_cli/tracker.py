@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from .clock import Clock
 from .errors import InputError, StoreError
 from .fields import EVENT_KEYS, STATUSES, TASK_PLAN_FIELDS
+from .freetext import code_point, hidden_character
 from .i18n import _
 from .store import Store
 from .textfold import fold
@@ -29,22 +30,23 @@ SCHEMA = 1
 TABLES = ("meta", "plans", "tasks", "history")
 MAX_NAME = 80
 MAX_NOTE = 2000
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _TASK_ID = re.compile(r"[1-9][0-9]*\.[1-9][0-9]*")
 
 
 def current_user(environ: dict[str, str] | None = None) -> str:
-    """`LIANTA_USER`, else the operating system's user name."""
+    """`LIANTA_USER`, else the operating system's user name; a name like any other
+    (`clean_name`)."""
     env = environ if environ is not None else dict(os.environ)
     name = env.get("LIANTA_USER", "").strip()
     if name:
-        return name
+        return clean_name(name, "LIANTA_USER")
     try:
         import getpass
 
-        return getpass.getuser()
+        name = getpass.getuser()
     except (ImportError, KeyError, OSError):  # pragma: no cover
         return "unknown"
+    return clean_name(name, _("the system's user name (LIANTA_USER sets another)"))
 
 
 # ---------------------------------------------------------------- plans in the store
@@ -499,13 +501,17 @@ def find_tasks(
 
 
 def clean_name(value: str, option: str) -> str:
-    """A person's or unit's name: trimmed, non-empty, one line, not too long."""
+    """A person's or unit's name: trimmed, non-empty, one line of visible text (`freetext`),
+    not too long."""
     text = value.strip()
     if not text:
         raise InputError(_("{option}: the name is empty").format(option=option))
-    if _CONTROL.search(text) or "\n" in text:
+    hidden = hidden_character(text)
+    if hidden is not None:
         raise InputError(
-            _("{option}: the name contains control characters or line breaks").format(option=option)
+            _(
+                "{option}: the name holds {code}, a control, invisible or line-break character"
+            ).format(option=option, code=code_point(hidden))
         )
     if len(text) > MAX_NAME:
         raise InputError(
@@ -515,9 +521,18 @@ def clean_name(value: str, option: str) -> str:
 
 
 def clean_note(value: str) -> str:
-    text = value.strip()
+    """A note: trimmed, non-empty, plain text (`freetext`; line breaks allowed), not too long."""
+    text = value.replace("\r\n", "\n").strip()
     if not text:
         raise InputError(_("the note is empty; say what happened"))
+    hidden = hidden_character(text, lines=True)
+    if hidden is not None:
+        raise InputError(
+            _(
+                "the note holds {code}, a control or invisible character (an escape sequence "
+                "or a direction override?); notes are plain text"
+            ).format(code=code_point(hidden))
+        )
     if len(text) > MAX_NOTE:
         raise InputError(_("the note is longer than {n} characters").format(n=MAX_NOTE))
     return text

@@ -268,9 +268,14 @@ ZH: dict[str, str] = {
     "no task {id} in the {year} plan{hint}": "{year} 年计划中没有任务 {id}{hint}",
     "task {id} is archived (it left the {year} plan)": "任务 {id} 已归档（已移出 {year} 年计划）",
     "{option}: the name is empty": "{option}：名称为空",
-    "{option}: the name contains control characters or line breaks": (
-        "{option}：名称含有控制字符或换行"
+    "{option}: the name holds {code}, a control, invisible or line-break character": (
+        "{option}：名称含有 {code}，这是控制字符、不可见字符或换行符"
     ),
+    "the note holds {code}, a control or invisible character (an escape sequence or a "
+    "direction override?); notes are plain text": (
+        "备注含有 {code}，这是控制字符或不可见字符（转义序列或文字方向控制符？）；备注只能是纯文本"
+    ),
+    "the system's user name (LIANTA_USER sets another)": "系统用户名（可用 LIANTA_USER 另设）",
     "{option}: the name is longer than {n} characters": "{option}：名称超过 {n} 个字符",
     "the note is empty; say what happened": "备注为空；请写明情况",
     "the note is longer than {n} characters": "备注超过 {n} 个字符",

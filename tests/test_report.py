@@ -15,6 +15,7 @@ edit the golden by hand after checking every changed line):
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
 import shutil
@@ -422,15 +423,19 @@ def test_usage_errors_in_the_report_group_are_one_line(run: Run, args: list[str]
 # ---------------------------------------------------------------- text from notes and names
 
 
-def test_notes_and_names_cannot_break_the_markdown_or_the_terminal(run: Run) -> None:
+def test_notes_and_names_cannot_break_the_markdown_or_the_terminal(
+    run: Run, store_path: Path
+) -> None:
     now = "2024-05-07T10:00"
     nasty = "red \x1b[31malert\x1b[0m | table | break\\ and \u202eoverride"
     assert run("assign", "1.1", "--to", "王|伟", now=now).exit_code == 0
-    assert run("update", "1.1", "--status", "blocked", "--note", nasty, now=now).exit_code == 0
+    assert run("update", "1.1", "--status", "blocked", "--note", "nasty", now=now).exit_code == 0
+    raw = store_path.read_text(encoding="utf-8")  # lianta refuses it; a hand edit does not
+    store_path.write_text(raw.replace('"nasty"', json.dumps(nasty)), encoding="utf-8")
     text = run("report", "weekly", "--week", "2024-W19", now=now).stdout
     assert "\x1b" not in text and "\u202e" not in text
-    # made visible by safe_text, then backslashes and pipes escaped for Markdown
-    shown = "red \\\\x1b[31malert\\\\x1b[0m \\| table \\| break\\\\ and \\\\u202eoverride"
+    # made visible by safe_text, then backslashes, pipes and brackets escaped for Markdown
+    shown = "red \\\\x1b\\[31malert\\\\x1b\\[0m \\| table \\| break\\\\ and \\\\u202eoverride"
     assert text.count(shown) == 2  # under Blocked and under Notes added
     assert "王\\|伟" in text
     assert sum(line.startswith("|") for line in text.splitlines()) == 2 + 6 + 1  # one table
