@@ -187,7 +187,29 @@ def _parse_text(text: str, shown: str) -> tuple[Plan | None, list[Problem]]:
         return None, [Problem(shown, _line(root), "", message.format(value=_describe(root)))]
     checker = _Checker(shown, duplicates)
     plan = checker.plan(root)
+    if plan is not None and "*" in text and _text_size(plan) > 4 * len(text) + 2**16:
+        detail = "aliases (*name) repeat its text too often; write the values out"
+        message = _("cannot be read as a plan: {problem}").format(problem=detail)
+        return None, [Problem(shown, None, "", message)]
     return plan, sorted(checker.problems, key=lambda p: p.line or 0)
+
+
+def _text_size(plan: Plan) -> int:
+    """Characters of text in the plan as built, each alias (*name) counted where it repeats:
+    what a store of it would hold. Without aliases it cannot exceed the file's."""
+    return (
+        sum(
+            len(task.title)
+            + len(task.title_en)
+            + len(task.source)
+            + sum(map(len, task.places))
+            + sum(map(len, task.partners))
+            for task in plan.tasks
+        )
+        + len(plan.preamble)
+        + len(plan.preamble_en)
+        + len(plan.source)
+    )
 
 
 # ------------------------------------------------------------------ the text and its syntax

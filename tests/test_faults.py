@@ -258,3 +258,25 @@ def test_a_report_replacing_a_set_id_file_gets_ordinary_permissions(
     target.chmod(0o4755)
     assert call_cli(["report", "weekly", "--output", str(target)], _env(store))[0] == 0
     assert target.stat().st_mode & 0o7777 == 0o755
+
+
+def test_a_plan_whose_aliases_repeat_its_text_is_refused(tmp_path: Path) -> None:
+    """A 30 KB plan whose tasks all alias one long title would make a store fifty times it."""
+    lines, anchored = [], False
+    for line in PLAN_2024.read_text(encoding="utf-8").split("\n"):
+        if line.startswith("        title_en:"):
+            line = (
+                "        title_en: *long"
+                if anchored
+                else f'        title_en: &long "{"x" * 20000}"'
+            )
+            anchored = True
+        lines.append(line)
+    plan = tmp_path / "aliases.yaml"
+    plan.write_text("\n".join(lines), encoding="utf-8")
+    store = tmp_path / "store.json"
+    for args in (["validate", str(plan)], ["load", str(plan)]):
+        code, _out, err = call_cli(args, _env(store))
+        assert code == 2, err
+        assert "aliases (*name) repeat its text too often" in err
+    assert not store.exists()
