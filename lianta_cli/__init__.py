@@ -10,9 +10,11 @@ def main() -> None:
         from .cli import main as run
 
         run()
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, RuntimeError) as error:
         import sys
 
-        from .commands import failure_code
+        from .commands import failure_code, interrupted
 
-        sys.exit(failure_code(KeyboardInterrupt()))
+        if not interrupted(error):
+            raise
+        sys.exit(failure_code(error))

@@ -240,6 +240,8 @@ def failure_code(error: BaseException) -> int:
     A failure after the command saved its change (a full disk under the JSON on stdout, a
     Ctrl-C once the file was in place) says the change was saved, so that a script does not
     make it twice."""
+    if interrupted(error):
+        error = KeyboardInterrupt()
     if isinstance(error, BrokenPipeError | OSError):
         _drop_stdout()  # whatever is left in its buffer would fail again at exit
     if isinstance(error, BrokenPipeError):
@@ -266,6 +268,17 @@ def failure_code(error: BaseException) -> int:
         )
     )
     return 1
+
+
+def interrupted(error: BaseException) -> bool:
+    """Whether `error` is a Ctrl-C, or came of one: Python 3.11 turns a KeyboardInterrupt that
+    lands while a class is being made (an import) into a RuntimeError caused by it."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, KeyboardInterrupt):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _outcome() -> str:

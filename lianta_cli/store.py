@@ -18,8 +18,11 @@ and a file lianta replaces keeps its owner and mode.
 from __future__ import annotations
 
 import contextlib
+import dataclasses  # noqa: F401  (for orjson, see below)
+import enum  # noqa: F401
 import errno
 import gc
+import json  # noqa: F401
 import math
 import os
 import signal
@@ -27,10 +30,14 @@ import stat
 import sys
 import threading
 import time
+import uuid  # noqa: F401
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol, cast
 
+# dataclasses, enum, json and uuid, imported above, are orjson's own imports: its set-up
+# dereferences an import that failed, so a Ctrl-C landing in one of them crashed the
+# interpreter (ijl/orjson#310); made before it, they cannot fail.
 import orjson
 from tinydb import TinyDB
 from tinydb.storages import Storage

@@ -535,3 +535,59 @@ def test_an_error_after_the_save_says_the_change_was_saved(used: Path) -> None:
         done.stderr, "no space left on the disk", "the change was saved (change 6"
     )
     assert "printed nowhere" in _notes(used)
+
+
+def test_a_ctrl_c_while_a_class_is_made_is_still_a_ctrl_c(used: Path) -> None:
+    """Python 3.11 turns a KeyboardInterrupt that lands in a class's __set_name__ (importing a
+    module with dataclasses, as a command's first use does) into a RuntimeError."""
+
+    def prepare() -> None:
+        from lianta_cli import tracker
+
+        def update(*_a: Any, **_kw: Any) -> None:
+            try:
+                raise KeyboardInterrupt
+            except KeyboardInterrupt as error:
+                raise RuntimeError("Error calling __set_name__ on 'Field' instance") from error
+
+        tracker.update = update  # type: ignore[assignment]
+
+    pid, _none, reader = _child(["update", "1.1", "-p", "5"], _env(used), prepare=prepare)
+    code, err = _finish(pid, reader)
+    assert code == 130
+    assert_one_line_error(err, "interrupted; nothing was changed")
+
+
+ORJSON_INTERRUPTED = """
+import sys
+
+class CtrlC:
+    "A Ctrl-C landing in an import that orjson's set-up makes, once."
+    fired = False
+
+    def find_spec(self, name, path=None, target=None):
+        if "orjson.orjson" in sys.modules and not CtrlC.fired:
+            CtrlC.fired = True
+            raise KeyboardInterrupt
+        return None
+
+sys.meta_path.insert(0, CtrlC())
+sys.argv = ["lianta", "list", "--format", "json"]
+import lianta_cli
+lianta_cli.main()
+"""
+
+
+def test_a_ctrl_c_while_orjson_sets_itself_up_does_not_crash(used: Path) -> None:
+    """orjson's set-up used a failed import and crashed (SIGSEGV) on a Ctrl-C at that moment
+    (ijl/orjson#310); its imports are made before it, so there is none left to fail."""
+    done = subprocess.run(
+        [sys.executable, "-c", ORJSON_INTERRUPTED],
+        env={**os.environ, **_env(used)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode in (0, 130), (done.returncode, done.stderr[-500:])
+    assert "Traceback" not in done.stderr
