@@ -17,6 +17,7 @@ from . import __version__, commands, tracker
 from .commands import (
     FORMATS_ALL,
     PENDING_LOADS,
+    SAVED,
     fail,
     failure_code,
     info,
@@ -115,6 +116,10 @@ class LiantaCommand(TyperCommand):
         super().format_help(ctx, formatter)
 
 
+class _Interrupted(Exception):
+    """A Ctrl-C during a command, carried to `LiantaGroup.main` to be reported."""
+
+
 class LiantaGroup(TyperGroup):
     """Runs a command and reports any failure as one line on stderr, never a traceback."""
 
@@ -145,6 +150,12 @@ class LiantaGroup(TyperGroup):
             lead, rows = environment()
             rich_utils._get_rich_console().print(help_panel(_("Environment"), rows, lead))
 
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt as error:  # past Typer, which would end the command silently
+            raise _Interrupted from error
+
     def main(self, args: Sequence[str] | None = None, *a: Any, **kw: Any) -> NoReturn:
         kw["standalone_mode"] = False
         argv = list(sys.argv[1:] if args is None else args)
@@ -152,8 +163,11 @@ class LiantaGroup(TyperGroup):
             set_language(detect_language(_language_from_argv(argv)))
             _localise_completion_options(self.params)
             PENDING_LOADS.clear()
+            SAVED.clear()
             with commands.paged():
                 result = super().main(argv, *a, **kw)
+            if result == 130:  # Typer's answer to a Ctrl-C while it read the command line
+                raise KeyboardInterrupt
             code = result if isinstance(result, int) else 0
             if code == 0:
                 save_pending_loads()
@@ -170,9 +184,8 @@ class LiantaGroup(TyperGroup):
         except _CLICK_ERROR as error:
             fail(localise_parser_message(error.format_message()))  # type: ignore[attr-defined]
             code = getattr(error, "exit_code", 1)
-        except typer.Abort:
-            fail(_("interrupted; nothing was changed"))
-            code = 130
+        except (typer.Abort, _Interrupted):
+            code = failure_code(KeyboardInterrupt())
         except (KeyboardInterrupt, Exception) as error:
             code = failure_code(error)
         sys.exit(code)

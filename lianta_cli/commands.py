@@ -3,6 +3,7 @@ user, display), one call into the domain, and its result formatted: data on stdo
 stderr. `cli` turns the command line into these calls."""
 
 import contextlib
+import errno
 import io
 import os
 import re
@@ -17,7 +18,7 @@ from .clock import Clock, parse_day
 from .errors import InputError, LiantaError
 from .export import Column, display_width, dumps_json, plain_table, to_csv, to_markdown
 from .i18n import _, detect_language, set_language
-from .store import Store, default_store_path, open_store
+from .store import Store, default_store_path, describe, open_store
 from .views import LIST_JSON_KEYS, LIST_KEYS, field_name, headers, list_columns
 
 
@@ -42,10 +43,16 @@ class Env(NamedTuple):
     @contextlib.contextmanager
     def writing(self) -> Iterator[Store]:
         """The store locked for a change; the bundled plan is loaded first into an empty store."""
-        with open_store(self.db, write=True) as store:
-            doctor.check_store(store)
-            loaded = tracker.ensure_plan(store, self.clock, self.user)
-            yield store
+        opened = None
+        try:
+            with open_store(self.db, write=True) as store:
+                opened = store
+                doctor.check_store(store)
+                loaded = tracker.ensure_plan(store, self.clock, self.user)
+                yield store
+        finally:
+            if opened is not None and opened.saved:  # an error from here on must say so
+                SAVED.append(int(opened.read("meta").get(1, {}).get("last_change", 0)))
         if loaded is not None:  # said only once it is saved: a failed command saves nothing
             note_autoload(self.db, loaded)
 
@@ -61,6 +68,9 @@ class Env(NamedTuple):
 
 PENDING_LOADS: list[Env] = []
 """Read commands that ran on the bundled plan loaded in memory; saved when they succeed."""
+SAVED: list[int] = []
+"""The change saved by the running command, for any failure after it (which must not claim
+that nothing was saved)."""
 
 
 def save_pending_loads() -> None:
@@ -359,25 +369,64 @@ def _show_unit_summary(env: Env, result: Any, fmt: str) -> None:
 
 
 def failure_code(error: BaseException) -> int:
-    """Report a command's failure as one line on stderr, never a traceback; its exit status."""
+    """Report a command's failure as one line on stderr, never a traceback; its exit status.
+
+    A failure after the command saved its change (a full disk under the JSON on stdout, a
+    Ctrl-C once the file was in place) says the change was saved, so that a script does not
+    make it twice."""
+    if interrupted(error):
+        error = KeyboardInterrupt()
+    if isinstance(error, BrokenPipeError | OSError):
+        _drop_stdout()  # whatever is left in its buffer would fail again at exit
+    if isinstance(error, BrokenPipeError):
+        return 0
     if isinstance(error, LiantaError):
         fail(str(error), error.details)
         return error.exit_code
     if isinstance(error, KeyboardInterrupt):
-        fail(_("interrupted; nothing was changed"))
+        fail(_("interrupted; {outcome}").format(outcome=_outcome()))
         return 130
-    if isinstance(error, BrokenPipeError):
-        with contextlib.suppress(OSError):
-            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
-        return 0
+    if isinstance(error, OSError):
+        where = f"{error.filename}: " if error.filename else _("cannot write the output: ")
+        fail(
+            _("{where}{reason}; {outcome}").format(
+                where=where, reason=describe(error), outcome=_outcome()
+            )
+        )
+        return 2 if error.errno == errno.ENAMETOOLONG else 1  # a name given is too long
     if os.environ.get("LIANTA_DEBUG"):
         raise error
     fail(
-        _(
-            "internal error ({kind}: {error}); nothing was saved; LIANTA_DEBUG=1 shows details"
-        ).format(kind=type(error).__name__, error=error)
+        _("internal error ({kind}: {error}); {outcome}; LIANTA_DEBUG=1 shows details").format(
+            kind=type(error).__name__, error=error, outcome=_outcome()
+        )
     )
     return 1
+
+
+def interrupted(error: BaseException) -> bool:
+    """Whether `error` is a Ctrl-C, or came of one: Python 3.11 turns a KeyboardInterrupt that
+    lands while a class is being made (an import) into a RuntimeError caused by it."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, KeyboardInterrupt):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def _outcome() -> str:
+    """What a failed command leaves behind: nothing, or the change it saved before it failed."""
+    if not SAVED:
+        return _("nothing was changed")
+    return _("the change was saved (change {change}; 'lianta history' shows it)").format(
+        change=SAVED[-1]
+    )
+
+
+def _drop_stdout() -> None:
+    with contextlib.suppress(OSError):
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115
 
 
 def report_change(result: tracker.ChangeResult, fmt: str, what: str) -> None:
@@ -831,6 +880,12 @@ def checkup_lines(checkup: doctor.Checkup, *, most: int = 100) -> list[str]:
             lines.append(
                 _("  … {n} more (--format json lists them all)").format(n=len(problems) - most)
             )
+    if checkup.link is not None:
+        lines.append(
+            _(
+                "store {link} is a symbolic link to {path}: its lock and backups are beside {path}"
+            ).format(link=checkup.link, path=store.path)
+        )
     for backup in checkup.backups:
         lines.append(_generation_line(backup))
     for leftover in checkup.leftovers:

@@ -60,6 +60,11 @@ class Plan:
     path: str = ""
     yellow_lag: int | None = None
     red_lag: int | None = None
+    location: str = field(default="", compare=False)
+    """The file it was read from, as an absolute path ("" if not read from a file)."""
+    digest: str = field(default="", compare=False)
+    """The SHA-256 of the file's bytes: `lianta doctor` compares the store's plan text with
+    the file only while the file is still the one that was loaded (neither is the plan)."""
 
     @functools.cached_property
     def tasks(self) -> list[PlanTask]:

@@ -251,6 +251,17 @@ def parse_week(value: str) -> Window:
 
 def resolve_window(week: str | None, since: date | None, until: date | None, today: date) -> Window:
     """The period from --week, or --since/--until, or else the ISO week holding `today`."""
+    window = _window(week, since, until, today)
+    if window.end > LAST_DAY:
+        raise InputError(
+            _("the period ends on {end}; a report's period must end by {last}").format(
+                end=window.end, last=LAST_DAY
+            )
+        )
+    return window
+
+
+def _window(week: str | None, since: date | None, until: date | None, today: date) -> Window:
     if week is not None and (since is not None or until is not None):
         raise InputError(_("--week cannot be combined with --since/--until; give one or the other"))
     if week is not None:
@@ -271,7 +282,7 @@ def resolve_window(week: str | None, since: date | None, until: date | None, tod
             )
         return Window(since, end)
     monday = today - timedelta(days=today.isoweekday() - 1)
-    return Window(monday, monday + timedelta(days=6))
+    return Window(monday, monday + timedelta(days=min(6, (date.max - monday).days)))
 
 
 # ---------------------------------------------------------------- a task's state at a moment
@@ -320,6 +331,8 @@ ACTIVITY_SECTIONS = (
 STANDING_SECTIONS = ("overdue", "due_soon", "unassigned")
 SECTIONS = ACTIVITY_SECTIONS + STANDING_SECTIONS
 DUE_SOON_DAYS = 7
+LAST_DAY = date.max - timedelta(days=DUE_SOON_DAYS + 1)
+"""The last day a report's period can end on (it looks a week beyond its end)."""
 CSV_KEYS = (
     "section",
     "id",

@@ -9,8 +9,9 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, StoreError
+from .errors import InputError
 from .export import md_cell, to_csv, to_markdown
+from .files import BINARY, NOFOLLOW
 from .i18n import _, pick
 from .report import (
     CSV_KEYS,
@@ -23,7 +24,13 @@ from .report import (
     UnitSummary,
     WeeklyReport,
 )
-from .store import fsync_folder
+from .store import (
+    fsync_folder,
+    path_error,
+    process_running,
+    stale_temporaries,
+    temporary_path,
+)
 from .views import headers, signed, status_name, weekly_index_columns
 
 
@@ -220,7 +227,8 @@ def write_atomically(path: Path, text: str | bytes) -> Path:
     fsync and rename.
 
     A failure at any moment leaves either the previous file or the new one, and no temporary
-    file. A new file gets the usual permissions (0666 less the umask); a replaced one keeps its.
+    file (one a killed writer left is removed by the next). A new file gets the usual
+    permissions (0666 less the umask); a replaced one keeps its own, without set-id bits.
     """
     target = path.expanduser()
     folder = target.parent
@@ -233,16 +241,26 @@ def write_atomically(path: Path, text: str | bytes) -> Path:
             )
         )
     try:
-        mode = target.stat().st_mode & 0o7777
+        mode = target.stat().st_mode & 0o777  # a file's permissions, never set-id bits
     except FileNotFoundError:
         mask = os.umask(0)
         os.umask(mask)
         mode = 0o666 & ~mask
-    import tempfile
-
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    tmp = Path(name)
+    except OSError as error:
+        raise path_error(
+            error,
+            _("cannot write {path}: {reason}; the file was not changed").format(
+                path=path, reason=error.strerror or error
+            ),
+        ) from None
+    for stale in stale_temporaries(target, 0):  # left by a writer that was killed
+        pid = int(stale.name.rsplit(".", 2)[-2])
+        if pid == os.getpid() or not process_running(pid):
+            with contextlib.suppress(OSError):
+                stale.unlink()
+    tmp = temporary_path(target)
     try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | NOFOLLOW | BINARY, 0o600)
         try:
             payload = memoryview(text.encode("utf-8") if isinstance(text, str) else text)
             while payload:
@@ -257,11 +275,11 @@ def write_atomically(path: Path, text: str | bytes) -> Path:
     except OSError as error:
         with contextlib.suppress(OSError):
             tmp.unlink()
-        reason = error.strerror or str(error)
-        raise StoreError(
+        raise path_error(
+            error,
             _("cannot write {path}: {reason}; the file was not changed").format(
-                path=path, reason=reason
-            )
+                path=path, reason=error.strerror or error
+            ),
         ) from None
     fsync_folder(folder)
     return target

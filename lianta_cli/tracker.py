@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import schedule, task_ids, units
 from .clock import Clock
-from .errors import InputError
+from .errors import InputError, StoreError
 from .fields import EVENT_KEYS, STATUSES, TASK_PLAN_FIELDS
+from .freetext import code_point, hidden_character
 from .i18n import _
 from .store import Store
 from .task_ids import id_key
@@ -32,20 +33,23 @@ TABLES = ("meta", "plans", "tasks", "history")
 MAX_NAME = 80
 MAX_NOTE = 2000
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_TASK_ID = re.compile(r"[1-9][0-9]*\.[1-9][0-9]*")
 
 
 def current_user(environ: dict[str, str] | None = None) -> str:
-    """`LIANTA_USER`, else the operating system's user name."""
+    """`LIANTA_USER`, else the operating system's user name; a name like any other
+    (`clean_name`)."""
     env = environ if environ is not None else dict(os.environ)
     name = env.get("LIANTA_USER", "").strip()
     if name:
-        return name
+        return clean_name(name, "LIANTA_USER")
     try:
         import getpass
 
-        return getpass.getuser()
+        name = getpass.getuser()
     except (ImportError, KeyError, OSError):  # pragma: no cover
         return "unknown"
+    return clean_name(name, _("the system's user name (LIANTA_USER sets another)"))
 
 
 # ---------------------------------------------------------------- plans in the store
@@ -196,13 +200,13 @@ def sync_plan(
         events.insert(
             0, event(plan.year, None, "load", "tasks", None, f"added {len(result.added)}")
         )
-    if result.plan_changed:
-        stored = {**meta, "loaded": stamp, "file": plan.path}
-        if plan_key is None:
-            store.insert("plans", [stored])
-            events.insert(0, event(plan.year, None, "load", "plan", None, plan.year))
-        else:
-            store.update("plans", {plan_key: stored})
+    stored = {**meta, "loaded": stamp, "file": plan.path}
+    stored.update(file_path=plan.location, file_sha256=plan.digest)  # what doctor checks against
+    if plan_key is None:
+        store.insert("plans", [stored])
+        events.insert(0, event(plan.year, None, "load", "plan", None, plan.year))
+    else:
+        store.update("plans", {plan_key: stored})
     store.insert("tasks", inserts)
     store.update("tasks", updates)
     record(store, events, clock, user)
@@ -245,6 +249,7 @@ def record(
     meta = meta_table.get(1, {})
     number = int(meta.get("last_change", 0)) + 1
     stamp = clock.stamp()
+    check_time_order(store, stamp, clock)
     for item in events:
         item.update({"change": number, "at": stamp, "by": user})
     seqs = store.insert("history", events)
@@ -253,6 +258,28 @@ def record(
     else:
         store.insert("meta", [{"schema": SCHEMA, "last_change": number}])
     return number, [event_row(seq, item) for seq, item in zip(seqs, events, strict=True)]
+
+
+def check_time_order(store: Store, stamp: str, clock: Clock) -> None:
+    """Refuse a change dated before the latest event: the history stays in time order, so the
+    order of its events is the order of time for the report, `history` and `undo` alike."""
+    latest = max((item["at"] for item in store.read("history").values()), default="")
+    if stamp >= latest:
+        return
+    if clock.pinned is not None:
+        raise InputError(
+            _(
+                "LIANTA_NOW={now} is before the latest change in the store ({latest}); changes "
+                "are kept in time order, so record older ones first or give a later time"
+            ).format(now=stamp, latest=latest)
+        )
+    raise StoreError(
+        _(
+            "the clock says {now}, before the latest change in the store ({latest}); changes "
+            "are kept in time order: check the computer's clock, or give the time with "
+            "LIANTA_NOW"
+        ).format(now=stamp, latest=latest)
+    )
 
 
 # ---------------------------------------------------------------- reading tasks
@@ -514,13 +541,17 @@ def _not_a_task(store: Store, year: int, raw: str, known: list[str], several: bo
 
 
 def clean_name(value: str, option: str) -> str:
-    """A person's or unit's name: trimmed, non-empty, one line, not too long."""
+    """A person's or unit's name: trimmed, non-empty, one line of visible text (`freetext`),
+    not too long."""
     text = value.strip()
     if not text:
         raise InputError(_("{option}: the name is empty").format(option=option))
-    if _CONTROL.search(text) or "\n" in text:
+    hidden = hidden_character(text)
+    if hidden is not None:
         raise InputError(
-            _("{option}: the name contains control characters or line breaks").format(option=option)
+            _(
+                "{option}: the name holds {code}, a control, invisible or line-break character"
+            ).format(option=option, code=code_point(hidden))
         )
     if len(text) > MAX_NAME:
         raise InputError(
@@ -530,9 +561,18 @@ def clean_name(value: str, option: str) -> str:
 
 
 def clean_note(value: str) -> str:
-    text = value.strip()
+    """A note: trimmed, non-empty, plain text (`freetext`; line breaks allowed), not too long."""
+    text = value.replace("\r\n", "\n").strip()
     if not text:
         raise InputError(_("the note is empty; say what happened"))
+    hidden = hidden_character(text, lines=True)
+    if hidden is not None:
+        raise InputError(
+            _(
+                "the note holds {code}, a control or invisible character (an escape sequence "
+                "or a direction override?); notes are plain text"
+            ).format(code=code_point(hidden))
+        )
     if len(text) > MAX_NOTE:
         raise InputError(_("the note is longer than {n} characters").format(n=MAX_NOTE))
     return text

@@ -293,10 +293,16 @@ ZH: dict[str, str] = {
         "已撤销 {ids} 上的变更 {undone}（记为变更 {change}）"
     ),
     "wrote {path}": "已写入 {path}",
-    "interrupted; nothing was changed": "已中断；没有做任何改动",
-    "internal error ({kind}: {error}); nothing was saved; LIANTA_DEBUG=1 shows details": (
-        "内部错误（{kind}：{error}）；没有保存任何内容；设置 LIANTA_DEBUG=1 可查看详情"
+    "interrupted; {outcome}": "已中断；{outcome}",
+    "internal error ({kind}: {error}); {outcome}; LIANTA_DEBUG=1 shows details": (
+        "内部错误（{kind}：{error}）；{outcome}；设置 LIANTA_DEBUG=1 可查看详情"
     ),
+    "nothing was changed": "没有做任何改动",
+    "the change was saved (change {change}; 'lianta history' shows it)": (
+        "改动已保存（变更 {change}；可用 lianta history 查看）"
+    ),
+    "cannot write the output: ": "无法写出结果：",
+    "{where}{reason}; {outcome}": "{where}{reason}；{outcome}",
     "{message} (see '{where} --help')": "{message}（参见 {where} --help）",
     "--format {value}: use one of {formats}": "--format {value}：请使用 {formats} 之一",
     "--limit {limit}: must be 0 (all) or more": "--limit {limit}：须为 0（全部）或更大的数",
@@ -348,9 +354,14 @@ ZH: dict[str, str] = {
         "或指数代码（{codes}）{hint}"
     ),
     "{option}: the name is empty": "{option}：名称为空",
-    "{option}: the name contains control characters or line breaks": (
-        "{option}：名称含有控制字符或换行"
+    "{option}: the name holds {code}, a control, invisible or line-break character": (
+        "{option}：名称含有 {code}，这是控制字符、不可见字符或换行符"
     ),
+    "the note holds {code}, a control or invisible character (an escape sequence or a "
+    "direction override?); notes are plain text": (
+        "备注含有 {code}，这是控制字符或不可见字符（转义序列或文字方向控制符？）；备注只能是纯文本"
+    ),
+    "the system's user name (LIANTA_USER sets another)": "系统用户名（可用 LIANTA_USER 另设）",
     "{option}: the name is longer than {n} characters": "{option}：名称超过 {n} 个字符",
     "the note is empty; say what happened": "备注为空；请写明情况",
     "the note is longer than {n} characters": "备注超过 {n} 个字符",
@@ -434,6 +445,66 @@ ZH: dict[str, str] = {
         "数据文件 {path} 不见了，但备份 {backup} 还在；运行 lianta doctor --db {path} --restore "
         "可恢复（或删除备份后重新开始）"
     ),
+    "store {path} holds nothing but its backup {backup} exists; run 'lianta doctor --db {path} "
+    "--restore' to bring it back (or delete the backups to start afresh)": (
+        "数据文件 {path} 是空的，但备份 {backup} 还在；运行 lianta doctor --db {path} --restore "
+        "可恢复（或删除备份后重新开始）"
+    ),
+    "the name is too long": "名称太长",
+    "cannot use store {path}: {reason}": "无法使用数据文件 {path}：{reason}",
+    "store {path} is {kind}, not a store file": "数据文件 {path} 是{kind}，不是数据文件",
+    "a symbolic link": "符号链接",
+    "a FIFO (named pipe)": "命名管道（FIFO）",
+    "a device": "设备",
+    "a socket": "套接字",
+    "not a regular file": "非普通文件",
+    "the backup copy does not read back as written": "备份副本读回的内容与写入的不一致",
+    "another lianta created {path} while this command ran; nothing was saved; "
+    "run the command again": (
+        "本命令运行期间另一个 lianta 创建了 {path}；没有保存任何内容；请重新运行该命令"
+    ),
+    "lock file {lock} is a symbolic link; lianta does not follow it: remove it and run the "
+    "command again": ("锁文件 {lock} 是符号链接；lianta 不会跟随它：请删除它后重新运行命令"),
+    "LIANTA_NOW={now} is before the latest change in the store ({latest}); changes are kept "
+    "in time order, so record older ones first or give a later time": (
+        "LIANTA_NOW={now} 早于数据文件中最近的一次变更（{latest}）；变更按时间顺序保存，"
+        "请先记录较早的变更，或给出更晚的时间"
+    ),
+    "the clock says {now}, before the latest change in the store ({latest}); changes are "
+    "kept in time order: check the computer's clock, or give the time with LIANTA_NOW": (
+        "系统时钟为 {now}，早于数据文件中最近的一次变更（{latest}）；变更按时间顺序保存："
+        "请检查电脑时钟，或用 LIANTA_NOW 指定时间"
+    ),
+    "LIANTA_NOW={value!r} is out of the range of dates lianta keeps": (
+        "LIANTA_NOW={value!r} 超出了 lianta 能记录的日期范围"
+    ),
+    "the period ends on {end}; a report's period must end by {last}": (
+        "时段结束于 {end}；报告的时段最晚只能到 {last}"
+    ),
+    "has a note without its time or author": "有一条备注缺少时间或记录人",
+    "its last change is recorded as {last} but the history has change {n}": (
+        "记录的最近变更号是 {last}，但历史记录中有变更 {n}"
+    ),
+    "store {link} is a symbolic link to {path}: its lock and backups are beside {path}": (
+        "数据文件 {link} 是指向 {path} 的符号链接：它的锁文件和备份在 {path} 旁边"
+    ),
+    "the store file holds nothing, but backups of it exist": "数据文件是空的，但它的备份还在",
+    "is {kind}": "是{kind}",
+    "history event {seq} is dated {at}, before the event ahead of it ({before})": (
+        "历史记录 {seq} 的时间为 {at}，早于它前面的记录（{before}）"
+    ),
+    "the plan's own fields": "计划本身的字段",
+    "task {task}: {fields}": "任务 {task}：{fields}",
+    "task {task} is missing": "缺少任务 {task}",
+    "task {task} is not in it": "任务 {task} 不在其中",
+    "task {task} is archived": "任务 {task} 已归档",
+    "plan {year}: the stored plan text differs from {file}, which is unchanged since it was "
+    "loaded (edited by hand?): {what}": (
+        "{year} 年计划：数据文件中的计划文字与 {file} 不一致，而该文件自载入后没有改动"
+        "（被手工修改过？）：{what}"
+    ),
+    "is {kind}, not a plan file": "是{kind}，不是计划文件",
+    "is larger than {size} MB; a plan file is smaller": "超过 {size} MB；计划文件不会这么大",
     # ------------------------------------------------------------ doctor
     "task document {key}": "任务文档 {key}",
     "task {task} ({year})": "任务 {task}（{year}）",

@@ -83,8 +83,15 @@ def test_piped_table_columns_line_up_with_chinese(week: Run) -> None:
                 assert grid[start] != "", line  # no wide character straddles a column edge
 
 
-def test_control_characters_in_notes_are_shown_not_sent(week: Run) -> None:
-    ok(week("note", "1.1", "clear\x1b[2J screen\x07", now="2024-03-05"))
+def test_control_characters_in_notes_are_refused_or_shown_not_sent(
+    week: Run, store_path: Path
+) -> None:
+    nasty = "clear\x1b[2J screen\x07"
+    refused = week("note", "1.1", nasty, now="2024-03-05")
+    assert refused.exit_code == 2 and "U+001B" in refused.stderr
+    ok(week("note", "1.1", "clear-screen", now="2024-03-05"))
+    raw = store_path.read_text(encoding="utf-8")  # as a hand edit would put it there
+    store_path.write_text(raw.replace('"clear-screen"', json.dumps(nasty)), encoding="utf-8")
     for args in (("show", "1.1"), ("history", "1.1"), ("list", "--search", "clear")):
         result = ok(week(*args, now="2024-03-05"))
         assert ESCAPE not in result.stdout and "\x07" not in result.stdout

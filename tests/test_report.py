@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import shlex
 import shutil
@@ -433,15 +434,19 @@ def test_usage_errors_in_the_report_group_are_one_line(run: Run, args: list[str]
 # ---------------------------------------------------------------- text from notes and names
 
 
-def test_notes_and_names_cannot_break_the_markdown_or_the_terminal(run: Run) -> None:
+def test_notes_and_names_cannot_break_the_markdown_or_the_terminal(
+    run: Run, store_path: Path
+) -> None:
     now = "2024-05-07T10:00"
     nasty = "red \x1b[31malert\x1b[0m | table | break\\ and \u202eoverride"
     assert run("assign", "1.1", "--to", "王|伟", now=now).exit_code == 0
-    assert run("update", "1.1", "--status", "blocked", "--note", nasty, now=now).exit_code == 0
+    assert run("update", "1.1", "--status", "blocked", "--note", "nasty", now=now).exit_code == 0
+    raw = store_path.read_text(encoding="utf-8")  # lianta refuses it; a hand edit does not
+    store_path.write_text(raw.replace('"nasty"', json.dumps(nasty)), encoding="utf-8")
     text = run("report", "weekly", "--week", "2024-W19", now=now).stdout
     assert "\x1b" not in text and "\u202e" not in text
-    # made visible by safe_text, then backslashes and pipes escaped for Markdown
-    shown = "red \\\\x1b[31malert\\\\x1b[0m \\| table \\| break\\\\ and \\\\u202eoverride"
+    # made visible by safe_text, then backslashes, pipes and brackets escaped for Markdown
+    shown = "red \\\\x1b\\[31malert\\\\x1b\\[0m \\| table \\| break\\\\ and \\\\u202eoverride"
     assert text.count(shown) == 2  # under Blocked and under Notes added
     assert "王\\|伟" in text
     assert sum(line.startswith("|") for line in text.splitlines()) == 2 + 6 + 1  # one table
@@ -530,10 +535,10 @@ def test_summary_agrees_with_list(run: Run, replayed: Path, now: str) -> None:
 def test_summary_by_unit_counts_what_each_unit_leads_and_cooperates_on(
     run: Run, replayed: Path
 ) -> None:
-    ok = run("assign", "2.6", "--cooperating", "党建办、口岸综合治理办", now="2024-03-10")
+    ok = run("assign", "2.6", "--cooperating", "党建办、口岸综合治理办", now="2025-01-06")
     assert ok.exit_code == 0, ok.stderr
-    data = run("summary", "--by", "unit", "--format", "json", now="2024-03-10").json()
-    tasks = run("list", "--format", "json", now="2024-03-10").json()
+    data = run("summary", "--by", "unit", "--format", "json", now="2025-01-06").json()
+    tasks = run("list", "--format", "json", now="2025-01-06").json()
     rows = {row["unit"]: row for row in data["units"]}
     for name, row in rows.items():
         led = [t for t in tasks if t["unit"] == name]
@@ -544,7 +549,7 @@ def test_summary_by_unit_counts_what_each_unit_leads_and_cooperates_on(
     assert rows["党建办"]["supports"] == 1 and rows["城市更新办"]["leads"] >= 1
     assert list(rows)[-1] is None  # the tasks no unit leads come last
     assert data["total"]["total"] == 40
-    listed = run("list", "--unit", "党建办", "--format", "json", now="2024-03-10").json()
+    listed = run("list", "--unit", "党建办", "--format", "json", now="2025-01-06").json()
     assert {t["id"] for t in listed} == {t["id"] for t in tasks if t["unit"] == "党建办"} | {"2.6"}
 
 

@@ -192,8 +192,8 @@ def test_several_ids_fail_together(run: Run, store_path: Path) -> None:
 
 
 def test_ranges_groups_and_index_codes_name_several_tasks(run: Run, tmp_path: Path) -> None:
-    def changed(*args: str) -> list[str]:
-        tasks: list[str] = ok(run(*args, "--format", "json", now="2024-03-04")).json()["tasks"]
+    def changed(*args: str, now: str = "2024-03-04") -> list[str]:
+        tasks: list[str] = ok(run(*args, "--format", "json", now=now)).json()["tasks"]
         return tasks
 
     assert changed("assign", "1.1-1.3", "--to", "王芳") == ["1.1", "1.2", "1.3"]
@@ -210,9 +210,10 @@ def test_ranges_groups_and_index_codes_name_several_tasks(run: Run, tmp_path: Pa
     data = read_plan()
     remove_task(data, "3.2")
     ok(run("load", str(write_plan(tmp_path / "edited.yaml", data)), now="2024-03-05"))
-    assert "3.2" not in changed("update", "3.1-3.4", "--progress", "20")  # archived: skipped
-    assert "3.2" not in changed("done", "crossborder")
-    refused = run("update", "3.2", "--progress", "30")
+    later = "2024-03-06"
+    assert "3.2" not in changed("update", "3.1-3.4", "--progress", "20", now=later)  # archived
+    assert "3.2" not in changed("done", "crossborder", now=later)
+    refused = run("update", "3.2", "--progress", "30", now=later)
     assert refused.exit_code == 2 and "archived" in refused.stderr
 
 
