@@ -37,7 +37,7 @@ from .commands import (
 )
 from .errors import LiantaError
 from .export import dumps_json
-from .i18n import _, detect_language, help_chrome, localise_parser_message, set_language
+from .i18n import _, detect_language, help_chrome, localise_parser_message, plural, set_language
 
 _USAGE_ERROR: type[Exception] = typer.BadParameter.__mro__[1]
 _CLICK_ERROR: type[Exception] = typer.BadParameter.__mro__[2]
@@ -189,7 +189,9 @@ DbOption = Annotated[
 PlanOption = Annotated[
     int | None,
     typer.Option(
-        "--plan", help=_("Plan year. Default: the latest plan in the store."), show_default=False
+        "--plan",
+        help=_("Plan year. Default: the plan running today, else the latest that has begun."),
+        show_default=False,
     ),
 ]
 LangOption = Annotated[
@@ -265,16 +267,22 @@ def validate(
             info(str(problem))
     if plan is None:
         if fmt != "json":
-            info(_("{count} error(s); the plan was not accepted").format(count=len(errors)))
+            info(
+                plural(
+                    len(errors),
+                    _("1 error; the plan was not accepted"),
+                    _("{count} errors; the plan was not accepted"),
+                )
+            )
         raise typer.Exit(2)
     if fmt != "json":
         counts = ", ".join(f"{i.number} {i.code}: {len(i.tasks)}" for i in plan.indices)
         info(
-            _("{file}: valid — {year} plan, {indices} indices, {tasks} tasks ({counts})").format(
+            _("{file}: valid — {year} plan, {indices}, {tasks} ({counts})").format(
                 file=shown,
                 year=plan.year,
-                indices=len(plan.indices),
-                tasks=len(plan.tasks),
+                indices=plural(len(plan.indices), _("1 index"), _("{count} indices")),
+                tasks=plural(len(plan.tasks), _("1 task"), _("{count} tasks")),
                 counts=counts,
             )
         )

@@ -13,7 +13,7 @@ from . import doctor, tracker
 from .clock import Clock, parse_day
 from .errors import InputError, LiantaError
 from .export import Column, dumps_json, plain_table, to_csv, to_markdown
-from .i18n import _, detect_language, set_language
+from .i18n import _, detect_language, plural, set_language
 from .store import Store, default_store_path, open_store
 from .views import LIST_JSON_KEYS, LIST_KEYS, field_name, list_columns
 
@@ -172,7 +172,7 @@ def run_list(env: Env, query: tracker.TaskQuery, *, fmt: str, limit: int | None)
     if limit is not None and limit < 0:
         raise InputError(_("--limit {limit}: must be 0 (all) or more").format(limit=limit))
     store = env.reading()
-    year = tracker.select_year(store, env.year)
+    year = tracker.select_year(store, env.year, env.clock.today())
     query.sort = query.sort.strip().lower()
     cap = limit if limit is not None else (100 if fmt == "table" else 0)
     rows, total = tracker.list_tasks(store, year, query, env.clock.today(), cap)
@@ -183,9 +183,12 @@ def run_list(env: Env, query: tracker.TaskQuery, *, fmt: str, limit: int | None)
     elif fmt == "md":
         out(to_markdown(rows, list_columns(bars=False)))
     else:
-        caption = _("{shown} of {total} tasks · {year} plan · as of {today}").format(
-            shown=len(rows), total=total, year=year, today=env.clock.today()
+        caption = _("{tasks} · {year} plan · as of {today}").format(
+            tasks=_tasks_shown(len(rows), total), year=year, today=env.clock.today()
         )
+        period = plan_period_note(store, year, env.clock.today())
+        if period:
+            caption += "\n" + period
         columns = list_columns(bars=True, ascii_only=env.ascii_only, width=rich_width())
         show_table(rows, columns, env, caption=caption)
     if len(rows) < total:
@@ -196,6 +199,23 @@ def run_list(env: Env, query: tracker.TaskQuery, *, fmt: str, limit: int | None)
         )
 
 
+def _tasks_shown(shown: int, total: int) -> str:
+    if total == 0:
+        return _("no tasks")
+    if shown < total:
+        return _("{shown} of {total} tasks").format(shown=shown, total=total)
+    return plural(total, _("1 task"), _("{count} tasks"))
+
+
+def plan_period_note(store: Store, year: int, today: Any) -> str | None:
+    """'The 2024 plan ended on 2024-12-31.' (or begins on ...) when today is outside its period."""
+    from .report import period_note
+
+    plan = tracker.plan_docs(store)[year]
+    day = today.isoformat()
+    return period_note(year, str(plan.get("start") or ""), str(plan["end"]), day, day, day)
+
+
 def run_summary(env: Env, *, fmt: str) -> None:
     """`lianta summary`: one row per index of the plan, and the total."""
     from . import report
@@ -204,7 +224,7 @@ def run_summary(env: Env, *, fmt: str) -> None:
 
     fmt = check_format(fmt, FORMATS_ALL)
     store = env.reading()
-    year = tracker.select_year(store, env.year)
+    year = tracker.select_year(store, env.year, env.clock.today())
     result = report.summary(store, year, env.clock.today())
     if fmt == "json":
         out(dumps_json(result.as_dict()))
@@ -214,8 +234,7 @@ def run_summary(env: Env, *, fmt: str) -> None:
         return
     total = {"index": None, "name": _("Total"), "name_en": _("Total"), **result.total}
     lines = [_("{year} plan · as of {today}").format(year=year, today=result.as_of)]
-    if result.note():
-        lines.append(str(result.note()))
+    lines += result.notes()
     if fmt == "md":
         out(to_markdown([*result.indices, total], summary_columns(bars=False)))
         out("".join("\n" + line + "\n" for line in lines))
@@ -246,18 +265,23 @@ def failure_code(error: BaseException) -> int:
     return 1
 
 
-def report_change(result: tracker.ChangeResult, fmt: str, what: str) -> None:
+def report_change(
+    result: tracker.ChangeResult, fmt: str, what: str, year: int | None = None
+) -> None:
+    """The confirmation of a change; it names the plan's `year` when given (a store of several
+    plans)."""
     if fmt == "json":
         out(dumps_json(result.as_dict()))
         return
     if not result.events:
         info(_("nothing changed"))
         return
-    info(
-        _("{what} {ids} (change {change}; 'lianta undo' reverts it)").format(
-            what=what, ids=", ".join(result.tasks), change=result.change
-        )
+    message = (
+        _("{what} {ids} (change {change}; 'lianta undo' reverts it)")
+        if year is None
+        else _("{what} {ids} in the {year} plan (change {change}; 'lianta undo' reverts it)")
     )
+    info(message.format(what=what, ids=", ".join(result.tasks), change=result.change, year=year))
 
 
 def run_update(
@@ -315,8 +339,10 @@ def _change(
     """A change made by `make(store, year)` under the store's lock, saved and reported as `what`
     (a change command's `fmt` is checked before anything is read)."""
     with env.writing() as store:
-        result = make(store, tracker.select_year(store, env.year))
-    report_change(result, fmt, what)
+        year = tracker.select_year(store, env.year, env.clock.today())
+        several = len(tracker.plan_docs(store)) > 1
+        result = make(store, year)
+    report_change(result, fmt, what, year if several else None)
 
 
 def run_show(env: Env, task_id: str, *, fmt: str) -> None:
@@ -326,7 +352,7 @@ def run_show(env: Env, task_id: str, *, fmt: str) -> None:
 
     fmt = check_format(fmt, ("table", "json"))
     store = env.reading()
-    year = tracker.select_year(store, env.year)
+    year = tracker.select_year(store, env.year, env.clock.today())
     task = tracker.show_task(store, year, task_id, env.clock.today())
     if fmt == "json":
         out(dumps_json(task))
@@ -390,7 +416,7 @@ def run_history(
     if limit is not None and limit < 0:
         raise InputError(_("--limit {limit}: must be 0 (all) or more").format(limit=limit))
     store = env.reading()
-    year = tracker.select_year(store, env.year)
+    year = tracker.select_year(store, env.year, env.clock.today())
     rows = tracker.history(store, year, task_id, start, end)
     if limit:
         rows = rows[-limit:]
@@ -401,7 +427,8 @@ def run_history(
     elif fmt == "md":
         out(to_markdown(rows, history_columns()))
     else:
-        caption = _("{count} events · {year} plan").format(count=len(rows), year=year)
+        events = plural(len(rows), _("1 event"), _("{count} events"))
+        caption = _("{events} · {year} plan").format(events=events, year=year)
         columns = history_columns(ascii_only=env.ascii_only, width=rich_width())
         show_table(rows, columns, env, caption=caption)
 
@@ -534,10 +561,11 @@ def run_weekly(
     fmt = check_format(fmt, ("md", "json", "csv"))
     start = parse_day(since, "--since") if since is not None else None
     end = parse_day(until, "--until") if until is not None else None
-    window = report.resolve_window(week, start, end, env.clock.today())
+    today = env.clock.today()
+    window = report.resolve_window(week, start, end, today)
     store = env.reading()
-    year = tracker.select_year(store, env.year)
-    result = report.weekly(store, year, window)
+    year = tracker.select_year(store, env.year, min(today, window.end))
+    result = report.weekly(store, year, window, today)
     if fmt == "json":
         text = dumps_json(result.as_dict())
     elif fmt == "csv":
@@ -562,7 +590,9 @@ def checkup_lines(checkup: doctor.Checkup, *, most: int = 100) -> list[str]:
         before = checkup.before
         count = len(before.problems) if before and before.exists else 0
         lines.append(
-            _("store {path}: was damaged ({count} problem(s))").format(path=store.path, count=count)
+            _("store {path}: was damaged ({problems})").format(
+                path=store.path, problems=_problems(count)
+            )
             if before and before.exists
             else _("store {path}: was missing").format(path=store.path)
         )
@@ -584,17 +614,17 @@ def checkup_lines(checkup: doctor.Checkup, *, most: int = 100) -> list[str]:
         )
     elif not problems:
         lines.append(
-            _("store {path}: healthy (change {change}, {tasks} tasks, {events} events)").format(
+            _("store {path}: healthy (change {change}, {tasks}, {events})").format(
                 path=store.path,
                 change=store.last_change or 0,
-                tasks=store.tasks,
-                events=store.events,
+                tasks=plural(store.tasks, _("1 task"), _("{count} tasks")),
+                events=plural(store.events, _("1 event"), _("{count} events")),
             )
         )
     else:
         lines.append(
-            _("store {path}: damaged ({count} problem(s))").format(
-                path=store.path, count=len(problems)
+            _("store {path}: damaged ({problems})").format(
+                path=store.path, problems=_problems(len(problems))
             )
         )
         lines += [_("  problem: {text}").format(text=p) for p in problems[:most]]
@@ -625,14 +655,18 @@ def checkup_lines(checkup: doctor.Checkup, *, most: int = 100) -> list[str]:
     return lines
 
 
+def _problems(count: int) -> str:
+    return plural(count, _("1 problem"), _("{count} problems"))
+
+
 def _generation_line(backup: doctor.Generation) -> str:
     if not backup.exists:
         return _("backup {path}: none").format(path=backup.path)
     if backup.good:
-        return _("backup {path}: good (change {change}, {tasks} tasks, saved {saved})").format(
+        return _("backup {path}: good (change {change}, {tasks}, saved {saved})").format(
             path=backup.path,
             change=backup.last_change or 0,
-            tasks=backup.tasks,
+            tasks=plural(backup.tasks, _("1 task"), _("{count} tasks")),
             saved=backup.saved,
         )
     extra = len(backup.problems) - 1

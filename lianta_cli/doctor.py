@@ -31,7 +31,7 @@ from typing import Any
 
 from .errors import StoreError
 from .fields import STATUSES, TASK_PLAN_FIELDS
-from .i18n import _
+from .i18n import _, plural
 from .store import (
     LEGACY_TABLES,
     Store,
@@ -532,8 +532,11 @@ def _check_replay(
         held = Counter(str(n.get("text")) for n in doc["notes"])
         if held != expected:
             problems.append(
-                _("task {task} ({year}): it has {held} note(s) but its history adds {n}").format(
-                    task=key[1], year=key[0], held=sum(held.values()), n=sum(expected.values())
+                _("task {task} ({year}): it has {held} but its history adds {n}").format(
+                    task=key[1],
+                    year=key[0],
+                    held=plural(sum(held.values()), _("1 note"), _("{count} notes")),
+                    n=sum(expected.values()),
                 )
             )
     return problems

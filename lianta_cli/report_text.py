@@ -31,6 +31,8 @@ def weekly_csv(report: WeeklyReport) -> str:
             row = {**entry, "section": name}
             if "note" in entry:
                 row["text"] = entry["note"]
+            if "since" in entry:
+                row["at"] = entry["since"]
             if name == "progress":
                 row["progress"] = entry["to"]
             rows.append(row)
@@ -74,14 +76,19 @@ def weekly_markdown(report: WeeklyReport) -> str:
         heading = _("Report {start} to {end}").format(
             start=window.start.isoformat(), end=window.end.isoformat()
         )
-    blocks = [
-        "# " + heading,
-        _("{plan} · {start} to {end}").format(
-            plan=md_cell(pick(report.title, report.title_en) or str(report.plan)),
-            start=window.start.isoformat(),
-            end=window.end.isoformat(),
-        ),
-    ]
+    if report.plans > 1:
+        heading += " · " + _("{year} plan").format(year=report.plan)
+    subtitle = _("{plan} · {start} to {end}").format(
+        plan=md_cell(pick(report.title, report.title_en) or str(report.plan)),
+        start=window.start.isoformat(),
+        end=window.end.isoformat(),
+    )
+    if report.as_of < window.end:
+        subtitle += " · " + _("as of {date}").format(date=report.as_of.isoformat())
+    blocks = ["# " + heading, subtitle]
+    period = report.period_note()
+    if period:
+        blocks.append(period)
     total_row = {"index": "", "name": _("Total"), "name_en": _("Total"), **report.total}
     blocks.append(
         "## "
@@ -159,14 +166,26 @@ def weekly_markdown(report: WeeklyReport) -> str:
         ],
     )
     section(
+        _("Still blocked ({count})").format(count=len(sections["still_blocked"])),
+        [
+            _item(
+                e,
+                _names(e["assignee"]) or _("nobody assigned"),
+                _("since {date}").format(date=_day(e["since"]) or "?"),
+            )
+            + (": " + md_cell(e["note"]) if e["note"] else "")
+            for e in sections["still_blocked"]
+        ],
+    )
+    section(
         _("Overdue on {date} ({count})").format(
-            date=window.end.isoformat(), count=len(sections["overdue"])
+            date=report.as_of.isoformat(), count=len(sections["overdue"])
         ),
         [
             _item(
                 e,
                 _late(e["due"], e["days_overdue"]),
-                _names(e["assignee"]) or _("unassigned"),
+                _names(e["assignee"]) or _("nobody assigned"),
                 _status_text(e["status"], e["progress"]),
             )
             for e in sections["overdue"]
@@ -174,15 +193,15 @@ def weekly_markdown(report: WeeklyReport) -> str:
     )
     section(
         _("Due {start} to {end} ({count})").format(
-            start=window.end.isoformat(),
-            end=(window.end + timedelta(days=DUE_SOON_DAYS)).isoformat(),
+            start=report.as_of.isoformat(),
+            end=(report.as_of + timedelta(days=DUE_SOON_DAYS)).isoformat(),
             count=len(sections["due_soon"]),
         ),
         [
             _item(
                 e,
                 _("due {date}").format(date=e["due"]),
-                _names(e["assignee"]) or _("unassigned"),
+                _names(e["assignee"]) or _("nobody assigned"),
                 _status_text(e["status"], e["progress"]),
             )
             for e in sections["due_soon"]

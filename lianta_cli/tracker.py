@@ -55,13 +55,18 @@ def plan_docs(store: Store) -> dict[int, dict[str, Any]]:
     return {doc["year"]: doc for doc in store.read("plans").values()}
 
 
-def select_year(store: Store, year: int | None) -> int:
-    """The plan a command acts on: `year` if given and stored, else the latest."""
-    years = sorted(plan_docs(store))
+def select_year(store: Store, year: int | None, day: date) -> int:
+    """The plan a command acts on: `year` if given and stored; else the plan whose period holds
+    `day`, else the latest that has begun by then, else the first to begin."""
+    plans = plan_docs(store)
+    years = sorted(plans)
     if not years:
         raise InputError(_("the store holds no plan yet; run 'lianta load PLAN'"))
     if year is None:
-        return years[-1]
+        on = day.isoformat()
+        begun = [y for y in years if str(plans[y].get("start") or plans[y]["end"]) <= on]
+        running = [y for y in begun if on <= str(plans[y]["end"])]
+        return (running or begun or years[:1])[-1]
     if year not in years:
         shown = ", ".join(str(y) for y in years)
         raise InputError(

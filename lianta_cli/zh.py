@@ -62,7 +62,9 @@ ZH: dict[str, str] = {
     "Store file. Default: $LIANTA_DB, else the user data folder.": (
         "数据文件。默认：$LIANTA_DB，否则为用户数据文件夹。"
     ),
-    "Plan year. Default: the latest plan in the store.": "计划年份。默认：数据文件中最新的计划。",
+    "Plan year. Default: the plan running today, else the latest that has begun.": (
+        "计划年份。默认：今天所在的计划，否则为已开始的最新计划。"
+    ),
     "Interface language: en or zh. Default: $LIANTA_LANG, else the locale.": (
         "界面语言：en（英文）或 zh（中文）。默认：$LIANTA_LANG，否则按系统区域设置。"
     ),
@@ -148,6 +150,9 @@ ZH: dict[str, str] = {
     "History": "历史记录",
     "Action": "操作",
     "Change": "变化",
+    "Change in tasks done": "已完成数变化",
+    "Change in progress (points)": "进度变化（百分点）",
+    "Blocked at end": "期末受阻",
     "Total": "合计",
     "% done": "完成率 %",
     "Done at start": "期初已完成",
@@ -192,10 +197,22 @@ ZH: dict[str, str] = {
         "已把内置的 {year} 年计划（{count} 项任务）载入 {db}"
     ),
     "plans/2024.yaml (bundled)": "plans/2024.yaml（内置）",
-    "{file}: valid — {year} plan, {indices} indices, {tasks} tasks ({counts})": (
-        "{file}：有效。{year} 年计划，{indices} 个指数，{tasks} 项任务（{counts}）"
+    "{file}: valid — {year} plan, {indices}, {tasks} ({counts})": (
+        "{file}：有效。{year} 年计划，{indices}，{tasks}（{counts}）"
     ),
-    "{count} error(s); the plan was not accepted": "{count} 处错误；计划未被接受",
+    "1 index": "1 个指数",
+    "{count} indices": "{count} 个指数",
+    "1 task": "1 项任务",
+    "{count} tasks": "{count} 项任务",
+    "no tasks": "没有任务",
+    "1 event": "1 条记录",
+    "{count} events": "{count} 条记录",
+    "1 note": "1 条备注",
+    "{count} notes": "{count} 条备注",
+    "1 problem": "1 个问题",
+    "{count} problems": "{count} 个问题",
+    "1 error; the plan was not accepted": "1 处错误；计划未被接受",
+    "{count} errors; the plan was not accepted": "{count} 处错误；计划未被接受",
     "{year} plan from {file}": "{year} 年计划，来自 {file}",
     "added {n}: {ids}": "新增 {n} 项：{ids}",
     "changed {n}: {ids}": "修改 {n} 项：{ids}",
@@ -205,15 +222,17 @@ ZH: dict[str, str] = {
     "dry run: nothing was written": "试运行：没有写入任何内容",
     "store updated: {db}": "数据文件已更新：{db}",
     "nothing to write: {db}": "没有需要写入的内容：{db}",
-    "{shown} of {total} tasks · {year} plan · as of {today}": (
-        "显示 {shown}/{total} 项任务，{year} 年计划，截至 {today}"
-    ),
+    "{tasks} · {year} plan · as of {today}": "{tasks}，{year} 年计划，截至 {today}",
+    "{shown} of {total} tasks": "显示 {shown}/{total} 项任务",
     "showing {shown} of {total} tasks; --limit 0 shows all": (
         "只显示了 {total} 项任务中的 {shown} 项；--limit 0 显示全部"
     ),
     "{year} plan · as of {today}": "{year} 年计划，截至 {today}",
-    "{count} events · {year} plan": "{count} 条记录，{year} 年计划",
+    "{events} · {year} plan": "{events}，{year} 年计划",
     "nothing changed": "没有任何改动",
+    "{what} {ids} in the {year} plan (change {change}; 'lianta undo' reverts it)": (
+        "{what} {year} 年计划的 {ids}（变更 {change}；可用 lianta undo 撤销）"
+    ),
     "assigned": "已分派",
     "updated": "已更新",
     "done:": "已完成：",
@@ -354,8 +373,8 @@ ZH: dict[str, str] = {
     "no good backup to restore": "没有可用来恢复的完好备份",
     "backup {path}: none": "备份 {path}：无",
     "backup {path}: damaged ({first}{more})": "备份 {path}：已损坏（{first}{more}）",
-    "backup {path}: good (change {change}, {tasks} tasks, saved {saved})": (
-        "备份 {path}：完好（变更 {change}，{tasks} 项任务，保存于 {saved}）"
+    "backup {path}: good (change {change}, {tasks}, saved {saved})": (
+        "备份 {path}：完好（变更 {change}，{tasks}，保存于 {saved}）"
     ),
     "the store file is missing, but backups of it exist": "数据文件不见了，但它的备份还在",
     "the meta table has no document 1 (schema, last change)": (
@@ -409,8 +428,8 @@ ZH: dict[str, str] = {
     "history event {seq}: takes out a note task {task} does not have": (
         "历史记录 {seq}：删除了任务 {task} 并没有的备注"
     ),
-    "task {task} ({year}): it has {held} note(s) but its history adds {n}": (
-        "任务 {task}（{year}）：有 {held} 条备注，但历史记录中添加了 {n} 条"
+    "task {task} ({year}): it has {held} but its history adds {n}": (
+        "任务 {task}（{year}）：有 {held}，但历史记录中添加了 {n} 条"
     ),
     "task {task} ({year}): history event {seq} changes {field} from {old} but it was {was}": (
         "任务 {task}（{year}）：历史记录 {seq} 把{field}从 {old} 改掉，但当时的值是 {was}"
@@ -418,11 +437,11 @@ ZH: dict[str, str] = {
     "task {task} ({year}): {field} is {stored} but its history ends at {value}": (
         "任务 {task}（{year}）：{field}为 {stored}，但历史记录的最终值是 {value}"
     ),
-    "store {path}: healthy (change {change}, {tasks} tasks, {events} events)": (
-        "数据文件 {path}：完好（变更 {change}，{tasks} 项任务，{events} 条记录）"
+    "store {path}: healthy (change {change}, {tasks}, {events})": (
+        "数据文件 {path}：完好（变更 {change}，{tasks}，{events}）"
     ),
-    "store {path}: damaged ({count} problem(s))": "数据文件 {path}：已损坏（{count} 个问题）",
-    "store {path}: was damaged ({count} problem(s))": "数据文件 {path}：曾损坏（{count} 个问题）",
+    "store {path}: damaged ({problems})": "数据文件 {path}：已损坏（{problems}）",
+    "store {path}: was damaged ({problems})": "数据文件 {path}：曾损坏（{problems}）",
     "store {path}: was missing": "数据文件 {path}：曾丢失",
     "  problem: {text}": "  问题：{text}",
     "the damaged file is kept as {damaged}": "损坏的文件已保留为 {damaged}",
@@ -451,6 +470,31 @@ ZH: dict[str, str] = {
     "Notes added ({count})": "新增备注（{count}）",
     "Overdue on {date} ({count})": "截至 {date} 逾期（{count}）",
     "Open tasks with nobody assigned ({count})": "无人负责的未完成任务（{count}）",
+    "Still blocked ({count})": "仍然受阻（{count}）",
+    "since {date}": "自 {date} 起",
+    "nobody assigned": "无人负责",
+    "{year} plan": "{year} 年计划",
+    "as of {date}": "截至 {date}",
+    "The {year} plan begins on {date}.": "{year} 年计划从 {date} 开始。",
+    "The {year} plan ended on {date}.": "{year} 年计划已于 {date} 结束。",
+    "This period lies before the {year} plan, which begins on {date}.": (
+        "这段时间在 {year} 年计划开始之前（计划从 {date} 开始）。"
+    ),
+    "This period lies after the {year} plan, which ended on {date}.": (
+        "这段时间在 {year} 年计划结束之后（计划已于 {date} 结束）。"
+    ),
+    "The {year} plan begins on {date}, within this period.": (
+        "{year} 年计划从 {date} 开始，在这段时间之内。"
+    ),
+    "The {year} plan ended on {date}, within this period.": (
+        "{year} 年计划已于 {date} 结束，在这段时间之内。"
+    ),
+    "The {year} plan ends on {date}, within this period.": (
+        "{year} 年计划将于 {date} 结束，在这段时间之内。"
+    ),
+    "the period {start} to {end} has not begun (today is {today})": (
+        "{start} 至 {end} 这段时间还没有开始（今天是 {today}）"
+    ),
     "now {state}": "现为{state}",
     "due {date}, {days} days late": "截止 {date}，已逾期 {days} 天",
     "due {date}": "截止 {date}",

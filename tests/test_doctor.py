@@ -127,7 +127,7 @@ PROBLEMS: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
     (
         "a note deleted",
         lambda d: _task(d, "1.1")["notes"].pop(),
-        "task 1.1 (2024): it has 1 note(s) but its history adds 2",
+        "task 1.1 (2024): it has 1 note but its history adds 2",
     ),
     (
         "a task id twice",
@@ -204,7 +204,8 @@ def test_each_problem_is_one_line(
     assert lines[0].startswith(f"store {store}: damaged (")
     problems = [line for line in lines if line.startswith("  problem: ")]
     assert problems and any(expected in line for line in problems), out
-    assert f"{len(problems)} problem(s)" in lines[0]
+    count = len(problems)
+    assert (f"({count} problems)" if count > 1 else "(1 problem)") in lines[0]
     assert f"run 'lianta doctor --db {store} --restore' to bring back {store}.1" in out
     code, out, _err = call_cli(["doctor", "--format", "json"], env)
     assert code == 1 and any(expected in p for p in json.loads(out)["problems"])

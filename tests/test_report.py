@@ -447,6 +447,7 @@ def test_summary_json_shape_and_the_declared_indices(
     assert list(data) == [
         "plan",
         "as_of",
+        "plan_period",
         "indices_declared",
         "indices_described",
         "indices",
@@ -546,7 +547,7 @@ def test_the_cron_script_writes_this_weeks_report(replayed: Path, tmp_path: Path
     )
     assert done.returncode == 0, done.stderr
     report = work / "reports" / "2024-W10.md"
-    assert report.read_text(encoding="utf-8") == golden("2024-W10.md")
+    assert report.read_text(encoding="utf-8") == golden("2024-W10-friday.md")
     assert sorted(p.name for p in report.parent.iterdir()) == ["2024-W10.md"]
     assert str(report.relative_to(work)) in done.stderr
 
