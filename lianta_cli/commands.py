@@ -14,7 +14,7 @@ from .clock import Clock, parse_day
 from .errors import InputError, LiantaError
 from .export import Column, dumps_json, plain_table, to_csv, to_markdown
 from .i18n import _, detect_language, plural, set_language
-from .store import Store, default_store_path, open_store
+from .store import Store, default_store_path, open_store, refuse_if_lost, store_file
 from .views import LIST_JSON_KEYS, LIST_KEYS, field_name, list_columns
 
 
@@ -35,10 +35,29 @@ class Env(NamedTuple):
     clock: Clock
     user: str
     ascii_only: bool
+    explicit: bool = False
+    """The store was named (--db, LIANTA_DB), not found at the default location."""
+
+    def check_exists(self) -> None:
+        """A store named by --db or LIANTA_DB must exist: a mistyped path is not a new, empty
+        store. Only the default location is made on first use; `load` makes a store anywhere."""
+        if not self.explicit:
+            return
+        path = store_file(self.db)
+        if os.path.lexists(path):
+            return
+        refuse_if_lost(path)
+        raise InputError(
+            _(
+                "store {path} does not exist; check --db or LIANTA_DB, or make a new store "
+                "there with 'lianta load --db {path}'"
+            ).format(path=self.db)
+        )
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[Store]:
         """The store locked for a change; the bundled plan is loaded first into an empty store."""
+        self.check_exists()
         with open_store(self.db, write=True) as store:
             doctor.check_store(store)
             loaded = tracker.ensure_plan(store, self.clock, self.user)
@@ -49,6 +68,7 @@ class Env(NamedTuple):
     def reading(self) -> Store:
         """A snapshot to read. On an empty store the bundled plan is loaded into the snapshot,
         and saved only once the command has succeeded: bad input leaves no store behind."""
+        self.check_exists()
         with open_store(self.db, write=False) as store:
             doctor.check_store(store)
             if tracker.ensure_plan(store, self.clock, self.user) is not None:
@@ -85,6 +105,7 @@ def make_env(
         clock=Clock.from_env(),
         user=tracker.current_user(),
         ascii_only=ascii_only or os.environ.get("LIANTA_ASCII", "") not in ("", "0"),
+        explicit=db is not None or bool(os.environ.get("LIANTA_DB", "").strip()),
     )
 
 
@@ -455,6 +476,7 @@ def run_load(env: Env, plan_file: Path | None, *, dry_run: bool, fmt: str) -> No
     fmt = check_format(fmt, ("text", "json"))
     path = plan_file or bundled_plan_path()
     shown = str(plan_file) if plan_file else _("plans/2024.yaml (bundled)")
+    new = not store_file(env.db).exists()
     year, result = _read_and_sync(env, path, shown, dry_run=dry_run)
     if fmt == "json":
         out(dumps_json(result.as_dict()))
@@ -480,13 +502,12 @@ def run_load(env: Env, plan_file: Path | None, *, dry_run: bool, fmt: str) -> No
             _("restored {n}: {ids}").format(n=len(result.restored), ids=_ids(result.restored))
         )
     lines.append(_("unchanged {n}").format(n=result.unchanged))
-    verdict = (
-        _("dry run: nothing was written")
-        if dry_run
-        else (_("store updated: {db}") if result.wrote else _("nothing to write: {db}")).format(
-            db=env.db
-        )
-    )
+    if dry_run:
+        verdict = _("dry run: nothing was written")
+    elif result.wrote:
+        verdict = (_("store created: {db}") if new else _("store updated: {db}")).format(db=env.db)
+    else:
+        verdict = _("nothing to write: {db}").format(db=env.db)
     out(_("{year} plan from {file}").format(year=year, file=shown) + "\n")
     out("".join(f"  {line}\n" for line in lines))
     info(verdict)

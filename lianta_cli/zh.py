@@ -221,6 +221,11 @@ ZH: dict[str, str] = {
     "unchanged {n}": "未变 {n} 项",
     "dry run: nothing was written": "试运行：没有写入任何内容",
     "store updated: {db}": "数据文件已更新：{db}",
+    "store created: {db}": "已新建数据文件：{db}",
+    "store {path} does not exist; check --db or LIANTA_DB, or make a new store there with "
+    "'lianta load --db {path}'": (
+        "数据文件 {path} 不存在；请检查 --db 或 LIANTA_DB，或用 lianta load --db {path} 在那里新建"
+    ),
     "nothing to write: {db}": "没有需要写入的内容：{db}",
     "{tasks} · {year} plan · as of {today}": "{tasks}，{year} 年计划，截至 {today}",
     "{shown} of {total} tasks": "显示 {shown}/{total} 项任务",

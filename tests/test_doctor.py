@@ -43,6 +43,7 @@ def _session(env: dict[str, str], tmp_path: Path) -> None:
     dropped_end = renamed.index("\n  - number: 2")
     edited.write_text(renamed[:dropped_at] + renamed[dropped_end:], encoding="utf-8")
     steps = [
+        ["load"],  # LIANTA_DB names the store: `load` makes it
         ["assign", "1.1", "1.2", "--to", "王芳", "--unit", "经济服务办"],
         ["update", "1.1", "--progress", "40", "--note", "摸底完成"],
         ["update", "1.2", "--status", "blocked", "--note", "等待选址"],
