@@ -14,7 +14,14 @@ from .clock import Clock, parse_day
 from .errors import InputError, LiantaError
 from .export import Column, dumps_json, plain_table, to_csv, to_markdown
 from .i18n import _, detect_language, plural, set_language
-from .store import Store, default_store_path, open_store, refuse_if_lost, store_file
+from .store import (
+    Store,
+    default_store_path,
+    open_store,
+    refuse_if_lost,
+    store_file,
+    store_files,
+)
 from .views import LIST_JSON_KEYS, LIST_KEYS, field_name, list_columns
 
 
@@ -596,7 +603,7 @@ def run_weekly(
     if output is None:
         out(text)
         return
-    report_text.write_atomically(output, text)
+    report_text.write_atomically(output, text, keep=store_files(env.db))
     info(_("wrote {path}").format(path=output))
 
 

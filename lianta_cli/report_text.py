@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
+from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -13,7 +15,7 @@ from .errors import InputError, StoreError
 from .export import md_cell, to_csv, to_markdown
 from .i18n import _, pick
 from .report import CSV_KEYS, DUE_SOON_DAYS, SECTIONS, SUMMARY_KEYS, Summary, WeeklyReport
-from .store import fsync_folder
+from .store import describe, fsync_folder
 from .views import signed, status_name, weekly_index_columns
 
 
@@ -217,38 +219,53 @@ def weekly_markdown(report: WeeklyReport) -> str:
 # ---------------------------------------------------------------- saving a report
 
 
-def write_atomically(path: Path, text: str) -> Path:
-    """Write `text` to `path` through a temporary file in the same folder, fsync and rename.
+def write_atomically(path: Path, text: str, keep: Sequence[Path] = ()) -> Path:
+    """Write `text` to the file `path` names, never to one of `keep` (the store, its backups and
+    its lock), and as the shell's `>` would, but never half-written.
 
-    A failure at any moment leaves either the previous file or the new one, and no temporary
-    file. A new file gets the usual permissions (0666 less the umask); a replaced one keeps its.
+    A regular file (or a new one) is replaced atomically: a temporary file in the same folder,
+    fsync, rename; a failure at any moment leaves the previous file or the new one, and no
+    temporary file. A symlink is followed: its target is the file written and the link stays.
+    A device, a FIFO, or a link to an open file (`/dev/stdout`) is written through. A folder is
+    an error. A new file gets the usual permissions (0666 less the umask); a replaced one keeps
+    its.
     """
-    target = path.expanduser()
-    folder = target.parent
-    if target.is_dir():
+    given = path.expanduser()
+    try:
+        found = os.stat(given)  # follows symlinks: what the path names in the end
+    except FileNotFoundError:
+        found = None
+    except OSError as error:
+        raise _cannot_write(path, error) from None
+    if found is not None and stat.S_ISDIR(found.st_mode):
         raise InputError(_("--output {path}: is a folder; give a file name").format(path=path))
+    target = Path(os.path.realpath(given))
+    for kept in keep:
+        same = target == Path(os.path.realpath(kept))
+        if same or (found is not None and kept.exists() and os.path.samefile(given, kept)):
+            raise InputError(
+                _("--output {path}: that is the store {store} (or its backup or lock)").format(
+                    path=path, store=keep[0]
+                )
+            )
+    if found is not None and (not stat.S_ISREG(found.st_mode) or _open_file_link(given)):
+        _write_through(given, text, path)
+        return given
+    folder = target.parent
     if not folder.is_dir():
         raise InputError(
             _("--output {path}: the folder {folder} does not exist").format(
                 path=path, folder=folder
             )
         )
-    try:
-        mode = target.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        mask = os.umask(0)
-        os.umask(mask)
-        mode = 0o666 & ~mask
+    mode = stat.S_IMODE(found.st_mode) if found is not None else 0o666 & ~_umask()
     import tempfile
 
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     tmp = Path(name)
     try:
         try:
-            payload = memoryview(text.encode("utf-8"))
-            while payload:
-                written = os.write(fd, payload)
-                payload = payload[written:]
+            _write_all(fd, text)
             os.fchmod(fd, mode)
             os.fsync(fd)
         finally:
@@ -257,11 +274,56 @@ def write_atomically(path: Path, text: str) -> Path:
     except OSError as error:
         with contextlib.suppress(OSError):
             tmp.unlink()
-        reason = error.strerror or str(error)
-        raise StoreError(
-            _("cannot write {path}: {reason}; the file was not changed").format(
-                path=path, reason=reason
-            )
-        ) from None
+        raise _cannot_write(path, error) from None
     fsync_folder(folder)
     return target
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _write_all(fd: int, text: str) -> None:
+    payload = memoryview(text.encode("utf-8"))
+    while payload:
+        payload = payload[os.write(fd, payload) :]
+
+
+def _open_file_link(path: Path) -> bool:
+    """Whether `path` leads, link by link, to one of /proc's links to a file a process has open
+    (/dev/stdout -> /proc/self/fd/1): that open file is the one to write, as `>` does."""
+    current = os.path.abspath(path)
+    for _hop in range(40):
+        folder, name = os.path.split(current)
+        current = os.path.join(os.path.realpath(folder), name)
+        if current.startswith("/proc/"):
+            return True
+        try:
+            link = os.readlink(current)
+        except OSError:
+            return False
+        current = os.path.join(os.path.dirname(current), link)
+    return False
+
+
+def _write_through(target: Path, text: str, shown: Path) -> None:
+    """Write into a device, a FIFO or an open file as it is (appending, as after `>`, to what
+    this process has not written yet), without replacing it."""
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_APPEND)
+        try:
+            _write_all(fd, text)
+        finally:
+            os.close(fd)
+    except OSError as error:
+        raise _cannot_write(shown, error) from None
+
+
+def _cannot_write(path: Path, error: OSError) -> StoreError:
+    return StoreError(
+        _("cannot write {path}: {reason}; the file was not changed").format(
+            path=path, reason=describe(error)
+        )
+    )

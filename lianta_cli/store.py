@@ -372,6 +372,12 @@ def lock_path(path: Path) -> Path:
     return path.with_name(path.name + ".lock")
 
 
+def store_files(path: Path) -> list[Path]:
+    """Every file lianta keeps for the store at `path`: the store, its backups, its lock."""
+    path = store_file(path)
+    return [path, *backup_paths(path), lock_path(path)]
+
+
 def lock_timeout() -> float:
     """Seconds to wait for the lock: `LIANTA_LOCK_TIMEOUT`, else 30."""
     raw = os.environ.get("LIANTA_LOCK_TIMEOUT", "").strip()

@@ -649,6 +649,9 @@ ZH: dict[str, str] = {
         "--since {since} 晚于今天（{today}）；请给出 --until"
     ),
     "--output {path}: is a folder; give a file name": "--output {path}：是文件夹；请给出文件名",
+    "--output {path}: that is the store {store} (or its backup or lock)": (
+        "--output {path}：这是数据文件 {store}（或其备份、锁文件）"
+    ),
     "--output {path}: the folder {folder} does not exist": (
         "--output {path}：文件夹 {folder} 不存在"
     ),

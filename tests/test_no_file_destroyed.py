@@ -3,6 +3,11 @@ written on, and `--output` writes only what it should."""
 
 from __future__ import annotations
 
+import os
+import stat
+import subprocess
+import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -72,3 +77,125 @@ def test_doctor_on_a_path_that_does_not_exist_creates_nothing(run: Run, tmp_path
     result = ok(run("doctor", "--db", str(typo)))
     assert "none yet" in result.stdout
     assert not (tmp_path / "x").exists()
+
+
+# ---------------------------------------------------------------- 6. --output writes what it should
+
+NOW = "2024-03-08T18:00"
+
+
+def report_text(run: Run) -> str:
+    return ok(run("report", "weekly", now=NOW)).stdout
+
+
+def test_output_through_a_symlink_writes_its_target_and_keeps_the_link(
+    run: Run, tmp_path: Path
+) -> None:
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    target = reports / "2024-W10.md"
+    target.write_text("last week's\n", encoding="utf-8")
+    latest = tmp_path / "latest.md"
+    latest.symlink_to(Path("reports") / "2024-W10.md")
+    ok(run("report", "weekly", "--output", str(latest), now=NOW))
+    assert latest.is_symlink() and os.readlink(latest) == str(Path("reports") / "2024-W10.md")
+    assert target.read_text(encoding="utf-8") == report_text(run)
+    dangling = tmp_path / "next.md"
+    dangling.symlink_to(reports / "2024-W11.md")
+    ok(run("report", "weekly", "--output", str(dangling), now=NOW))
+    assert dangling.is_symlink() and (reports / "2024-W11.md").read_text(encoding="utf-8")
+
+
+def test_output_into_a_fifo_writes_through_it(run: Run, tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    result = run("report", "weekly", "--output", str(fifo), now=NOW)
+    reader.join(timeout=30)
+    ok(result)
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    assert received == [report_text(run).encode("utf-8")]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".pipe")) == []
+
+
+def full_device(folder: Path) -> Path:
+    """A character device like /dev/full (every write fails: no space left), made in `folder`
+    so that a test of writing it can never replace the system's own."""
+    device = folder / "full"
+    try:
+        os.mknod(device, stat.S_IFCHR | 0o666, os.makedev(1, 7))
+        os.close(os.open(device, os.O_WRONLY))
+    except OSError:
+        pytest.skip("cannot make a device node here (needs root and a folder without nodev)")
+    return device
+
+
+def test_output_to_a_full_device_fails_and_leaves_the_device(run: Run, tmp_path: Path) -> None:
+    device = full_device(tmp_path)
+    result = run("report", "weekly", "--output", str(device), now=NOW)
+    one_line_error(result, 1, str(device), "no space left")
+    assert stat.S_ISCHR(device.lstat().st_mode) and device.lstat().st_rdev == os.makedev(1, 7)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".full")) == []
+
+
+def test_output_to_dev_stdout_writes_to_standard_output(
+    run: Run, store_path: Path, tmp_path: Path
+) -> None:
+    """`--output /dev/stdout`, through a link made the same way (to /proc/self/fd/1), so that a
+    test of it can never replace the system's own /dev/stdout."""
+    stdout = tmp_path / "stdout"
+    stdout.symlink_to("/proc/self/fd/1")
+    ok(run("load", now="2024-01-02"))
+    lianta = Path(sys.executable).with_name("lianta")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LIANTA_")}
+    env.update({"LIANTA_DB": str(store_path), "LIANTA_NOW": NOW, "LIANTA_LANG": "en"})
+    for fmt in ("md", "json"):
+        args = [str(lianta), "report", "weekly", "-f", fmt, "--output", str(stdout)]
+        done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        plain = subprocess.run(args[:-2], env=env, capture_output=True, text=True, timeout=60)
+        assert done.stdout == plain.stdout and done.stdout
+        assert stdout.is_symlink()
+        with open(tmp_path / "out.md", "w") as redirected:  # stdout a file, as with `>`
+            done = subprocess.run(args, env=env, stdout=redirected, timeout=60, check=True)
+        assert (tmp_path / "out.md").read_text(encoding="utf-8") == plain.stdout
+
+
+def test_output_to_a_folder_is_an_error(run: Run, tmp_path: Path) -> None:
+    result = run("report", "weekly", "--output", str(tmp_path), now=NOW)
+    one_line_error(result, 2, "is a folder")
+
+
+# ---------------------------------------------------------------- 7. never the store
+
+STORE_FILES = ["lianta.json", "lianta.json.1", "lianta.json.3", "lianta.json.lock"]
+
+
+@pytest.mark.parametrize("name", STORE_FILES)
+def test_output_never_writes_the_store_its_backups_or_its_lock(
+    run: Run, store_path: Path, name: str
+) -> None:
+    for note in ("one", "two", "three", "four"):
+        ok(run("note", "1.1", note, now="2024-03-04"))
+    files = {p.name: p.read_bytes() for p in store_path.parent.iterdir()}
+    for shown in (store_path.parent / name, Path(os.path.relpath(store_path.parent / name))):
+        result = run("report", "weekly", "--output", str(shown), now=NOW)
+        one_line_error(result, 2, str(shown), "store")
+    link = store_path.parent.parent / "link.md"
+    link.symlink_to(store_path.parent / name)
+    one_line_error(run("report", "weekly", "--output", str(link), now=NOW), 2, "store")
+    assert {p.name: p.read_bytes() for p in store_path.parent.iterdir()} == files
+    assert ok(run("doctor")).stdout.startswith(f"store {store_path}: healthy (change 5")
+
+
+def test_output_never_writes_a_hard_link_of_the_store(
+    run: Run, store_path: Path, tmp_path: Path
+) -> None:
+    ok(run("note", "1.1", "one", now="2024-03-04"))
+    other = tmp_path / "same.md"
+    os.link(store_path, other)
+    before = store_path.read_bytes()
+    one_line_error(run("report", "weekly", "--output", str(other), now=NOW), 2, "store")
+    assert store_path.read_bytes() == before

@@ -363,7 +363,7 @@ def test_a_failed_write_keeps_the_old_file_and_no_temporary_file(
     result = run("report", "weekly", "--week", "2024-W10", "--output", str(target))
     assert result.exit_code == 1
     assert result.stderr.count("\n") == 1
-    assert "No space left on device" in result.stderr
+    assert "no space left on the disk" in result.stderr
     assert target.read_text(encoding="utf-8") == "an older report\n"
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".week")) == []
 
