@@ -35,7 +35,7 @@ from .commands import (
     run_weekly,
     save_pending_loads,
 )
-from .errors import LiantaError
+from .errors import InputError, LiantaError
 from .export import dumps_json
 from .i18n import _, detect_language, help_chrome, localise_parser_message, plural, set_language
 
@@ -570,6 +570,16 @@ def doctor(
             ),
         ),
     ] = False,
+    accept: Annotated[
+        bool,
+        typer.Option(
+            "--accept",
+            help=_(
+                "Record tasks edited by hand in the store file as a change of yours, so its "
+                "history agrees with it again."
+            ),
+        ),
+    ] = False,
     fmt: Annotated[str, typer.Option("--format", "-f", help=_("text or json."))] = "text",
     db: DbOption = None,
     lang: LangOption = None,
@@ -580,7 +590,14 @@ def doctor(
 
     env = make_env(db, None, lang)
     fmt = check_format(fmt, ("text", "json"))
-    result = checks.restore(env.db, env.clock.now()) if restore else checks.examine(env.db)
+    if restore and accept:
+        raise InputError(_("--restore and --accept: give one or the other"))
+    if restore:
+        result = checks.restore(env.db, env.clock.now())
+    elif accept:
+        result = checks.accept(env.db, env.clock, env.user)
+    else:
+        result = checks.examine(env.db)
     if fmt == "json":
         out(dumps_json(result.as_dict()))
     else:

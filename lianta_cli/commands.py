@@ -67,6 +67,8 @@ class Env(NamedTuple):
         self.check_exists()
         with open_store(self.db, write=True) as store:
             doctor.check_store(store)
+            if not store.as_saved:  # changed since lianta saved it: check it all
+                doctor.check_history(store)
             loaded = tracker.ensure_plan(store, self.clock, self.user)
             yield store
         if loaded is not None:  # said only once it is saved: a failed command saves nothing
@@ -532,6 +534,8 @@ def _read_and_sync(
         info(str(warning))
     with open_store(env.db, write=not dry_run) as store:
         doctor.check_store(store)
+        if not dry_run and not store.as_saved:
+            doctor.check_history(store)
         result = tracker.sync_plan(store, plan, env.clock, env.user, dry_run=dry_run)
     return plan.year, result
 
@@ -635,6 +639,19 @@ def checkup_lines(checkup: doctor.Checkup, *, most: int = 100) -> list[str]:
             lines.append(
                 _("the damaged file is kept as {damaged}").format(damaged=checkup.restored.damaged)
             )
+    if checkup.accepted is not None:
+        edits = checkup.accepted.edits
+        if not edits:
+            lines.append(_("nothing to accept: the store agrees with its history"))
+        else:
+            lines.append(
+                plural(
+                    len(edits),
+                    _("recorded 1 hand edit as change {change}:"),
+                    _("recorded {count} hand edits as change {change}:"),
+                ).format(change=checkup.accepted.change)
+            )
+            lines += ["  " + edit.problem() for edit in edits[:most]]
     problems = checkup.problems
     if not store.exists and not problems:
         lines.append(
@@ -668,9 +685,18 @@ def checkup_lines(checkup: doctor.Checkup, *, most: int = 100) -> list[str]:
                 "leftover {path} from an interrupted save (harmless; the next save removes it)"
             ).format(path=leftover)
         )
-    if checkup.restore_error is not None:
+    if checkup.accept_error is not None:
+        lines.append(_("cannot accept: {reason}").format(reason=checkup.accept_error))
+    elif checkup.restore_error is not None:
         lines.append(_("cannot restore: {reason}").format(reason=checkup.restore_error))
     elif problems and checkup.restored is None:
+        if store.only_hand_edits:
+            lines.append(
+                _(
+                    "if the file was edited on purpose, 'lianta doctor --db {path} --accept' "
+                    "records the edits as a change"
+                ).format(path=store.path)
+            )
         good = checkup.newest_good
         if good is not None:
             lines.append(

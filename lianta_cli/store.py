@@ -106,6 +106,8 @@ class FileStore:
     def __init__(self, path: Path, data: dict[str, Any] | None = None) -> None:
         self.path = path
         self.location = str(path)
+        self.as_saved = False
+        """The file is exactly as lianta last saved it (see `open_store`)."""
         self.storage = SnapshotStorage(read_file(path) if data is None else data)
         self.db = _Database(storage=lambda: self.storage)
         self._documents: dict[str, dict[int, Document]] = {}
@@ -137,10 +139,11 @@ class FileStore:
     def empty(self) -> bool:
         return not any(self.storage.data.values())
 
-    def save(self) -> None:
-        """Write the snapshot to the file if anything changed (see `atomic_write`)."""
+    def save(self) -> bool:
+        """Write the snapshot to the file if anything changed (see `atomic_write`); whether it
+        did."""
         if not self.storage.dirty:
-            return
+            return False
         try:
             payload = orjson.dumps(self.storage.data)
         except TypeError:  # orjson's encode error: a lone surrogate from a mis-encoded argument
@@ -152,6 +155,7 @@ class FileStore:
             ) from None
         atomic_write(self.path, payload)
         self.storage.dirty = False
+        return True
 
 
 # ---------------------------------------------------------------- reading the file
@@ -425,8 +429,9 @@ else:
 
 
 @contextlib.contextmanager
-def store_lock(path: Path, timeout: float | None = None) -> Iterator[None]:
-    """Hold `<store>.lock` exclusively; wait up to `timeout` seconds, then fail naming the lock."""
+def store_lock(path: Path, timeout: float | None = None) -> Iterator[int]:
+    """Hold `<store>.lock` exclusively (its open file descriptor); wait up to `timeout` seconds,
+    then fail naming the lock."""
     if timeout is None:
         timeout = lock_timeout()
     lock = lock_path(path)
@@ -462,7 +467,7 @@ def store_lock(path: Path, timeout: float | None = None) -> Iterator[None]:
                         lock=lock, reason=describe(error)
                     )
                 ) from None
-        yield
+        yield fd
     finally:
         os.close(fd)
 
@@ -479,10 +484,39 @@ def refuse_if_lost(path: Path) -> None:
         )
 
 
+_MARK_SIZE = 64
+
+
+def _mark(path: Path) -> bytes:
+    """What identifies the file at `path` as it is: inode, size, time of the last change."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        return b""
+    return f"{found.st_ino} {found.st_size} {found.st_mtime_ns}".encode().ljust(_MARK_SIZE)
+
+
+def _read_mark(lock: int) -> bytes:
+    try:
+        return os.pread(lock, _MARK_SIZE, 0) if hasattr(os, "pread") else b""
+    except OSError:
+        return b""
+
+
+def _write_mark(lock: int, mark: bytes) -> None:
+    with contextlib.suppress(OSError):  # only a check is lost: the next writer does it in full
+        if hasattr(os, "pwrite"):
+            os.pwrite(lock, mark, 0)
+
+
 @contextlib.contextmanager
 def open_store(path: Path, *, write: bool) -> Iterator[FileStore]:
     """A snapshot of the store at `path`; with `write`, the lock held throughout and the
-    snapshot saved at the end if it changed (not if the block raised)."""
+    snapshot saved at the end if it changed (not if the block raised).
+
+    A writer notes in the lock file what identifies the file it saved (inode, size, time), so
+    that the next writer can tell that the file is still exactly as lianta saved it
+    (`FileStore.as_saved`) and need not check it in full again."""
     path = store_file(path)
     if not write:
         store = FileStore(path)
@@ -490,9 +524,12 @@ def open_store(path: Path, *, write: bool) -> Iterator[FileStore]:
             refuse_if_lost(path)
         yield store
         return
-    with store_lock(path):
+    with store_lock(path) as lock:
         store = FileStore(path)
         if store.empty and not path.exists():
             refuse_if_lost(path)
+        mark = _mark(path)
+        store.as_saved = bool(mark) and _read_mark(lock) == mark
         yield store
-        store.save()
+        if store.save():
+            _write_mark(lock, _mark(path))

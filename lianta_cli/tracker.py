@@ -727,12 +727,15 @@ def undo(store: Store, clock: Clock, user: str) -> ChangeResult:
             continue
         key, doc = found
         patch = patches.setdefault(key, {})
-        if item["field"] == "note":  # take the note out again: the last one with that text
+        if item["field"] == "note":  # take the note out again, or put back one taken out
             notes = list(patch["notes"] if "notes" in patch else doc.get("notes") or [])
-            for position in range(len(notes) - 1, -1, -1):
-                if notes[position]["text"] == item["new"]:
-                    del notes[position]
-                    break
+            if item["new"] is None:
+                notes.append({"at": clock.stamp(), "by": user, "text": item["old"]})
+            else:
+                for position in range(len(notes) - 1, -1, -1):
+                    if notes[position]["text"] == item["new"]:
+                        del notes[position]
+                        break
             patch["notes"] = notes
         else:
             patch[item["field"]] = item["old"]

@@ -189,6 +189,7 @@ def action_name(action: str) -> str:
         "note": _("note"),
         "undo": _("undo"),
         "load": _("load"),
+        "edit": _("hand edit"),
     }.get(action, action)
 
 

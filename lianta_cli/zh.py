@@ -48,6 +48,11 @@ ZH: dict[str, str] = {
     "Revert the most recent change (one command on several ids is one change).": (
         "撤销最近一次变更（一条命令涉及多项任务也算一次变更）。"
     ),
+    "Record tasks edited by hand in the store file as a change of yours, so its history "
+    "agrees with it again.": (
+        "把在数据文件中手工修改的任务记为你的一次变更，使历史记录与之重新一致。"
+    ),
+    "--restore and --accept: give one or the other": "--restore 和 --accept 只能选一个",
     "Check the store, its history and its backups (exit 1 if anything is wrong).": (
         "检查数据文件、历史记录和备份（发现问题时退出码为 1）。"
     ),
@@ -175,6 +180,7 @@ ZH: dict[str, str] = {
     "note": "备注",
     "undo": "撤销",
     "load": "载入",
+    "hand edit": "手工修改",
     "status": "状态",
     "progress": "进度",
     "assignee": "负责人",
@@ -207,8 +213,6 @@ ZH: dict[str, str] = {
     "no tasks": "没有任务",
     "1 event": "1 条记录",
     "{count} events": "{count} 条记录",
-    "1 note": "1 条备注",
-    "{count} notes": "{count} 条备注",
     "1 problem": "1 个问题",
     "{count} problems": "{count} 个问题",
     "1 error; the plan was not accepted": "1 处错误；计划未被接受",
@@ -433,8 +437,30 @@ ZH: dict[str, str] = {
     "history event {seq}: takes out a note task {task} does not have": (
         "历史记录 {seq}：删除了任务 {task} 并没有的备注"
     ),
-    "task {task} ({year}): it has {held} but its history adds {n}": (
-        "任务 {task}（{year}）：有 {held}，但历史记录中添加了 {n} 条"
+    "task {task} ({year}): it holds a note its history never added: {note}": (
+        "任务 {task}（{year}）：有一条历史记录中从未添加过的备注：{note}"
+    ),
+    "task {task} ({year}): a note its history added is gone: {note}": (
+        "任务 {task}（{year}）：历史记录中添加过的一条备注不见了：{note}"
+    ),
+    "store {path} does not agree with its history ({problem}{more}); run 'lianta doctor --db "
+    "{path}': --accept records a deliberate hand edit, --restore brings back a backup": (
+        "数据文件 {path} 与其历史记录不符（{problem}{more}）；请运行 lianta doctor --db {path}："
+        "--accept 把有意的手工修改记为一次变更，--restore 恢复备份"
+    ),
+    "the store has problems that are not edits of tasks; 'lianta doctor --restore' brings "
+    "back a good backup": (
+        "数据文件的问题不只是对任务的修改；lianta doctor --restore 可恢复完好的备份"
+    ),
+    "nothing to accept: the store agrees with its history": (
+        "没有需要接受的修改：数据文件与历史记录一致"
+    ),
+    "cannot accept: {reason}": "无法接受：{reason}",
+    "recorded 1 hand edit as change {change}:": "已把 1 处手工修改记为变更 {change}：",
+    "recorded {count} hand edits as change {change}:": "已把 {count} 处手工修改记为变更 {change}：",
+    "if the file was edited on purpose, 'lianta doctor --db {path} --accept' records the "
+    "edits as a change": (
+        "如果是有意手工修改了文件，lianta doctor --db {path} --accept 会把这些修改记为一次变更"
     ),
     "task {task} ({year}): history event {seq} changes {field} from {old} but it was {was}": (
         "任务 {task}（{year}）：历史记录 {seq} 把{field}从 {old} 改掉，但当时的值是 {was}"

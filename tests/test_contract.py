@@ -3,7 +3,9 @@ of the tracking commands. The README's "JSON shapes" section documents exactly t
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -74,7 +76,7 @@ LOAD: dict[str, Any] = {
     "unchanged": int,
     "plan_changed": bool,
 }
-ACTIONS = {"load", "assign", "unassign", "update", "done", "note", "undo"}
+ACTIONS = {"load", "assign", "unassign", "update", "done", "note", "undo", "edit"}
 FIELDS = {
     "status",
     "progress",
@@ -141,8 +143,8 @@ def check_change(value: dict[str, Any], spec: dict[str, Any] = CHANGE) -> None:
 
 
 @pytest.fixture
-def busy(run: Run) -> Run:
-    """A store where every kind of event has happened."""
+def busy(run: Run, store_path: Path) -> Run:
+    """A store where every kind of event has happened, a hand edit accepted by `doctor` too."""
     steps = [
         ("assign", "1.1", "1.2", "--to", "王芳", "--unit", "经济服务办"),
         ("update", "1.1", "--progress", "30", "--due", "2024-03-01", "--note", "已启动"),
@@ -154,6 +156,10 @@ def busy(run: Run) -> Run:
     ]
     for step in steps:
         assert run(*step, now="2024-03-04T09:30").exit_code == 0
+    data = json.loads(store_path.read_text(encoding="utf-8"))
+    next(t for t in data["tasks"].values() if t["id"] == "2.9")["unit"] = "城市更新办"
+    store_path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert run("doctor", "--accept", now="2024-03-04T09:40").exit_code == 0
     return run
 
 
@@ -237,3 +243,49 @@ def test_load_json(run: Run, tmp_path: Any) -> None:
     dry = json_of(run("load", "--dry-run", "--format", "json", now="2024-03-04"))
     conforms(dry, LOAD)
     assert dry["dry_run"] is True and dry["unchanged"] == 40 and dry["plan_changed"] is False
+
+
+GENERATION: dict[str, Any] = {
+    "path": str,
+    "exists": bool,
+    "good": bool,
+    "problems": [str],
+    "last_change": (int, type(None)),
+    "tasks": int,
+    "events": int,
+    "saved": OPT_STR,
+}
+DOCTOR: dict[str, Any] = {
+    "store": str,
+    "exists": bool,
+    "healthy": bool,
+    "problems": [str],
+    "last_change": (int, type(None)),
+    "tasks": int,
+    "events": int,
+    "backups": [GENERATION],
+    "leftovers": [str],
+    "restored": (dict, type(None)),
+    "restore_error": OPT_STR,
+    "accepted": (dict, type(None)),
+    "accept_error": OPT_STR,
+}
+ACCEPTED: dict[str, Any] = {
+    "change": int,
+    "edits": [{"plan": int, "task": str, "field": str, "recorded": ANY, "stored": ANY}],
+}
+
+
+def test_doctor_json(busy: Run, store_path: Path) -> None:
+    healthy = json_of(busy("doctor", "--format", "json"))
+    conforms(healthy, DOCTOR)
+    assert healthy["healthy"] and healthy["accepted"] is None
+    data = json.loads(store_path.read_text(encoding="utf-8"))
+    next(t for t in data["tasks"].values() if t["id"] == "2.8")["assignee"] = "李娜"
+    store_path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    accepted = json_of(busy("doctor", "--accept", "--format", "json"))
+    conforms(accepted, DOCTOR)
+    conforms(accepted["accepted"], ACCEPTED)
+    assert accepted["accepted"]["edits"] == [
+        {"plan": 2024, "task": "2.8", "field": "assignee", "recorded": None, "stored": "李娜"}
+    ]

@@ -128,7 +128,7 @@ PROBLEMS: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
     (
         "a note deleted",
         lambda d: _task(d, "1.1")["notes"].pop(),
-        "task 1.1 (2024): it has 1 note but its history adds 2",
+        'task 1.1 (2024): a note its history added is gone: "完成"',
     ),
     (
         "a task id twice",
