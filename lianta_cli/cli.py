@@ -551,12 +551,23 @@ def history(
 
 @app.command(help=_("Revert the most recent change (one command on several ids is one change)."))
 def undo(
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help=_("Say which change would be undone; change nothing.")),
+    ] = False,
+    before_load: Annotated[
+        bool,
+        typer.Option(
+            "--before-load",
+            help=_("Undo it even if it was recorded before the last plan load."),
+        ),
+    ] = False,
     fmt: ChangeFormat = "text",
     db: DbOption = None,
     lang: LangOption = None,
 ) -> None:
     """Revert the most recent change (one command on several ids is one change)."""
-    run_undo(make_env(db, None, lang), fmt=fmt)
+    run_undo(make_env(db, None, lang), before_load=before_load, dry_run=dry_run, fmt=fmt)
 
 
 @app.command(help=_("Check the store, its history and its backups (exit 1 if anything is wrong)."))

@@ -463,19 +463,50 @@ def run_history(
         show_table(rows, columns, env, caption=caption)
 
 
-def run_undo(env: Env, *, fmt: str) -> None:
-    """`lianta undo`: revert the most recent change."""
+def run_undo(env: Env, *, before_load: bool, dry_run: bool, fmt: str) -> None:
+    """`lianta undo`: revert the most recent change (with `dry_run`, say which it would be)."""
     fmt = check_format(fmt, ("text", "json"))
-    with env.writing() as store:
-        result = tracker.undo(store, env.clock, env.user)
+    if dry_run:
+        store = env.reading()
+        result = tracker.undo(store, env.clock, env.user, before_load=before_load, dry_run=True)
+    else:
+        with env.writing() as store:
+            result = tracker.undo(store, env.clock, env.user, before_load=before_load)
+    undone = result.undone
+    assert undone is not None
     if fmt == "json":
-        out(dumps_json({**result.as_dict(), "undid": result.undid}))
-        return
-    info(
-        _("undid change {undone} on {ids} (recorded as change {change})").format(
-            undone=result.undid, ids=", ".join(result.tasks), change=result.change
+        out(
+            dumps_json(
+                {
+                    **result.as_dict(),
+                    "undid": result.undid,
+                    "undone": undone.as_dict(),
+                    "dry_run": dry_run,
+                }
+            )
         )
-    )
+        return
+    from .views import action_name, field_name
+
+    ids = ", ".join(undone.tasks)
+    if len(tracker.plan_docs(store)) > 1:
+        ids = _("{ids} of the {year} plan").format(ids=ids, year=undone.plan)
+    shown = {
+        "n": undone.change,
+        "what": f"{action_name(undone.action)} {ids} "
+        f"({', '.join(field_name(f) for f in undone.fields)})",
+        "who": undone.by,
+        "when": undone.at[:16].replace("T", " "),
+        "change": result.change,
+    }
+    if dry_run:
+        info(_("would undo change {n} — {what} by {who} at {when}").format(**shown))
+    else:
+        info(
+            _("undid change {n} — {what} by {who} at {when}; recorded as change {change}").format(
+                **shown
+            )
+        )
 
 
 def run_load(env: Env, plan_file: Path | None, *, dry_run: bool, fmt: str) -> None:

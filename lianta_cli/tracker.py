@@ -505,15 +505,32 @@ def clean_note(value: str) -> str:
     return text
 
 
+class Undoable(NamedTuple):
+    """The change `undo` would revert: who made it, when, how, on which tasks and fields."""
+
+    change: int
+    at: str
+    by: str
+    action: str
+    plan: int
+    tasks: list[str]
+    fields: list[str]
+
+    def as_dict(self) -> dict[str, Any]:
+        return self._asdict()
+
+
 class ChangeResult(NamedTuple):
     """What a command that changes tasks did: its change number, its events and the tasks it
     touched. `change` is 0 and `events` empty when nothing changed (assigning a task to the
-    person who already has it); `undid` is the change an undo reverted."""
+    person who already has it); `undid` is the change an undo reverted (or would revert, on a
+    dry run), `undone` that change."""
 
     change: int
     events: list[dict[str, Any]]
     tasks: list[str]
     undid: int | None = None
+    undone: Undoable | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {"change": self.change, "tasks": self.tasks, "events": self.events}
@@ -698,26 +715,61 @@ def history(
     ]
 
 
-def _last_undoable(store: Store) -> tuple[int, list[dict[str, Any]]]:
+def _last_undoable(store: Store) -> tuple[Undoable, list[dict[str, Any]], int]:
     """The most recent change not yet undone (loads and undos are not undone), its events
-    newest first."""
+    newest first, and the number of the last plan load (0 if none)."""
     events = store.read("history")
     undone = {e.get("undo_of") for e in events.values() if e.get("action") == "undo"}
     changes: dict[int, list[dict[str, Any]]] = {}
+    last_load = 0
     for _seq, item in sorted(events.items(), reverse=True):
         change = item.get("change", 0)
-        if item.get("action") not in ("undo", "load") and change not in undone:
+        if item.get("action") == "load":
+            last_load = max(last_load, change)
+        elif item.get("action") != "undo" and change not in undone:
             changes.setdefault(change, []).append(item)
     if not changes:
         raise InputError(_("nothing to undo"))
     number = max(changes)
-    return number, changes[number]
+    target = changes[number]
+    first = target[-1]
+    tasks = sorted({e["task"] for e in target if e["task"]}, key=id_key)
+    fields = list(dict.fromkeys(e["field"] for e in reversed(target)))
+    undoable = Undoable(
+        number, first["at"], first["by"], first["action"], first["plan"], tasks, fields
+    )
+    return undoable, target, last_load
 
 
-def undo(store: Store, clock: Clock, user: str) -> ChangeResult:
+def undo(
+    store: Store,
+    clock: Clock,
+    user: str,
+    *,
+    before_load: bool = False,
+    dry_run: bool = False,
+) -> ChangeResult:
     """Revert the most recent change not yet undone, as a new change; plan loads are not undone.
-    Each undo goes one change further back: undo, undo reverts the last two changes."""
-    number, target = _last_undoable(store)
+    Each undo goes one change further back: undo, undo reverts the last two changes. A change
+    made before the last plan load is reverted only with `before_load`; with `dry_run`, the
+    result says what would be undone and nothing changes."""
+    undoable, target, last_load = _last_undoable(store)
+    number = undoable.change
+    if number < last_load and not before_load:
+        raise InputError(
+            _(
+                "change {n} ({by}, {at}, on {tasks}) was recorded before the plan load "
+                "(change {load}); 'lianta undo --before-load' reverts it anyway"
+            ).format(
+                n=number,
+                by=undoable.by,
+                at=undoable.at,
+                tasks=", ".join(undoable.tasks),
+                load=last_load,
+            )
+        )
+    if dry_run:
+        return ChangeResult(0, [], undoable.tasks, undid=number, undone=undoable)
     tasks = {(d["plan"], d["id"]): (k, d) for k, d in store.read("tasks").items()}
     patches: dict[int, dict[str, Any]] = {}
     reverts: list[dict[str, Any]] = []
@@ -747,7 +799,7 @@ def undo(store: Store, clock: Clock, user: str) -> ChangeResult:
     store.update("tasks", {key: {**patch, "updated": stamp} for key, patch in patches.items()})
     change, rows = record(store, reverts, clock, user)
     touched = sorted({row["task"] for row in rows}, key=id_key)
-    return ChangeResult(change, rows, touched, undid=number)
+    return ChangeResult(change, rows, touched, undid=number, undone=undoable)
 
 
 def show_task(store: Store, year: int, task_id: str, today: date) -> dict[str, Any]:

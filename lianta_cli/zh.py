@@ -249,8 +249,21 @@ ZH: dict[str, str] = {
     "{what} {ids} (change {change}; 'lianta undo' reverts it)": (
         "{what} {ids}（变更 {change}；可用 lianta undo 撤销）"
     ),
-    "undid change {undone} on {ids} (recorded as change {change})": (
-        "已撤销 {ids} 上的变更 {undone}（记为变更 {change}）"
+    "would undo change {n} — {what} by {who} at {when}": (
+        "将撤销变更 {n}：{who} 于 {when} 的{what}"
+    ),
+    "undid change {n} — {what} by {who} at {when}; recorded as change {change}": (
+        "已撤销变更 {n}：{who} 于 {when} 的{what}；记为变更 {change}"
+    ),
+    "{ids} of the {year} plan": "{year} 年计划的 {ids}",
+    "change {n} ({by}, {at}, on {tasks}) was recorded before the plan load (change {load}); "
+    "'lianta undo --before-load' reverts it anyway": (
+        "变更 {n}（{by}，{at}，涉及 {tasks}）记录于计划载入（变更 {load}）之前；"
+        "如仍要撤销，请用 lianta undo --before-load"
+    ),
+    "Say which change would be undone; change nothing.": "说明将撤销哪次变更，不做任何改动。",
+    "Undo it even if it was recorded before the last plan load.": (
+        "即使该变更记录于最近一次计划载入之前，也撤销它。"
     ),
     "wrote {path}": "已写入 {path}",
     "interrupted; nothing was changed": "已中断；没有做任何改动",

@@ -65,7 +65,16 @@ SHOW: dict[str, Any] = {
     "history": [EVENT],
 }
 CHANGE: dict[str, Any] = {"change": int, "tasks": [str], "events": [EVENT]}
-UNDO: dict[str, Any] = {**CHANGE, "undid": int}
+UNDONE: dict[str, Any] = {
+    "change": int,
+    "at": str,
+    "by": str,
+    "action": str,
+    "plan": int,
+    "tasks": [str],
+    "fields": [str],
+}
+UNDO: dict[str, Any] = {**CHANGE, "undid": int, "undone": UNDONE, "dry_run": bool}
 LOAD: dict[str, Any] = {
     "plan": int,
     "dry_run": bool,
@@ -233,7 +242,8 @@ def test_undo_json(busy: Run) -> None:
     result = json_of(busy("undo", "--format", "json", now="2024-03-06"))
     check_change(result, UNDO)
     assert all(e["undo_of"] == result["undid"] for e in result["events"])
-    assert result["undid"] < result["change"]
+    assert result["undid"] < result["change"] and result["undone"]["change"] == result["undid"]
+    assert result["undone"]["action"] in ACTIONS and result["dry_run"] is False
 
 
 def test_load_json(run: Run, tmp_path: Any) -> None:
