@@ -97,10 +97,33 @@ def _localise_help_screen() -> None:
 
 
 class LiantaCommand(TyperCommand):
-    """A command whose help screen speaks the interface language."""
+    """A command whose help screen speaks the interface language, and whose options of one
+    value are given once: `--progress 10 --progress 20` is an error, not the last one winning."""
 
     def get_help_option(self, ctx: Any) -> Any:
         return _localised_help_option(super().get_help_option(ctx))
+
+    def make_parser(self, ctx: Any) -> Any:
+        parser = super().make_parser(ctx)
+        parse = parser.parse_args
+
+        def parse_once(args: list[str]) -> Any:
+            opts, rest, order = parse(args)
+            seen: set[int] = set()
+            for param in order:
+                takes_one = getattr(param, "is_flag", True) is False and not param.multiple
+                if takes_one and not getattr(param, "count", False):
+                    if id(param) in seen:
+                        name = max(param.opts, key=len)
+                        raise _USAGE_ERROR(
+                            _("{option} is given more than once; give it once").format(option=name),
+                            ctx,
+                        )
+                    seen.add(id(param))
+            return opts, rest, order
+
+        parser.parse_args = parse_once  # type: ignore[method-assign]
+        return parser
 
     def format_usage(self, ctx: Any, formatter: Any) -> None:
         _write_usage(self, ctx, formatter)
@@ -108,6 +131,29 @@ class LiantaCommand(TyperCommand):
     def format_help(self, ctx: Any, formatter: Any) -> None:
         _localise_help_screen()
         super().format_help(ctx, formatter)
+
+
+def _dash_hint(error: Exception, ctx: Any, argv: list[str]) -> str:
+    """For text that starts with '-' taken for an option (`lianta note 1.1 -3% on plan`): how to
+    give it, with '--' before it."""
+    option = getattr(error, "option_name", None)
+    takes_text = ctx is not None and any(
+        getattr(param, "param_type_name", "") == "argument" for param in ctx.command.params
+    )
+    if not option or option.startswith("--") or not takes_text:
+        return ""
+    import shlex
+
+    position = next((i for i, word in enumerate(argv) if word.startswith(option)), None)
+    if position is None:
+        return ""
+    given = argv[position]
+    words = ctx.command_path.split()[1:]
+    before = argv[len(words) : position] if argv[: len(words)] == words else argv[:position]
+    example = " ".join([ctx.command_path, *map(shlex.quote, before), "--", shlex.quote(given)])
+    return _("; to give text that starts with '-', put '--' before it: {example}").format(
+        example=example
+    )
 
 
 class LiantaGroup(TyperGroup):
@@ -146,11 +192,10 @@ class LiantaGroup(TyperGroup):
             ctx = getattr(error, "ctx", None)
             where = ctx.command_path if ctx is not None else "lianta"
             message = error.format_message().strip().replace("\n", " ")  # type: ignore[attr-defined]
+            message = localise_parser_message(message) + _dash_hint(error, ctx, argv)
             if message:  # empty after `lianta` alone, which has just shown the help
                 fail(
-                    _("{message} (see '{where} --help')").format(
-                        message=localise_parser_message(message), where=where
-                    ),
+                    _("{message} (see '{where} --help')").format(message=message, where=where),
                     prefix=f"{where}: ",
                 )
             code = 2

@@ -17,6 +17,7 @@ from .i18n import _, detect_language, plural, set_language
 from .store import (
     Store,
     default_store_path,
+    describe,
     open_store,
     refuse_if_lost,
     store_file,
@@ -134,9 +135,24 @@ def check_format(value: str, allowed: Sequence[str]) -> str:
     return fmt
 
 
+@contextlib.contextmanager
+def writing_output() -> Iterator[None]:
+    """Standard output that cannot be written (a full disk, a device error) is one line on
+    stderr and exit status 1, not an internal error; a closed pipe is left to `failure_code`."""
+    try:
+        yield
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        raise LiantaError(
+            _("cannot write output: {reason}").format(reason=describe(error))
+        ) from None
+
+
 def out(text: str) -> None:
-    sys.stdout.write(text)
-    sys.stdout.flush()
+    with writing_output():
+        sys.stdout.write(text)
+        sys.stdout.flush()
 
 
 def info(message: str) -> None:
@@ -178,16 +194,18 @@ def show_table(
         from .render import STATUS_STYLE, make_console, print_table
 
         console = make_console(sys.stdout, width=terminal_width())
-        print_table(
-            console,
-            rows,
-            columns,
-            title=title,
-            caption=caption,
-            ascii_only=env.ascii_only,
-            footer=footer,
-            styles=STATUS_STYLE,
-        )
+        with writing_output():
+            print_table(
+                console,
+                rows,
+                columns,
+                title=title,
+                caption=caption,
+                ascii_only=env.ascii_only,
+                footer=footer,
+                styles=STATUS_STYLE,
+            )
+            sys.stdout.flush()
         return
     if title:
         out(title + "\n")
@@ -300,6 +318,8 @@ def report_change(
 ) -> None:
     """The confirmation of a change; it names the plan's `year` when given (a store of several
     plans)."""
+    for warning in result.warnings:
+        info(_("lianta: warning: {warning}").format(warning=warning))
     if fmt == "json":
         out(dumps_json(result.as_dict()))
         return

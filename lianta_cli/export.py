@@ -1,9 +1,11 @@
 """Text outputs with no terminal in mind: JSON, CSV, Markdown and the plain (piped) table.
 
 Text that came from a plan file, a note or a name is passed through `safe_text` before it is
-shown in a table or in Markdown, so it cannot carry escape sequences; CSV cells that a
-spreadsheet would run as a formula are neutralised. Widths are measured with Rich's cell
-widths, so a piped table and a terminal table align Chinese text the same way.
+shown in a table or in Markdown, and CSV cells get the same treatment (but keep their line
+breaks), so none can carry escape sequences (lianta refuses them as input, but a store written
+before may hold them); CSV cells that a spreadsheet would run as a formula are neutralised.
+Widths are measured with Rich's cell widths, so a piped table and a terminal table align
+Chinese text the same way.
 """
 
 from __future__ import annotations
@@ -98,9 +100,10 @@ def _csv_cell(value: Any) -> Any:
         value = "true" if value else "false"
     elif value is None:
         value = ""
-    elif isinstance(value, str) and "\r" in value:
+    elif isinstance(value, str) and not value.isprintable():
         # csv quotes only the line terminator's characters; a bare CR would split the row
         value = value.replace("\r\n", "\n").replace("\r", "\n")
+        value = _UNSAFE.sub(_visible, value)  # as in tables: text a store kept from before
     return neutralise_formula(value)
 
 

@@ -25,6 +25,7 @@ from typing import Any
 import yaml
 
 from .errors import InputError
+from .freetext import LINE_BREAKS, character_name, unfit_character
 from .i18n import _
 from .models import Plan, PlanIndex, PlanTask, Problem
 
@@ -86,9 +87,7 @@ _TASK_ID = re.compile(r"^([1-9][0-9]*)\.([1-9][0-9]*)$")
 _UNQUOTED_ID = re.compile(r"^[0-9]+\.[0-9]+$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _BLANK = re.compile(r"[ \t\r\n]*")
-_LINE_BREAK = re.compile("[\r\n\x85\u2028\u2029]")
 _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
-_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff]")
 _NON_PRINTABLE = re.compile(
     "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
 )
@@ -485,7 +484,7 @@ class _Checker:
             return None
         key_node, node = fields[key]
         text = node.value.strip() if node.tag == _STR else None
-        if text and not _UNPRINTABLE.search(text):  # nothing for `clean` to report
+        if text and unfit_character(text) is None:  # nothing for `clean` to report
             return text
         line = _line(key_node)
         if node.tag == _NULL or text == "":
@@ -499,17 +498,18 @@ class _Checker:
         return None
 
     def clean(self, text: str, line: int, label: str, name: str, *, multiline: bool) -> str | None:
-        """`text`, or None after reporting a control character or a stray line break."""
-        if not multiline and _LINE_BREAK.search(text):
+        """`text`, or None after reporting a character free text may not hold (see `freetext`),
+        a stray line break among them."""
+        char = unfit_character(text, multiline=multiline)
+        if char is None:
+            return text
+        if char in LINE_BREAKS:
             message = _("{field} must be one line of text (it holds a line break)")
             self.add(line, label, message.format(field=name))
-            return None
-        control = _CONTROL.search(text)
-        if control:
-            message = _("{field} holds the control character {code}")
-            self.add(line, label, message.format(field=name, code=f"U+{ord(control.group()):04X}"))
-            return None
-        return text
+        else:
+            message = _("{field} holds {character}")
+            self.add(line, label, message.format(field=name, character=character_name(char)))
+        return None
 
     def integer(self, fields: _Fields, key: str, label: str) -> int | None:
         if key not in fields:
@@ -552,7 +552,7 @@ class _Checker:
         items: list[str] = []
         for position, item in enumerate(node.value):
             text = item.value.strip() if item.tag == _STR else ""
-            if text and not _UNPRINTABLE.search(text):  # nothing for `clean` to report
+            if text and unfit_character(text) is None:  # nothing for `clean` to report
                 items.append(text)
                 continue
             name = _("'{field}' item {n}").format(field=key, n=position + 1)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from .clock import Clock
 from .errors import InputError
 from .fields import EVENT_KEYS, STATUSES, TASK_PLAN_FIELDS
+from .freetext import character_name, unfit_character, visible
 from .i18n import _
 from .store import Store
 from .textfold import fold
@@ -29,7 +30,6 @@ SCHEMA = 1
 TABLES = ("meta", "plans", "tasks", "history")
 MAX_NAME = 80
 MAX_NOTE = 2000
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _TASK_ID = re.compile(r"[1-9][0-9]*\.[1-9][0-9]*")
 
 
@@ -38,7 +38,7 @@ def current_user(environ: dict[str, str] | None = None) -> str:
     env = environ if environ is not None else dict(os.environ)
     name = env.get("LIANTA_USER", "").strip()
     if name:
-        return name
+        return clean_name(name, "LIANTA_USER")
     try:
         import getpass
 
@@ -404,6 +404,14 @@ def list_tasks(
     and how many matched."""
     sort = check_sort(query.sort)
     statuses = set(check_statuses(query.statuses))
+    if query.unassigned and query.assignee:
+        raise InputError(
+            _("--unassigned and --assignee cannot be combined: a task someone has is assigned")
+        )
+    if query.overdue and statuses and statuses <= {"done"}:
+        raise InputError(
+            _("--overdue cannot be combined with --status done: a done task is never overdue")
+        )
     plan = plan_docs(store)[year]
     index = resolve_index(plan, query.index) if query.index else None
     end, today_text = plan["end"], today.isoformat()
@@ -481,13 +489,17 @@ def find_tasks(
 
 
 def clean_name(value: str, option: str) -> str:
-    """A person's or unit's name: trimmed, non-empty, one line, not too long."""
+    """A person's or unit's name: trimmed, something visible, one line of free text (see
+    `freetext`), not too long."""
     text = value.strip()
-    if not text:
+    if not visible(text):
         raise InputError(_("{option}: the name is empty").format(option=option))
-    if _CONTROL.search(text) or "\n" in text:
+    char = unfit_character(text)
+    if char is not None:
         raise InputError(
-            _("{option}: the name contains control characters or line breaks").format(option=option)
+            _("{option}: the name holds {character}; type it without").format(
+                option=option, character=character_name(char)
+            )
         )
     if len(text) > MAX_NAME:
         raise InputError(
@@ -497,9 +509,16 @@ def clean_name(value: str, option: str) -> str:
 
 
 def clean_note(value: str) -> str:
+    """A note: trimmed, something visible, free text that may run over several lines (see
+    `freetext`), not too long."""
     text = value.strip()
-    if not text:
+    if not visible(text):
         raise InputError(_("the note is empty; say what happened"))
+    char = unfit_character(text, multiline=True)
+    if char is not None:
+        raise InputError(
+            _("the note holds {character}; type it without").format(character=character_name(char))
+        )
     if len(text) > MAX_NOTE:
         raise InputError(_("the note is longer than {n} characters").format(n=MAX_NOTE))
     return text
@@ -531,6 +550,8 @@ class ChangeResult(NamedTuple):
     tasks: list[str]
     undid: int | None = None
     undone: Undoable | None = None
+    warnings: tuple[str, ...] = ()
+    """What was done but may not be what was meant (a due date outside the plan)."""
 
     def as_dict(self) -> dict[str, Any]:
         return {"change": self.change, "tasks": self.tasks, "events": self.events}
@@ -679,7 +700,15 @@ def update(
         patches.append((key, doc, patch))
         if text is not None:
             notes[key] = {"at": clock.stamp(), "by": user, "text": text}
-    return _apply(store, year, patches, notes, action, clock, user)
+    result = _apply(store, year, patches, notes, action, clock, user)
+    plan = plan_docs(store)[year]
+    start, end = str(plan.get("start") or plan["end"]), str(plan["end"])
+    if due is not None and not start <= due.isoformat() <= end:
+        warning = _("due {due} is outside the {year} plan ({start} to {end})").format(
+            due=due, year=year, start=start, end=end
+        )
+        result = result._replace(warnings=(warning,))
+    return result
 
 
 def add_note(

@@ -303,9 +303,6 @@ ZH: dict[str, str] = {
     "no task {id} in the {year} plan{hint}": "{year} 年计划中没有任务 {id}{hint}",
     "task {id} is archived (it left the {year} plan)": "任务 {id} 已归档（已移出 {year} 年计划）",
     "{option}: the name is empty": "{option}：名称为空",
-    "{option}: the name contains control characters or line breaks": (
-        "{option}：名称含有控制字符或换行"
-    ),
     "{option}: the name is longer than {n} characters": "{option}：名称超过 {n} 个字符",
     "the note is empty; say what happened": "备注为空；请写明情况",
     "the note is longer than {n} characters": "备注超过 {n} 个字符",
@@ -564,7 +561,31 @@ ZH: dict[str, str] = {
     "{field} must be one line of text (it holds a line break)": (
         "{field} 应为一行文字（其中有换行）"
     ),
-    "{field} holds the control character {code}": "{field} 含有控制字符 {code}",
+    "{field} holds {character}": "{field} 含有{character}",
+    "a line break": "换行符",
+    "the control character {code}": "控制字符 {code}",
+    "the direction control {code}": "文字方向控制符 {code}",
+    "the invisible character {code}": "不可见字符 {code}",
+    "text that is not valid Unicode ({code})": "无效的 Unicode 文字（{code}）",
+    "{option}: the name holds {character}; type it without": (
+        "{option}：名称含有{character}；请去掉后再输入"
+    ),
+    "the note holds {character}; type it without": "备注含有{character}；请去掉后再输入",
+    "{option} is given more than once; give it once": "{option} 给了不止一次；只能给一次",
+    "; to give text that starts with '-', put '--' before it: {example}": (
+        "；要输入以 '-' 开头的文字，请在它前面加上 '--'：{example}"
+    ),
+    "lianta: warning: {warning}": "lianta：警告：{warning}",
+    "cannot write output: {reason}": "无法写出输出：{reason}",
+    "--unassigned and --assignee cannot be combined: a task someone has is assigned": (
+        "--unassigned 不能与 --assignee 同时使用：有负责人的任务不是未分派的"
+    ),
+    "--overdue cannot be combined with --status done: a done task is never overdue": (
+        "--overdue 不能与 --status done 同时使用：已完成的任务不会逾期"
+    ),
+    "due {due} is outside the {year} plan ({start} to {end})": (
+        "截止日期 {due} 在 {year} 年计划（{start} 至 {end}）之外"
+    ),
     "'{field}' must be a whole number, not {value}": "'{field}' 应为整数，而不是{value}",
     "'{field}' must be a date written YYYY-MM-DD, not {value}": (
         "'{field}' 应为 YYYY-MM-DD 格式的日期，而不是{value}"

@@ -77,6 +77,14 @@ def run(store_path: Path, data_home: Path, monkeypatch: pytest.MonkeyPatch) -> R
     return invoke
 
 
+def put_in_store(store: Path, stand_in: str, text: str) -> None:
+    """Replace `stand_in` by `text` everywhere in the store file (tasks and history alike, so
+    they still agree): text lianta refuses as input, as a store written before may hold it."""
+    raw = store.read_text(encoding="utf-8")
+    assert stand_in in raw
+    store.write_text(raw.replace(stand_in, json.dumps(text)[1:-1]), encoding="utf-8")
+
+
 def cells(line: str) -> list[str]:
     """The line as terminal cells: a wide character fills its cell and an empty one after it."""
     out: list[str] = []

@@ -1,5 +1,10 @@
 """Hostile text from a plan file, a note or a name is shown as text, never run by the terminal,
-a spreadsheet or the YAML loader."""
+a spreadsheet or the YAML loader.
+
+lianta refuses control characters and direction overrides as input (tests/test_input_policy.py),
+but a store written by an earlier version may hold them: the store here is made through the
+command line with stand-ins, which are then replaced in the file by the hostile text, in tasks
+and history alike."""
 
 from __future__ import annotations
 
@@ -42,12 +47,16 @@ def _reports() -> list[list[str]]:
     return calls
 
 
+STAND_INS = {"XTITLEX": TITLE, "XNAMEX": NAME, "XNOTEX": NOTE}
+"""Text the command line takes, replaced in the store file by the hostile text."""
+
+
 def _hostile_plan(folder: Path) -> Path:
     text = PLAN_2024.read_text(encoding="utf-8")
     replacements = {
-        "        title: 推动打造行业产业园区\n": f"        title: {json.dumps(TITLE + ' 园区')}\n",
+        "        title: 推动打造行业产业园区\n": "        title: XTITLEX 园区\n",
         "        title_en: Build industry-specific industrial parks\n": (
-            f"        title_en: {json.dumps(TITLE + ' parks')}\n"
+            "        title_en: XTITLEX parks\n"
         ),
         "    name_en: Industrial and economic development\n": (
             f"    name_en: {json.dumps(MARKUP + ' industry')}\n"
@@ -73,9 +82,9 @@ def hostile_store(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     }
     steps = [
         ["load", str(_hostile_plan(folder))],
-        ["assign", "1.1", "--to", NAME, "--unit", UNIT],
-        ["update", "1.1", "--status", "blocked", "--note", NOTE],
-        ["note", "1.1", "second " + NOTE],
+        ["assign", "1.1", "--to", "XNAMEX", "--unit", UNIT],
+        ["update", "1.1", "--status", "blocked", "--note", "XNOTEX"],
+        ["note", "1.1", "second XNOTEX"],
         ["assign", "1.2", "--to", FORMULAS[0], "--unit", FORMULAS[1]],
         ["update", "1.2", "--progress", "40", "--note", FORMULAS[2]],
         ["note", "1.2", FORMULAS[3]],
@@ -83,6 +92,12 @@ def hostile_store(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     for args in steps:
         code, _out, err = call_cli(args, env)
         assert code == 0, (args, err)
+    store = folder / "store.json"
+    raw = store.read_text(encoding="utf-8")
+    for stand_in, text in STAND_INS.items():
+        raw = raw.replace(stand_in, json.dumps(text.strip())[1:-1])
+    store.write_text(raw, encoding="utf-8")
+    assert call_cli(["doctor"], env)[0] == 0  # tasks and history agree: a store as written
     return env
 
 

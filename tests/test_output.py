@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import Result, Run, cells
+from conftest import Result, Run, cells, put_in_store
 
 from lianta_cli.export import display_width
 from lianta_cli.views import HISTORY_KEYS, LIST_KEYS
@@ -83,8 +83,9 @@ def test_piped_table_columns_line_up_with_chinese(week: Run) -> None:
                 assert grid[start] != "", line  # no wide character straddles a column edge
 
 
-def test_control_characters_in_notes_are_shown_not_sent(week: Run) -> None:
-    ok(week("note", "1.1", "clear\x1b[2J screen\x07", now="2024-03-05"))
+def test_control_characters_in_notes_are_shown_not_sent(week: Run, store_path: Path) -> None:
+    ok(week("note", "1.1", "XCLEARX", now="2024-03-05"))
+    put_in_store(store_path, "XCLEARX", "clear\x1b[2J screen\x07")
     for args in (("show", "1.1"), ("history", "1.1"), ("list", "--search", "clear")):
         result = ok(week(*args, now="2024-03-05"))
         assert ESCAPE not in result.stdout and "\x07" not in result.stdout

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, Run
+from conftest import ROOT, Run, put_in_store
 from typer.testing import CliRunner
 
 from lianta_cli.cli import app
@@ -422,11 +422,14 @@ def test_usage_errors_in_the_report_group_are_one_line(run: Run, args: list[str]
 # ---------------------------------------------------------------- text from notes and names
 
 
-def test_notes_and_names_cannot_break_the_markdown_or_the_terminal(run: Run) -> None:
+def test_notes_and_names_cannot_break_the_markdown_or_the_terminal(
+    run: Run, store_path: Path
+) -> None:
     now = "2024-05-07T10:00"
     nasty = "red \x1b[31malert\x1b[0m | table | break\\ and \u202eoverride"
     assert run("assign", "1.1", "--to", "王|伟", now=now).exit_code == 0
-    assert run("update", "1.1", "--status", "blocked", "--note", nasty, now=now).exit_code == 0
+    assert run("update", "1.1", "-s", "blocked", "--note", "XNASTYX", now=now).exit_code == 0
+    put_in_store(store_path, "XNASTYX", nasty)  # refused as input, but a store may hold it
     text = run("report", "weekly", "--week", "2024-W19", now=now).stdout
     assert "\x1b" not in text and "\u202e" not in text
     # made visible by safe_text, then backslashes and pipes escaped for Markdown
