@@ -148,6 +148,8 @@ def _dash_hint(error: Exception, ctx: Any, argv: list[str]) -> str:
     if position is None:
         return ""
     given = argv[position]
+    if len(given) == 2 and given[1].isascii() and given[1].isalpha():
+        return ""  # `-f`: a mistyped option more likely than text
     words = ctx.command_path.split()[1:]
     before = argv[len(words) : position] if argv[: len(words)] == words else argv[:position]
     example = " ".join([ctx.command_path, *map(shlex.quote, before), "--", shlex.quote(given)])

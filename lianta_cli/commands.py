@@ -214,6 +214,18 @@ def show_table(
         out(caption + "\n")
 
 
+def show_lines(lines: Sequence[str]) -> None:
+    """Lines of text after a table: wrapped to a terminal, as they are when piped."""
+    if wants_rich():
+        from .render import make_console, print_lines
+
+        with writing_output():
+            print_lines(make_console(sys.stdout, width=terminal_width()), lines)
+            sys.stdout.flush()
+        return
+    out("".join(line + "\n" for line in lines))
+
+
 def run_list(env: Env, query: tracker.TaskQuery, *, fmt: str, limit: int | None) -> None:
     """`lianta list`: the tasks `query` selects, in format `fmt`, at most `limit` rows."""
     fmt = check_format(fmt, FORMATS_ALL)
@@ -267,7 +279,7 @@ def plan_period_note(store: Store, year: int, today: Any) -> str | None:
 def run_summary(env: Env, *, fmt: str) -> None:
     """`lianta summary`: one row per index of the plan, and the total."""
     from . import report
-    from .report_text import summary_csv
+    from .report_text import aim_lines, summary_csv
     from .views import summary_columns
 
     fmt = check_format(fmt, FORMATS_ALL)
@@ -283,12 +295,16 @@ def run_summary(env: Env, *, fmt: str) -> None:
     total = {"index": None, "name": _("Total"), "name_en": _("Total"), **result.total}
     lines = [_("{year} plan · as of {today}").format(year=year, today=result.as_of)]
     lines += result.notes()
+    aims = aim_lines(result.indices, markdown=fmt == "md")
     if fmt == "md":
         out(to_markdown([*result.indices, total], summary_columns(bars=False)))
         out("".join("\n" + line + "\n" for line in lines))
+        out("".join(["\n", *(line + "\n" for line in aims)]) if aims else "")
         return
     columns = summary_columns(bars=True, ascii_only=env.ascii_only, width=rich_width())
     show_table(result.indices, columns, env, caption="\n".join(lines), footer=total)
+    if aims:
+        show_lines(["", *aims])
 
 
 def failure_code(error: BaseException) -> int:
@@ -413,6 +429,11 @@ def run_show(env: Env, task_id: str, *, fmt: str) -> None:
             _("Index"),
             f"{task['index']} {task['index_code']}  "
             + pick(task["index_name"], task["index_name_en"]),
+        ),
+        *(
+            [(_("Aim of the index"), pick(task["index_aim"], task["index_aim_en"]))]
+            if task["index_aim"]
+            else []
         ),
         (
             _("Status"),

@@ -69,9 +69,10 @@ PLAN_FIELDS = {
     **dict.fromkeys(("year", "title", "title_en", "source", "start", "end"), True),
     **dict.fromkeys(("indices_declared", "preamble", "preamble_en", "framing"), False),
 }
-INDEX_FIELDS = dict.fromkeys(
-    ("number", "code", "name", "name_en", "theme", "theme_en", "tasks"), True
-)
+INDEX_FIELDS = {
+    **dict.fromkeys(("number", "code", "name", "name_en", "theme", "theme_en", "tasks"), True),
+    **dict.fromkeys(("aim", "aim_en"), False),
+}
 TASK_FIELDS = {
     **dict.fromkeys(("id", "title", "title_en", "source"), True),
     **dict.fromkeys(("places", "partners", "due"), False),
@@ -685,15 +686,22 @@ class _Checker:
         elif code is not None:
             message = _("duplicate code '{code}' (first at line {line})")
             self.once(codes, code, _key_line(entry, "code"), label, message, code=code)
-        name, name_en, theme, theme_en = (
-            self.text(entry, key, label) for key in ("name", "name_en", "theme", "theme_en")
+        name, name_en, theme, theme_en, aim, aim_en = (
+            self.text(entry, key, label)
+            for key in ("name", "name_en", "theme", "theme_en", "aim", "aim_en")
         )
+        if ("aim" in entry) != ("aim_en" in entry):
+            given = "aim" if "aim" in entry else "aim_en"
+            message = _("'aim' and 'aim_en' go together: give both or neither")
+            self.add(_key_line(entry, given), label, message)
         tasks = self.tasks(entry, label, number)
         if number is None or code is None or tasks is None:
             return None
         if not (name and name_en and theme and theme_en):
             return None
-        return PlanIndex(number, code, name, name_en, theme, theme_en, tuple(tasks))
+        return PlanIndex(
+            number, code, name, name_en, theme, theme_en, tuple(tasks), aim or "", aim_en or ""
+        )
 
     def tasks(self, entry: _Fields, label: str, number: int | None) -> list[PlanTask] | None:
         """The tasks of an index, or None if any is in error."""

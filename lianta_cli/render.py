@@ -67,3 +67,10 @@ def print_table(
         style = (styles or {}).get(str(row.get("status")), "")
         table.add_row(*(Text(safe_text(column.cell(row))) for column in columns), style=style)
     console.print(table)
+
+
+def print_lines(console: Console, lines: Sequence[str]) -> None:
+    """Lines of text, wrapped to the terminal (at any character where a line has no space, as
+    Chinese has none)."""
+    for line in lines:
+        console.print(Text(safe_text(line), overflow="fold"))

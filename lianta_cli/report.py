@@ -179,6 +179,8 @@ def summary(store: Store, year: int, today: date) -> Summary:
                 "code": index.get("code"),
                 "name": index.get("name"),
                 "name_en": index.get("name_en"),
+                "aim": index.get("aim"),
+                "aim_en": index.get("aim_en"),
                 **tallies[number].counts(),
             }
         )
@@ -504,6 +506,8 @@ def weekly(store: Store, year: int, window: Window, today: date) -> WeeklyReport
                 "code": index.get("code"),
                 "name": index.get("name"),
                 "name_en": index.get("name_en"),
+                "aim": index.get("aim"),
+                "aim_en": index.get("aim_en"),
                 **_change_figures(figures.get(number, empty)),
             }
         )

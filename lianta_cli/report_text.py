@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError, StoreError
-from .export import md_cell, to_csv, to_markdown
+from .export import md_cell, one_line, to_csv, to_markdown
 from .i18n import _, pick
 from .report import CSV_KEYS, DUE_SOON_DAYS, SECTIONS, SUMMARY_KEYS, Summary, WeeklyReport
 from .store import describe, fsync_folder
@@ -23,6 +23,23 @@ def summary_csv(result: Summary) -> str:
     """The summary as CSV: a row per index and a last row whose code is 'total'."""
     total = {"index": None, "code": "total", "name": None, "name_en": None, **result.total}
     return to_csv([*result.indices, total], SUMMARY_KEYS)
+
+
+def aim_lines(indices: list[dict[str, Any]], *, markdown: bool = True) -> list[str]:
+    """What the indices set out to achieve, for those whose plan gives an aim: a heading line and
+    an item per index (empty if none has one); as Markdown, or as plain lines."""
+    cell = md_cell if markdown else one_line
+    items = [
+        "- "
+        + _("{number} {name}: {aim}").format(
+            number=row["index"],
+            name=cell(pick(row.get("name"), row.get("name_en"))),
+            aim=cell(pick(row["aim"], row.get("aim_en"))),
+        )
+        for row in indices
+        if row.get("aim")
+    ]
+    return [_("What the indices set out to achieve:"), "", *items] if items else []
 
 
 def weekly_csv(report: WeeklyReport) -> str:
@@ -79,14 +96,14 @@ def weekly_markdown(report: WeeklyReport) -> str:
             start=window.start.isoformat(), end=window.end.isoformat()
         )
     if report.plans > 1:
-        heading += " · " + _("{year} plan").format(year=report.plan)
+        heading += _(" · {year} plan").format(year=report.plan)
     subtitle = _("{plan} · {start} to {end}").format(
         plan=md_cell(pick(report.title, report.title_en) or str(report.plan)),
         start=window.start.isoformat(),
         end=window.end.isoformat(),
     )
     if report.as_of < window.end:
-        subtitle += " · " + _("as of {date}").format(date=report.as_of.isoformat())
+        subtitle += _(" · as of {date}").format(date=report.as_of.isoformat())
     blocks = ["# " + heading, subtitle]
     period = report.period_note()
     if period:
@@ -98,6 +115,9 @@ def weekly_markdown(report: WeeklyReport) -> str:
         + "\n\n"
         + to_markdown([*report.indices, total_row], weekly_index_columns()).rstrip("\n")
     )
+    aims = aim_lines(report.indices)
+    if aims:
+        blocks.append("\n".join(aims))
     if report.quiet:
         blocks.append(_("No changes were recorded in this period."))
 

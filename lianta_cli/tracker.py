@@ -834,9 +834,15 @@ def undo(
 def show_task(store: Store, year: int, task_id: str, today: date) -> dict[str, Any]:
     """Every field of one task, its notes and its history."""
     ((_key, doc),) = find_tasks(store, year, [task_id], archived_ok=True)
-    view = task_view(doc, plan_docs(store)[year], today.isoformat())
+    plan = plan_docs(store)[year]
+    view = task_view(doc, plan, today.isoformat())
+    index: dict[str, Any] = next(
+        (i for i in plan["indices"] if i.get("number") == doc["index"]), {}
+    )
     view.update(
         {
+            "index_aim": index.get("aim"),
+            "index_aim_en": index.get("aim_en"),
             "source": doc.get("source", ""),
             "places": list(doc.get("places") or []),
             "partners": list(doc.get("partners") or []),

@@ -514,8 +514,14 @@ ZH: dict[str, str] = {
     "Still blocked ({count})": "仍然受阻（{count}）",
     "since {date}": "自 {date} 起",
     "nobody assigned": "无人负责",
-    "{year} plan": "{year} 年计划",
-    "as of {date}": "截至 {date}",
+    " · {year} plan": "（{year} 年计划）",
+    " · as of {date}": "，截至 {date}",
+    "{number} {name}: {aim}": "{number} {name}：{aim}",
+    "What the indices set out to achieve:": "各指数的目标：",
+    "'aim' and 'aim_en' go together: give both or neither": (
+        "'aim' 和 'aim_en' 须同时给出，或都不给"
+    ),
+    "Aim of the index": "指数目标",
     "The {year} plan begins on {date}.": "{year} 年计划从 {date} 开始。",
     "The {year} plan ended on {date}.": "{year} 年计划已于 {date} 结束。",
     "This period lies before the {year} plan, which begins on {date}.": (

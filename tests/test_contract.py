@@ -55,6 +55,8 @@ SHOW: dict[str, Any] = {
     "plan": int,
     "index_name": str,
     "index_name_en": str,
+    "index_aim": OPT_STR,
+    "index_aim_en": OPT_STR,
     "source": str,
     "places": [str],
     "partners": [str],

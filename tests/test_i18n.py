@@ -93,6 +93,7 @@ def plan_texts() -> list[str]:
         texts.update(item.values())
     for index in plan.indices:
         texts.update((index.name, index.name_en, index.theme, index.theme_en, index.code))
+        texts.update((index.aim, index.aim_en))
         for task in index.tasks:
             texts.update((task.title, task.title_en, task.source, *task.places, *task.partners))
     texts.update(NAMES + NOTES)

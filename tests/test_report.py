@@ -463,6 +463,8 @@ def test_summary_json_shape_and_the_declared_indices(
         "code",
         "name",
         "name_en",
+        "aim",
+        "aim_en",
         "total",
         "todo",
         "in_progress",
