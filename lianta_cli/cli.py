@@ -644,7 +644,7 @@ def doctor(
 ) -> None:
     """Check the store, its history and its backups (exit 1 if anything is wrong)."""
     from . import doctor as checks
-    from .commands import checkup_lines
+    from .doctor_text import checkup_lines
 
     env = make_env(db, None, lang)
     fmt = check_format(fmt, ("text", "json"))

@@ -14,7 +14,7 @@ the end are checked for them.
 
 `restore` brings back the newest good generation under the store's lock, keeping the damaged
 file aside. `check_store` is the quick check every command runs before it works on a store.
-Nothing here prints: the functions return values, and `commands.checkup_lines` words them.
+Nothing here prints: the functions return values, and `doctor_text.checkup_lines` words them.
 """
 
 from __future__ import annotations

@@ -14,7 +14,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .errors import InputError
 from .i18n import _
+
+MAX_NAME = 80
+MAX_NOTE = 2000
 
 _DIRECTION = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
 _ZERO_WIDTH = "\u200b\u2060\ufeff"
@@ -51,3 +55,39 @@ def visible(text: str) -> bool:
     """Whether `text` shows anything: a character that is not a space, a control or a
     zero-width one."""
     return any(not unicodedata.category(char).startswith(("C", "Z")) for char in text)
+
+
+def clean_name(value: str, option: str) -> str:
+    """A person's or unit's name: trimmed, something visible, one line of free text (see
+    `freetext`), not too long."""
+    text = value.strip()
+    if not visible(text):
+        raise InputError(_("{option}: the name is empty").format(option=option))
+    char = unfit_character(text)
+    if char is not None:
+        raise InputError(
+            _("{option}: the name holds {character}; type it without").format(
+                option=option, character=character_name(char)
+            )
+        )
+    if len(text) > MAX_NAME:
+        raise InputError(
+            _("{option}: the name is longer than {n} characters").format(option=option, n=MAX_NAME)
+        )
+    return text
+
+
+def clean_note(value: str) -> str:
+    """A note: trimmed, something visible, free text that may run over several lines (see
+    `freetext`), not too long."""
+    text = value.strip()
+    if not visible(text):
+        raise InputError(_("the note is empty; say what happened"))
+    char = unfit_character(text, multiline=True)
+    if char is not None:
+        raise InputError(
+            _("the note holds {character}; type it without").format(character=character_name(char))
+        )
+    if len(text) > MAX_NOTE:
+        raise InputError(_("the note is longer than {n} characters").format(n=MAX_NOTE))
+    return text

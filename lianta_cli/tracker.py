@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from .clock import Clock
 from .errors import InputError
 from .fields import EVENT_KEYS, STATUSES, TASK_PLAN_FIELDS
-from .freetext import character_name, unfit_character, visible
+from .freetext import clean_name, clean_note
 from .i18n import _
 from .store import Store
 from .textfold import fold
@@ -28,8 +28,6 @@ if TYPE_CHECKING:
 
 SCHEMA = 1
 TABLES = ("meta", "plans", "tasks", "history")
-MAX_NAME = 80
-MAX_NOTE = 2000
 _TASK_ID = re.compile(r"[1-9][0-9]*\.[1-9][0-9]*")
 
 
@@ -488,42 +486,6 @@ def find_tasks(
 # ---------------------------------------------------------------- changing tasks
 
 
-def clean_name(value: str, option: str) -> str:
-    """A person's or unit's name: trimmed, something visible, one line of free text (see
-    `freetext`), not too long."""
-    text = value.strip()
-    if not visible(text):
-        raise InputError(_("{option}: the name is empty").format(option=option))
-    char = unfit_character(text)
-    if char is not None:
-        raise InputError(
-            _("{option}: the name holds {character}; type it without").format(
-                option=option, character=character_name(char)
-            )
-        )
-    if len(text) > MAX_NAME:
-        raise InputError(
-            _("{option}: the name is longer than {n} characters").format(option=option, n=MAX_NAME)
-        )
-    return text
-
-
-def clean_note(value: str) -> str:
-    """A note: trimmed, something visible, free text that may run over several lines (see
-    `freetext`), not too long."""
-    text = value.strip()
-    if not visible(text):
-        raise InputError(_("the note is empty; say what happened"))
-    char = unfit_character(text, multiline=True)
-    if char is not None:
-        raise InputError(
-            _("the note holds {character}; type it without").format(character=character_name(char))
-        )
-    if len(text) > MAX_NOTE:
-        raise InputError(_("the note is longer than {n} characters").format(n=MAX_NOTE))
-    return text
-
-
 class Undoable(NamedTuple):
     """The change `undo` would revert: who made it, when, how, on which tasks and fields."""
 
@@ -742,93 +704,6 @@ def history(
         and (wanted is None or item.get("task") == wanted)
         and low <= item["at"] <= high
     ]
-
-
-def _last_undoable(store: Store) -> tuple[Undoable, list[dict[str, Any]], int]:
-    """The most recent change not yet undone (loads and undos are not undone), its events
-    newest first, and the number of the last plan load (0 if none)."""
-    events = store.read("history")
-    undone = {e.get("undo_of") for e in events.values() if e.get("action") == "undo"}
-    changes: dict[int, list[dict[str, Any]]] = {}
-    last_load = 0
-    for _seq, item in sorted(events.items(), reverse=True):
-        change = item.get("change", 0)
-        if item.get("action") == "load":
-            last_load = max(last_load, change)
-        elif item.get("action") != "undo" and change not in undone:
-            changes.setdefault(change, []).append(item)
-    if not changes:
-        raise InputError(_("nothing to undo"))
-    number = max(changes)
-    target = changes[number]
-    first = target[-1]
-    tasks = sorted({e["task"] for e in target if e["task"]}, key=id_key)
-    fields = list(dict.fromkeys(e["field"] for e in reversed(target)))
-    undoable = Undoable(
-        number, first["at"], first["by"], first["action"], first["plan"], tasks, fields
-    )
-    return undoable, target, last_load
-
-
-def undo(
-    store: Store,
-    clock: Clock,
-    user: str,
-    *,
-    before_load: bool = False,
-    dry_run: bool = False,
-) -> ChangeResult:
-    """Revert the most recent change not yet undone, as a new change; plan loads are not undone.
-    Each undo goes one change further back: undo, undo reverts the last two changes. A change
-    made before the last plan load is reverted only with `before_load`; with `dry_run`, the
-    result says what would be undone and nothing changes."""
-    undoable, target, last_load = _last_undoable(store)
-    number = undoable.change
-    if number < last_load and not before_load:
-        raise InputError(
-            _(
-                "change {n} ({by}, {at}, on {tasks}) was recorded before the plan load "
-                "(change {load}); 'lianta undo --before-load' reverts it anyway"
-            ).format(
-                n=number,
-                by=undoable.by,
-                at=undoable.at,
-                tasks=", ".join(undoable.tasks),
-                load=last_load,
-            )
-        )
-    if dry_run:
-        return ChangeResult(0, [], undoable.tasks, undid=number, undone=undoable)
-    tasks = {(d["plan"], d["id"]): (k, d) for k, d in store.read("tasks").items()}
-    patches: dict[int, dict[str, Any]] = {}
-    reverts: list[dict[str, Any]] = []
-    for item in target:
-        found = tasks.get((item["plan"], item["task"]))
-        if found is None:
-            continue
-        key, doc = found
-        patch = patches.setdefault(key, {})
-        if item["field"] == "note":  # take the note out again, or put back one taken out
-            notes = list(patch["notes"] if "notes" in patch else doc.get("notes") or [])
-            if item["new"] is None:
-                notes.append({"at": clock.stamp(), "by": user, "text": item["old"]})
-            else:
-                for position in range(len(notes) - 1, -1, -1):
-                    if notes[position]["text"] == item["new"]:
-                        del notes[position]
-                        break
-            patch["notes"] = notes
-        else:
-            patch[item["field"]] = item["old"]
-        revert = event(item["plan"], item["task"], "undo", item["field"], item["new"], item["old"])
-        reverts.append({**revert, "undo_of": number})
-    if not reverts:
-        raise InputError(_("change {n} cannot be undone: its tasks are gone").format(n=number))
-    stamp = clock.stamp()
-    store.update("tasks", {key: {**patch, "updated": stamp} for key, patch in patches.items()})
-    change, rows = record(store, reverts, clock, user)
-    touched = sorted({row["task"] for row in rows}, key=id_key)
-    return ChangeResult(change, rows, touched, undid=number, undone=undoable)
 
 
 def show_task(store: Store, year: int, task_id: str, today: date) -> dict[str, Any]:
