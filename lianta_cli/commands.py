@@ -6,6 +6,7 @@ import contextlib
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -267,7 +268,7 @@ def _tasks_shown(shown: int, total: int) -> str:
     return plural(total, _("1 task"), _("{count} tasks"))
 
 
-def plan_period_note(store: Store, year: int, today: Any) -> str | None:
+def plan_period_note(store: Store, year: int, today: date) -> str | None:
     """'The 2024 plan ended on 2024-12-31.' (or begins on ...) when today is outside its period."""
     from .report import period_note
 
