@@ -60,7 +60,7 @@ def undo(
             ).format(
                 n=number,
                 by=undoable.by,
-                at=undoable.at,
+                at=undoable.at[:16].replace("T", " "),
                 tasks=", ".join(undoable.tasks),
                 load=last_load,
             )
