@@ -48,7 +48,10 @@ def checkup_lines(checkup: doctor.Checkup, *, most: int = 100) -> list[str]:
     problems = checkup.problems
     if not store.exists and not problems:
         lines.append(
-            _("store {path}: none yet (the first command creates it)").format(path=store.path)
+            _(
+                "store {path}: none yet (the first command makes the default store; "
+                "'lianta load' makes one anywhere)"
+            ).format(path=store.path)
         )
     elif not problems:
         lines.append(

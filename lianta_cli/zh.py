@@ -407,8 +407,9 @@ ZH: dict[str, str] = {
         "meta：last_change 为 {last}，但历史记录中有变更 {n}"
     ),
     "restored {path} from {source} (change {change})": "已从 {source} 恢复 {path}（变更 {change}）",
-    "store {path}: none yet (the first command creates it)": (
-        "数据文件 {path}：尚未创建（执行第一条命令时创建）"
+    "store {path}: none yet (the first command makes the default store; 'lianta load' makes "
+    "one anywhere)": (
+        "数据文件 {path}：尚未创建（第一条命令会创建默认数据文件；lianta load 可在任意位置创建）"
     ),
     "leftover {path} from an interrupted save (harmless; the next save removes it)": (
         "{path} 是中断的保存留下的临时文件（无害；下次保存时删除）"
