@@ -100,10 +100,33 @@ def _localise_help_screen() -> None:
 
 
 class LiantaCommand(TyperCommand):
-    """A command whose help screen speaks the interface language."""
+    """A command whose help screen speaks the interface language, and whose options of one
+    value are given once: `--progress 10 --progress 20` is an error, not the last one winning."""
 
     def get_help_option(self, ctx: Any) -> Any:
         return _localised_help_option(super().get_help_option(ctx))
+
+    def make_parser(self, ctx: Any) -> Any:
+        parser = super().make_parser(ctx)
+        parse = parser.parse_args
+
+        def parse_once(args: list[str]) -> Any:
+            opts, rest, order = parse(args)
+            seen: set[int] = set()
+            for param in order:
+                takes_one = getattr(param, "is_flag", True) is False and not param.multiple
+                if takes_one and not getattr(param, "count", False):
+                    if id(param) in seen:
+                        name = max(param.opts, key=len)
+                        raise _USAGE_ERROR(
+                            _("{option} is given more than once; give it once").format(option=name),
+                            ctx,
+                        )
+                    seen.add(id(param))
+            return opts, rest, order
+
+        parser.parse_args = parse_once  # type: ignore[method-assign]
+        return parser
 
     def format_usage(self, ctx: Any, formatter: Any) -> None:
         _write_usage(self, ctx, formatter)
@@ -280,7 +303,7 @@ PlanOption = Annotated[
     int | None,
     _value(
         "--plan",
-        help=_("Plan year. Default: the latest plan in the store."),
+        help=_("Plan year. Default: the plan running today, else the latest that has begun."),
         offer=_offer("plans"),
     ),
 ]
@@ -729,12 +752,23 @@ def history(
     help=_("Revert the most recent change (one command on several ids is one change)."),
 )
 def undo(
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help=_("Say which change would be undone; change nothing.")),
+    ] = False,
+    before_load: Annotated[
+        bool,
+        typer.Option(
+            "--before-load",
+            help=_("Undo it even if it was recorded before the last plan load."),
+        ),
+    ] = False,
     fmt: ChangeFormat = "text",
     db: DbOption = None,
     lang: LangOption = None,
 ) -> None:
     """Revert the most recent change (one command on several ids is one change)."""
-    run_undo(make_env(db, None, lang), fmt=fmt)
+    run_undo(make_env(db, None, lang), before_load=before_load, dry_run=dry_run, fmt=fmt)
 
 
 @app.command(
@@ -750,12 +784,22 @@ def doctor(
             ),
         ),
     ] = False,
+    accept: Annotated[
+        bool,
+        typer.Option(
+            "--accept",
+            help=_(
+                "Record tasks edited by hand in the store file as a change of yours, so its "
+                "history agrees with it again."
+            ),
+        ),
+    ] = False,
     fmt: TextFormat = "text",
     db: DbOption = None,
     lang: LangOption = None,
 ) -> None:
     """Check the store, its history and its backups (exit 1 if anything is wrong)."""
-    if not run_doctor(make_env(db, None, lang), restore=restore, fmt=fmt):
+    if not run_doctor(make_env(db, None, lang), restore=restore, accept=accept, fmt=fmt):
         raise typer.Exit(1)
 
 

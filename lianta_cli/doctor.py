@@ -16,7 +16,7 @@ the end are checked for them.
 
 `restore` brings back the newest good generation under the store's lock, keeping the damaged
 file aside. `check_store` is the quick check every command runs before it works on a store.
-Nothing here prints: the functions return values, and `commands.checkup_lines` words them.
+Nothing here prints: the functions return values, and `doctor_text.checkup_lines` words them.
 """
 
 from __future__ import annotations
@@ -50,6 +50,7 @@ from .store import (
     backup_paths,
     decode,
     doctor_hint,
+    open_store,
     stale_temporaries,
     store_file,
     store_lock,
@@ -86,10 +87,17 @@ class Generation:
     saved: str | None = None
     empty: bool = False
     """It parses but holds no document at all."""
+    hand_edits: int = 0
+    """How many of the problems are hand edits (see `HandEdit`)."""
 
     @property
     def good(self) -> bool:
         return self.exists and not self.problems
+
+    @property
+    def only_hand_edits(self) -> bool:
+        """Damaged only by edits of tasks in the file: `accept` can record them."""
+        return bool(self.problems) and len(self.problems) == self.hand_edits
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -113,6 +121,14 @@ class Restored:
 
 
 @dataclass
+class Accepted:
+    """What `accept` did: the change it recorded and the hand edits in it."""
+
+    change: int
+    edits: list[HandEdit]
+
+
+@dataclass
 class Checkup:
     """The verdict on a store, its backups and any leftover temporary files."""
 
@@ -125,6 +141,8 @@ class Checkup:
     restore_error: str | None = None
     before: Generation | None = None
     """On a restore: the store as it was found, before it was replaced."""
+    accepted: Accepted | None = None
+    accept_error: str | None = None
 
     @property
     def problems(self) -> list[str]:
@@ -139,7 +157,7 @@ class Checkup:
 
     @property
     def healthy(self) -> bool:
-        return not self.problems and self.restore_error is None
+        return not self.problems and self.restore_error is None and self.accept_error is None
 
     @property
     def newest_good(self) -> Generation | None:
@@ -165,6 +183,13 @@ class Checkup:
                 "problems_before": self.before.problems if self.before else [],
             },
             "restore_error": self.restore_error,
+            "accepted": None
+            if self.accepted is None
+            else {
+                "change": self.accepted.change,
+                "edits": [edit.as_dict() for edit in self.accepted.edits],
+            },
+            "accept_error": self.accept_error,
         }
 
 
@@ -282,6 +307,27 @@ def check_store(store: Store) -> None:
         )
 
 
+def check_history(store: Store) -> None:
+    """StoreError unless the store passes every check of `lianta doctor`, its history replaying
+    to its tasks: a command that writes must not build on a store changed behind lianta's back,
+    nor push its good backups out with copies of it."""
+    problems = check_data(_tables(store))
+    if problems:
+        more = _("; +{n} more").format(n=len(problems) - 1) if len(problems) > 1 else ""
+        raise StoreError(
+            _(
+                "store {path} does not agree with its history ({problem}{more}); run 'lianta "
+                "doctor --db {path}': --accept records a deliberate hand edit, --restore brings "
+                "back a backup"
+            ).format(path=store.location, problem=problems[0], more=more)
+        )
+
+
+def _tables(store: Store) -> dict[str, dict[str, Any]]:
+    """The store's tables as its file holds them (documents keyed by their number as text)."""
+    return {name: {str(k): doc for k, doc in store.read(name).items()} for name in store.tables()}
+
+
 # ---------------------------------------------------------------- examining files
 
 
@@ -314,8 +360,9 @@ def examine_file(path: Path, *, follow: bool = True) -> Generation:
         reason = error.strerror or str(error)
         return Generation(path, True, [_("cannot be read: {reason}").format(reason=reason)])
     generation = Generation(path, True, saved=saved)
-    data, problems = check_bytes(raw)
+    data, problems, edits = check_bytes(raw)
     generation.problems = problems
+    generation.hand_edits = len(edits)
     if isinstance(data, dict):
         for name, count in (("tasks", "tasks"), ("history", "events")):
             table = data.get(name)
@@ -327,22 +374,29 @@ def examine_file(path: Path, *, follow: bool = True) -> Generation:
     return generation
 
 
-def check_bytes(raw: bytes) -> tuple[Any, list[str]]:
-    """Parse a store file's bytes and list every problem found in it."""
+def check_bytes(raw: bytes) -> tuple[Any, list[str], list[HandEdit]]:
+    """Parse a store file's bytes; every problem found in it, and the hand edits among them."""
     if not raw or raw.isspace() or b"\x00" in raw:
         _data, problem = decode(raw)
-        return None, [_("the file {problem}").format(problem=problem)]
+        return None, [_("the file {problem}").format(problem=problem)], []
     try:
         data = json.loads(raw)
     except (ValueError, RecursionError) as error:
-        return None, [_("the file is not valid JSON ({error})").format(error=error)]
-    return data, check_data(data)
+        return None, [_("the file is not valid JSON ({error})").format(error=error)], []
+    problems, edits = review(data)
+    return data, problems, edits
 
 
 def check_data(data: Any) -> list[str]:
     """Every problem with parsed store data: its shape first, then whether its history agrees."""
+    return review(data)[0]
+
+
+def review(data: Any) -> tuple[list[str], list[HandEdit]]:
+    """Every problem with parsed store data, and the hand edits among them: tasks whose fields
+    or notes are not where their history ends (each such problem is one hand edit)."""
     if not isinstance(data, dict):
-        return [_("the top level is not a mapping of tables")]
+        return [_("the top level is not a mapping of tables")], []
     problems: list[str] = []
     tables: dict[str, dict[str, Any]] = {}
     for name, table in data.items():
@@ -367,10 +421,11 @@ def check_data(data: Any) -> list[str]:
     plans = _check_plans(tables.get("plans", {}), problems)
     tasks = _check_tasks(tables.get("tasks", {}), plans, problems)
     events = _check_events(tables.get("history", {}), plans, problems)
-    problems += _check_replay(tasks, events)
+    steps, edits = _check_replay(tasks, events)
+    problems += steps + [edit.problem() for edit in edits]
     if not problems:
         problems += _check_plan_text(tables)
-    return problems
+    return problems, edits
 
 
 def _check_plan_text(tables: dict[str, dict[str, Any]]) -> list[str]:
@@ -515,15 +570,16 @@ def _check_events(
     """Well-formed events in order (by sequence number)."""
     events: list[tuple[int, dict[str, Any]]] = []
     previous_change, previous_at = 0, ""
+    keys = set(EVENT_KEYS)
     for seq, event in sorted(((int(k), e) for k, e in docs.items()), key=lambda item: item[0]):
-        missing = [name for name in EVENT_KEYS if name not in event]
-        if missing:
+        if not keys <= event.keys():
+            missing = [name for name in EVENT_KEYS if name not in event]
             problems.append(
                 _("history event {seq}: no {fields}").format(seq=seq, fields=", ".join(missing))
             )
             continue
         change = event["change"]
-        if not isinstance(change, int) or isinstance(change, bool) or change < 1:
+        if type(change) is not int or change < 1:
             problems.append(
                 _("history event {seq}: change {value!r} is not a number from 1").format(
                     seq=seq, value=change
@@ -537,7 +593,7 @@ def _check_events(
                 )
             )
         previous_change = max(previous_change, change)
-        if not _is_moment(event["at"]) or not isinstance(event["field"], str):
+        if not _is_moment(event["at"]) or type(event["field"]) is not str:
             problems.append(_("history event {seq}: malformed time or field").format(seq=seq))
             continue
         if event["at"] < previous_at:
@@ -562,10 +618,56 @@ def _check_events(
     return events
 
 
+@dataclass
+class HandEdit:
+    """A task whose stored value is not where its history ends: changed in the file by hand.
+    A note added by hand has `recorded` None; a note taken out, `stored` None."""
+
+    plan: int
+    task: str
+    field: str
+    recorded: Any
+    stored: Any
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "plan": self.plan,
+            "task": self.task,
+            "field": self.field,
+            "recorded": self.recorded,
+            "stored": self.stored,
+        }
+
+    def event(self) -> dict[str, Any]:
+        """The event that records the edit: from where the history ends to what is stored."""
+        return tracker.event(self.plan, self.task, "edit", self.field, self.recorded, self.stored)
+
+    def problem(self) -> str:
+        if self.field == "note":
+            text = (
+                _("task {task} ({year}): it holds a note its history never added: {note}")
+                if self.recorded is None
+                else _("task {task} ({year}): a note its history added is gone: {note}")
+            )
+            return text.format(
+                task=self.task, year=self.plan, note=_shown(self.recorded or self.stored)
+            )
+        return _(
+            "task {task} ({year}): {field} is {stored} but its history ends at {value}"
+        ).format(
+            task=self.task,
+            year=self.plan,
+            field=self.field,
+            stored=_shown(self.stored),
+            value=_shown(self.recorded),
+        )
+
+
 def _check_replay(
     tasks: dict[tuple[int, str], dict[str, Any]], events: list[tuple[int, dict[str, Any]]]
-) -> list[str]:
-    """Replay each task's events from the state a load gives it; list where they disagree."""
+) -> tuple[list[str], list[HandEdit]]:
+    """Replay each task's events from the state a load gives it: where a step disagrees, and
+    where a task is not where its events end (a hand edit)."""
     problems: list[str] = []
     state: dict[tuple[int, str], dict[str, Any]] = {}
     notes: dict[tuple[int, str], Counter[str]] = {}
@@ -595,7 +697,9 @@ def _check_replay(
                     )
                 )
             continue
-        current = state.setdefault(key, dict(START))
+        current = state.get(key)
+        if current is None:
+            current = state[key] = dict(START)
         if name not in current and name not in TASK_PLAN_FIELDS:
             continue  # a field this version does not track
         if name in current and current[name] != old:
@@ -615,31 +719,22 @@ def _check_replay(
                     )
                 )
         current[name] = new
+    edits: list[HandEdit] = []
     for key, doc in tasks.items():
         current = state.get(key, dict(START))
         for name, value in current.items():
             stored = doc.get(name, False if name == "archived" else None)
             if stored != value:
-                problems.append(
-                    _(
-                        "task {task} ({year}): {field} is {stored} but its history ends at {value}"
-                    ).format(
-                        task=key[1],
-                        year=key[0],
-                        field=name,
-                        stored=_shown(stored),
-                        value=_shown(value),
-                    )
-                )
-        expected = +notes.get(key, Counter())
+                edits.append(HandEdit(key[0], key[1], name, value, stored))
+        added = notes.get(key)
+        if not doc["notes"] and not (added and any(added.values())):
+            continue
+        expected = +(added or Counter())
         held = Counter(str(n.get("text")) for n in doc["notes"])
         if held != expected:
-            problems.append(
-                _("task {task} ({year}): it has {held} note(s) but its history adds {n}").format(
-                    task=key[1], year=key[0], held=sum(held.values()), n=sum(expected.values())
-                )
-            )
-    return problems
+            edits += [HandEdit(*key, "note", None, t) for t in sorted((held - expected).elements())]
+            edits += [HandEdit(*key, "note", t, None) for t in sorted((expected - held).elements())]
+    return problems, edits
 
 
 def _shown(value: Any) -> str:
@@ -704,6 +799,40 @@ def restore(path: Path, now: datetime) -> Checkup:
         after.restored = Restored(source.path, damaged)
         after.before = checkup.store
         return after
+
+
+def accept(path: Path, clock: Clock, user: str) -> Checkup:
+    """Under the store's lock: record the store's hand edits (tasks changed in the file, see
+    `HandEdit`) as one change by `user`, so that its history agrees with it again. Nothing is
+    written if the store has any other problem: that is damage, for `restore`."""
+    path = store_file(path)
+    if not path.exists():
+        return examine(path)  # nothing to accept, and nothing made
+    with open_store(path, write=True) as store:
+        problems, edits = review(_tables(store))
+        if len(problems) > len(edits):
+            checkup = examine(path)
+            checkup.accept_error = _(
+                "the store has problems that are not edits of tasks; 'lianta doctor --restore' "
+                "brings back a good backup"
+            )
+            return checkup
+        change = 0
+        if edits:
+            change, _rows = tracker.record(store, [edit.event() for edit in edits], clock, user)
+            stamp = clock.stamp()
+            touched = {(e.plan, e.task) for e in edits}
+            store.update(
+                "tasks",
+                {
+                    key: {"updated": stamp}
+                    for key, doc in store.read("tasks").items()
+                    if (doc["plan"], doc["id"]) in touched
+                },
+            )
+    after = examine(path)
+    after.accepted = Accepted(change, edits)
+    return after
 
 
 def _keep_aside(path: Path, now: datetime) -> Path:

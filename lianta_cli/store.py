@@ -118,6 +118,8 @@ class FileStore:
     def __init__(self, path: Path, data: dict[str, Any] | None = None) -> None:
         self.path = path
         self.location = str(path)
+        self.as_saved = False
+        """The file is exactly as lianta last saved it (see `open_store`)."""
         self.storage = SnapshotStorage(read_file(path) if data is None else data)
         self.existed = data is not None or os.path.lexists(path)
         """Whether the file was there when it was read: if not, a save only creates it."""
@@ -153,10 +155,11 @@ class FileStore:
     def empty(self) -> bool:
         return not any(self.storage.data.values())
 
-    def save(self) -> None:
-        """Write the snapshot to the file if anything changed (see `atomic_write`)."""
+    def save(self) -> bool:
+        """Write the snapshot to the file if anything changed (see `atomic_write`); whether it
+        did."""
         if not self.storage.dirty:
-            return
+            return False
         try:
             payload = orjson.dumps(self.storage.data)
         except TypeError:  # orjson's encode error: a lone surrogate from a mis-encoded argument
@@ -170,6 +173,7 @@ class FileStore:
             atomic_write(self.path, payload, create=not self.existed)
             self.storage.dirty = False
             self.saved = self.existed = True
+        return True
 
 
 # ---------------------------------------------------------------- reading the file
@@ -587,6 +591,12 @@ def lock_path(path: Path) -> Path:
     return path.with_name(path.name + ".lock")
 
 
+def store_files(path: Path) -> list[Path]:
+    """Every file lianta keeps for the store at `path`: the store, its backups, its lock."""
+    path = store_file(path)
+    return [path, *backup_paths(path), lock_path(path)]
+
+
 def lock_timeout() -> float:
     """Seconds to wait for the lock: `LIANTA_LOCK_TIMEOUT`, else 30."""
     raw = os.environ.get("LIANTA_LOCK_TIMEOUT", "").strip()
@@ -648,8 +658,9 @@ def _unlock(fd: int) -> None:
 
 
 @contextlib.contextmanager
-def store_lock(path: Path, timeout: float | None = None) -> Iterator[None]:
-    """Hold the store's lock; wait up to `timeout` seconds, then fail naming the lock file.
+def store_lock(path: Path, timeout: float | None = None) -> Iterator[int]:
+    """Hold the store's lock (yielding the lock file's descriptor); wait up to `timeout`
+    seconds, then fail naming the lock file.
 
     The lock is `<store>.lock`, checked once taken to be still the file of that name: one that
     was removed or replaced while this process waited is given up and the new one taken. That
@@ -667,7 +678,7 @@ def store_lock(path: Path, timeout: float | None = None) -> Iterator[None]:
     try:
         if sys.platform != "win32":
             held.append(_take(path, lambda: _open_store_file(path), lock, deadline, timeout))
-        yield
+        yield cast(int, held[0])  # the lock file is always opened
     finally:
         for fd in held:
             if fd is not None:
@@ -786,10 +797,39 @@ def refuse_if_lost(path: Path) -> None:
     raise StoreError(message.format(path=path, backup=found[0]))
 
 
+_MARK_SIZE = 64
+
+
+def _mark(path: Path) -> bytes:
+    """What identifies the file at `path` as it is: inode, size, time of the last change."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        return b""
+    return f"{found.st_ino} {found.st_size} {found.st_mtime_ns}".encode().ljust(_MARK_SIZE)
+
+
+def _read_mark(lock: int) -> bytes:
+    try:
+        return os.pread(lock, _MARK_SIZE, 0) if hasattr(os, "pread") else b""
+    except OSError:
+        return b""
+
+
+def _write_mark(lock: int, mark: bytes) -> None:
+    with contextlib.suppress(OSError):  # only a check is lost: the next writer does it in full
+        if hasattr(os, "pwrite"):
+            os.pwrite(lock, mark, 0)
+
+
 @contextlib.contextmanager
 def open_store(path: Path, *, write: bool) -> Iterator[FileStore]:
     """A snapshot of the store at `path`; with `write`, the lock held throughout and the
-    snapshot saved at the end if it changed (not if the block raised)."""
+    snapshot saved at the end if it changed (not if the block raised).
+
+    A writer notes in the lock file what identifies the file it saved (inode, size, time), so
+    that the next writer can tell that the file is still exactly as lianta saved it
+    (`FileStore.as_saved`) and need not check it in full again."""
     path = store_file(path)
     if not write:
         store = FileStore(path)
@@ -797,9 +837,12 @@ def open_store(path: Path, *, write: bool) -> Iterator[FileStore]:
             refuse_if_lost(path)
         yield store
         return
-    with store_lock(path):
+    with store_lock(path) as lock:
         store = FileStore(path)
         if store.empty:
             refuse_if_lost(path)
+        mark = _mark(path)
+        store.as_saved = bool(mark) and _read_mark(lock) == mark
         yield store
-        store.save()
+        if store.save():
+            _write_mark(lock, _mark(path))

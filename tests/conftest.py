@@ -32,14 +32,26 @@ Run = Callable[..., Result]
 
 
 @pytest.fixture
-def store_path(tmp_path: Path) -> Path:
-    return tmp_path / "store.json"
+def data_home(tmp_path: Path) -> Path:
+    """This test's user data folder (XDG_DATA_HOME): the default store is made in it."""
+    return tmp_path / "data"
 
 
 @pytest.fixture
-def run(store_path: Path, monkeypatch: pytest.MonkeyPatch) -> Run:
-    """Invoke `lianta ARGS` in-process with a clean environment and the store in tmp_path."""
+def store_path(data_home: Path) -> Path:
+    """The default store, made on first use (its folder is there, so a test can copy a store
+    in)."""
+    path = data_home / "lianta" / "lianta.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.fixture
+def run(store_path: Path, data_home: Path, monkeypatch: pytest.MonkeyPatch) -> Run:
+    """Invoke `lianta ARGS` in-process with a clean environment and the default store in
+    tmp_path (no LIANTA_DB: a store it names must exist)."""
     for name in (
+        "LIANTA_DB",
         "LIANTA_NOW",
         "LIANTA_LANG",
         "LIANTA_ASCII",
@@ -51,7 +63,7 @@ def run(store_path: Path, monkeypatch: pytest.MonkeyPatch) -> Run:
         "COLUMNS",
     ):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("LIANTA_DB", str(store_path))
+    monkeypatch.setenv("XDG_DATA_HOME", str(data_home))
     monkeypatch.setenv("LIANTA_USER", "tester")
 
     def invoke(*args: str, now: str | None = None, env: dict[str, str] | None = None) -> Result:
@@ -63,6 +75,14 @@ def run(store_path: Path, monkeypatch: pytest.MonkeyPatch) -> Run:
         return Result(result.exit_code, result.stdout, result.stderr)
 
     return invoke
+
+
+def put_in_store(store: Path, stand_in: str, text: str) -> None:
+    """Replace `stand_in` by `text` everywhere in the store file (tasks and history alike, so
+    they still agree): text lianta refuses as input, as a store written before may hold it."""
+    raw = store.read_text(encoding="utf-8")
+    assert stand_in in raw
+    store.write_text(raw.replace(stand_in, json.dumps(text)[1:-1]), encoding="utf-8")
 
 
 def cells(line: str) -> list[str]:
