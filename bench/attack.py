@@ -470,9 +470,10 @@ def interrupts(tally: Tally, rng: random.Random, count: int, keep: bool) -> None
                 ran = finish(pid, where)
             changed = store.read_bytes() != before
             problems = []
-            before_lianta = "Traceback" in ran.err and "/lianta_cli/" not in ran.err
-            if before_lianta:  # in Python's own start: counted apart, nothing of lianta's ran
-                problems.append("" if not changed else "changed, though lianta never ran")
+            outside = "Traceback" in ran.err and "/lianta_cli/" not in ran.err
+            if outside:  # in Python's own start, counted apart: nothing of lianta's ran
+                if changed:
+                    problems.append("changed, though lianta never ran: " + ran.err[-600:])
             elif ran.code == 130:
                 said = ran.err.strip().splitlines()[-1] if ran.err.strip() else ""
                 if "interrupted" not in said:
@@ -1005,6 +1006,7 @@ def main(argv: Sequence[str]) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer random scenarios")
     parser.add_argument("--seed", type=int, default=19)
     parser.add_argument("--keep", action="store_true", help="keep the temporary folders")
+    parser.add_argument("--only", default="", help="only the groups whose names hold this")
     options = parser.parse_args(argv)
     if not LIANTA.exists():
         parser.error(f"no lianta beside this Python ({LIANTA}); install it first")
@@ -1030,6 +1032,8 @@ def main(argv: Sequence[str]) -> int:
         ("resources", lambda: resources(tally, options.keep)),
     ]
     for name, run in groups:
+        if options.only.lower() not in name.lower():
+            continue
         print(f"{name} …", file=sys.stderr)
         run()
     print(
