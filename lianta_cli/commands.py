@@ -4,7 +4,10 @@ stderr. `cli` turns the command line into these calls."""
 
 import contextlib
 import errno
+import io
 import os
+import re
+import stat
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -13,10 +16,10 @@ from typing import Any, NamedTuple
 from . import doctor, tracker
 from .clock import Clock, parse_day
 from .errors import InputError, LiantaError
-from .export import Column, dumps_json, plain_table, to_csv, to_markdown
+from .export import Column, display_width, dumps_json, plain_table, to_csv, to_markdown
 from .i18n import _, detect_language, set_language
 from .store import Store, default_store_path, describe, open_store
-from .views import LIST_JSON_KEYS, LIST_KEYS, field_name, list_columns
+from .views import LIST_JSON_KEYS, LIST_KEYS, field_name, headers, list_columns
 
 
 def fail(message: str, details: Sequence[str] = (), prefix: str = "lianta: ") -> None:
@@ -115,8 +118,109 @@ def check_format(value: str, allowed: Sequence[str]) -> str:
 
 
 def out(text: str) -> None:
+    """Data on stdout (held for the pager while `paged` holds it)."""
+    if _held is not None:
+        _held.append(text)
+        return
     sys.stdout.write(text)
     sys.stdout.flush()
+
+
+BOM = "\ufeff"
+
+
+def check_bom(fmt: str, bom: bool | None) -> None:
+    if bom is not None and fmt != "csv":
+        raise InputError(_("--bom and --no-bom are for --format csv"))
+
+
+def wants_bom(bom: bool | None) -> bool:
+    """Whether CSV gets the UTF-8 byte-order mark that Excel and WPS need to read it as UTF-8:
+    as asked, else when stdout is a file (`> tasks.csv`) and not a pipe or a terminal."""
+    if bom is not None:
+        return bom
+    try:
+        return stat.S_ISREG(os.fstat(sys.stdout.fileno()).st_mode)
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        return False
+
+
+def out_csv(text: str, bom: bool | None) -> None:
+    out(BOM + text if wants_bom(bom) else text)
+
+
+# ---------------------------------------------------------------- the pager
+
+_held: list[str] | None = None
+"""A command's output on a terminal, held until it is known whether it fits the screen."""
+_pager_wanted = True
+_SGR = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def pager_command() -> str | None:
+    """`LIANTA_PAGER`, else `PAGER`: '' when the one set is empty or `cat` (no pager), None when
+    neither is set (the default pager: `less -R`, else `more`)."""
+    for name in ("LIANTA_PAGER", "PAGER"):
+        if name in os.environ:
+            command = os.environ[name].strip()
+            return "" if command in ("", "cat") else command
+    return None
+
+
+def no_pager() -> None:
+    """`--no-pager`: this command's output is printed, however long."""
+    global _pager_wanted
+    _pager_wanted = False
+
+
+@contextlib.contextmanager
+def paged() -> Iterator[None]:
+    """On a terminal, hold the command's output, and when the command has succeeded show output
+    longer than the screen through the pager, anything else as it is. Piped output, a failed
+    command's output and `--no-pager` are printed as they are."""
+    global _held, _pager_wanted
+    if not sys.stdout.isatty() or pager_command() == "":
+        yield
+        return
+    _held, _pager_wanted = [], True
+    succeeded = False
+    try:
+        yield
+        succeeded = True
+    finally:
+        text, _held = "".join(_held), None
+        if succeeded and _pager_wanted and _screen_rows(text) >= _screen_height():
+            _page(text)
+        elif text:
+            out(text)
+
+
+def _page(text: str) -> None:
+    """Show `text` through the system's pager (Rich's, which is Python's pydoc pager: `PAGER`,
+    else `less`, else `more`), with `LIANTA_PAGER` in place of `PAGER` and colours kept."""
+    from .render import page
+
+    command = pager_command()
+    os.environ.pop("MANPAGER", None)  # the pager for manual pages, which pydoc would prefer
+    if command is not None:
+        os.environ["PAGER"] = command
+    os.environ.setdefault("LESS", "-R")  # less passes the colours through, as git asks of it
+    page(text)
+
+
+def _screen_height() -> int:
+    import shutil
+
+    return shutil.get_terminal_size().lines
+
+
+def _screen_rows(text: str) -> int:
+    """The terminal lines `text` takes, counting long lines as the terminal wraps them."""
+    import math
+
+    width = max(1, _terminal_columns())
+    lines = _SGR.sub("", text).splitlines()
+    return sum(max(1, math.ceil(display_width(line) / width)) for line in lines)
 
 
 def info(message: str) -> None:
@@ -157,7 +261,8 @@ def show_table(
     if wants_rich():
         from .render import STATUS_STYLE, make_console, print_table
 
-        console = make_console(sys.stdout, width=terminal_width())
+        drawn = io.StringIO()
+        console = make_console(drawn, width=terminal_width())
         print_table(
             console,
             rows,
@@ -168,6 +273,7 @@ def show_table(
             footer=footer,
             styles=STATUS_STYLE,
         )
+        out(drawn.getvalue())
         return
     if title:
         out(title + "\n")
@@ -176,9 +282,12 @@ def show_table(
         out(caption + "\n")
 
 
-def run_list(env: Env, query: tracker.TaskQuery, *, fmt: str, limit: int | None) -> None:
+def run_list(
+    env: Env, query: tracker.TaskQuery, *, fmt: str, limit: int | None, bom: bool | None = None
+) -> None:
     """`lianta list`: the tasks `query` selects, in format `fmt`, at most `limit` rows."""
     fmt = check_format(fmt, FORMATS_ALL)
+    check_bom(fmt, bom)
     if limit is not None and limit < 0:
         raise InputError(_("--limit {limit}: must be 0 (all) or more").format(limit=limit))
     store = env.reading()
@@ -189,7 +298,7 @@ def run_list(env: Env, query: tracker.TaskQuery, *, fmt: str, limit: int | None)
     if fmt == "json":
         out(dumps_json([{key: row[key] for key in LIST_JSON_KEYS} for row in rows]))
     elif fmt == "csv":
-        out(to_csv(rows, LIST_KEYS))
+        out_csv(to_csv(rows, LIST_KEYS, headers(LIST_KEYS)), bom)
     elif fmt == "md":
         out(to_markdown(rows, list_columns(bars=False)))
     else:
@@ -206,21 +315,34 @@ def run_list(env: Env, query: tracker.TaskQuery, *, fmt: str, limit: int | None)
         )
 
 
-def run_summary(env: Env, *, fmt: str) -> None:
-    """`lianta summary`: one row per index of the plan, and the total."""
+def run_summary(env: Env, *, fmt: str, by: str = "index", bom: bool | None = None) -> None:
+    """`lianta summary`: one row per index of the plan (or per unit), and the total."""
     from . import report
     from .report_text import summary_csv
     from .views import summary_columns
 
     fmt = check_format(fmt, FORMATS_ALL)
+    check_bom(fmt, bom)
+    if by.strip().lower() not in ("index", "unit"):
+        raise InputError(_("--by {value}: use index or unit").format(value=by))
     store = env.reading()
     year = tracker.select_year(store, env.year)
-    result = report.summary(store, year, env.clock.today())
+    today = env.clock.today()
+    if by.strip().lower() == "unit":
+        by_unit = report.summary_by_unit(store, year, today)
+        if fmt == "json":
+            out(dumps_json(by_unit.as_dict()))
+        elif fmt == "csv":
+            out_csv(summary_csv(by_unit), bom)
+        else:
+            _show_unit_summary(env, by_unit, fmt)
+        return
+    result = report.summary(store, year, today)
     if fmt == "json":
         out(dumps_json(result.as_dict()))
         return
     if fmt == "csv":
-        out(summary_csv(result))
+        out_csv(summary_csv(result), bom)
         return
     total = {"index": None, "name": _("Total"), "name_en": _("Total"), **result.total}
     lines = [_("{year} plan · as of {today}").format(year=year, today=result.as_of)]
@@ -232,6 +354,18 @@ def run_summary(env: Env, *, fmt: str) -> None:
         return
     columns = summary_columns(bars=True, ascii_only=env.ascii_only, width=rich_width())
     show_table(result.indices, columns, env, caption="\n".join(lines), footer=total)
+
+
+def _show_unit_summary(env: Env, result: Any, fmt: str) -> None:
+    from .views import unit_summary_columns
+
+    total = {"unit": _("Total"), "leads": None, "supports": None, **result.total}
+    caption = _("{year} plan · as of {today}").format(year=result.plan, today=result.as_of)
+    if fmt == "md":
+        out(to_markdown([*result.units, total], unit_summary_columns()))
+        out("\n" + caption + "\n")
+        return
+    show_table(result.units, unit_summary_columns(), env, caption=caption, footer=total)
 
 
 def failure_code(error: BaseException) -> int:
@@ -371,7 +505,7 @@ def _change(
 def run_show(env: Env, task_id: str, *, fmt: str) -> None:
     """`lianta show`: every field of one task, its notes and its history."""
     from .i18n import pick
-    from .views import bar, history_columns, status_name
+    from .views import bar, history_columns, light_name, status_name
 
     fmt = check_format(fmt, ("table", "json"))
     store = env.reading()
@@ -380,6 +514,14 @@ def run_show(env: Env, task_id: str, *, fmt: str) -> None:
     if fmt == "json":
         out(dumps_json(task))
         return
+    behind = _("expected {expected}%, {lag} points behind: {light}")
+    ahead = _("expected {expected}%, {ahead} points ahead: {light}")
+    schedule = (ahead if task["lag"] < 0 else behind).format(
+        expected=task["expected_progress"],
+        lag=task["lag"],
+        ahead=-task["lag"],
+        light=light_name(task["light"]),
+    )
     fields = [
         (_("Task"), f"{task['id']}  {pick(task['title'], task['title_en'])}"),
         (
@@ -392,12 +534,20 @@ def run_show(env: Env, task_id: str, *, fmt: str) -> None:
             status_name(task["status"]) + ("  " + _("(archived)") if task["archived"] else ""),
         ),
         (_("Progress"), bar(task["progress"], ascii_only=env.ascii_only)),
+        (_("Schedule"), schedule),
         (_("Assignee"), task["assignee"] or "-"),
-        (_("Unit"), task["unit"] or "-"),
+        (_("Lead unit"), _own_or_plan(task["unit"], task["own_unit"], task["plan_unit"])),
+        (
+            _("Cooperating units"),
+            _own_or_plan(
+                ", ".join(task["cooperating"]),
+                task["own_cooperating"],
+                ", ".join(task["partners"]),
+            ),
+        ),
         (_("Due"), task["due"] + ("  " + _("overdue") if task["overdue"] else "")),
         (_("Updated"), task["updated"]),
         (_("Places"), ", ".join(task["places"]) or "-"),
-        (_("Partners"), ", ".join(task["partners"]) or "-"),
         (_("Source"), task["source"]),
         (_("Title (other language)"), pick(task["title_en"], task["title"])),
     ]
@@ -421,6 +571,13 @@ def run_show(env: Env, task_id: str, *, fmt: str) -> None:
         )
 
 
+def _own_or_plan(shown: str, own: Any, plan: str | None) -> str:
+    """A value and, when the coordinator's choice stands instead of the plan's, the plan's."""
+    if own is not None and plan and plan != shown:
+        return _("{value} (the plan says {plan})").format(value=shown or "-", plan=plan)
+    return shown or "-"
+
+
 def run_history(
     env: Env,
     task_id: str | None,
@@ -429,11 +586,13 @@ def run_history(
     until: str | None,
     limit: int | None,
     fmt: str,
+    bom: bool | None = None,
 ) -> None:
     """`lianta history`: what changed, when and by whom (oldest first)."""
     from .views import HISTORY_KEYS, history_columns
 
     fmt = check_format(fmt, FORMATS_ALL)
+    check_bom(fmt, bom)
     start = parse_day(since, "--since") if since else None
     end = parse_day(until, "--until") if until else None
     if limit is not None and limit < 0:
@@ -446,7 +605,7 @@ def run_history(
     if fmt == "json":
         out(dumps_json(rows))
     elif fmt == "csv":
-        out(to_csv(rows, HISTORY_KEYS))
+        out_csv(to_csv(rows, HISTORY_KEYS, headers(HISTORY_KEYS)), bom)
     elif fmt == "md":
         out(to_markdown(rows, history_columns()))
     else:
@@ -468,6 +627,59 @@ def run_undo(env: Env, *, fmt: str) -> None:
             undone=result.undid, ids=", ".join(result.tasks), change=result.change
         )
     )
+
+
+def run_validate(plan_file: Path | None, *, fmt: str) -> int:
+    """`lianta validate`: every problem of a plan file (by default the bundled one) with its line;
+    the exit status (2 if the plan is not valid)."""
+    from .plan import bundled_plan_path, read_plan
+
+    fmt = check_format(fmt, ("text", "json"))
+    shown = str(plan_file) if plan_file else _("plans/2024.yaml (bundled)")
+    plan, problems = read_plan(plan_file or bundled_plan_path(), display=shown)
+    errors = [p for p in problems if not p.warning]
+    if fmt == "json":
+        indices = None if plan is None else plan.indices
+        result = {
+            "file": shown,
+            "valid": plan is not None,
+            "errors": [str(p) for p in errors],
+            "warnings": [str(p) for p in problems if p.warning],
+            "indices": None
+            if indices is None
+            else [{"index": i.number, "code": i.code, "tasks": len(i.tasks)} for i in indices],
+        }
+        out(dumps_json(result))
+        return 2 if plan is None else 0
+    for problem in problems:
+        info(str(problem))
+    if plan is None:
+        info(_("{count} error(s); the plan was not accepted").format(count=len(errors)))
+        return 2
+    counts = ", ".join(f"{i.number} {i.code}: {len(i.tasks)}" for i in plan.indices)
+    info(
+        _("{file}: valid — {year} plan, {indices} indices, {tasks} tasks ({counts})").format(
+            file=shown,
+            year=plan.year,
+            indices=len(plan.indices),
+            tasks=len(plan.tasks),
+            counts=counts,
+        )
+    )
+    return 0
+
+
+def run_doctor(env: Env, *, restore: bool, fmt: str) -> bool:
+    """`lianta doctor`: the checkup of the store and its backups (after bringing back the newest
+    good one, with `restore`); whether the store is healthy."""
+    fmt = check_format(fmt, ("text", "json"))
+    result = doctor.restore(env.db, env.clock.now()) if restore else doctor.examine(env.db)
+    out(
+        dumps_json(result.as_dict())
+        if fmt == "json"
+        else "".join(f"{line}\n" for line in checkup_lines(result))
+    )
+    return result.healthy
 
 
 def run_load(env: Env, plan_file: Path | None, *, dry_run: bool, fmt: str) -> None:
@@ -535,14 +747,24 @@ def _ids(ids: Sequence[str], most: int = 30) -> str:
     return shown + (f" … +{len(ids) - most}" if len(ids) > most else "")
 
 
-def run_assign(env: Env, ids: Sequence[str], *, to: str, unit: str | None, fmt: str) -> None:
-    """`lianta assign`: give tasks to a person (and their unit)."""
+def run_assign(
+    env: Env,
+    ids: Sequence[str],
+    *,
+    to: str | None,
+    unit: str | None,
+    fmt: str,
+    cooperating: Sequence[str] | None = None,
+) -> None:
+    """`lianta assign`: give tasks to a person, a lead unit, cooperating units."""
     fmt = check_format(fmt, ("text", "json"))
     _change(
         env,
         fmt,
         _("assigned"),
-        lambda store, year: tracker.assign(store, year, ids, to, unit, env.clock, env.user),
+        lambda store, year: tracker.assign(
+            store, year, ids, to, unit, env.clock, env.user, cooperating
+        ),
     )
 
 
@@ -576,26 +798,33 @@ def run_weekly(
     until: str | None,
     fmt: str,
     output: Path | None,
+    bom: bool | None = None,
 ) -> None:
     """`lianta report weekly`: the week's report, on stdout or written whole to `output`."""
     from . import report, report_text
 
     fmt = check_format(fmt, ("md", "json", "csv"))
+    check_bom(fmt, bom)
     start = parse_day(since, "--since") if since is not None else None
     end = parse_day(until, "--until") if until is not None else None
     window = report.resolve_window(week, start, end, env.clock.today())
     store = env.reading()
     year = tracker.select_year(store, env.year)
-    result = report.weekly(store, year, window)
+    result = report.weekly(store, year, window, env.clock.today())
     if fmt == "json":
         text = dumps_json(result.as_dict())
     elif fmt == "csv":
         text = report_text.weekly_csv(result)
     else:
         text = report_text.weekly_markdown(result)
+    if output is None and fmt == "csv":
+        out_csv(text, bom)
+        return
     if output is None:
         out(text)
         return
+    if fmt == "csv" and bom is not False:  # a CSV file is for a spreadsheet
+        text = BOM + text
     report_text.write_atomically(output, text)
     info(_("wrote {path}").format(path=output))
 

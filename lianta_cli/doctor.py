@@ -63,6 +63,7 @@ START = {
     "progress": 0,
     "assignee": None,
     "unit": None,
+    "cooperating": None,
     "due": None,
     "archived": False,
 }
@@ -208,6 +209,9 @@ def task_problem(doc: dict[str, Any]) -> str | None:
             return _("has a note without text")
         if not isinstance(note.get("at"), str) or not isinstance(note.get("by"), str):
             return _("has a note without its time or author")
+    own = doc.get("cooperating")
+    if own is not None and not (isinstance(own, list) and all(isinstance(n, str) for n in own)):
+        return _("'cooperating' is not a list of names")
     return None
 
 

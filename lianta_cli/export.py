@@ -100,11 +100,14 @@ def _csv_cell(value: Any) -> Any:
     return neutralise_formula(value)
 
 
-def to_csv(rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> str:
-    """CSV with a header row of the JSON keys; lists joined with '; '."""
+def to_csv(
+    rows: Sequence[dict[str, Any]], keys: Sequence[str], header: Sequence[str] | None = None
+) -> str:
+    """CSV of the values of `keys`, under a header row (the keys unless given); lists joined
+    with '; '."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(keys)
+    writer.writerow([_csv_cell(name) for name in header or keys])
     writer.writerows([_csv_cell(row.get(key)) for key in keys] for row in rows)
     return buffer.getvalue()
 

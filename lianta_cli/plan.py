@@ -71,13 +71,14 @@ _KINDS: dict[str, type[yaml.Node]] = {
 PLAN_FIELDS = {
     **dict.fromkeys(("year", "title", "title_en", "source", "start", "end"), True),
     **dict.fromkeys(("indices_declared", "preamble", "preamble_en", "framing"), False),
+    **dict.fromkeys(("yellow_lag", "red_lag"), False),
 }
 INDEX_FIELDS = dict.fromkeys(
     ("number", "code", "name", "name_en", "theme", "theme_en", "tasks"), True
 )
 TASK_FIELDS = {
     **dict.fromkeys(("id", "title", "title_en", "source"), True),
-    **dict.fromkeys(("places", "partners", "due"), False),
+    **dict.fromkeys(("places", "partners", "due", "lead_unit", "start"), False),
 }
 """The fields of each part of a plan, each True if it is required."""
 FRAMING_FIELDS = {"name": True, "name_en": True}
@@ -656,7 +657,18 @@ class _Checker:
             self.add(_key_line(meta, "indices_declared"), label, message)
             declared = None
         framing = tuple(self.framing(meta))
+        lags = {key: self.integer(meta, key, label) for key in ("yellow_lag", "red_lag")}
+        for key, lag in lags.items():
+            if lag is not None and not 0 <= lag <= 100:
+                message = _("'{field}' must be a number of points from 0 to 100, not {value}")
+                self.add(_key_line(meta, key), label, message.format(field=key, value=lag))
+                lags[key] = None
+        yellow, red = lags["yellow_lag"], lags["red_lag"]
+        if yellow is not None and red is not None and yellow > red:
+            message = _("'yellow_lag' {yellow} is more than 'red_lag' {red}")
+            self.add(_key_line(meta, "yellow_lag"), label, message.format(yellow=yellow, red=red))
         return dict(
+            **lags,
             year=year,
             **texts,
             **preambles,
@@ -778,13 +790,21 @@ class _Checker:
         )
         places = self.texts(fields, "places", label)
         partners = self.texts(fields, "partners", label)
-        due = self.day(fields, "due", label)
-        if due and self.period and not self.period[0] <= due <= self.period[1]:
-            message = _("'due' {due} is outside the plan period {start} to {end}")
-            start, end = self.period
-            self.add(_key_line(fields, "due"), label, message.format(due=due, start=start, end=end))
+        lead_unit = self.text(fields, "lead_unit", label)
+        due, start = self.day(fields, "due", label), self.day(fields, "start", label)
+        for key, day in (("due", due), ("start", start)):
+            if day and self.period and not self.period[0] <= day <= self.period[1]:
+                message = _("'{field}' {day} is outside the plan period {start} to {end}")
+                first, last = self.period
+                message = message.format(field=key, day=day, start=first, end=last)
+                self.add(_key_line(fields, key), label, message)
+        if start and due and start > due:
+            message = _("'start' {start} is after 'due' {due}").format(start=start, due=due)
+            self.add(_key_line(fields, "start"), label, message)
         if task_id and number is not None and title and title_en and source:
-            return PlanTask(task_id, number, title, title_en, source, places, partners, due)
+            return PlanTask(
+                task_id, number, title, title_en, source, places, partners, due, lead_unit, start
+            )
         return None
 
     def task_id(self, fields: _Fields, label: str, number: int | None) -> str | None:

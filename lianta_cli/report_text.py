@@ -13,7 +13,17 @@ from .errors import InputError
 from .export import md_cell, to_csv, to_markdown
 from .files import BINARY, NOFOLLOW
 from .i18n import _, pick
-from .report import CSV_KEYS, DUE_SOON_DAYS, SECTIONS, SUMMARY_KEYS, Summary, WeeklyReport
+from .report import (
+    CSV_KEYS,
+    DUE_SOON_DAYS,
+    SECTIONS,
+    SUMMARY_KEYS,
+    UNIT_SUMMARY_KEYS,
+    WEEKLY_INDEX_KEYS,
+    Summary,
+    UnitSummary,
+    WeeklyReport,
+)
 from .store import (
     fsync_folder,
     path_error,
@@ -21,17 +31,24 @@ from .store import (
     stale_temporaries,
     temporary_path,
 )
-from .views import signed, status_name, weekly_index_columns
+from .views import headers, signed, status_name, weekly_index_columns
 
 
-def summary_csv(result: Summary) -> str:
-    """The summary as CSV: a row per index and a last row whose code is 'total'."""
+def summary_csv(result: Summary | UnitSummary) -> str:
+    """The summary as CSV: a row per index (or unit) and a last row, the total, whose index
+    code (or unit) is 'total'."""
+    if isinstance(result, UnitSummary):
+        rows = [*result.units, {**result.total, "unit": "total"}]
+        return to_csv(rows, UNIT_SUMMARY_KEYS, headers(UNIT_SUMMARY_KEYS))
     total = {"index": None, "code": "total", "name": None, "name_en": None, **result.total}
-    return to_csv([*result.indices, total], SUMMARY_KEYS)
+    return to_csv([*result.indices, total], SUMMARY_KEYS, headers(SUMMARY_KEYS))
 
 
 def weekly_csv(report: WeeklyReport) -> str:
-    """One row per (section, task), sections in their report order."""
+    """Two tables, as the Markdown report has them: the figures per index and their total (code
+    'total'), then, after an empty line, one row per (section, task) in the report's order."""
+    total = {"index": None, "code": "total", "name": None, "name_en": None, **report.total}
+    figures = to_csv([*report.indices, total], WEEKLY_INDEX_KEYS, headers(WEEKLY_INDEX_KEYS))
     rows = []
     for name in SECTIONS:
         for entry in report.sections[name]:
@@ -41,7 +58,7 @@ def weekly_csv(report: WeeklyReport) -> str:
             if name == "progress":
                 row["progress"] = entry["to"]
             rows.append(row)
-    return to_csv(rows, CSV_KEYS)
+    return figures + "\n" + to_csv(rows, CSV_KEYS, headers(CSV_KEYS))
 
 
 def _title(entry: dict[str, Any]) -> str:
@@ -205,8 +222,9 @@ def weekly_markdown(report: WeeklyReport) -> str:
 # ---------------------------------------------------------------- saving a report
 
 
-def write_atomically(path: Path, text: str) -> Path:
-    """Write `text` to `path` through a temporary file in the same folder, fsync and rename.
+def write_atomically(path: Path, text: str | bytes) -> Path:
+    """Write `text` (as UTF-8) or bytes to `path` through a temporary file in the same folder,
+    fsync and rename.
 
     A failure at any moment leaves either the previous file or the new one, and no temporary
     file (one a killed writer left is removed by the next). A new file gets the usual
@@ -244,11 +262,12 @@ def write_atomically(path: Path, text: str) -> Path:
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | NOFOLLOW | BINARY, 0o600)
         try:
-            payload = memoryview(text.encode("utf-8"))
+            payload = memoryview(text.encode("utf-8") if isinstance(text, str) else text)
             while payload:
                 written = os.write(fd, payload)
                 payload = payload[written:]
-            os.fchmod(fd, mode)
+            if hasattr(os, "fchmod"):  # not on Windows before Python 3.13
+                os.fchmod(fd, mode)
             os.fsync(fd)
         finally:
             os.close(fd)

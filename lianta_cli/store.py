@@ -22,7 +22,7 @@ import dataclasses  # noqa: F401  (for orjson, see below)
 import enum  # noqa: F401
 import errno
 import gc
-import json  # noqa: F401
+import importlib
 import math
 import os
 import signal
@@ -558,6 +558,11 @@ def default_store_path() -> Path:
     env = os.environ.get("LIANTA_DB", "").strip()
     if env:
         return Path(env).expanduser()
+    return user_store_path()
+
+
+def user_store_path() -> Path:
+    """The store in the platform's user data folder (where it is without `LIANTA_DB`)."""
     if sys.platform == "win32":
         base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
     elif sys.platform == "darwin":
@@ -612,20 +617,34 @@ def _make_folder(folder: Path) -> None:
     os.chmod(folder, 0o700)  # whatever the umask took away
 
 
-if sys.platform == "win32":
-    import msvcrt
-
-    def _try_lock(fd: int) -> None:
+def _try_lock(fd: int) -> None:
+    """Lock the lock file open as `fd` without waiting; BlockingIOError if another process
+    holds it. `fcntl.flock` where there is fcntl (Linux, macOS), else `msvcrt.locking` (Windows).
+    Imported here, not at the top: importing the store needs no module of one platform only."""
+    try:
+        import fcntl
+    except ImportError:
+        msvcrt: Any = importlib.import_module("msvcrt")
         try:
             msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-        except OSError as error:
-            raise BlockingIOError from error
+        except OSError as error:  # Windows says EACCES or EDEADLOCK for a region held elsewhere
+            raise BlockingIOError(error.errno, error.strerror) from error
+        return
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
 
-else:
-    import fcntl
 
-    def _try_lock(fd: int) -> None:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+def _unlock(fd: int) -> None:
+    """Release `_try_lock`'s lock (closing the file would too, but Windows says when it
+    happens is not defined)."""
+    try:
+        import fcntl
+    except ImportError:
+        msvcrt: Any = importlib.import_module("msvcrt")
+        with contextlib.suppress(OSError):
+            os.lseek(fd, 0, os.SEEK_SET)
+            msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+        return
+    fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 @contextlib.contextmanager
@@ -652,6 +671,7 @@ def store_lock(path: Path, timeout: float | None = None) -> Iterator[None]:
     finally:
         for fd in held:
             if fd is not None:
+                _unlock(fd)
                 os.close(fd)
 
 
