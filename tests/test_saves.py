@@ -574,6 +574,10 @@ class CtrlC:
 sys.meta_path.insert(0, CtrlC())
 sys.argv = ["lianta", "list", "--format", "json"]
 import lianta_cli
+try:
+    import lianta_cli.store  # first, as a script using the store would
+except KeyboardInterrupt:
+    sys.exit(130)
 lianta_cli.main()
 """
 
