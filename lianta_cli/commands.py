@@ -18,7 +18,7 @@ from .clock import Clock, parse_day
 from .errors import InputError, LiantaError
 from .export import Column, display_width, dumps_json, plain_table, to_csv, to_markdown
 from .i18n import _, detect_language, set_language
-from .store import Store, default_store_path, describe, open_store
+from .store import FileStore, Store, default_store_path, describe, open_store
 from .views import LIST_JSON_KEYS, LIST_KEYS, field_name, headers, list_columns
 
 
@@ -43,16 +43,10 @@ class Env(NamedTuple):
     @contextlib.contextmanager
     def writing(self) -> Iterator[Store]:
         """The store locked for a change; the bundled plan is loaded first into an empty store."""
-        opened = None
-        try:
-            with open_store(self.db, write=True) as store:
-                opened = store
-                doctor.check_store(store)
-                loaded = tracker.ensure_plan(store, self.clock, self.user)
-                yield store
-        finally:
-            if opened is not None and opened.saved:  # an error from here on must say so
-                SAVED.append(int(opened.read("meta").get(1, {}).get("last_change", 0)))
+        with saving(self.db) as store:
+            doctor.check_store(store)
+            loaded = tracker.ensure_plan(store, self.clock, self.user)
+            yield store
         if loaded is not None:  # said only once it is saved: a failed command saves nothing
             note_autoload(self.db, loaded)
 
@@ -64,6 +58,19 @@ class Env(NamedTuple):
             if tracker.ensure_plan(store, self.clock, self.user) is not None:
                 PENDING_LOADS.append(self)
             return store
+
+
+@contextlib.contextmanager
+def saving(db: Path, *, write: bool = True) -> Iterator[FileStore]:
+    """`open_store`, noting a save in SAVED: an error after it must say the change was saved."""
+    opened = None
+    try:
+        with open_store(db, write=write) as store:
+            opened = store
+            yield store
+    finally:
+        if opened is not None and opened.saved:
+            SAVED.append(int(opened.read("meta").get(1, {}).get("last_change", 0)))
 
 
 PENDING_LOADS: list[Env] = []
@@ -736,7 +743,7 @@ def _read_and_sync(
     plan, warnings = load_plan(path, display=shown)
     for warning in warnings:
         info(str(warning))
-    with open_store(env.db, write=not dry_run) as store:
+    with saving(env.db, write=not dry_run) as store:
         doctor.check_store(store)
         result = tracker.sync_plan(store, plan, env.clock, env.user, dry_run=dry_run)
     return plan.year, result
