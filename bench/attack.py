@@ -206,6 +206,12 @@ class Tally:
             self.broken.append(f"[{group}] {name}: {problem}")
 
 
+def shown_text(out: str) -> str:
+    """Output as read: without the byte-order mark CSV written to a file starts with (for
+    Excel), the one hidden character lianta writes on purpose."""
+    return out.removeprefix("\ufeff")
+
+
 def one_line_refusal(ran: Ran, codes: Sequence[int] = (1, 2)) -> str:
     """'' if `ran` was refused in one line with one of `codes` and nothing on stdout."""
     lines = [
@@ -854,7 +860,7 @@ def tampered(tally: Tally, keep: bool) -> None:
                     problems.append(f"exit {ran.code}")
                 if ran.code != 0:
                     problems.append(one_line_refusal(ran))
-                if HIDDEN.search(ran.out):
+                if HIDDEN.search(shown_text(ran.out)):
                     problems.append("a hidden character reached the output")
             if name != "a hidden character in a name" and doctor.code != 1:
                 problems.append("doctor calls it healthy")
@@ -914,7 +920,7 @@ def text_policy(tally: Tally, keep: bool) -> None:
             (["report", "weekly", "--format", "md"], {}),
         ):
             ran = fast(args, base_env(store, **extra), where)
-            out = ran.out.replace("\x1b[", "")  # Rich's own colours
+            out = shown_text(ran.out).replace("\x1b[", "")  # Rich's own colours
             problems = ["hidden character in the output" if HIDDEN.search(out) else ""]
             if "md" in args and ("<img" in ran.out or "](javascript" in ran.out.replace("\\]", "")):
                 problems.append("raw HTML or a link in Markdown")
