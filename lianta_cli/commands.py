@@ -20,6 +20,7 @@ from .errors import InputError, LiantaError
 from .export import Column, display_width, dumps_json, plain_table, to_csv, to_markdown
 from .i18n import _, detect_language, plural, set_language
 from .store import (
+    FileStore,
     Store,
     default_store_path,
     describe,
@@ -71,18 +72,12 @@ class Env(NamedTuple):
     def writing(self) -> Iterator[Store]:
         """The store locked for a change; the bundled plan is loaded first into an empty store."""
         self.check_exists()
-        opened = None
-        try:
-            with open_store(self.db, write=True) as store:
-                opened = store
-                doctor.check_store(store)
-                if not store.as_saved:  # changed since lianta saved it: check it all
-                    doctor.check_history(store)
-                loaded = tracker.ensure_plan(store, self.clock, self.user)
-                yield store
-        finally:
-            if opened is not None and opened.saved:  # an error from here on must say so
-                SAVED.append(int(opened.read("meta").get(1, {}).get("last_change", 0)))
+        with saving(self.db) as store:
+            doctor.check_store(store)
+            if not store.as_saved:  # changed since lianta saved it: check it all
+                doctor.check_history(store)
+            loaded = tracker.ensure_plan(store, self.clock, self.user)
+            yield store
         if loaded is not None:  # said only once it is saved: a failed command saves nothing
             note_autoload(self.db, loaded)
 
@@ -95,6 +90,19 @@ class Env(NamedTuple):
             if tracker.ensure_plan(store, self.clock, self.user) is not None:
                 PENDING_LOADS.append(self)
             return store
+
+
+@contextlib.contextmanager
+def saving(db: Path, *, write: bool = True) -> Iterator[FileStore]:
+    """`open_store`, noting a save in SAVED: an error after it must say the change was saved."""
+    opened = None
+    try:
+        with open_store(db, write=write) as store:
+            opened = store
+            yield store
+    finally:
+        if opened is not None and opened.saved:
+            SAVED.append(int(opened.read("meta").get(1, {}).get("last_change", 0)))
 
 
 PENDING_LOADS: list[Env] = []
@@ -865,7 +873,7 @@ def _read_and_sync(
     plan, warnings = load_plan(path, display=shown)
     for warning in warnings:
         info(str(warning))
-    with open_store(env.db, write=not dry_run) as store:
+    with saving(env.db, write=not dry_run) as store:
         doctor.check_store(store)
         if not dry_run and not store.as_saved:
             doctor.check_history(store)

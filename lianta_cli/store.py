@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses  # noqa: F401  (for orjson, see below)
+import datetime  # noqa: F401
 import enum  # noqa: F401
 import errno
 import gc
 import importlib
+import json  # noqa: F401  (for orjson, see below)
 import math
 import os
 import signal
@@ -35,8 +37,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol, cast
 
-# dataclasses, enum, json and uuid, imported above, are orjson's own imports: its set-up
-# dereferences an import that failed, so a Ctrl-C landing in one of them crashed the
+# dataclasses, datetime, enum, json and uuid, imported above, are orjson's own imports: its
+# set-up dereferences an import that failed, so a Ctrl-C landing in one of them crashed the
 # interpreter (ijl/orjson#310); made before it, they cannot fail.
 import orjson
 from tinydb import TinyDB
