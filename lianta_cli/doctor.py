@@ -40,6 +40,7 @@ from .errors import StoreError
 from .fields import STATUSES, TASK_PLAN_FIELDS
 from .files import NotRegularFile, kind_of, read_regular
 from .i18n import _
+from .lock import store_lock
 from .models import Plan
 from .store import (
     LEGACY_TABLES,
@@ -53,7 +54,6 @@ from .store import (
     open_store,
     stale_temporaries,
     store_file,
-    store_lock,
 )
 from .tracker import SCHEMA, TABLES
 

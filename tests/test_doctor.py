@@ -13,7 +13,8 @@ import pytest
 from helpers_robust import assert_one_line_error, call_cli, content
 
 from lianta_cli.doctor import check_data
-from lianta_cli.store import backup_paths, store_lock
+from lianta_cli.lock import store_lock
+from lianta_cli.store import backup_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN_2024 = ROOT / "plans" / "2024.yaml"

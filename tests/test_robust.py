@@ -43,7 +43,8 @@ from lianta_cli import tracker
 from lianta_cli.cli import app
 from lianta_cli.clock import Clock
 from lianta_cli.doctor import check_data
-from lianta_cli.store import FileStore, backup_paths, read_file, store_lock
+from lianta_cli.lock import store_lock
+from lianta_cli.store import FileStore, backup_paths, read_file
 from lianta_cli.tracker import TABLES
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -75,7 +75,7 @@ def test_a_lock_held_through_msvcrt_keeps_another_process_out(tmp_path: Path) ->
     holder = (
         "import sys, time\n"
         "from pathlib import Path\n"
-        "from lianta_cli.store import store_lock\n"
+        "from lianta_cli.lock import store_lock\n"
         "with store_lock(Path(sys.argv[1])):\n"
         "    print('held', flush=True)\n"
         "    time.sleep(60)\n"
