@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from . import doctor, tracker, undo
+from . import doctor, integrity, tracker, undo
 from .clock import Clock, parse_day
 from .errors import InputError, LiantaError
 from .export import Column, dumps_json, to_csv, to_markdown
@@ -80,7 +80,7 @@ class Env(NamedTuple):
         """The store locked for a change; the bundled plan is loaded first into an empty store."""
         self.check_exists()
         with saving(self.db) as store:
-            doctor.check_store(store)
+            integrity.check_store(store)
             if not store.as_saved:  # changed since lianta saved it: check it all
                 doctor.check_history(store)
             loaded = tracker.ensure_plan(store, self.clock, self.user)
@@ -93,7 +93,7 @@ class Env(NamedTuple):
         and saved only once the command has succeeded: bad input leaves no store behind."""
         self.check_exists()
         with open_store(self.db, write=False) as store:
-            doctor.check_store(store)
+            integrity.check_store(store)
             if tracker.ensure_plan(store, self.clock, self.user) is not None:
                 PENDING_LOADS.append(self)
             return store
@@ -704,7 +704,7 @@ def _read_and_sync(
     for warning in warnings:
         info(str(warning))
     with saving(env.db, write=not dry_run) as store:
-        doctor.check_store(store)
+        integrity.check_store(store)
         if not dry_run and not store.as_saved:
             doctor.check_history(store)
         result = tracker.sync_plan(store, plan, env.clock, env.user, dry_run=dry_run)
