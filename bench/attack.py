@@ -43,6 +43,9 @@ import lianta_cli.cli  # imported before forking: every child starts with it
 from lianta_cli import store as store_module
 from lianta_cli.freetext import HIDDEN
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from helpers_robust import kill_in_a_save  # the one save-killing harness
+
 ROOT = Path(__file__).resolve().parent.parent
 PLAN = ROOT / "plans" / "2024.yaml"
 LIANTA = Path(sys.executable).with_name("lianta")
@@ -240,6 +243,8 @@ def fresh_store(where: Path, notes_count: int = 3) -> Path:
     """A store with the bundled plan and a few notes, every backup place taken."""
     store = where / "lianta.json"
     env = base_env(store, LIANTA_NOW="2024-03-04T09:00")
+    loaded = fast(["load", str(PLAN)], env, where)
+    assert loaded.code == 0, loaded.err
     for number in range(max(notes_count, 4)):
         ran = fast(["note", "1.1", f"seed-{number}"], env, where)
         assert ran.code == 0, ran.err
@@ -355,44 +360,19 @@ def kills_at_random(tally: Tally, rng: random.Random, count: int, keep: bool) ->
         tally.saw("SIGKILL at random", "the store after the kills", ran, *problems)
 
 
-STEPS = ("open", "write", "fsync", "close", "link", "replace", "unlink")
-
-
 def _killer(step: int, after: bool, links: bool) -> Callable[[], None]:
     """A `prepare` that kills the child at its `step`-th system call of a save (0: count)."""
 
     def prepare() -> None:
-        calls, saving = [0], [False]
+        calls = kill_in_a_save(step, after=after, links=links)
+        if step == 0:
+            real_save = store_module.atomic_write
 
-        def watched(name: str, real_call: Callable[..., Any]) -> Callable[..., Any]:
-            def call(*a: Any, **kw: Any) -> Any:
-                if not saving[0]:
-                    return real_call(*a, **kw)
-                calls[0] += 1
-                failing = name == "link" and not links
-                if calls[0] == step and (failing or not after):
-                    os.kill(os.getpid(), signal.SIGKILL)
-                if failing:
-                    raise OSError(errno.EPERM, "no hard links here")
-                result = real_call(*a, **kw)
-                if calls[0] == step and after:
-                    os.kill(os.getpid(), signal.SIGKILL)
-                return result
-
-            return call
-
-        for name in STEPS:
-            setattr(os, name, watched(name, getattr(os, name)))
-        real_save = store_module.atomic_write
-
-        def save(*a: Any, **kw: Any) -> None:
-            saving[0] = True
-            real_save(*a, **kw)
-            saving[0] = False
-            if step == 0:
+            def save(*a: Any, **kw: Any) -> None:
+                real_save(*a, **kw)
                 sys.stderr.write(f"calls {calls[0]}\n")
 
-        store_module.atomic_write = save  # type: ignore[assignment]
+            store_module.atomic_write = save  # type: ignore[assignment]
 
     return prepare
 

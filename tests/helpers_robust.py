@@ -3,6 +3,7 @@ children or as real processes, and a store's content compared semantically."""
 
 from __future__ import annotations
 
+import errno
 import functools
 import io
 import json
@@ -10,12 +11,13 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import redirect_stderr, redirect_stdout
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from lianta_cli import store as store_module
 from lianta_cli import tracker
 from lianta_cli.clock import Clock
 from lianta_cli.store import open_store
@@ -138,3 +140,44 @@ def assert_one_line_error(stderr: str, *needles: str) -> None:
     assert "Traceback" not in stderr
     for needle in needles:
         assert needle in lines[0], (needle, lines[0])
+
+
+SAVE_STEPS = ("open", "write", "fsync", "close", "link", "replace", "unlink")
+"""The calls a save makes to the operating system, each a place to be killed at."""
+
+
+def kill_in_a_save(step: int, *, after: bool, links: bool) -> list[int]:
+    """In a forked child: SIGKILL this process at the `step`-th of the SAVE_STEPS calls made
+    while the store is saved, just before the call or just after it (`after`); without hard
+    links (`links` false) every link fails as on a file system that has none. Returns the
+    running count of those calls, which a `step` of 0 only counts."""
+    calls, saving = [0], [False]
+
+    def watched(name: str, real_call: Callable[..., Any]) -> Callable[..., Any]:
+        def call(*a: Any, **kw: Any) -> Any:
+            if not saving[0]:
+                return real_call(*a, **kw)
+            calls[0] += 1
+            failing = name == "link" and not links
+            if calls[0] == step and (failing or not after):
+                os.kill(os.getpid(), signal.SIGKILL)
+            if failing:
+                raise OSError(errno.EPERM, "no hard links here")
+            result = real_call(*a, **kw)
+            if calls[0] == step and after:
+                os.kill(os.getpid(), signal.SIGKILL)
+            return result
+
+        return call
+
+    for name in SAVE_STEPS:
+        setattr(os, name, watched(name, getattr(os, name)))
+    real_save = store_module.atomic_write
+
+    def save(*a: Any, **kw: Any) -> None:
+        saving[0] = True
+        real_save(*a, **kw)
+        saving[0] = False
+
+    store_module.atomic_write = save  # type: ignore[assignment]
+    return calls

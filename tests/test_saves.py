@@ -28,11 +28,11 @@ from helpers_robust import (
     call_cli,
     content,
     content_of,
+    kill_in_a_save,
     run_lianta,
     temporaries,
 )
 
-from lianta_cli import store as store_module
 from lianta_cli.doctor import check_data
 from lianta_cli.store import aside_path, backup_paths, lock_path, read_file
 
@@ -109,15 +109,12 @@ def test_removing_the_lock_file_under_writers_loses_no_acknowledged_change(
 
 # ---------------------------------------------------------------- a kill at every step of a save
 
-STEPS = ("open", "write", "fsync", "close", "link", "replace", "unlink")
-"""The calls a save makes to the operating system, each a place to be killed at."""
-
 
 def _save_killed_at(
     args: list[str], env: dict[str, str], step: int, *, after: bool, links: bool
 ) -> int:
     """Run `lianta ARGS` in a forked child that kills itself (SIGKILL) at its `step`-th call of
-    STEPS during the save, just before the call or just after it; with step -1, count them.
+    SAVE_STEPS during the save, just before the call or just after it; with step -1, count them.
     Returns the child's wait status, or the count."""
     reader, writer = os.pipe()
     pid = os.fork()
@@ -132,36 +129,7 @@ def _save_killed_at(
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 1)
         os.dup2(devnull, 2)
-        calls = [0]
-        saving = [False]
-
-        def watched(name: str, real: Callable[..., Any]) -> Callable[..., Any]:
-            def call(*a: Any, **kw: Any) -> Any:
-                if not saving[0]:
-                    return real(*a, **kw)
-                calls[0] += 1
-                failing = name == "link" and not links
-                if calls[0] == step and (failing or not after):
-                    os.kill(os.getpid(), signal.SIGKILL)
-                if failing:
-                    raise OSError(errno.EPERM, "no hard links here")
-                result = real(*a, **kw)
-                if calls[0] == step and after:
-                    os.kill(os.getpid(), signal.SIGKILL)
-                return result
-
-            return call
-
-        for name in STEPS:
-            setattr(os, name, watched(name, getattr(os, name)))
-        real_save = store_module.atomic_write
-
-        def save(*a: Any, **kw: Any) -> None:
-            saving[0] = True
-            real_save(*a, **kw)
-            saving[0] = False
-
-        store_module.atomic_write = save  # type: ignore[assignment]
+        calls = kill_in_a_save(step, after=after, links=links)
         call_cli(args, env)
         os.write(writer, str(calls[0]).encode())
     finally:
