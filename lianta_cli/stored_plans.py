@@ -62,7 +62,7 @@ def select_plan(store: Store, choice: str | None, day: date) -> PlanKey:
     if not slash:
         area, year_text = (None, text) if text.isdigit() else (text, "")
     year = int(year_text) if year_text.isdigit() else None
-    if (year_text and year is None) or (slash and not (area and year_text)):
+    if not text or (year_text and year is None) or (slash and not (area and year_text)):
         message = _(
             "--plan {value}: give a year (2024), an area (liantang) or both (liantang/2024)"
         )

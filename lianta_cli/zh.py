@@ -1120,4 +1120,7 @@ ZH: dict[str, str] = {
     "the store holds several plans for {year} ({plans}); choose one with --plan": (
         "存储中有多个 {year} 年计划（{plans}）；请用 --plan 选定一个"
     ),
+    "Every area's plan of the year and their total:": "当年各片区的计划及合计：",
+    "One area's report:": "一个片区的周报：",
+    "Every area's, one after another:": "各片区的周报，依次排列：",
 }
