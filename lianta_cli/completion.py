@@ -1,7 +1,7 @@
 """What the shell offers when a user presses Tab: the completion callbacks of the command
 line's options and arguments. Commands and option names Typer completes itself; the values
 come from here: statuses, formats and sorts, and from the store (read as every command reads
-it) task ids with their titles, index codes, plan years, assignees and units.
+it) task ids with their titles, index codes, plans (year, area), assignees and units.
 
 A callback gets the context of the command being typed (`ctx`, with its --db, --plan and
 --lang so far) and returns the choices; Typer keeps those starting with what is typed. It never
