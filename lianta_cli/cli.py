@@ -24,17 +24,16 @@ from .commands import (
     run_done,
     run_history,
     run_list,
-    run_load,
     run_note,
     run_show,
     run_summary,
     run_unassign,
     run_undo,
     run_update,
-    run_validate,
     run_weekly,
 )
 from .i18n import _
+from .plan_commands import run_load, run_validate
 
 app = typer.Typer(
     cls=LiantaGroup,
@@ -80,10 +79,25 @@ DbOption = Annotated[
     ),
 ]
 PlanOption = Annotated[
-    int | None,
+    str | None,
     _value(
         "--plan",
-        help=_("Plan year. Default: the plan running today, else the latest that has begun."),
+        help=_(
+            "Plan: its year (2024), area (liantang) or both (liantang/2024). Default: the plan "
+            "running today, else the latest that has begun."
+        ),
+        offer=_offer("plans"),
+    ),
+]
+PlansOption = Annotated[
+    str | None,
+    _value(
+        "--plan",
+        help=_(
+            "Plan: its year (2024), area (liantang) or both (liantang/2024); all: every area's "
+            "plan of the year, side by side with their total (all/2024 names the year). Default: "
+            "the plan running today, else the latest that has begun."
+        ),
         offer=_offer("plans"),
     ),
 ]
@@ -609,7 +623,7 @@ def summary(
     fmt: TableFormat = "table",
     bom: BomOption = None,
     db: DbOption = None,
-    plan: PlanOption = None,
+    plan: PlansOption = None,
     lang: LangOption = None,
     ascii_only: AsciiOption = False,
     no_pager: NoPagerOption = False,
@@ -717,7 +731,7 @@ def weekly(
     ] = None,
     bom: BomOption = None,
     db: DbOption = None,
-    plan: PlanOption = None,
+    plan: PlansOption = None,
     lang: LangOption = None,
     no_pager: NoPagerOption = False,
 ) -> None:

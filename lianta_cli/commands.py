@@ -11,11 +11,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from . import doctor, integrity, tracker, undo
+from . import doctor, integrity, plan_load, tracker, undo
 from .clock import Clock, parse_day
 from .errors import InputError, LiantaError
 from .export import Column, dumps_json, to_csv, to_markdown
 from .i18n import _, detect_language, plural, set_language
+from .models import PlanKey
 from .store import (
     FileStore,
     Store,
@@ -26,6 +27,7 @@ from .store import (
     store_file,
     store_files,
 )
+from .stored_plans import covers_all
 from .terminal import (
     BOM,
     check_bom,
@@ -52,7 +54,8 @@ class Env(NamedTuple):
     """What every command needs: the store's path, the plan, the clock, the user, the display."""
 
     db: Path
-    year: int | None
+    plan: str | None
+    """What --plan says: a year, an area, area/year or all (None: the plan running today)."""
     clock: Clock
     user: str
     ascii_only: bool
@@ -83,7 +86,7 @@ class Env(NamedTuple):
             integrity.check_store(store)
             if not store.as_saved:  # changed since lianta saved it: check it all
                 doctor.check_history(store)
-            loaded = tracker.ensure_plan(store, self.clock, self.user)
+            loaded = plan_load.ensure_plan(store, self.clock, self.user)
             yield store
         if loaded is not None:  # said only once it is saved: a failed command saves nothing
             note_autoload(self.db, loaded)
@@ -94,7 +97,7 @@ class Env(NamedTuple):
         self.check_exists()
         with open_store(self.db, write=False) as store:
             integrity.check_store(store)
-            if tracker.ensure_plan(store, self.clock, self.user) is not None:
+            if plan_load.ensure_plan(store, self.clock, self.user) is not None:
                 PENDING_LOADS.append(self)
             return store
 
@@ -126,21 +129,21 @@ def save_pending_loads() -> None:
             pass  # loads the bundled plan under the lock (unless another process just did)
 
 
-def note_autoload(db: Path, loaded: tracker.LoadResult) -> None:
+def note_autoload(db: Path, loaded: plan_load.LoadResult) -> None:
     message = _("loaded the bundled {year} plan ({count} tasks) into {db}").format(
-        year=loaded.year, count=len(loaded.added), db=db
+        year=loaded.plan, count=len(loaded.added), db=db
     )
     print("lianta: " + message, file=sys.stderr)
 
 
 def make_env(
-    db: Path | None, year: int | None, lang: str | None = None, ascii_only: bool = False
+    db: Path | None, plan: str | None, lang: str | None = None, ascii_only: bool = False
 ) -> Env:
     if lang is not None:
         set_language(detect_language(lang))
     return Env(
         db=(db or default_store_path()).expanduser(),
-        year=year,
+        plan=plan,
         clock=Clock.from_env(),
         user=tracker.current_user(),
         ascii_only=ascii_only or os.environ.get("LIANTA_ASCII", "") not in ("", "0"),
@@ -173,7 +176,7 @@ def run_list(
     if limit is not None and limit < 0:
         raise InputError(_("--limit {limit}: must be 0 (all) or more").format(limit=limit))
     store = env.reading()
-    year = tracker.select_year(store, env.year, env.clock.today())
+    year = tracker.select_plan(store, env.plan, env.clock.today())
     query.sort = query.sort.strip().lower()
     cap = limit if limit is not None else (100 if fmt == "table" else 0)
     rows, total = tracker.list_tasks(store, year, query, env.clock.today(), cap)
@@ -208,7 +211,7 @@ def _tasks_shown(shown: int, total: int) -> str:
     return plural(total, _("1 task"), _("{count} tasks"))
 
 
-def plan_period_note(store: Store, year: int, today: date) -> str | None:
+def plan_period_note(store: Store, year: PlanKey, today: date) -> str | None:
     """'The 2024 plan ended on 2024-12-31.' (or begins on ...) when today is outside its period."""
     from .report import period_note
 
@@ -227,9 +230,13 @@ def run_summary(env: Env, *, fmt: str, by: str = "index", bom: bool | None = Non
     check_bom(fmt, bom)
     if by.strip().lower() not in ("index", "unit"):
         raise InputError(_("--by {value}: use index or unit").format(value=by))
+    if covers_all(env.plan):
+        from . import district_commands
+
+        return district_commands.run_summary(env, fmt=fmt, by=by, bom=bom)
     store = env.reading()
     today = env.clock.today()
-    year = tracker.select_year(store, env.year, today)
+    year = tracker.select_plan(store, env.plan, today)
     if by.strip().lower() == "unit":
         by_unit = report.summary_by_unit(store, year, today)
         if fmt == "json":
@@ -335,7 +342,7 @@ def _drop_stdout() -> None:
 
 
 def report_change(
-    result: tracker.ChangeResult, fmt: str, what: str, year: int | None = None
+    result: tracker.ChangeResult, fmt: str, what: str, year: PlanKey | None = None
 ) -> None:
     """The confirmation of a change; it names the plan's `year` when given (a store of several
     plans)."""
@@ -405,12 +412,12 @@ def _change(
     env: Env,
     fmt: str,
     what: str,
-    make: Callable[[Store, int], tracker.ChangeResult],
+    make: Callable[[Store, PlanKey], tracker.ChangeResult],
 ) -> None:
     """A change made by `make(store, year)` under the store's lock, saved and reported as `what`
     (a change command's `fmt` is checked before anything is read)."""
     with env.writing() as store:
-        year = tracker.select_year(store, env.year, env.clock.today())
+        year = tracker.select_plan(store, env.plan, env.clock.today())
         several = len(tracker.plan_docs(store)) > 1
         result = make(store, year)
     report_change(result, fmt, what, year if several else None)
@@ -423,7 +430,7 @@ def run_show(env: Env, task_id: str, *, fmt: str) -> None:
 
     fmt = check_format(fmt, ("table", "json"))
     store = env.reading()
-    year = tracker.select_year(store, env.year, env.clock.today())
+    year = tracker.select_plan(store, env.plan, env.clock.today())
     task = tracker.show_task(store, year, task_id, env.clock.today())
     if fmt == "json":
         out(dumps_json(task))
@@ -517,7 +524,7 @@ def run_history(
     if limit is not None and limit < 0:
         raise InputError(_("--limit {limit}: must be 0 (all) or more").format(limit=limit))
     store = env.reading()
-    year = tracker.select_year(store, env.year, env.clock.today())
+    year = tracker.select_plan(store, env.plan, env.clock.today())
     rows = tracker.history(store, year, task_id, start, end)
     if limit:
         rows = rows[-limit:]
@@ -557,7 +564,7 @@ def run_undo(env: Env, *, before_load: bool, dry_run: bool, fmt: str) -> None:
             )
         )
         return
-    from .views import action_name, field_name
+    from .views import action_name
 
     ids = ", ".join(undone.tasks)
     if len(tracker.plan_docs(store)) > 1:
@@ -578,52 +585,6 @@ def run_undo(env: Env, *, before_load: bool, dry_run: bool, fmt: str) -> None:
                 **shown
             )
         )
-
-
-def run_validate(plan_file: Path | None, *, fmt: str) -> int:
-    """`lianta validate`: every problem of a plan file (by default the bundled one) with its line;
-    the exit status (2 if the plan is not valid)."""
-    from .plan import bundled_plan_path, read_plan
-
-    fmt = check_format(fmt, ("text", "json"))
-    shown = str(plan_file) if plan_file else _("plans/2024.yaml (bundled)")
-    plan, problems = read_plan(plan_file or bundled_plan_path(), display=shown)
-    errors = [p for p in problems if not p.warning]
-    if fmt == "json":
-        indices = None if plan is None else plan.indices
-        result = {
-            "file": shown,
-            "valid": plan is not None,
-            "errors": [str(p) for p in errors],
-            "warnings": [str(p) for p in problems if p.warning],
-            "indices": None
-            if indices is None
-            else [{"index": i.number, "code": i.code, "tasks": len(i.tasks)} for i in indices],
-        }
-        out(dumps_json(result))
-        return 2 if plan is None else 0
-    for problem in problems:
-        info(str(problem))
-    if plan is None:
-        info(
-            plural(
-                len(errors),
-                _("1 error; the plan was not accepted"),
-                _("{count} errors; the plan was not accepted"),
-            )
-        )
-        return 2
-    counts = ", ".join(f"{i.number} {i.code}: {len(i.tasks)}" for i in plan.indices)
-    info(
-        _("{file}: valid — {year} plan, {indices}, {tasks} ({counts})").format(
-            file=shown,
-            year=plan.year,
-            indices=plural(len(plan.indices), _("1 index"), _("{count} indices")),
-            tasks=plural(len(plan.tasks), _("1 task"), _("{count} tasks")),
-            counts=counts,
-        )
-    )
-    return 0
 
 
 def run_doctor(env: Env, *, restore: bool, accept: bool = False, fmt: str) -> bool:
@@ -647,73 +608,6 @@ def run_doctor(env: Env, *, restore: bool, accept: bool = False, fmt: str) -> bo
         else "".join(f"{line}\n" for line in checkup_lines(result))
     )
     return result.healthy
-
-
-def run_load(env: Env, plan_file: Path | None, *, dry_run: bool, fmt: str) -> None:
-    """`lianta load`: sync a plan file (by default the bundled one) into the store."""
-    from .plan import bundled_plan_path
-
-    fmt = check_format(fmt, ("text", "json"))
-    path = plan_file or bundled_plan_path()
-    shown = str(plan_file) if plan_file else _("plans/2024.yaml (bundled)")
-    new = not store_file(env.db).exists()
-    year, result = _read_and_sync(env, path, shown, dry_run=dry_run)
-    if fmt == "json":
-        out(dumps_json(result.as_dict()))
-        return
-    lines = []
-    if result.added:
-        lines.append(_("added {n}: {ids}").format(n=len(result.added), ids=_ids(result.added)))
-    if result.changed:
-        shown_changes = "; ".join(
-            f"{tid} ({', '.join(field_name(f) for f in fields)})"
-            for tid, fields in result.changed[:20]
-        )
-        more = f" … +{len(result.changed) - 20}" if len(result.changed) > 20 else ""
-        lines.append(
-            _("changed {n}: {ids}").format(n=len(result.changed), ids=shown_changes + more)
-        )
-    if result.archived:
-        lines.append(
-            _("archived {n}: {ids}").format(n=len(result.archived), ids=_ids(result.archived))
-        )
-    if result.restored:
-        lines.append(
-            _("restored {n}: {ids}").format(n=len(result.restored), ids=_ids(result.restored))
-        )
-    lines.append(_("unchanged {n}").format(n=result.unchanged))
-    if dry_run:
-        verdict = _("dry run: nothing was written")
-    elif result.wrote:
-        verdict = (_("store created: {db}") if new else _("store updated: {db}")).format(db=env.db)
-    else:
-        verdict = _("nothing to write: {db}").format(db=env.db)
-    out(_("{year} plan from {file}").format(year=year, file=shown) + "\n")
-    out("".join(f"  {line}\n" for line in lines))
-    info(verdict)
-
-
-def _read_and_sync(
-    env: Env, path: Path, shown: str, *, dry_run: bool
-) -> tuple[int, tracker.LoadResult]:
-    """`load` but its output: the plan read (warnings shown) and synced; its year and what the
-    sync did."""
-    from .plan import load_plan
-
-    plan, warnings = load_plan(path, display=shown)
-    for warning in warnings:
-        info(str(warning))
-    with saving(env.db, write=not dry_run) as store:
-        integrity.check_store(store)
-        if not dry_run and not store.as_saved:
-            doctor.check_history(store)
-        result = tracker.sync_plan(store, plan, env.clock, env.user, dry_run=dry_run)
-    return plan.year, result
-
-
-def _ids(ids: Sequence[str], most: int = 30) -> str:
-    shown = ", ".join(ids[:most])
-    return shown + (f" … +{len(ids) - most}" if len(ids) > most else "")
 
 
 def run_assign(
@@ -779,14 +673,12 @@ def run_weekly(
     today = env.clock.today()
     window = report.resolve_window(week, start, end, today)
     store = env.reading()
-    year = tracker.select_year(store, env.year, min(today, window.end))
-    result = report.weekly(store, year, window, today)
-    if fmt == "json":
-        text = dumps_json(result.as_dict())
-    elif fmt == "csv":
-        text = report_text.weekly_csv(result)
+    if covers_all(env.plan):
+        from . import district_commands
+
+        text = district_commands.weekly_text(store, env, window, today, fmt)
     else:
-        text = report_text.weekly_markdown(result)
+        text = _weekly_text(store, env, window, today, fmt)
     if output is None and fmt == "csv":
         out_csv(text, bom)
         return
@@ -797,3 +689,16 @@ def run_weekly(
         text = BOM + text
     report_text.write_atomically(output, text, keep=store_files(env.db))
     info(_("wrote {path}").format(path=output))
+
+
+def _weekly_text(store: Store, env: Env, window: Any, today: date, fmt: str) -> str:
+    """The weekly report of the plan `env` chooses, in `fmt`."""
+    from . import report, report_text  # the weekly report's, imported when it is asked for
+
+    year = tracker.select_plan(store, env.plan, min(today, window.end))
+    result = report.weekly(store, year, window, today)
+    if fmt == "json":
+        return dumps_json(result.as_dict())
+    if fmt == "csv":
+        return report_text.weekly_csv(result)
+    return report_text.weekly_markdown(result)

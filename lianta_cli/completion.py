@@ -1,7 +1,7 @@
 """What the shell offers when a user presses Tab: the completion callbacks of the command
 line's options and arguments. Commands and option names Typer completes itself; the values
 come from here: statuses, formats and sorts, and from the store (read as every command reads
-it) task ids with their titles, index codes, plan years, assignees and units.
+it) task ids with their titles, index codes, plans (year, area), assignees and units.
 
 A callback gets the context of the command being typed (`ctx`, with its --db, --plan and
 --lang so far) and returns the choices; Typer keeps those starting with what is typed. It never
@@ -16,10 +16,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from . import tracker
+from . import stored_plans, tracker
 from .commands import Env, make_env
 from .fields import STATUSES
 from .i18n import pick
+from .store import Store
 
 Choices = list[str] | list[tuple[str, str]]
 """Values, or values with a description (which zsh, fish and PowerShell show beside them)."""
@@ -35,8 +36,8 @@ def _quietly(choices: Callable[[], Choices]) -> Choices:
 def _env(ctx: Any) -> Env:
     """The environment the command being typed would have (its --db, --plan and --lang as the
     parser left them, before Typer's conversion)."""
-    db, year, lang = (ctx.params.get(name) for name in ("db", "plan", "lang"))
-    return make_env(Path(db) if db else None, int(year) if year else None, lang)
+    db, plan, lang = (ctx.params.get(name) for name in ("db", "plan", "lang"))
+    return make_env(Path(db) if db else None, str(plan) if plan else None, lang)
 
 
 def fixed(*values: str) -> Callable[[], list[str]]:
@@ -63,7 +64,7 @@ def task_ids(*, groups: bool, archived: bool) -> Callable[[Any], Choices]:
         def choices() -> list[tuple[str, str]]:
             env = _env(ctx)
             store = env.reading()
-            year = tracker.select_year(store, env.year, env.clock.today())
+            year = tracker.select_plan(store, env.plan, env.clock.today())
             tasks = tracker.plan_tasks(store, year, archived=archived)
             ids = [(doc["id"], pick(doc["title"], doc["title_en"])) for doc in tasks]
             return ids + _index_codes(env) if groups else ids
@@ -75,7 +76,7 @@ def task_ids(*, groups: bool, archived: bool) -> Callable[[Any], Choices]:
 
 def _index_codes(env: Env) -> list[tuple[str, str]]:
     store = env.reading()
-    plan = tracker.plan_docs(store)[tracker.select_year(store, env.year, env.clock.today())]
+    plan = tracker.plan_docs(store)[tracker.select_plan(store, env.plan, env.clock.today())]
     return [(index["code"], pick(index["name"], index["name_en"])) for index in plan["indices"]]
 
 
@@ -85,8 +86,18 @@ def indices(ctx: Any) -> Choices:
 
 
 def plans(ctx: Any) -> Choices:
-    """The years of the plans in the store."""
-    return _quietly(lambda: [str(year) for year in sorted(tracker.plan_docs(_env(ctx).reading()))])
+    """The plans in the store (2024, liantang/2024) with their names, their areas, and 'all'
+    when there are several."""
+    return _quietly(lambda: _plans(_env(ctx).reading()))
+
+
+def _plans(store: Store) -> list[tuple[str, str]]:
+    docs = stored_plans.plan_docs(store)
+    keys = sorted(docs)
+    areas = sorted({key.area for key in keys if key.area})
+    shown = [(str(key), stored_plans.plan_name(docs[key])) for key in keys]
+    every = [(stored_plans.ALL, "")] if len(keys) > 1 else []
+    return shown + [(area, "") for area in areas] + every
 
 
 def assignees(ctx: Any) -> Choices:
@@ -101,5 +112,5 @@ def units(ctx: Any) -> Choices:
 
 def _names(env: Env, field: str) -> list[str]:
     store = env.reading()
-    tasks = tracker.plan_tasks(store, tracker.select_year(store, env.year, env.clock.today()))
+    tasks = tracker.plan_tasks(store, tracker.select_plan(store, env.plan, env.clock.today()))
     return sorted({doc[field] for doc in tasks if doc.get(field)})

@@ -34,7 +34,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from . import tracker
+from . import plan_load, tracker
 from .clock import Clock
 from .errors import StoreError
 from .fields import TASK_PLAN_FIELDS
@@ -42,7 +42,7 @@ from .files import NotRegularFile, kind_of, read_regular
 from .i18n import _
 from .integrity import task_problem
 from .lock import store_lock
-from .models import Plan
+from .models import AREA, Plan, PlanKey, key_of
 from .store import (
     LEGACY_TABLES,
     FileStore,
@@ -323,10 +323,10 @@ def _check_plan_text(tables: dict[str, dict[str, Any]]) -> list[str]:
         if not (isinstance(location, str) and location and isinstance(digest, str)):
             continue  # loaded by an earlier version of lianta: nothing to check against
         plan = _plan_file(location, digest)
-        if plan is None or plan.year != doc.get("year"):
+        if plan is None or plan.key != key_of(doc):
             continue
         snapshot = FileStore(Path(location), {n: dict(t) for n, t in tables.items()})
-        found = tracker.sync_plan(snapshot, plan, Clock(), "doctor", dry_run=True)
+        found = plan_load.sync_plan(snapshot, plan, Clock(), "doctor", dry_run=True)
         differing = [
             _("task {task}: {fields}").format(task=task, fields=", ".join(fields))
             for task, fields in found.changed
@@ -342,7 +342,7 @@ def _check_plan_text(tables: dict[str, dict[str, Any]]) -> list[str]:
                 _(
                     "plan {year}: the stored plan text differs from {file}, which is unchanged "
                     "since it was loaded (edited by hand?): {what}"
-                ).format(year=plan.year, file=location, what=shown)
+                ).format(year=plan.key, file=location, what=shown)
             )
     return problems
 
@@ -385,14 +385,19 @@ def _check_meta(meta: dict[str, Any], history: dict[str, Any]) -> list[str]:
     return []
 
 
-def _check_plans(docs: dict[str, Any], problems: list[str]) -> dict[int, set[int]]:
-    """Plans by year, each with its index numbers."""
-    plans: dict[int, set[int]] = {}
+def _check_plans(docs: dict[str, Any], problems: list[str]) -> dict[PlanKey, set[int]]:
+    """Plans by area and year, each with its index numbers."""
+    plans: dict[PlanKey, set[int]] = {}
     for key, doc in docs.items():
         year = doc.get("year")
         if not isinstance(year, int) or isinstance(year, bool):
             problems.append(_("plan document {key}: no valid year").format(key=key))
             continue
+        if "area" in doc and not (isinstance(doc["area"], str) and AREA.fullmatch(doc["area"])):
+            message = _("plan document {key}: area {value!r} is not a short lowercase code")
+            problems.append(message.format(key=key, value=doc["area"]))
+            continue
+        year = key_of(doc)
         if year in plans:
             problems.append(_("plan {year} is stored twice").format(year=year))
         numbers: set[int] = set()
@@ -413,10 +418,10 @@ def _check_plans(docs: dict[str, Any], problems: list[str]) -> dict[int, set[int
 
 
 def _check_tasks(
-    docs: dict[str, Any], plans: dict[int, set[int]], problems: list[str]
-) -> dict[tuple[int, str], dict[str, Any]]:
+    docs: dict[str, Any], plans: dict[PlanKey, set[int]], problems: list[str]
+) -> dict[tuple[PlanKey, str], dict[str, Any]]:
     """Tasks that are well formed, by (plan, id)."""
-    tasks: dict[tuple[int, str], dict[str, Any]] = {}
+    tasks: dict[tuple[PlanKey, str], dict[str, Any]] = {}
     for key, doc in docs.items():
         label = _task_label(doc, key)
         problem = task_problem(doc)
@@ -427,9 +432,9 @@ def _check_tasks(
             problems.append(
                 _("{task}: due {value!r} is not a date").format(task=label, value=doc["due"])
             )
-        if doc["plan"] not in plans:
+        if key_of(doc) not in plans:
             problems.append(_("{task}: its plan is not in the store").format(task=label))
-        elif plans[doc["plan"]] and doc["index"] not in plans[doc["plan"]]:
+        elif plans[key_of(doc)] and doc["index"] not in plans[key_of(doc)]:
             problems.append(
                 _("{task}: index {index} is not an index of its plan").format(
                     task=label, index=doc["index"]
@@ -443,15 +448,15 @@ def _check_tasks(
                     task=label, status=doc["status"], progress=doc["progress"]
                 )
             )
-        if (doc["plan"], doc["id"]) in tasks:
+        if (key_of(doc), doc["id"]) in tasks:
             problems.append(_("{task}: the id is used twice in its plan").format(task=label))
             continue
-        tasks[(doc["plan"], doc["id"])] = doc
+        tasks[(key_of(doc), doc["id"])] = doc
     return tasks
 
 
 def _check_events(
-    docs: dict[str, Any], plans: dict[int, set[int]], problems: list[str]
+    docs: dict[str, Any], plans: dict[PlanKey, set[int]], problems: list[str]
 ) -> list[tuple[int, dict[str, Any]]]:
     """Well-formed events in order (by sequence number)."""
     events: list[tuple[int, dict[str, Any]]] = []
@@ -489,10 +494,10 @@ def _check_events(
                 ).format(seq=seq, at=event["at"], before=previous_at)
             )
         previous_at = max(previous_at, event["at"])
-        if event["plan"] not in plans:
+        if key_of(event) not in plans:
             problems.append(
                 _("history event {seq}: plan {year!r} is not in the store").format(
-                    seq=seq, year=event["plan"]
+                    seq=seq, year=str(key_of(event)) if event.get("area") else event["plan"]
                 )
             )
             continue
@@ -509,7 +514,7 @@ class HandEdit:
     """A task whose stored value is not where its history ends: changed in the file by hand.
     A note added by hand has `recorded` None; a note taken out, `stored` None."""
 
-    plan: int
+    plan: PlanKey
     task: str
     field: str
     recorded: Any
@@ -517,7 +522,7 @@ class HandEdit:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "plan": self.plan,
+            **self.plan.fields(),
             "task": self.task,
             "field": self.field,
             "recorded": self.recorded,
@@ -550,22 +555,22 @@ class HandEdit:
 
 
 def _check_replay(
-    tasks: dict[tuple[int, str], dict[str, Any]], events: list[tuple[int, dict[str, Any]]]
+    tasks: dict[tuple[PlanKey, str], dict[str, Any]], events: list[tuple[int, dict[str, Any]]]
 ) -> tuple[list[str], list[HandEdit]]:
     """Replay each task's events from the state a load gives it: where a step disagrees, and
     where a task is not where its events end (a hand edit)."""
     problems: list[str] = []
-    state: dict[tuple[int, str], dict[str, Any]] = {}
-    notes: dict[tuple[int, str], Counter[str]] = {}
-    broken: Counter[tuple[tuple[int, str], str]] = Counter()
+    state: dict[tuple[PlanKey, str], dict[str, Any]] = {}
+    notes: dict[tuple[PlanKey, str], Counter[str]] = {}
+    broken: Counter[tuple[tuple[PlanKey, str], str]] = Counter()
     for seq, event in events:
         if event["task"] is None:
             continue
-        key = (event["plan"], event["task"])
+        key = (key_of(event), event["task"])
         if key not in tasks:
             problems.append(
                 _("history event {seq}: task {task} is not in the {year} plan").format(
-                    seq=seq, task=event["task"], year=event["plan"]
+                    seq=seq, task=event["task"], year=key[0]
                 )
             )
             continue
@@ -597,7 +602,7 @@ def _check_replay(
                         "but it was {was}"
                     ).format(
                         task=event["task"],
-                        year=event["plan"],
+                        year=key[0],
                         seq=seq,
                         field=name,
                         old=_shown(old),
@@ -631,7 +636,7 @@ def _shown(value: Any) -> str:
 def _task_label(doc: dict[str, Any], key: str) -> str:
     task = doc.get("id")
     if isinstance(task, str):
-        return _("task {task} ({year})").format(task=task, year=doc.get("plan"))
+        return _("task {task} ({year})").format(task=task, year=key_of(doc))
     return _("task document {key}").format(key=key)
 
 
@@ -713,7 +718,7 @@ def accept(path: Path, clock: Clock, user: str) -> Checkup:
                 {
                     key: {"updated": stamp}
                     for key, doc in store.read("tasks").items()
-                    if (doc["plan"], doc["id"]) in touched
+                    if (key_of(doc), doc["id"]) in touched
                 },
             )
     after = examine(path)

@@ -86,6 +86,7 @@ def examples(command: str) -> str:
         "summary": [
             (_("How far each index has come:"), "lianta summary"),
             (_("The same, to paste into a document:"), "lianta summary --format md"),
+            (_("Every area's plan of the year and their total:"), "lianta summary --plan all"),
         ],
         "report": [(_("This week's report, as Markdown:"), "lianta report weekly")],
         "export": [(_("The ledger as an Excel workbook:"), "lianta export xlsx -o ledger.xlsx")],
@@ -103,6 +104,8 @@ def examples(command: str) -> str:
                 _("A period as JSON, into a file:"),
                 "lianta report weekly --since 2024-03-01 -f json -o march.json",
             ),
+            (_("One area's report:"), "lianta report weekly --plan donghu"),
+            (_("Every area's, one after another:"), "lianta report weekly --plan all"),
         ],
     }.get(command, [])
     if not shown:

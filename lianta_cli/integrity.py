@@ -52,6 +52,8 @@ def task_problem(doc: dict[str, Any]) -> str | None:
             return _("has a note without text")
         if not isinstance(note.get("at"), str) or not isinstance(note.get("by"), str):
             return _("has a note without its time or author")
+    if "area" in doc and not isinstance(doc["area"], str):
+        return _("'area' is {kind}, not str").format(kind=type(doc["area"]).__name__)
     own = doc.get("cooperating")
     if own is not None and not (isinstance(own, list) and all(isinstance(n, str) for n in own)):
         return _("'cooperating' is not a list of names")

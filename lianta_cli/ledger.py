@@ -20,6 +20,7 @@ from .clock import Clock
 from .errors import InputError
 from .fields import STATUSES
 from .i18n import _
+from .models import PlanKey, key_of
 from .store import Store
 
 IMPORTED = ("status", "progress", "due", "assignee", "unit", "cooperating", "note")
@@ -56,7 +57,7 @@ class Intake:
     """What an import did (or would do): each changed field as the ledger shows it, the rows
     that change nothing, and the problems (then nothing is changed)."""
 
-    year: int
+    plan: PlanKey
     dry_run: bool
     changes: list[dict[str, Any]] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
@@ -65,7 +66,7 @@ class Intake:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "plan": self.year,
+            **self.plan.fields(),
             "dry_run": self.dry_run,
             "change": self.change,
             "changes": self.changes,
@@ -73,15 +74,16 @@ class Intake:
         }
 
 
-def rows(store: Store, year: int, today: date) -> list[dict[str, Any]]:
-    """Every task of plan `year` in the plan's order, as `list` shows it, with its latest note
-    (`note`) and the plan's year (`plan`)."""
-    views, _total = tracker.list_tasks(store, year, tracker.TaskQuery(), today)
+def rows(store: Store, plan_key: PlanKey, today: date) -> list[dict[str, Any]]:
+    """Every task of the plan in the plan's order, as `list` shows it, with its latest note
+    (`note`) and the plan (`plan`: its year, or area/year for a plan of an area)."""
+    views, _total = tracker.list_tasks(store, plan_key, tracker.TaskQuery(), today)
     latest = {
         doc["id"]: (doc.get("notes") or [{}])[-1].get("text")
-        for doc in tracker.plan_tasks(store, year)
+        for doc in tracker.plan_tasks(store, plan_key)
     }
-    return [{**view, "note": latest.get(view["id"])} for view in views]
+    plan = str(plan_key) if plan_key.area else plan_key.year
+    return [{**view, "plan": plan, "note": latest.get(view["id"])} for view in views]
 
 
 def shown(doc: dict[str, Any], plan: dict[str, Any]) -> dict[str, Any]:
@@ -101,19 +103,19 @@ def shown(doc: dict[str, Any], plan: dict[str, Any]) -> dict[str, Any]:
 
 def take_in(
     store: Store,
-    year: int,
+    year: PlanKey,
     ledger: list[Row],
     clock: Clock,
     user: str,
     *,
     dry_run: bool = False,
 ) -> Intake:
-    """Check every row against the tasks of plan `year` and, unless `dry_run` or a problem is
+    """Check every row against the tasks of the plan `year` and, unless `dry_run` or a problem is
     found, apply them as one change (action `import`)."""
     result = Intake(year, dry_run)
     plan = tracker.plan_docs(store)[year]
     tasks = {
-        doc["id"]: (key, doc) for key, doc in store.read("tasks").items() if doc["plan"] == year
+        doc["id"]: (key, doc) for key, doc in store.read("tasks").items() if key_of(doc) == year
     }
     seen: dict[str, str] = {}
     patches: list[tracker.Patch] = []
@@ -241,9 +243,9 @@ def _check_identity(
     """A row's title and plan year, where given, must be its task's: a row whose id a
     spreadsheet changed (1.10 read as the number 1.1) must not change another task."""
     year = row.cells.get("plan")
-    if year is not None and year.value is not None and str(year.value).strip() != str(plan["year"]):
+    if year is not None and year.value is not None and str(year.value).strip() != str(key_of(plan)):
         message = _("the row is of the {value} plan, not {year}; give --plan {value}")
-        problems.append(f"{year.place}: " + message.format(value=year.value, year=plan["year"]))
+        problems.append(f"{year.place}: " + message.format(value=year.value, year=key_of(plan)))
     title = row.cells.get("title")
     written = "" if title is None or title.value is None else str(title.value).strip()
     if title is not None and written and written not in (doc["title"], doc["title_en"]):

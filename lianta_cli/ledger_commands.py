@@ -29,7 +29,7 @@ def run_export(env: Env, *, output: Path | None) -> None:
     if output is None and sys.stdout.isatty():
         raise InputError(_("a workbook is not for the terminal: give --output FILE.xlsx"))
     store = env.reading()
-    year = tracker.select_year(store, env.year, env.clock.today())
+    year = tracker.select_plan(store, env.plan, env.clock.today())
     today = env.clock.today()
     plan = tracker.plan_docs(store)[year]
     title = _("{plan}: the ledger as of {today}").format(
@@ -97,7 +97,7 @@ def run_import(env: Env, file: Path, *, dry_run: bool, fmt: str) -> None:
 
 
 def _take_in(env: Env, store: Any, reading: Any, *, dry_run: bool) -> ledger.Intake:
-    year = tracker.select_year(store, env.year, env.clock.today())
+    year = tracker.select_plan(store, env.plan, env.clock.today())
     result = ledger.take_in(
         store, year, reading.rows, env.clock, env.user, dry_run=dry_run or bool(reading.problems)
     )

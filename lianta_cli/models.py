@@ -5,11 +5,36 @@ a plan file. No I/O here; only plan loading needs them (names shared by every la
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, NamedTuple
 
 from .i18n import _
+
+AREA = re.compile(r"[a-z][a-z0-9_-]{0,31}")
+"""An area's code: a short lowercase ASCII word, like an index's code (`liantang`)."""
+
+
+class PlanKey(NamedTuple):
+    """Which plan a stored plan, task or event belongs to: its area ("" for a plan that names
+    none) and its year. Shown as `2024` or `liantang/2024`, as `--plan` takes it."""
+
+    area: str
+    year: int
+
+    def __str__(self) -> str:
+        return f"{self.area}/{self.year}" if self.area else str(self.year)
+
+    def fields(self) -> dict[str, Any]:
+        """The key as a task or event stores it: `plan` (the year), and `area` when there is one."""
+        return {"plan": self.year, **({"area": self.area} if self.area else {})}
+
+
+def key_of(doc: dict[str, Any]) -> PlanKey:
+    """The plan of a stored task or event (`plan` and `area`) or plan (`year` and `area`)."""
+    year: Any = doc.get("plan", doc.get("year"))  # as stored: doctor checks it is a number
+    return PlanKey(doc.get("area") or "", year)
 
 
 class PlanTask(NamedTuple):
@@ -64,6 +89,10 @@ class Plan:
     path: str = ""
     yellow_lag: int | None = None
     red_lag: int | None = None
+    area: str = ""
+    """The code of the area (subdistrict) the plan is for; "" when it names none."""
+    area_name: str = ""
+    area_name_en: str = ""
     location: str = field(default="", compare=False)
     """The file it was read from, as an absolute path ("" if not read from a file)."""
     digest: str = field(default="", compare=False)
@@ -75,10 +104,15 @@ class Plan:
         """Every task of every index, in order (made once: a reload reads it several times)."""
         return [task for index in self.indices for task in index.tasks]
 
+    @property
+    def key(self) -> PlanKey:
+        return PlanKey(self.area, self.year)
+
     def meta(self) -> dict[str, Any]:
         """The plan as stored: everything but the tasks."""
         return {
             "year": self.year,
+            **self._area(),
             "title": self.title,
             "title_en": self.title_en,
             "source": self.source,
@@ -103,6 +137,14 @@ class Plan:
                 for index in self.indices
             ],
         }
+
+    def _area(self) -> dict[str, str]:
+        """The area's fields as stored: none at all for a plan without an area, so that its
+        stored plan is the same as before areas existed."""
+        if not self.area:
+            return {}
+        names = {"area_name": self.area_name, "area_name_en": self.area_name_en}
+        return {"area": self.area, **{k: v for k, v in names.items() if v}}
 
 
 @dataclass

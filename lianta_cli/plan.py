@@ -11,13 +11,11 @@ the parser.
 
 from __future__ import annotations
 
-import codecs
 import collections
 import difflib
 import gc
 import hashlib
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
@@ -27,10 +25,11 @@ from typing import Any
 import yaml
 
 from .errors import InputError
-from .files import NotRegularFile, TooLarge, read_regular
 from .freetext import HIDDEN_CLASS, character_name
 from .i18n import _
-from .models import Plan, PlanIndex, PlanTask, Problem
+from .models import AREA, Plan, PlanIndex, PlanTask, Problem
+from .plan_file import MAX_PLAN_BYTES as MAX_PLAN_BYTES
+from .plan_file import located, plan_text, read_plan_bytes
 
 
 class _MessageLoader(yaml.SafeLoader):
@@ -72,6 +71,7 @@ PLAN_FIELDS = {
     **dict.fromkeys(("year", "title", "title_en", "source", "start", "end"), True),
     **dict.fromkeys(("indices_declared", "preamble", "preamble_en", "framing"), False),
     **dict.fromkeys(("yellow_lag", "red_lag"), False),
+    **dict.fromkeys(("area", "area_name", "area_name_en"), False),
 }
 INDEX_FIELDS = {
     **dict.fromkeys(("number", "code", "name", "name_en", "theme", "theme_en", "tasks"), True),
@@ -91,21 +91,12 @@ _CODE = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 _TASK_ID = re.compile(r"^([1-9][0-9]*)\.([1-9][0-9]*)$")
 _UNQUOTED_ID = re.compile(r"^[0-9]+\.[0-9]+$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_BLANK = re.compile(r"[ \t\r\n]*")
 _LINE_BREAK = re.compile("[\r\n\x85\u2028\u2029]")
 _UNPRINTABLE = re.compile(f"[\x00-\x1f{HIDDEN_CLASS}\ud800-\udfff]")
 _CONTROL = re.compile(f"[\t{HIDDEN_CLASS}\ud800-\udfff]")
 """Characters no text of a plan holds: the hidden ones of `freetext`, tabs, lone surrogates."""
-_NON_PRINTABLE = re.compile(
-    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
-)
-
 _Fields = dict[Any, tuple[yaml.Node, yaml.Node]]
 """A mapping node's pairs by key as data: the last pair written for each key."""
-
-
-MAX_PLAN_BYTES = 64 * 2**20
-"""The largest plan file read (a plan of 100,000 tasks is about 39 MB)."""
 
 
 def bundled_plan_path() -> Path:
@@ -120,23 +111,9 @@ def bundled_plan_path() -> Path:
 def read_plan(path: str | Path, *, display: str | None = None) -> tuple[Plan | None, list[Problem]]:
     """Read and validate a plan file. Returns the plan (None if any error) and all findings."""
     shown = display or str(path)
-    try:
-        raw = read_regular(Path(path), most=MAX_PLAN_BYTES)
-    except FileNotFoundError:
-        return None, [Problem(shown, None, "", _("no such file"))]
-    except IsADirectoryError:
-        return None, [Problem(shown, None, "", _("is a folder, not a plan file"))]
-    except NotRegularFile as error:
-        message = _("is {kind}, not a plan file").format(kind=error.kind)
-        return None, [Problem(shown, None, "", message)]
-    except TooLarge:
-        message = _("is larger than {size} MB; a plan file is smaller").format(
-            size=MAX_PLAN_BYTES // 2**20
-        )
-        return None, [Problem(shown, None, "", message)]
-    except OSError as error:
-        message = _("cannot read: {reason}").format(reason=error.strerror or error)
-        return None, [Problem(shown, None, "", message)]
+    raw, problems = read_plan_bytes(path, shown)
+    if raw is None:
+        return None, problems
     plan, problems = parse_plan(raw, shown)
     if plan is not None:
         plan = replace(plan, location=str(Path(path).resolve()))
@@ -154,7 +131,7 @@ def load_plan(path: str | Path, *, display: str | None = None) -> tuple[Plan, li
 
 def parse_plan(raw: bytes, shown: str) -> tuple[Plan | None, list[Problem]]:
     """Validate the bytes of a plan file named `shown` in messages."""
-    text, problems = _plan_text(raw, shown)
+    text, problems = plan_text(raw, shown)
     if text is None:
         return None, problems
     # A node tree is many objects and no cycles: the collections it would set off find nothing
@@ -217,55 +194,6 @@ def _text_size(plan: Plan) -> int:
 # ------------------------------------------------------------------ the text and its syntax
 
 
-def _at(shown: str, line: int, column: int, message: str) -> Problem:
-    """A problem located to the column, shown FILE:LINE:COL."""
-    return Problem(f"{shown}:{line}:{column}", None, "", message)
-
-
-def _plan_text(raw: bytes, shown: str) -> tuple[str | None, list[Problem]]:
-    """The file's text, or None and the one problem that stops it being read as YAML."""
-    for bom, name in (
-        (codecs.BOM_UTF32_LE, "UTF-32"),
-        (codecs.BOM_UTF32_BE, "UTF-32"),
-        (codecs.BOM_UTF16_LE, "UTF-16"),
-        (codecs.BOM_UTF16_BE, "UTF-16"),
-    ):
-        if raw.startswith(bom):
-            message = _("the file is {encoding} text; save it as UTF-8").format(encoding=name)
-            return None, [Problem(shown, None, "", message)]
-    try:
-        text = raw.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError as error:
-        line_start = raw.rfind(b"\n", 0, error.start) + 1
-        line = raw.count(b"\n", 0, error.start) + 1
-        column = len(raw[line_start : error.start].decode("utf-8")) + 1
-        try:
-            raw.decode("gb18030")
-            hint = _("it looks like GBK (GB18030); save it as UTF-8")
-        except UnicodeDecodeError:
-            hint = _("save it as UTF-8")
-        message = _("not UTF-8 text (byte {byte}); {hint}")
-        return None, [
-            _at(shown, line, column, message.format(byte=f"0x{raw[error.start]:02x}", hint=hint))
-        ]
-    if _BLANK.fullmatch(text):  # nothing but blanks (`strip` would copy the whole text)
-        message = _("the file is empty; a plan needs 'plan' and 'indices'")
-        return None, [Problem(shown, None, "", message)]
-    bad = _NON_PRINTABLE.search(text)
-    if bad is None:
-        return text, []
-    line = text.count("\n", 0, bad.start()) + 1
-    column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
-    char = bad.group()
-    if char == "\x00":
-        message = _("the file contains a NUL byte; it is not a text file")
-    elif unicodedata.category(char) == "Cc":
-        message = _("the control character {code} is not allowed in a plan file")
-    else:
-        message = _("the character {code} is not allowed in a plan file")
-    return None, [_at(shown, line, column, message.format(code=f"U+{ord(char):04X}"))]
-
-
 def _compose(text: str, shown: str) -> tuple[yaml.Node | None, list[Problem]]:
     loader = _PlanLoader(text)
     try:
@@ -326,7 +254,7 @@ def _syntax_problem(text: str, shown: str, error: yaml.MarkedYAMLError) -> Probl
     message = _("YAML syntax error: {problem}").format(problem=message)
     if mark is None:
         return Problem(shown, None, "", message)
-    return _at(shown, mark.line + 1, mark.column + 1, message)
+    return located(shown, mark.line + 1, mark.column + 1, message)
 
 
 # ------------------------------------------------------------------ the nodes, before any is read
@@ -641,6 +569,18 @@ class _Checker:
             self.add(_key_line(meta, "year"), label, message)
             year = None
         texts = {key: self.text(meta, key, label) for key in ("title", "title_en", "source")}
+        areas = {key: self.text(meta, key, label) or "" for key in ("area_name", "area_name_en")}
+        area = self.text(meta, "area", label)
+        if area is not None and (not AREA.fullmatch(area) or area == "all"):
+            message = _("'area' {code} must be a short lowercase ASCII word like 'liantang'")
+            if area == "all":  # `--plan all` means every plan
+                message = _("'area' {code} is a reserved word; give the area's own name")
+            self.add(_key_line(meta, "area"), label, message.format(code=_quoted(area)))
+            area = None
+        elif "area" not in meta and any(areas.values()):
+            given = "area_name" if areas["area_name"] else "area_name_en"
+            message = _("'{field}' names an area: give its code in 'area' too")
+            self.add(_key_line(meta, given), label, message.format(field=given))
         preambles = {key: self.text(meta, key, label) or "" for key in ("preamble", "preamble_en")}
         start = self.day(meta, "start", label)
         end = self.day(meta, "end", label)
@@ -676,6 +616,8 @@ class _Checker:
             year=year,
             **texts,
             **preambles,
+            **areas,
+            area=area or "",
             start=start,
             end=end,
             framing=framing,

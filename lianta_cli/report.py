@@ -10,6 +10,7 @@ only from the store and the period, so the same store and period always give the
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -17,6 +18,7 @@ from typing import Any, NamedTuple
 from . import tracker, units
 from .errors import InputError
 from .i18n import _
+from .models import PlanKey, key_of
 from .store import Store
 from .textfold import fold
 
@@ -64,7 +66,7 @@ UNIT_SUMMARY_KEYS = ("unit", "leads", "supports", *COUNT_KEYS)
 class Summary(NamedTuple):
     """Counts per index of one plan on one day (archived tasks left out), and their total."""
 
-    plan: int
+    plan: PlanKey
     as_of: str
     plan_start: str
     plan_end: str
@@ -72,10 +74,12 @@ class Summary(NamedTuple):
     indices_described: int
     indices: list[dict[str, Any]]
     total: dict[str, Any]
+    progress_sum: int = 0
+    """The progress of all its tasks added up, for a total over several plans (`add_up`)."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "plan": self.plan,
+            **self.plan.fields(),
             "as_of": self.as_of,
             "plan_period": {"start": self.plan_start, "end": self.plan_end},
             "indices_declared": self.indices_declared,
@@ -103,7 +107,9 @@ class Summary(NamedTuple):
         return lines
 
 
-def period_note(year: int, start: str, end: str, first: str, last: str, as_of: str) -> str | None:
+def period_note(
+    year: object, start: str, end: str, first: str, last: str, as_of: str
+) -> str | None:
     """A sentence for people when the days `first` to `last` (ISO dates; one day when they are
     equal) are not all within the period `start` to `end` of plan `year`; None when they are.
     `as_of` is the day the words are true on: a plan that ends within a period has ended by
@@ -166,15 +172,15 @@ class _Tally:
         }
 
 
-def summary(store: Store, year: int, today: date) -> Summary:
-    """One row per index of plan `year` (its order), counted from the same tasks `list` shows,
+def summary(store: Store, plan_key: PlanKey, today: date) -> Summary:
+    """One row per index of the plan (its order), counted from the same tasks `list` shows,
     with the same overdue rule and lights."""
-    plan = tracker.plan_docs(store)[year]
+    plan = tracker.plan_docs(store)[plan_key]
     indices = list(plan.get("indices") or [])
     tallies: dict[int, _Tally] = {int(i["number"]): _Tally() for i in indices}
     overall = _Tally()
     end, today_text = plan["end"], today.isoformat()
-    for task in tracker.plan_tasks(store, year):
+    for task in tracker.plan_tasks(store, plan_key):
         overdue = tracker.is_overdue(task, end, today_text)
         light = tracker.task_schedule(task, plan, today).light
         tallies.setdefault(int(task["index"]), _Tally()).add(task, overdue, light)
@@ -196,7 +202,7 @@ def summary(store: Store, year: int, today: date) -> Summary:
         )
     declared = plan.get("indices_declared")
     return Summary(
-        plan=year,
+        plan=plan_key,
         as_of=today.isoformat(),
         plan_start=str(plan.get("start") or ""),
         plan_end=str(end),
@@ -204,31 +210,46 @@ def summary(store: Store, year: int, today: date) -> Summary:
         indices_described=len(indices),
         indices=rows,
         total=overall.counts(),
+        progress_sum=overall.progress,
     )
+
+
+def add_up(summaries: Sequence[Summary]) -> dict[str, Any]:
+    """The counts of several plans' summaries taken together (a district's total): every count
+    added up, the shares done and the average progress worked out again from the sums."""
+    tally = _Tally()
+    for item in summaries:
+        tally.total += item.total["total"]
+        tally.progress += item.progress_sum
+        tally.overdue += item.total["overdue"]
+        tally.unassigned += item.total["unassigned"]
+        for counts in (tally.statuses, tally.lights):
+            counts.update({name: counts[name] + item.total[name] for name in counts})
+    return tally.counts()
 
 
 class UnitSummary(NamedTuple):
     """Counts per unit of one plan on one day: the tasks each unit leads or cooperates on."""
 
-    plan: int
+    plan: PlanKey
     as_of: str
     units: list[dict[str, Any]]
     total: dict[str, Any]
 
     def as_dict(self) -> dict[str, Any]:
-        return {"plan": self.plan, "as_of": self.as_of, "units": self.units, "total": self.total}
+        return {**self.plan.fields(), "as_of": self.as_of, "units": self.units, "total": self.total}
 
 
-def summary_by_unit(store: Store, year: int, today: date) -> UnitSummary:
-    """One row per unit named as lead or cooperating unit of a task of plan `year`, by name,
+def summary_by_unit(store: Store, plan_key: PlanKey, today: date) -> UnitSummary:
+    """One row per unit named as lead or cooperating unit of a task of the plan, by name,
     and a last row (unit None) for the tasks no unit leads: what each unit is to be chased on,
     counted as `summary` counts (`leads` and `supports` say in which role)."""
-    plan = tracker.plan_docs(store)[year]
+    plan = tracker.plan_docs(store)[plan_key]
     end, today_text = plan["end"], today.isoformat()
     tallies: dict[str | None, _Tally] = {}
     roles: dict[str | None, list[int]] = {}
     overall = _Tally()
-    for task in tracker.plan_tasks(store, year):
+    for task in tracker.plan_tasks(store, plan_key):
         overdue = tracker.is_overdue(task, end, today_text)
         light = tracker.task_schedule(task, plan, today).light
         overall.add(task, overdue, light)
@@ -247,7 +268,7 @@ def summary_by_unit(store: Store, year: int, today: date) -> UnitSummary:
         }
         for name in [*order, *([None] if None in tallies else [])]
     ]
-    return UnitSummary(year, today.isoformat(), rows, overall.counts())
+    return UnitSummary(plan_key, today.isoformat(), rows, overall.counts())
 
 
 # ---------------------------------------------------------------- the period of a report
@@ -428,7 +449,7 @@ class WeeklyReport(NamedTuple):
     """What happened to plan `plan` in `window`, and where things stood at its end, or today
     (`as_of`) if the period has not ended yet."""
 
-    plan: int
+    plan: PlanKey
     title: str
     title_en: str
     window: Window
@@ -440,6 +461,8 @@ class WeeklyReport(NamedTuple):
     sections: dict[str, list[dict[str, Any]]]
     indices: list[dict[str, Any]]
     total: dict[str, Any]
+    figures: tuple[int, ...] = ()
+    """The sums the total's figures come from (see `_change_figures`), for `add_up_weekly`."""
 
     def period_note(self) -> str | None:
         """A sentence when the period reaches outside the plan's (see `period_note`)."""
@@ -459,7 +482,7 @@ class WeeklyReport(NamedTuple):
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "plan": self.plan,
+            **self.plan.fields(),
             "period": self.window.as_dict(),
             "as_of": self.as_of.isoformat(),
             "plan_period": {"start": self.plan_start, "end": self.plan_end},
@@ -492,14 +515,14 @@ def _first(events: list[dict[str, Any]], name: str, **match: Any) -> dict[str, A
     return None
 
 
-def weekly(store: Store, year: int, window: Window, today: date) -> WeeklyReport:
-    """The report on plan `year` for `window`: activity, figures per index, standing lists.
+def weekly(store: Store, plan_key: PlanKey, window: Window, today: date) -> WeeklyReport:
+    """The report on a plan for `window`: activity, figures per index, standing lists.
 
     What is late or due soon, and the lights of each index, are judged as of the end of the
     period, or as of `today` while the period runs: a task due on Friday is not late on the
     Wednesday before."""
     plans = tracker.plan_docs(store)
-    plan = plans[year]
+    plan = plans[plan_key]
     lit_on = min(window.end, today)
     lights: dict[int, dict[str, int]] = {}
     plan_end = str(plan["end"])
@@ -508,11 +531,11 @@ def weekly(store: Store, year: int, window: Window, today: date) -> WeeklyReport
     as_of = min(today, window.end)
     soon_day = (as_of + timedelta(days=DUE_SOON_DAYS)).isoformat()
 
-    docs = {doc["id"]: doc for doc in store.read("tasks").values() if doc["plan"] == year}
+    docs = {doc["id"]: doc for doc in store.read("tasks").values() if key_of(doc) == plan_key}
     events = [
         (seq, item)
         for seq, item in store.read("history").items()
-        if item.get("plan") == year and item.get("task") in docs
+        if key_of(item) == plan_key and item.get("task") in docs
     ]
     events.sort(key=lambda pair: (pair[1]["at"], pair[0]))
     timelines: dict[str, dict[str, list[dict[str, Any]]]] = {}
@@ -594,8 +617,9 @@ def weekly(store: Store, year: int, window: Window, today: date) -> WeeklyReport
                 **lights.get(number, dict.fromkeys(LIGHT_KEYS, 0)),
             }
         )
+    sums = [sum(column) for column in zip(*figures.values(), empty, strict=True)]
     return WeeklyReport(
-        plan=year,
+        plan=plan_key,
         title=str(plan.get("title") or ""),
         title_en=str(plan.get("title_en") or ""),
         window=window,
@@ -606,12 +630,19 @@ def weekly(store: Store, year: int, window: Window, today: date) -> WeeklyReport
         sections=sections,
         indices=indices,
         total={
-            **_change_figures(
-                [sum(column) for column in zip(*figures.values(), empty, strict=True)]
-            ),
+            **_change_figures(sums),
             **{key: sum(counts[key] for counts in lights.values()) for key in LIGHT_KEYS},
         },
+        figures=tuple(sums),
     )
+
+
+def add_up_weekly(reports: Sequence[WeeklyReport]) -> dict[str, Any]:
+    """The figures of several plans' reports taken together (a district's total), worked out
+    from their sums as each plan's total is."""
+    sums = [sum(column) for column in zip(*(r.figures for r in reports), [0] * 7, strict=True)]
+    lights = {key: sum(r.total[key] for r in reports) for key in LIGHT_KEYS}
+    return {**_change_figures(sums), **lights}
 
 
 def _notes(

@@ -69,6 +69,11 @@ def weekly_csv(report: WeeklyReport) -> str:
     'total'), then, after an empty line, one row per (section, task) in the report's order."""
     total = {"index": None, "code": "total", "name": None, "name_en": None, **report.total}
     figures = to_csv([*report.indices, total], WEEKLY_INDEX_KEYS, headers(WEEKLY_INDEX_KEYS))
+    return figures + "\n" + to_csv(section_rows(report), CSV_KEYS, headers(CSV_KEYS))
+
+
+def section_rows(report: WeeklyReport) -> list[dict[str, Any]]:
+    """The report's sections as rows of the CSV: one per (section, task), in the report's order."""
     rows = []
     for name in SECTIONS:
         for entry in report.sections[name]:
@@ -80,7 +85,7 @@ def weekly_csv(report: WeeklyReport) -> str:
             if name == "progress":
                 row["progress"] = entry["to"]
             rows.append(row)
-    return figures + "\n" + to_csv(rows, CSV_KEYS, headers(CSV_KEYS))
+    return rows
 
 
 def _title(entry: dict[str, Any]) -> str:

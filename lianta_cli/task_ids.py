@@ -30,7 +30,7 @@ def names_several(value: str) -> bool:
 
 
 def expand(
-    value: str, tasks: dict[str, dict[str, Any]], indices: Sequence[dict[str, Any]], year: int
+    value: str, tasks: dict[str, dict[str, Any]], indices: Sequence[dict[str, Any]], year: object
 ) -> list[str] | None:
     """The ids of the tasks (of `tasks`, by id) that the range, `N.*` or index code `value`
     names, by number, leaving out archived tasks; None if `value` is none of these; InputError

@@ -11,22 +11,25 @@ import difflib
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import schedule, task_ids, units
 from .clock import Clock
 from .errors import InputError, StoreError
-from .fields import EVENT_KEYS, STATUSES, TASK_PLAN_FIELDS
+from .fields import EVENT_KEYS, STATUSES
 from .freetext import clean_name, clean_note
 from .i18n import _
+from .models import PlanKey, key_of
 from .store import Store
+from .stored_plans import plan_docs as plan_docs
+from .stored_plans import select_plan as select_plan
 from .task_ids import id_key as id_key
 from .textfold import fold
 
 if TYPE_CHECKING:
-    from .models import Plan, PlanTask
+    pass
 
 SCHEMA = 1
 TABLES = ("meta", "plans", "tasks", "history")
@@ -52,193 +55,25 @@ def current_user(environ: dict[str, str] | None = None) -> str:
 # ---------------------------------------------------------------- plans in the store
 
 
-def plan_docs(store: Store) -> dict[int, dict[str, Any]]:
-    """Stored plans by year."""
-    return {doc["year"]: doc for doc in store.read("plans").values()}
-
-
-def select_year(store: Store, year: int | None, day: date) -> int:
-    """The plan a command acts on: `year` if given and stored; else the plan whose period holds
-    `day`, else the latest that has begun by then, else the first to begin."""
-    plans = plan_docs(store)
-    years = sorted(plans)
-    if not years:
-        raise InputError(_("the store holds no plan yet; run 'lianta load PLAN'"))
-    if year is None:
-        on = day.isoformat()
-        begun = [y for y in years if str(plans[y].get("start") or plans[y]["end"]) <= on]
-        running = [y for y in begun if on <= str(plans[y]["end"])]
-        return (running or begun or years[:1])[-1]
-    if year not in years:
-        shown = ", ".join(str(y) for y in years)
-        raise InputError(
-            _("--plan {year}: no such plan in the store (it holds {years})").format(
-                year=year, years=shown
-            )
-        )
-    return year
-
-
-@dataclass
-class LoadResult:
-    """What syncing a plan into the store did (or would do, on a dry run)."""
-
-    year: int
-    dry_run: bool = False
-    added: list[str] = field(default_factory=list)
-    changed: list[tuple[str, list[str]]] = field(default_factory=list)
-    archived: list[str] = field(default_factory=list)
-    restored: list[str] = field(default_factory=list)
-    unchanged: int = 0
-    plan_changed: bool = False
-    wrote: bool = False
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "plan": self.year,
-            "dry_run": self.dry_run,
-            "added": self.added,
-            "changed": [{"id": task_id, "fields": fields} for task_id, fields in self.changed],
-            "archived": self.archived,
-            "restored": self.restored,
-            "unchanged": self.unchanged,
-            "plan_changed": self.plan_changed,
-        }
-
-
-def plan_task_fields(task: PlanTask, position: int) -> dict[str, Any]:
-    """The fields of a stored task that the plan file gives, and its position in the plan."""
-    return {
-        "index": task.index,
-        "title": task.title,
-        "title_en": task.title_en,
-        "source": task.source,
-        "places": list(task.places),
-        "partners": list(task.partners),
-        "plan_due": task.due.isoformat() if task.due else None,
-        "plan_unit": task.lead_unit,
-        "plan_start": task.start.isoformat() if task.start else None,
-        "order": position,
-    }
-
-
-def new_task(year: int, task: PlanTask, position: int, stamp: str) -> dict[str, Any]:
-    """A task added by a load: the fields the plan gives, then the state of a new task."""
-    return {
-        "plan": year,
-        "id": task.id,
-        **plan_task_fields(task, position),
-        "status": "todo",
-        "progress": 0,
-        "assignee": None,
-        "unit": None,
-        "cooperating": None,
-        "due": None,
-        "notes": [],
-        "created": stamp,
-        "updated": stamp,
-        "archived": False,
-    }
-
-
-def sync_plan(
-    store: Store, plan: Plan, clock: Clock, user: str, *, dry_run: bool = False
-) -> LoadResult:
-    """Bring the store in line with `plan`, keeping all tracking state; archive, never delete.
-
-    Loading the same plan again changes nothing, so the store file is not written at all.
-    """
-    result = LoadResult(year=plan.year, dry_run=dry_run)
-    stamp = clock.stamp()
-    meta = plan.meta()
-    stored_plans = {doc["year"]: key for key, doc in store.read("plans").items()}
-    plan_key = stored_plans.get(plan.year)
-    stored_meta = store.read("plans")[plan_key] if plan_key is not None else None
-    result.plan_changed = stored_meta is None or any(
-        stored_meta.get(k) != v for k, v in meta.items()
-    )
-    existing = {
-        doc["id"]: (key, doc)
-        for key, doc in store.read("tasks").items()
-        if doc["plan"] == plan.year
-    }
-    inserts: list[dict[str, Any]] = []
-    updates: dict[int, dict[str, Any]] = {}
-    events: list[dict[str, Any]] = []
-    for position, task in enumerate(plan.tasks):
-        fields = plan_task_fields(task, position)
-        found = existing.get(task.id)
-        if found is None:
-            result.added.append(task.id)
-            inserts.append(new_task(plan.year, task, position, stamp))
-            continue
-        key, doc = found
-        differing = [k for k in TASK_PLAN_FIELDS if doc.get(k) != fields[k]]
-        patch = {k: fields[k] for k in differing}
-        if differing:
-            result.changed.append((task.id, differing))
-            events += [
-                event(plan.year, task.id, "load", k, doc.get(k), fields[k]) for k in differing
-            ]
-        if doc.get("order") != position:
-            patch["order"] = position
-        if doc.get("archived"):
-            result.restored.append(task.id)
-            patch["archived"] = False
-            events.append(event(plan.year, task.id, "load", "archived", True, False))
-        elif not differing:
-            result.unchanged += 1
-        if patch:
-            updates[key] = patch
-    in_plan = {task.id for task in plan.tasks}
-    for task_id, (key, doc) in existing.items():
-        if task_id not in in_plan and not doc.get("archived"):
-            result.archived.append(task_id)
-            updates[key] = {"archived": True}
-            events.append(event(plan.year, task_id, "load", "archived", False, True))
-    if dry_run or not (inserts or updates or result.plan_changed):
-        return result
-    if result.added:
-        events.insert(
-            0, event(plan.year, None, "load", "tasks", None, f"added {len(result.added)}")
-        )
-    stored = {**meta, "loaded": stamp, "file": plan.path}
-    stored.update(file_path=plan.location, file_sha256=plan.digest)  # what doctor checks against
-    if plan_key is None:
-        store.insert("plans", [stored])
-        events.insert(0, event(plan.year, None, "load", "plan", None, plan.year))
-    else:
-        store.update("plans", {plan_key: stored})
-    store.insert("tasks", inserts)
-    store.update("tasks", updates)
-    record(store, events, clock, user)
-    result.wrote = True
-    return result
-
-
-def ensure_plan(store: Store, clock: Clock, user: str) -> LoadResult | None:
-    """On an empty store, load the bundled 2024 plan so every command works right after install."""
-    if store.read("plans"):
-        return None
-    from .plan import bundled_plan_path, load_plan
-
-    plan, _warnings = load_plan(bundled_plan_path(), display="plans/2024.yaml (bundled)")
-    return sync_plan(store, plan, clock, user)
-
-
 # ---------------------------------------------------------------- events
 
 
 def event(
-    year: int, task: str | None, action: str, name: str, old: Any, new: Any
+    plan_key: PlanKey, task: str | None, action: str, name: str, old: Any, new: Any
 ) -> dict[str, Any]:
-    return {"plan": year, "task": task, "action": action, "field": name, "old": old, "new": new}
+    fields = {"task": task, "action": action, "field": name, "old": old, "new": new}
+    return {**plan_key.fields(), **fields}
 
 
 def event_row(seq: int, stored: dict[str, Any]) -> dict[str, Any]:
     """A stored event as output: every key of EVENT_KEYS, in that order."""
     row = {**stored, "seq": seq}
-    return {key: row.get(key) for key in EVENT_KEYS}
+    shown = {key: row.get(key) for key in EVENT_KEYS}
+    if not stored.get("area"):
+        return shown
+    at = EVENT_KEYS.index("plan") + 1  # the area follows the plan's year, only when there is one
+    items = list(shown.items())
+    return dict([*items[:at], ("area", stored["area"]), *items[at:]])
 
 
 def record(
@@ -306,13 +141,12 @@ def task_schedule(doc: dict[str, Any], plan: dict[str, Any], today: date) -> sch
     return schedule.judge(doc["status"], int(doc["progress"]), start, due, today, limits)
 
 
-def plan_tasks(store: Store, year: int, *, archived: bool = False) -> list[dict[str, Any]]:
-    """The stored tasks of plan `year`: those in the plan, or with `archived` those that left
-    it too."""
+def plan_tasks(store: Store, plan_key: PlanKey, *, archived: bool = False) -> list[dict[str, Any]]:
+    """The stored tasks of a plan: those in the plan, or with `archived` those that left it too."""
     return [
         doc
         for doc in store.read("tasks").values()
-        if doc["plan"] == year and (archived or not doc.get("archived"))
+        if key_of(doc) == plan_key and (archived or not doc.get("archived"))
     ]
 
 
@@ -325,7 +159,7 @@ def task_view(doc: dict[str, Any], plan: dict[str, Any], today: str) -> dict[str
     expected, lag, light = task_schedule(doc, plan, schedule.day(today))
     return {
         "id": doc["id"],
-        "plan": doc["plan"],
+        **key_of(doc).fields(),
         "index": doc["index"],
         "index_code": index.get("code"),
         "index_name": index.get("name"),
@@ -442,9 +276,9 @@ def _sort_key(sort: str, plan_end: str) -> Callable[[dict[str, Any]], tuple[Any,
 
 
 def list_tasks(
-    store: Store, year: int, query: TaskQuery, today: date, limit: int = 0
+    store: Store, plan_key: PlanKey, query: TaskQuery, today: date, limit: int = 0
 ) -> tuple[list[dict[str, Any]], int]:
-    """The first `limit` (0: all) tasks of plan `year` matching `query`, sorted, as task views,
+    """The first `limit` (0: all) tasks of the plan matching `query`, sorted, as task views,
     and how many matched."""
     sort = check_sort(query.sort)
     statuses = set(check_statuses(query.statuses))
@@ -457,10 +291,10 @@ def list_tasks(
         raise InputError(
             _("--overdue cannot be combined with --status done: a done task is never overdue")
         )
-    plan = plan_docs(store)[year]
+    plan = plan_docs(store)[plan_key]
     index = resolve_index(plan, query.index) if query.index else None
     end, today_text = plan["end"], today.isoformat()
-    chosen = plan_tasks(store, year, archived=query.archived)
+    chosen = plan_tasks(store, plan_key, archived=query.archived)
     if index is not None:
         chosen = [doc for doc in chosen if doc["index"] == index]
     if statuses:
@@ -490,7 +324,12 @@ def list_tasks(
 
 
 def find_tasks(
-    store: Store, year: int, ids: Sequence[str], *, archived_ok: bool = False, several: bool = True
+    store: Store,
+    plan_key: PlanKey,
+    ids: Sequence[str],
+    *,
+    archived_ok: bool = False,
+    several: bool = True,
 ) -> list[tuple[int, dict[str, Any]]]:
     """(doc id, task) for every id, in the order given, each task once; InputError on the first
     id that names no task, so a command changes all of them or none.
@@ -502,7 +341,7 @@ def find_tasks(
     if not ids:
         raise InputError(_("give at least one task id, like 3.4"))
     tasks = {
-        doc["id"]: (key, doc) for key, doc in store.read("tasks").items() if doc["plan"] == year
+        doc["id"]: (key, doc) for key, doc in store.read("tasks").items() if key_of(doc) == plan_key
     }
     found: dict[str, tuple[int, dict[str, Any]]] = {}
     for raw in ids:
@@ -510,35 +349,37 @@ def find_tasks(
         if value in tasks:
             if tasks[value][1].get("archived") and not archived_ok:
                 message = _("task {id} is archived (it left the {year} plan)")
-                raise InputError(message.format(id=value, year=year))
+                raise InputError(message.format(id=value, year=plan_key))
             found.setdefault(value, tasks[value])
             continue
         named = None
         if several and not task_ids.TASK_ID.fullmatch(value):
-            indices = plan_docs(store)[year]["indices"]
+            indices = plan_docs(store)[plan_key]["indices"]
             docs = {task_id: doc for task_id, (_key, doc) in tasks.items()}
-            named = task_ids.expand(value, docs, indices, year)
+            named = task_ids.expand(value, docs, indices, plan_key)
         if named is None:
-            raise _not_a_task(store, year, raw, list(tasks), several)
+            raise _not_a_task(store, plan_key, raw, list(tasks), several)
         for task_id in named:
             found.setdefault(task_id, tasks[task_id])
     return list(found.values())
 
 
-def _not_a_task(store: Store, year: int, raw: str, known: list[str], several: bool) -> InputError:
+def _not_a_task(
+    store: Store, plan_key: PlanKey, raw: str, known: list[str], several: bool
+) -> InputError:
     """The refusal of an id that names no task, with the nearest one there is."""
     value = raw.strip()
     hint = did_you_mean(value, known, cutoff=0.5)
     if task_ids.TASK_ID.fullmatch(value):
         message = _("no task {id} in the {year} plan{hint}")
-        return InputError(message.format(id=value, year=year, hint=hint))
+        return InputError(message.format(id=value, year=plan_key, hint=hint))
     if not several and task_ids.names_several(value):
         message = _("{value}: give one task id here, like 3.4 (a range or group names several)")
         return InputError(message.format(value=value))
     if not several:
         message = _("task id {id!r} is not of the form N.M, like 3.4{hint}")
         return InputError(message.format(id=raw, hint=hint))
-    codes = [index["code"] for index in plan_docs(store)[year]["indices"]]
+    codes = [index["code"] for index in plan_docs(store)[plan_key]["indices"]]
     message = _(
         "{id!r} is not a task id (like 3.4), a range (1.1-1.3), an index's tasks (1.*) "
         "or an index code ({codes}){hint}"
@@ -557,12 +398,13 @@ class Undoable(NamedTuple):
     at: str
     by: str
     action: str
-    plan: int
+    plan: PlanKey
     tasks: list[str]
     fields: list[str]
 
     def as_dict(self) -> dict[str, Any]:
-        return self._asdict()
+        done = {"change": self.change, "at": self.at, "by": self.by, "action": self.action}
+        return {**done, **self.plan.fields(), "tasks": self.tasks, "fields": self.fields}
 
 
 class ChangeResult(NamedTuple):
@@ -589,7 +431,7 @@ Patch = tuple[int, dict[str, Any], dict[str, Any]]
 
 def apply_patches(
     store: Store,
-    year: int,
+    plan_key: PlanKey,
     patches: list[Patch],
     notes: dict[int, dict[str, Any]],
     action: str,
@@ -602,10 +444,10 @@ def apply_patches(
     touched: list[str] = []
     for key, doc, patch in patches:
         changed = {k: v for k, v in patch.items() if doc.get(k) != v}
-        events += [event(year, doc["id"], action, k, doc.get(k), v) for k, v in changed.items()]
+        events += [event(plan_key, doc["id"], action, k, doc.get(k), v) for k, v in changed.items()]
         note = notes.get(key)
         if note is not None:
-            events.append(event(year, doc["id"], action, "note", None, note["text"]))
+            events.append(event(plan_key, doc["id"], action, "note", None, note["text"]))
             changed["notes"] = [*(doc.get("notes") or []), note]
         if changed:
             updates[key] = {**changed, "updated": clock.stamp()}
@@ -617,7 +459,7 @@ def apply_patches(
 
 def assign(
     store: Store,
-    year: int,
+    plan_key: PlanKey,
     ids: Sequence[str],
     to: str | None,
     unit: str | None,
@@ -633,15 +475,18 @@ def assign(
     if not patch:
         message = _("nothing to assign: give {person}, {unit} or {cooperating}")
         raise InputError(message.format(person="--to", unit="--unit", cooperating="--cooperating"))
-    patches = [(key, doc, dict(patch)) for key, doc in find_tasks(store, year, ids)]
-    return apply_patches(store, year, patches, {}, "assign", clock, user)
+    patches = [(key, doc, dict(patch)) for key, doc in find_tasks(store, plan_key, ids)]
+    return apply_patches(store, plan_key, patches, {}, "assign", clock, user)
 
 
-def unassign(store: Store, year: int, ids: Sequence[str], clock: Clock, user: str) -> ChangeResult:
+def unassign(
+    store: Store, plan_key: PlanKey, ids: Sequence[str], clock: Clock, user: str
+) -> ChangeResult:
     patches = [
-        (key, doc, {"assignee": None, "unit": None}) for key, doc in find_tasks(store, year, ids)
+        (key, doc, {"assignee": None, "unit": None})
+        for key, doc in find_tasks(store, plan_key, ids)
     ]
-    return apply_patches(store, year, patches, {}, "unassign", clock, user)
+    return apply_patches(store, plan_key, patches, {}, "unassign", clock, user)
 
 
 # Status rules (docs/status-rules.md states them the same way):
@@ -693,7 +538,7 @@ def next_state(
 
 def update(
     store: Store,
-    year: int,
+    plan_key: PlanKey,
     ids: Sequence[str],
     clock: Clock,
     user: str,
@@ -718,7 +563,7 @@ def update(
         raise InputError(_("nothing to change: give --status, --progress, --due or --note"))
     patches = []
     notes: dict[int, dict[str, Any]] = {}
-    for key, doc in find_tasks(store, year, ids, several=several):
+    for key, doc in find_tasks(store, plan_key, ids, several=several):
         patch = next_state(doc["id"], doc, checked, progress)
         if patch.get("status") == "blocked" and doc["status"] != "blocked" and text is None:
             raise InputError(
@@ -731,21 +576,21 @@ def update(
         patches.append((key, doc, patch))
         if text is not None:
             notes[key] = {"at": clock.stamp(), "by": user, "text": text}
-    result = apply_patches(store, year, patches, notes, action, clock, user)
-    plan = plan_docs(store)[year]
+    result = apply_patches(store, plan_key, patches, notes, action, clock, user)
+    plan = plan_docs(store)[plan_key]
     start, end = str(plan.get("start") or plan["end"]), str(plan["end"])
     if due is not None and not start <= due.isoformat() <= end:
         warning = _("due {due} is outside the {year} plan ({start} to {end})").format(
-            due=due, year=year, start=start, end=end
+            due=due, year=plan_key, start=start, end=end
         )
         result = result._replace(warnings=(warning,))
     return result
 
 
 def add_note(
-    store: Store, year: int, task_id: str, text: str, clock: Clock, user: str
+    store: Store, plan_key: PlanKey, task_id: str, text: str, clock: Clock, user: str
 ) -> ChangeResult:
-    return update(store, year, [task_id], clock, user, note=text, action="note", several=False)
+    return update(store, plan_key, [task_id], clock, user, note=text, action="note", several=False)
 
 
 # ---------------------------------------------------------------- history and undo
@@ -753,18 +598,18 @@ def add_note(
 
 def history(
     store: Store,
-    year: int,
+    plan_key: PlanKey,
     task_id: str | None = None,
     since: date | None = None,
     until: date | None = None,
 ) -> list[dict[str, Any]]:
-    """Events of plan `year` (optionally one task, a date window), oldest first."""
+    """Events of the plan (optionally one task, a date window), oldest first."""
     if since and until and since > until:
         raise InputError(
             _("--since {since} is after --until {until}").format(since=since, until=until)
         )
     wanted = (
-        find_tasks(store, year, [task_id], archived_ok=True, several=False)[0][1]["id"]
+        find_tasks(store, plan_key, [task_id], archived_ok=True, several=False)[0][1]["id"]
         if task_id
         else None
     )
@@ -773,16 +618,16 @@ def history(
     return [
         event_row(seq, item)
         for seq, item in sorted(store.read("history").items())
-        if item.get("plan") == year
+        if key_of(item) == plan_key
         and (wanted is None or item.get("task") == wanted)
         and low <= item["at"] <= high
     ]
 
 
-def show_task(store: Store, year: int, task_id: str, today: date) -> dict[str, Any]:
+def show_task(store: Store, plan_key: PlanKey, task_id: str, today: date) -> dict[str, Any]:
     """Every field of one task, its notes and its history."""
-    ((_key, doc),) = find_tasks(store, year, [task_id], archived_ok=True, several=False)
-    plan = plan_docs(store)[year]
+    ((_key, doc),) = find_tasks(store, plan_key, [task_id], archived_ok=True, several=False)
+    plan = plan_docs(store)[plan_key]
     view = task_view(doc, plan, today.isoformat())
     index: dict[str, Any] = next(
         (i for i in plan["indices"] if i.get("number") == doc["index"]), {}
@@ -802,7 +647,7 @@ def show_task(store: Store, year: int, task_id: str, today: date) -> dict[str, A
             "plan_start": doc.get("plan_start"),
             "created": doc.get("created"),
             "notes": list(doc.get("notes") or []),
-            "history": history(store, year, doc["id"]),
+            "history": history(store, plan_key, doc["id"]),
         }
     )
     return view

@@ -8,6 +8,7 @@ from typing import Any
 from .clock import Clock
 from .errors import InputError
 from .i18n import _
+from .models import key_of
 from .store import Store
 from .task_ids import id_key
 from .tracker import ChangeResult, Undoable, event, record
@@ -34,7 +35,7 @@ def _last_undoable(store: Store) -> tuple[Undoable, list[dict[str, Any]], int]:
     tasks = sorted({e["task"] for e in target if e["task"]}, key=id_key)
     fields = list(dict.fromkeys(e["field"] for e in reversed(target)))
     undoable = Undoable(
-        number, first["at"], first["by"], first["action"], first["plan"], tasks, fields
+        number, first["at"], first["by"], first["action"], key_of(first), tasks, fields
     )
     return undoable, target, last_load
 
@@ -68,11 +69,11 @@ def undo(
         )
     if dry_run:
         return ChangeResult(0, [], undoable.tasks, undid=number, undone=undoable)
-    tasks = {(d["plan"], d["id"]): (k, d) for k, d in store.read("tasks").items()}
+    tasks = {(key_of(d), d["id"]): (k, d) for k, d in store.read("tasks").items()}
     patches: dict[int, dict[str, Any]] = {}
     reverts: list[dict[str, Any]] = []
     for item in target:
-        found = tasks.get((item["plan"], item["task"]))
+        found = tasks.get((key_of(item), item["task"]))
         if found is None:
             continue
         key, doc = found
@@ -89,7 +90,7 @@ def undo(
             patch["notes"] = notes
         else:
             patch[item["field"]] = item["old"]
-        revert = event(item["plan"], item["task"], "undo", item["field"], item["new"], item["old"])
+        revert = event(key_of(item), item["task"], "undo", item["field"], item["new"], item["old"])
         reverts.append({**revert, "undo_of": number})
     if not reverts:
         raise InputError(_("change {n} cannot be undone: its tasks are gone").format(n=number))

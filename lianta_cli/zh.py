@@ -60,8 +60,16 @@ ZH: dict[str, str] = {
     "Store file. Default: $LIANTA_DB, else the user data folder.": (
         "数据文件。默认：$LIANTA_DB，否则为用户数据文件夹。"
     ),
-    "Plan year. Default: the plan running today, else the latest that has begun.": (
-        "计划年份。默认：今天所在的计划，否则为已开始的最新计划。"
+    "Plan: its year (2024), area (liantang) or both (liantang/2024). Default: the plan "
+    "running today, else the latest that has begun.": (
+        "计划：年份（2024）、片区（liantang）或两者（liantang/2024）。"
+        "默认：今天所在的计划，否则为已开始的最新计划。"
+    ),
+    "Plan: its year (2024), area (liantang) or both (liantang/2024); all: every area's "
+    "plan of the year, side by side with their total (all/2024 names the year). Default: "
+    "the plan running today, else the latest that has begun.": (
+        "计划：年份（2024）、片区（liantang）或两者（liantang/2024）；all：该年各片区的计划"
+        "并列，附合计（all/2024 指定年份）。默认：今天所在的计划，否则为已开始的最新计划。"
     ),
     "Interface language: en or zh. Default: $LIANTA_LANG, else the locale.": (
         "界面语言：en（英文）或 zh（中文）。默认：$LIANTA_LANG，否则按系统区域设置。"
@@ -1071,4 +1079,48 @@ ZH: dict[str, str] = {
     "The 2025 plan's ledger:": "2025 年计划的台账：",
     "See what a units' ledger would change:": "先看各单位台账会改动什么：",
     "Then take it in (one undo reverts it):": "再导入（一次 undo 即可撤销）：",
+    # several plans in one store (one per area and year)
+    "Name (English)": "名称（英文）",
+    "Area": "片区",
+    "Name": "名称",
+    "--by unit counts the units of one plan; choose it with --plan": (
+        "--by unit 只统计一个计划的单位；请用 --plan 选定计划"
+    ),
+    "all plans of {year} · as of {today}": "{year} 年全部计划，截至 {today}",
+    " · all plans of {year}": " · {year} 年全部计划",
+    "{start} to {end}": "{start} 至 {end}",
+    "Progress by plan": "各计划进展",
+    "plan document {key}: area {value!r} is not a short lowercase code": (
+        "计划记录 {key}：片区 {value!r} 不是简短的小写代码"
+    ),
+    "'area' is {kind}, not str": "'area' 为 {kind}，应为 str",
+    "'area' {code} must be a short lowercase ASCII word like 'liantang'": (
+        "'area' {code} 须为简短的小写 ASCII 单词，如 'liantang'"
+    ),
+    "'area' {code} is a reserved word; give the area's own name": (
+        "'area' {code} 为保留字；请填写片区自己的代码"
+    ),
+    "'{field}' names an area: give its code in 'area' too": (
+        "'{field}' 指明了片区：请同时在 'area' 中填写其代码"
+    ),
+    "the store holds this {year} plan ('{title}') without an area; loading it as area {area} "
+    "would track its tasks twice: load it without 'area', or into another store": (
+        "存储中已有不带片区的 {year} 年计划（“{title}”）；以片区 {area} 载入会把其任务跟踪两遍："
+        "请去掉 'area' 后载入，或载入另一个存储"
+    ),
+    "--plan {value}: several plans fit ({plans}); choose one, like --plan {first}": (
+        "--plan {value}：有多个计划符合（{plans}）；请选定一个，如 --plan {first}"
+    ),
+    "--plan all: this command acts on one plan; choose one of {plans}": (
+        "--plan all：此命令只作用于一个计划；请从 {plans} 中选择"
+    ),
+    "--plan {value}: give a year (2024), an area (liantang) or both (liantang/2024)": (
+        "--plan {value}：请给出年份（2024）、片区（liantang）或两者（liantang/2024）"
+    ),
+    "the store holds several plans for {year} ({plans}); choose one with --plan": (
+        "存储中有多个 {year} 年计划（{plans}）；请用 --plan 选定一个"
+    ),
+    "Every area's plan of the year and their total:": "当年各片区的计划及合计：",
+    "One area's report:": "一个片区的周报：",
+    "Every area's, one after another:": "各片区的周报，依次排列：",
 }

@@ -17,9 +17,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from lianta_cli import plan_load, tracker
 from lianta_cli import store as store_module
-from lianta_cli import tracker
 from lianta_cli.clock import Clock
+from lianta_cli.models import PlanKey
 from lianta_cli.store import open_store
 from lianta_cli.tracker import TABLES
 
@@ -46,11 +47,12 @@ def build_store(path: Path, *, notes: int = 0, note_size: int = 0, now: str = "2
     the tasks, each recorded as its own change (so the history agrees with the tasks)."""
     clock = Clock(datetime.fromisoformat(now))
     with open_store(path, write=True) as store:
-        tracker.ensure_plan(store, clock, "builder")
+        plan_load.ensure_plan(store, clock, "builder")
         ids = [doc["id"] for doc in store.read("tasks").values()]
         for number in range(notes):
             text = f"{number:06d} " + "进展" * (note_size // 2)
-            tracker.add_note(store, 2024, ids[number % len(ids)], text, clock, "builder")
+            task = ids[number % len(ids)]
+            tracker.add_note(store, PlanKey("", 2024), task, text, clock, "builder")
 
 
 @functools.cache

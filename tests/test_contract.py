@@ -364,3 +364,63 @@ def test_doctor_json(busy: Run, store_path: Path) -> None:
     assert accepted["accepted"]["edits"] == [
         {"plan": 2024, "task": "2.8", "field": "assignee", "recorded": None, "stored": "李娜"}
     ]
+
+
+# ---------------------------------------------------------------- plans of areas, --plan all
+
+DONGHU = Path(__file__).resolve().parent.parent / "examples" / "donghu-2024.yaml"
+DISTRICT_ROW: dict[str, Any] = {"plan": int, "area": OPT_STR, "name": str, "name_en": str}
+DISTRICT_SUMMARY: dict[str, Any] = {
+    "year": int,
+    "as_of": str,
+    "plans": [{**DISTRICT_ROW, **COUNTS}],
+    "total": COUNTS,
+}
+WEEKLY_FIGURES: dict[str, Any] = {
+    "tasks": int,
+    "blocked_end": int,
+    "done_start": int,
+    "done_end": int,
+    "progress_start": float,
+    "progress_end": float,
+    "done_change": int,
+    "progress_change": float,
+    "red": int,
+    "yellow": int,
+    "green": int,
+}
+
+
+def test_a_plan_of_an_area_adds_area_to_every_shape_with_plan(busy: Run) -> None:
+    loaded = json_of(busy("load", str(DONGHU), "--format", "json", now="2024-03-05"))
+    conforms(loaded, {**LOAD, "area": str})
+    assert (loaded["plan"], loaded["area"]) == (2024, "donghu")
+    area_event = {**EVENT, "area": str}
+    changed = json_of(
+        busy("update", "1.1", "--plan", "donghu", "-p", "5", "-f", "json", now="2024-03-05")
+    )
+    conforms(changed, {**CHANGE, "events": [area_event]})
+    assert list(changed["events"][0])[4:6] == ["plan", "area"]  # the area follows the year
+    show = json_of(busy("show", "1.1", "--plan", "donghu", "-f", "json", now="2024-03-05"))
+    conforms(show, {**SHOW, "area": str, "history": [area_event]})
+    summary = json_of(busy("summary", "--plan", "donghu", "-f", "json", now="2024-03-05"))
+    assert (summary["plan"], summary["area"]) == (2024, "donghu")
+    undone = json_of(busy("undo", "-f", "json", now="2024-03-05"))
+    conforms(undone["undone"], {**UNDONE, "area": str})
+    # the plan without an area keeps its shapes, without `area`
+    conforms(json_of(busy("show", "1.1", "--plan", "2024", "-f", "json", now="2024-03-05")), SHOW)
+
+
+def test_summary_and_weekly_report_over_all_plans_json(busy: Run) -> None:
+    assert busy("load", str(DONGHU), now="2024-03-05").exit_code == 0
+    every = json_of(busy("summary", "--plan", "all", "-f", "json", now="2024-03-05"))
+    conforms(every, DISTRICT_SUMMARY)
+    assert [row["area"] for row in every["plans"]] == [None, "donghu"]
+    weekly = json_of(busy("report", "weekly", "--plan", "all", "-f", "json", now="2024-03-05"))
+    assert set(weekly) == {"year", "period", "as_of", "plans", "total", "reports"}
+    conforms(weekly["plans"], [{**DISTRICT_ROW, **WEEKLY_FIGURES}])
+    conforms(weekly["total"], WEEKLY_FIGURES)
+    assert [(r["plan"], r.get("area")) for r in weekly["reports"]] == [
+        (2024, None),
+        (2024, "donghu"),
+    ]

@@ -44,6 +44,7 @@ from lianta_cli.cli import app
 from lianta_cli.clock import Clock
 from lianta_cli.doctor import check_data
 from lianta_cli.lock import store_lock
+from lianta_cli.models import PlanKey
 from lianta_cli.store import FileStore, backup_paths, read_file
 from lianta_cli.tracker import TABLES
 
@@ -195,7 +196,7 @@ def test_sigkill_at_random_moments_leaves_the_store_before_or_after(
 
     def expected_after(before: bytes, task: str, text: str) -> dict[str, Any]:
         snapshot = FileStore(store, json.loads(before))
-        tracker.add_note(snapshot, 2024, task, text, clock, env["LIANTA_USER"])
+        tracker.add_note(snapshot, PlanKey("", 2024), task, text, clock, env["LIANTA_USER"])
         return {name: snapshot.storage.data.get(name, {}) for name in TABLES}
 
     whole, saving = [], []

@@ -147,6 +147,19 @@ def test_the_plan_chosen_on_the_command_line_is_the_one_completed(
     assert complete_bash(store, "lianta list --assignee ") == ["欧阳晓明", "王芳"]
 
 
+def test_plans_of_areas_complete_with_their_areas_and_all(store: Path) -> None:
+    donghu = Path(__file__).resolve().parent.parent / "examples" / "donghu-2024.yaml"
+    assert lianta(store, "load", str(donghu)).returncode == 0
+    assert complete_bash(store, "lianta summary --plan ") == [
+        "2024",
+        "donghu/2024",
+        "donghu",
+        "all",
+    ]
+    assert complete_bash(store, "lianta show --plan donghu 2.") == ["2.1", "2.2"]
+    assert complete_bash(store, "lianta list --plan donghu --index ") == ["industry", "wellbeing"]
+
+
 def test_zsh_fish_and_powershell_show_titles_beside_ids(store: Path) -> None:
     zsh = complete_zsh(store, "lianta show 1.")
     assert '"1.2":"Revitalise the industrial space of the No. 7 Industrial Zone"' in zsh
