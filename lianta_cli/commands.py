@@ -771,13 +771,14 @@ def run_weekly(
 ) -> None:
     """`lianta report weekly`: the week's report, on stdout or written whole to `output`."""
     from . import report, report_text
+    from .periods import resolve_window
 
     fmt = check_format(fmt, ("md", "json", "csv"))
     check_bom(fmt, bom)
     start = parse_day(since, "--since") if since is not None else None
     end = parse_day(until, "--until") if until is not None else None
     today = env.clock.today()
-    window = report.resolve_window(week, start, end, today)
+    window = resolve_window(week, start, end, today)
     store = env.reading()
     year = tracker.select_year(store, env.year, min(today, window.end))
     result = report.weekly(store, year, window, today)
