@@ -674,13 +674,101 @@ def import_(
 report_app = typer.Typer(
     cls=LiantaGroup,
     name="report",
-    help=_("Reports on a period, made from the history."),
-    no_args_is_help=True,
+    help=_(
+        "The leadership's report on a week, a month, a quarter or any days, opening with its "
+        "headline (md, json, csv, html with charts, pdf); 'report weekly' lists the week's work."
+    ),
+    invoke_without_command=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(report_app, name="report")
+
+OutputOption = Annotated[
+    Path | None,
+    _value(
+        "--output",
+        "-o",
+        help=_("Write to this file (replaced whole, never half-written) instead of stdout."),
+        offer=_offer("files"),
+    ),
+]
+SinceOption = Annotated[
+    str | None,
+    _value("--since", help=_("Instead of a week: the first day (YYYY-MM-DD).")),
+]
+UntilOption = Annotated[
+    str | None,
+    _value("--until", help=_("The last day, included (default: today).")),
+]
+
+
+@report_app.callback()
+def report(
+    ctx: typer.Context,
+    week: Annotated[
+        str | None,
+        _value(
+            "--week",
+            "-w",
+            help=_("ISO week YYYY-Www, like 2024-W10. Default: the week holding today."),
+        ),
+    ] = None,
+    month: Annotated[
+        str | None, _value("--month", "-m", help=_("A month YYYY-MM, like 2024-03."))
+    ] = None,
+    quarter: Annotated[
+        str | None, _value("--quarter", "-q", help=_("A quarter YYYY-Qn, like 2024-Q1."))
+    ] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    fmt: Annotated[
+        str,
+        _format_option(
+            _("md, json, csv, html (one page with charts) or pdf (printed by Chromium)."),
+            "md",
+            "json",
+            "csv",
+            "html",
+            "pdf",
+        ),
+    ] = "md",
+    output: OutputOption = None,
+    bom: BomOption = None,
+    db: DbOption = None,
+    plan: PlanOption = None,
+    lang: LangOption = None,
+    no_pager: NoPagerOption = False,
+) -> None:
+    """The leadership's report on a week, a month, a quarter or any days, opening with its
+    headline."""
+    if ctx.invoked_subcommand is not None:
+        given = [
+            p.opts[0]
+            for p in ctx.command.params
+            if p.name and getattr(ctx.get_parameter_source(p.name), "name", "") == "COMMANDLINE"
+        ]
+        if given:
+            raise typer.BadParameter(
+                _("{options} go after '{command}', not before it").format(
+                    options=", ".join(given), command=ctx.invoked_subcommand
+                )
+            )
+        return
+    from .report_commands import run_report
+
+    run_report(
+        make_env(db, plan, lang),
+        week=week,
+        month=month,
+        quarter=quarter,
+        since=since,
+        until=until,
+        fmt=fmt,
+        output=output,
+        bom=bom,
+    )
 
 
 @report_app.command(
@@ -697,24 +785,10 @@ def weekly(
             help=_("ISO week YYYY-Www, like 2024-W10. Default: the week holding today."),
         ),
     ] = None,
-    since: Annotated[
-        str | None,
-        _value("--since", help=_("Instead of a week: the first day (YYYY-MM-DD).")),
-    ] = None,
-    until: Annotated[
-        str | None,
-        _value("--until", help=_("The last day, included (default: today).")),
-    ] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
     fmt: Annotated[str, _format_option(_("md, json or csv."), "md", "json", "csv")] = "md",
-    output: Annotated[
-        Path | None,
-        _value(
-            "--output",
-            "-o",
-            help=_("Write to this file (replaced whole, never half-written) instead of stdout."),
-            offer=_offer("files"),
-        ),
-    ] = None,
+    output: OutputOption = None,
     bom: BomOption = None,
     db: DbOption = None,
     plan: PlanOption = None,

@@ -24,10 +24,8 @@ from .store import (
     open_store,
     refuse_if_lost,
     store_file,
-    store_files,
 )
 from .terminal import (
-    BOM,
     check_bom,
     info,
     out,
@@ -788,13 +786,6 @@ def run_weekly(
         text = report_text.weekly_csv(result)
     else:
         text = report_text.weekly_markdown(result)
-    if output is None and fmt == "csv":
-        out_csv(text, bom)
-        return
-    if output is None:
-        out(text)
-        return
-    if fmt == "csv" and bom is not False:  # a CSV file is for a spreadsheet
-        text = BOM + text
-    report_text.write_atomically(output, text, keep=store_files(env.db))
-    info(_("wrote {path}").format(path=output))
+    from .report_commands import emit
+
+    emit(env, text, fmt, output, bom)
