@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 from conftest import Run, put_in_store
-from PIL import Image
+from PIL import Image, ImageChops
 from test_report import QUARTER, replay
 
 from lianta_cli.report_html import browser, headless_options
@@ -47,6 +47,11 @@ document.body.setAttribute("data-measured", JSON.stringify({
   viewport: innerWidth,
   scrollWidth: document.documentElement.scrollWidth,
   height: document.documentElement.scrollHeight,
+  glyphs: [0, 1].map((i) => { const range = document.createRange();
+    range.setStart(document.querySelector("h1").firstChild, i);
+    range.setEnd(document.querySelector("h1").firstChild, i + 1);
+    const r = range.getBoundingClientRect();
+    return {x: r.left + scrollX, y: r.top + scrollY, width: r.width, height: r.height}; }),
 }));
 </script>"""
 
@@ -170,12 +175,19 @@ def test_the_chinese_page_is_drawn_with_a_chinese_font(
     assert made.exit_code == 0, made.stderr
     text = text_of(dump_dom(page))
     assert "月度报告 2024-03" in text and "产业经济发展指数" in text
-    # The title drawn: with no CJK font each character is the same empty box, so the
-    # rendered title would be a row of identical glyphs; a CJK font gives varied ink.
+    # With no CJK font every Chinese character is drawn as the same empty box: the title's
+    # first two characters (月, 度) must be drawn, and drawn differently.
     layout = measure(page, PHONE)
     assert layout["scrollWidth"] <= layout["viewport"]
     shot = screenshot(page, PHONE, 200, tmp_path / "zh.png")
-    assert inked(shot.crop((0, 0, PHONE, 60))) > 0.02
+    width = int(min(g["width"] for g in layout["glyphs"]))
+    height = int(min(g["height"] for g in layout["glyphs"]))
+    first, second = (
+        shot.crop((round(g["x"]), round(g["y"]), round(g["x"]) + width, round(g["y"]) + height))
+        for g in layout["glyphs"]
+    )
+    assert inked(first) > 0.05 and inked(second) > 0.05
+    assert ImageChops.difference(first, second).getbbox() is not None
 
 
 class Recorder:
