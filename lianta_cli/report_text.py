@@ -14,7 +14,7 @@ from typing import Any
 from .errors import InputError, StoreError
 from .export import md_cell, one_line, to_csv, to_markdown
 from .files import BINARY, NOFOLLOW
-from .i18n import _, pick, plural
+from .i18n import _, language, pick, plural
 from .report import (
     CSV_KEYS,
     DUE_SOON_DAYS,
@@ -297,6 +297,11 @@ def _some(items: list[str]) -> str:
     return _("{items} and {count} more").format(items=shown, count=more) if more > 0 else shown
 
 
+def sentence_gap() -> str:
+    """What goes between two sentences: a space in English, nothing in Chinese."""
+    return "" if language() == "zh" else " "
+
+
 def _blocked_for(days: int | None, since: str | None) -> str:
     if days is None:
         return ""
@@ -354,7 +359,7 @@ def headline_sentences(facts: dict[str, Any], as_of: str) -> list[str]:
     if blocked:
         text = _("Newly blocked: {list}.").format(list=_some(blocked))
         if still:
-            text += " " + plural(
+            text += sentence_gap() + plural(
                 still,
                 _("1 task blocked before the period is still blocked."),
                 _("{count} tasks blocked before the period are still blocked."),
@@ -398,7 +403,7 @@ def weekly_markdown(report: WeeklyReport, headline: Sequence[str] | None = None)
     if period:
         blocks.append(period)
     if headline:
-        blocks.append(" ".join(md_cell(sentence) for sentence in headline))
+        blocks.append(sentence_gap().join(md_cell(sentence) for sentence in headline))
     total_row = {"index": "", "name": _("Total"), "name_en": _("Total"), **report.total}
     blocks.append(
         "## "
