@@ -280,3 +280,25 @@ def test_hostile_text_is_text_and_keeps_the_layout(
         assert layout["scrollWidth"] <= layout["viewport"], (width, layout)
         for chart in layout["charts"]:
             assert chart["x"] >= 0 and chart["x"] + chart["width"] <= layout["viewport"] + 1
+
+
+def test_pdf_is_the_page_printed_on_a4(march: dict[str, Any]) -> None:
+    from typer.testing import CliRunner
+
+    from lianta_cli.cli import app
+
+    target = march["folder"] / "march.pdf"
+    env = {"LIANTA_DB": str(march["folder"] / "lianta.json"), "LIANTA_NOW": LATER}
+    made = CliRunner().invoke(
+        app, ["report", "--month", "2024-03", "-f", "pdf", "-o", str(target)], env=env
+    )
+    assert made.exit_code == 0, made.stderr
+    assert made.stderr == f"wrote {target}\n"
+    pdf = target.read_bytes()
+    assert pdf.startswith(b"%PDF-")
+    sizes = {
+        (round(float(w)), round(float(h)))
+        for w, h in re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf)
+    }
+    assert sizes == {(595, 842)}  # A4 in points
+    assert len(re.findall(rb"/Type\s*/Page\b", pdf)) >= 4  # a page per section at least
