@@ -14,9 +14,10 @@ from typing import Annotated, Any
 import typer
 
 from . import __version__, terminal, tracker
-from .cli_base import LiantaGroup
+from .cli_base import LiantaGroup, refuse_options_before_command
 from .commands import (
     FORMATS_ALL,
+    REPORT_FORMATS,
     make_env,
     out,
     run_assign,
@@ -674,10 +675,7 @@ def import_(
 report_app = typer.Typer(
     cls=LiantaGroup,
     name="report",
-    help=_(
-        "The leadership's report on a week, a month, a quarter or any days, opening with its "
-        "headline (md, json, csv, html with charts, pdf); 'report weekly' lists the week's work."
-    ),
+    help=_("The leadership's report on a week, month or quarter: a headline, charts, the detail."),
     invoke_without_command=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -694,6 +692,12 @@ OutputOption = Annotated[
         offer=_offer("files"),
     ),
 ]
+WeekOption = Annotated[
+    str | None,
+    _value(
+        "--week", "-w", help=_("ISO week YYYY-Www, like 2024-W10. Default: the week holding today.")
+    ),
+]
 SinceOption = Annotated[
     str | None,
     _value("--since", help=_("Instead of a week: the first day (YYYY-MM-DD).")),
@@ -707,14 +711,7 @@ UntilOption = Annotated[
 @report_app.callback()
 def report(
     ctx: typer.Context,
-    week: Annotated[
-        str | None,
-        _value(
-            "--week",
-            "-w",
-            help=_("ISO week YYYY-Www, like 2024-W10. Default: the week holding today."),
-        ),
-    ] = None,
+    week: WeekOption = None,
     month: Annotated[
         str | None, _value("--month", "-m", help=_("A month YYYY-MM, like 2024-03."))
     ] = None,
@@ -727,11 +724,7 @@ def report(
         str,
         _format_option(
             _("md, json, csv, html (one page with charts) or pdf (printed by Chromium)."),
-            "md",
-            "json",
-            "csv",
-            "html",
-            "pdf",
+            *REPORT_FORMATS,
         ),
     ] = "md",
     output: OutputOption = None,
@@ -741,20 +734,9 @@ def report(
     lang: LangOption = None,
     no_pager: NoPagerOption = False,
 ) -> None:
-    """The leadership's report on a week, a month, a quarter or any days, opening with its
-    headline."""
+    """The leadership's report on a period, opening with its headline."""
     if ctx.invoked_subcommand is not None:
-        given = [
-            p.opts[0]
-            for p in ctx.command.params
-            if p.name and getattr(ctx.get_parameter_source(p.name), "name", "") == "COMMANDLINE"
-        ]
-        if given:
-            raise typer.BadParameter(
-                _("{options} go after '{command}', not before it").format(
-                    options=", ".join(given), command=ctx.invoked_subcommand
-                )
-            )
+        refuse_options_before_command(ctx)
         return
     from .report_commands import run_report
 
@@ -777,14 +759,7 @@ def report(
     ),
 )
 def weekly(
-    week: Annotated[
-        str | None,
-        _value(
-            "--week",
-            "-w",
-            help=_("ISO week YYYY-Www, like 2024-W10. Default: the week holding today."),
-        ),
-    ] = None,
+    week: WeekOption = None,
     since: SinceOption = None,
     until: UntilOption = None,
     fmt: Annotated[str, _format_option(_("md, json or csv."), "md", "json", "csv")] = "md",

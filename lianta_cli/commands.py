@@ -147,6 +147,7 @@ def make_env(
 
 
 FORMATS_ALL = ("table", "json", "csv", "md")
+REPORT_FORMATS = ("md", "json", "csv", "html", "pdf")
 
 
 def check_format(value: str, allowed: Sequence[str]) -> str:

@@ -8,14 +8,12 @@ from pathlib import Path
 
 from . import tracker
 from .clock import parse_day
-from .commands import Env, check_format
+from .commands import REPORT_FORMATS, Env, check_format
 from .errors import InputError
 from .export import dumps_json
 from .i18n import _
 from .store import store_files
 from .terminal import BOM, check_bom, info, out, out_csv
-
-REPORT_FORMATS = ("md", "json", "csv", "html", "pdf")
 
 
 def run_report(

@@ -157,33 +157,26 @@ def _burnup(result: PeriodReport) -> dict[str, Any]:
     }
 
 
+def _spark(figures: list[float]) -> str:
+    """A line of percentages across a sparkline, a point per day of the burn-up."""
+    step = SPARK_WIDTH / max(1, len(figures) - 1)
+    return _points([(step * n, _y(v, 2, SPARK_HEIGHT - 4)) for n, v in enumerate(figures)])
+
+
 def _index_rows(result: PeriodReport) -> list[dict[str, Any]]:
     """Per index: its name, its progress line against the elapsed-time line, its status mix."""
-    elapsed = [p["elapsed"] for p in result.burnup]
-    count = len(elapsed)
+    elapsed = _spark([p["elapsed"] for p in result.burnup])
     summary = {row["index"]: row for row in result.summary.indices}
     rows = []
     for series in result.index_progress:
         values = series["progress"]
-
-        def spark(figures: list[Any]) -> str:
-            return _points(
-                [
-                    (
-                        SPARK_WIDTH * n / max(1, count - 1),
-                        _y(float(v), 2, SPARK_HEIGHT - 4),
-                    )
-                    for n, v in enumerate(figures)
-                ]
-            )
-
         counts = summary[series["index"]]
         rows.append(
             {
                 "index": series["index"],
                 "name": one_line(pick(series["name"], series["name_en"]) or series["code"] or ""),
-                "line": spark(values),
-                "elapsed": spark(elapsed),
+                "line": _spark(values),
+                "elapsed": elapsed,
                 "start": values[0],
                 "end": values[-1],
                 "total": counts["total"],

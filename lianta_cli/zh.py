@@ -1071,13 +1071,8 @@ ZH: dict[str, str] = {
     "See what a units' ledger would change:": "先看各单位台账会改动什么：",
     "Then take it in (one undo reverts it):": "再导入（一次 undo 即可撤销）：",
     # the leadership's report (lianta report)
-    (
-        "The leadership's report on a week, a month, a quarter or any days, opening with its "
-        "headline (md, json, csv, html with charts, pdf); 'report weekly' lists the week's "
-        "work."
-    ): (
-        "领导报告：按周、月、季度或任意时段，开头是要点摘要（md、json、csv、带图表的 "
-        "html、pdf）；'report weekly' 逐项列出一周的工作。"
+    "The leadership's report on a week, month or quarter: a headline, charts, the detail.": (
+        "领导报告：按周、月或季度，先是要点摘要，再是图表和明细。"
     ),
     "md, json, csv, html (one page with charts) or pdf (printed by Chromium).": (
         "md、json、csv、html（带图表的单页）或 pdf（由 Chromium 打印）。"
