@@ -105,8 +105,8 @@ def period_report(store: Store, year: int, window: Window, today: date) -> Perio
 
 def _elapsed(plan: dict[str, Any], day: date) -> int:
     """The share of the plan's time over by the end of `day` (序时进度), in percent."""
-    start = date.fromisoformat(str(plan.get("start") or plan["end"]))
-    return expected_progress(start, date.fromisoformat(str(plan["end"])), day)
+    start, end = date.fromisoformat(str(plan["start"])), date.fromisoformat(str(plan["end"]))
+    return expected_progress(start, end, day)
 
 
 def _series(

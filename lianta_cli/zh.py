@@ -1098,7 +1098,7 @@ ZH: dict[str, str] = {
         "--quarter {value}：不是季度；请用 YYYY-Qn，如 2024-Q1"
     ),
     "--quarter {value}: no such quarter; quarters run from Q1 to Q4": (
-        "--quarter {value}：没有这个季度；季度为 Q1 至 Q4"
+        "--quarter {value}：没有这个季度；一年只有第 1 至第 4 季度"
     ),
     "--format pdf: give --output FILE.pdf (a PDF is not for the terminal)": (
         "--format pdf：请用 --output 文件.pdf 指定输出文件（PDF 不能显示在终端中）"
