@@ -162,6 +162,7 @@ def plan_yaml(base: dict[str, Any], shape: PlanShape) -> str:
     for index in shape.indices:
         out.append(f"  - number: {index['number']}")
         out += [f"    {k}: {q(index[k])}" for k in ("code", "name", "name_en", "theme", "theme_en")]
+        out += [f"    {k}: {q(index[k])}" for k in ("aim", "aim_en") if index.get(k)]
         out.append("    tasks:")
         for task in tasks_of.get(index["number"], []):
             out.append(f"      - id: {q(task['id'])}")

@@ -105,7 +105,20 @@ def time_cases(cases: Sequence[Case], warmup: int, repeat: int) -> None:
 
 # ------------------------------------------------------------------ the commands of one size
 
-LIANTA = ("list", "summary", "show", "update", "note", "load", "report")
+LIANTA = (
+    "list",
+    "summary",
+    "show",
+    "update",
+    "note",
+    "load",
+    "report",
+    "month md",
+    "month html",
+    "month pdf",
+)
+MONTH = "2024-06"
+"""The month of the leadership's report timed: the one running on the pinned day."""
 TASKWARRIOR = {  # lianta command: what Taskwarrior runs for it
     "list": "task list",
     "summary": "task summary",
@@ -146,6 +159,19 @@ def size_cases(
             setup=empty_store,
         ),
         "report": Case("`lianta report weekly`", lambda _: [lianta, "report", "weekly"], env),
+        "month md": Case(
+            f"`lianta report --month {MONTH}`", lambda _: [lianta, "report", "--month", MONTH], env
+        ),
+        "month html": Case(
+            f"`lianta report --month {MONTH} -f html`",
+            lambda _: [lianta, "report", "--month", MONTH, "-f", "html"],
+            env,
+        ),
+        "month pdf": Case(
+            f"`lianta report --month {MONTH} -f pdf` (Chromium)",
+            lambda _: [lianta, "report", "--month", MONTH, "-f", "pdf"],
+            env,
+        ),
     }
     if task is None:
         return cases

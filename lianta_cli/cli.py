@@ -14,9 +14,10 @@ from typing import Annotated, Any
 import typer
 
 from . import __version__, terminal, tracker
-from .cli_base import LiantaGroup
+from .cli_base import LiantaGroup, refuse_options_before_command
 from .commands import (
     FORMATS_ALL,
+    REPORT_FORMATS,
     make_env,
     out,
     run_assign,
@@ -688,13 +689,82 @@ def import_(
 report_app = typer.Typer(
     cls=LiantaGroup,
     name="report",
-    help=_("Reports on a period, made from the history."),
-    no_args_is_help=True,
+    help=_("The leadership's report on a week, month or quarter: a headline, charts, the detail."),
+    invoke_without_command=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(report_app, name="report")
+
+OutputOption = Annotated[
+    Path | None,
+    _value(
+        "--output",
+        "-o",
+        help=_("Write to this file (replaced whole, never half-written) instead of stdout."),
+        offer=_offer("files"),
+    ),
+]
+WeekOption = Annotated[
+    str | None,
+    _value(
+        "--week", "-w", help=_("ISO week YYYY-Www, like 2024-W10. Default: the week holding today.")
+    ),
+]
+SinceOption = Annotated[
+    str | None,
+    _value("--since", help=_("Instead of a week: the first day (YYYY-MM-DD).")),
+]
+UntilOption = Annotated[
+    str | None,
+    _value("--until", help=_("The last day, included (default: today).")),
+]
+
+
+@report_app.callback()
+def report(
+    ctx: typer.Context,
+    week: WeekOption = None,
+    month: Annotated[
+        str | None, _value("--month", "-m", help=_("A month YYYY-MM, like 2024-03."))
+    ] = None,
+    quarter: Annotated[
+        str | None, _value("--quarter", "-q", help=_("A quarter YYYY-Qn, like 2024-Q1."))
+    ] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    fmt: Annotated[
+        str,
+        _format_option(
+            _("md, json, csv, html (one page with charts) or pdf (printed by Chromium)."),
+            *REPORT_FORMATS,
+        ),
+    ] = "md",
+    output: OutputOption = None,
+    bom: BomOption = None,
+    db: DbOption = None,
+    plan: PlanOption = None,
+    lang: LangOption = None,
+    no_pager: NoPagerOption = False,
+) -> None:
+    """The leadership's report on a period, opening with its headline."""
+    if ctx.invoked_subcommand is not None:
+        refuse_options_before_command(ctx)
+        return
+    from .report_commands import run_report
+
+    run_report(
+        make_env(db, plan, lang),
+        week=week,
+        month=month,
+        quarter=quarter,
+        since=since,
+        until=until,
+        fmt=fmt,
+        output=output,
+        bom=bom,
+    )
 
 
 @report_app.command(
@@ -703,32 +773,11 @@ app.add_typer(report_app, name="report")
     ),
 )
 def weekly(
-    week: Annotated[
-        str | None,
-        _value(
-            "--week",
-            "-w",
-            help=_("ISO week YYYY-Www, like 2024-W10. Default: the week holding today."),
-        ),
-    ] = None,
-    since: Annotated[
-        str | None,
-        _value("--since", help=_("Instead of a week: the first day (YYYY-MM-DD).")),
-    ] = None,
-    until: Annotated[
-        str | None,
-        _value("--until", help=_("The last day, included (default: today).")),
-    ] = None,
+    week: WeekOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
     fmt: Annotated[str, _format_option(_("md, json or csv."), "md", "json", "csv")] = "md",
-    output: Annotated[
-        Path | None,
-        _value(
-            "--output",
-            "-o",
-            help=_("Write to this file (replaced whole, never half-written) instead of stdout."),
-            offer=_offer("files"),
-        ),
-    ] = None,
+    output: OutputOption = None,
     bom: BomOption = None,
     db: DbOption = None,
     plan: PlansOption = None,

@@ -226,3 +226,19 @@ def _install_completion(ctx: Any, param: Any, value: Any) -> Any:
         )
     )
     raise typer.Exit()
+
+
+def refuse_options_before_command(ctx: Any) -> None:
+    """A group's own options given before one of its commands (`lianta report --week W weekly`)
+    would be lost on the command: a usage error naming them."""
+    given = [
+        p.opts[0]
+        for p in ctx.command.params
+        if p.name and getattr(ctx.get_parameter_source(p.name), "name", "") == "COMMANDLINE"
+    ]
+    if given:
+        raise typer.BadParameter(
+            _("{options} go after '{command}', not before it").format(
+                options=", ".join(given), command=ctx.invoked_subcommand
+            )
+        )

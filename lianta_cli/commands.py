@@ -25,11 +25,9 @@ from .store import (
     open_store,
     refuse_if_lost,
     store_file,
-    store_files,
 )
 from .stored_plans import covers_all
 from .terminal import (
-    BOM,
     check_bom,
     info,
     out,
@@ -152,6 +150,7 @@ def make_env(
 
 
 FORMATS_ALL = ("table", "json", "csv", "md")
+REPORT_FORMATS = ("md", "json", "csv", "html", "pdf")
 
 
 def check_format(value: str, allowed: Sequence[str]) -> str:
@@ -664,14 +663,14 @@ def run_weekly(
     bom: bool | None = None,
 ) -> None:
     """`lianta report weekly`: the week's report, on stdout or written whole to `output`."""
-    from . import report, report_text
+    from .periods import resolve_window
 
     fmt = check_format(fmt, ("md", "json", "csv"))
     check_bom(fmt, bom)
     start = parse_day(since, "--since") if since is not None else None
     end = parse_day(until, "--until") if until is not None else None
     today = env.clock.today()
-    window = report.resolve_window(week, start, end, today)
+    window = resolve_window(week, start, end, today)
     store = env.reading()
     if covers_all(env.plan):
         from . import district_commands
@@ -679,24 +678,17 @@ def run_weekly(
         text = district_commands.weekly_text(store, env, window, today, fmt)
     else:
         text = _weekly_text(store, env, window, today, fmt)
-    if output is None and fmt == "csv":
-        out_csv(text, bom)
-        return
-    if output is None:
-        out(text)
-        return
-    if fmt == "csv" and bom is not False:  # a CSV file is for a spreadsheet
-        text = BOM + text
-    report_text.write_atomically(output, text, keep=store_files(env.db))
-    info(_("wrote {path}").format(path=output))
+    from .report_commands import emit
+
+    emit(env, text, fmt, output, bom)
 
 
 def _weekly_text(store: Store, env: Env, window: Any, today: date, fmt: str) -> str:
     """The weekly report of the plan `env` chooses, in `fmt`."""
     from . import report, report_text  # the weekly report's, imported when it is asked for
 
-    year = tracker.select_plan(store, env.plan, min(today, window.end))
-    result = report.weekly(store, year, window, today)
+    plan_key = tracker.select_plan(store, env.plan, min(today, window.end))
+    result = report.weekly(store, plan_key, window, today)
     if fmt == "json":
         return dumps_json(result.as_dict())
     if fmt == "csv":

@@ -88,7 +88,17 @@ def examples(command: str) -> str:
             (_("The same, to paste into a document:"), "lianta summary --format md"),
             (_("Every area's plan of the year and their total:"), "lianta summary --plan all"),
         ],
-        "report": [(_("This week's report, as Markdown:"), "lianta report weekly")],
+        "report": [
+            (
+                _("March's report as one page with charts, to open in a browser or print:"),
+                "lianta report --month 2024-03 --format html -o march.html",
+            ),
+            (
+                _("The first quarter's report, for a script:"),
+                "lianta report --quarter 2024-Q1 -f json",
+            ),
+            (_("This week's report, as Markdown:"), "lianta report weekly"),
+        ],
         "export": [(_("The ledger as an Excel workbook:"), "lianta export xlsx -o ledger.xlsx")],
         "xlsx": [
             (_("The ledger as an Excel workbook:"), "lianta export xlsx -o ledger.xlsx"),

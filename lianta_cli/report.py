@@ -9,16 +9,15 @@ only from the store and the period, so the same store and period always give the
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, NamedTuple
 
 from . import tracker, units
-from .errors import InputError
 from .i18n import _
 from .models import PlanKey, key_of
+from .periods import DUE_SOON_DAYS, Window
 from .store import Store
 from .textfold import fold
 
@@ -175,12 +174,18 @@ class _Tally:
 def summary(store: Store, plan_key: PlanKey, today: date) -> Summary:
     """One row per index of the plan (its order), counted from the same tasks `list` shows,
     with the same overdue rule and lights."""
-    plan = tracker.plan_docs(store)[plan_key]
+    return summarise(tracker.plan_docs(store)[plan_key], tracker.plan_tasks(store, plan_key), today)
+
+
+def summarise(plan: dict[str, Any], tasks: Iterable[dict[str, Any]], today: date) -> Summary:
+    """The summary of `tasks` of `plan` as they stand on `today` (now, or as a report replays
+    them at the end of its period)."""
+    plan_key = key_of(plan)
     indices = list(plan.get("indices") or [])
     tallies: dict[int, _Tally] = {int(i["number"]): _Tally() for i in indices}
     overall = _Tally()
     end, today_text = plan["end"], today.isoformat()
-    for task in tracker.plan_tasks(store, plan_key):
+    for task in tasks:
         overdue = tracker.is_overdue(task, end, today_text)
         light = tracker.task_schedule(task, plan, today).light
         tallies.setdefault(int(task["index"]), _Tally()).add(task, overdue, light)
@@ -245,11 +250,19 @@ def summary_by_unit(store: Store, plan_key: PlanKey, today: date) -> UnitSummary
     and a last row (unit None) for the tasks no unit leads: what each unit is to be chased on,
     counted as `summary` counts (`leads` and `supports` say in which role)."""
     plan = tracker.plan_docs(store)[plan_key]
+    return summarise_units(plan, tracker.plan_tasks(store, plan_key), today)
+
+
+def summarise_units(
+    plan: dict[str, Any], tasks: Iterable[dict[str, Any]], today: date
+) -> UnitSummary:
+    """The summary by unit of `tasks` of `plan` as they stand on `today`."""
+    plan_key = key_of(plan)
     end, today_text = plan["end"], today.isoformat()
     tallies: dict[str | None, _Tally] = {}
     roles: dict[str | None, list[int]] = {}
     overall = _Tally()
-    for task in tracker.plan_tasks(store, plan_key):
+    for task in tasks:
         overdue = tracker.is_overdue(task, end, today_text)
         light = tracker.task_schedule(task, plan, today).light
         overall.add(task, overdue, light)
@@ -271,98 +284,6 @@ def summary_by_unit(store: Store, plan_key: PlanKey, today: date) -> UnitSummary
     return UnitSummary(plan_key, today.isoformat(), rows, overall.counts())
 
 
-# ---------------------------------------------------------------- the period of a report
-
-_WEEK = re.compile(r"(\d{4})-?[Ww](\d{1,2})")
-
-
-def week_name(day: date) -> str:
-    """The ISO week holding `day`, as YYYY-Www (the ISO year, which may differ from day.year)."""
-    iso = day.isocalendar()
-    return f"{iso.year}-W{iso.week:02d}"
-
-
-def weeks_in_year(year: int) -> int:
-    return date(year, 12, 28).isocalendar().week
-
-
-class Window(NamedTuple):
-    """The days a report covers, both included; `week` names it when it is one whole ISO week."""
-
-    start: date
-    end: date
-
-    @property
-    def week(self) -> str | None:
-        whole_week = self.start.isoweekday() == 1 and self.end == self.start + timedelta(days=6)
-        return week_name(self.start) if whole_week else None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"start": self.start.isoformat(), "end": self.end.isoformat(), "week": self.week}
-
-
-def parse_week(value: str) -> Window:
-    """'2024-W10' (or 2024W10, 2024-w3) as the Monday-to-Sunday window of that ISO week."""
-    match = _WEEK.fullmatch(value.strip())
-    if not match:
-        raise InputError(
-            _("--week {value}: not an ISO week; use YYYY-Www, like 2024-W10").format(value=value)
-        )
-    year, week = int(match.group(1)), int(match.group(2))
-    if not 1 <= year <= 9998 or not 1 <= week <= weeks_in_year(year):
-        last = weeks_in_year(year) if 1 <= year <= 9998 else 52
-        raise InputError(
-            _("--week {value}: no such week; {year} has weeks 1 to {last} (like {example})").format(
-                value=value, year=year, last=last, example=f"{year}-W{last:02d}"
-            )
-        )
-    start = date.fromisocalendar(year, week, 1)
-    return Window(start, start + timedelta(days=6))
-
-
-def resolve_window(week: str | None, since: date | None, until: date | None, today: date) -> Window:
-    """The period from --week, or --since/--until, or else the ISO week holding `today`; a
-    period that has not begun by `today` is refused (a report tells what has happened)."""
-    window = _window(week, since, until, today)
-    if window.end > LAST_DAY:
-        raise InputError(
-            _("the period ends on {end}; a report's period must end by {last}").format(
-                end=window.end, last=LAST_DAY
-            )
-        )
-    if window.start > today:
-        raise InputError(
-            _("the period {start} to {end} has not begun (today is {today})").format(
-                start=window.start, end=window.end, today=today
-            )
-        )
-    return window
-
-
-def _window(week: str | None, since: date | None, until: date | None, today: date) -> Window:
-    if week is not None and (since is not None or until is not None):
-        raise InputError(_("--week cannot be combined with --since/--until; give one or the other"))
-    if week is not None:
-        return parse_week(week)
-    if until is not None and since is None:
-        raise InputError(
-            _("--until {until}: give --since too (the first day of the period)").format(until=until)
-        )
-    if since is not None:
-        end = until if until is not None else today
-        if since > end:
-            raise InputError(
-                _("--since {since} is after --until {until}").format(since=since, until=end)
-                if until is not None
-                else _("--since {since} is after today ({today}); give --until").format(
-                    since=since, today=end
-                )
-            )
-        return Window(since, end)
-    monday = today - timedelta(days=today.isoweekday() - 1)
-    return Window(monday, monday + timedelta(days=min(6, (date.max - monday).days)))
-
-
 # ---------------------------------------------------------------- a task's state at a moment
 
 TIMELINE_FIELDS = ("status", "progress", "assignee", "unit", "due", "plan_due", "archived", "index")
@@ -371,7 +292,7 @@ TIMELINE_FIELDS = ("status", "progress", "assignee", "unit", "due", "plan_due", 
 _FRESH = {"status": "todo", "progress": 0, "assignee": None, "unit": None, "due": None}
 
 
-def _state_at(
+def state_at(
     doc: dict[str, Any], timeline: dict[str, list[dict[str, Any]]], mark: str
 ) -> dict[str, Any] | None:
     """The task as it stood just before the instant `mark` (an ISO date or date-time string).
@@ -408,9 +329,6 @@ ACTIVITY_SECTIONS = (
 )
 STANDING_SECTIONS = ("still_blocked", "overdue", "due_soon", "unassigned")
 SECTIONS = ACTIVITY_SECTIONS + STANDING_SECTIONS
-DUE_SOON_DAYS = 7
-LAST_DAY = date.max - timedelta(days=DUE_SOON_DAYS + 1)
-"""The last day a report's period can end on (it looks a week beyond its end)."""
 CSV_KEYS = (
     "section",
     "id",
@@ -461,6 +379,8 @@ class WeeklyReport(NamedTuple):
     sections: dict[str, list[dict[str, Any]]]
     indices: list[dict[str, Any]]
     total: dict[str, Any]
+    tasks_at_end: list[dict[str, Any]]
+    """Each task of the plan as it stood at the end of the period (as of `as_of`)."""
     figures: tuple[int, ...] = ()
     """The sums the total's figures come from (see `_change_figures`), for `add_up_weekly`."""
 
@@ -515,12 +435,39 @@ def _first(events: list[dict[str, Any]], name: str, **match: Any) -> dict[str, A
     return None
 
 
-def weekly(store: Store, plan_key: PlanKey, window: Window, today: date) -> WeeklyReport:
+class History(NamedTuple):
+    """The tasks of one plan and their recorded events, oldest first."""
+
+    docs: dict[str, dict[str, Any]]
+    events: list[tuple[int, dict[str, Any]]]
+    timelines: dict[str, dict[str, list[dict[str, Any]]]]
+    """Per task, per field of TIMELINE_FIELDS, the events that set it."""
+
+
+def plan_history(store: Store, plan_key: PlanKey) -> History:
+    """The tasks of the plan and their history, to replay their state at any moment."""
+    docs = {doc["id"]: doc for doc in store.read("tasks").values() if key_of(doc) == plan_key}
+    events = [
+        (seq, item)
+        for seq, item in store.read("history").items()
+        if key_of(item) == plan_key and item.get("task") in docs
+    ]
+    events.sort(key=lambda pair: (pair[1]["at"], pair[0]))
+    timelines: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for _seq, item in events:
+        if item["field"] in TIMELINE_FIELDS:
+            timelines.setdefault(item["task"], {}).setdefault(item["field"], []).append(item)
+    return History(docs, events, timelines)
+
+
+def weekly(
+    store: Store, plan_key: PlanKey, window: Window, today: date, history: History | None = None
+) -> WeeklyReport:
     """The report on a plan for `window`: activity, figures per index, standing lists.
 
     What is late or due soon, and the lights of each index, are judged as of the end of the
     period, or as of `today` while the period runs: a task due on Friday is not late on the
-    Wednesday before."""
+    Wednesday before. `history` is `plan_history(store, plan_key)` when the caller has it."""
     plans = tracker.plan_docs(store)
     plan = plans[plan_key]
     lit_on = min(window.end, today)
@@ -531,19 +478,11 @@ def weekly(store: Store, plan_key: PlanKey, window: Window, today: date) -> Week
     as_of = min(today, window.end)
     soon_day = (as_of + timedelta(days=DUE_SOON_DAYS)).isoformat()
 
-    docs = {doc["id"]: doc for doc in store.read("tasks").values() if key_of(doc) == plan_key}
-    events = [
-        (seq, item)
-        for seq, item in store.read("history").items()
-        if key_of(item) == plan_key and item.get("task") in docs
-    ]
-    events.sort(key=lambda pair: (pair[1]["at"], pair[0]))
-    timelines: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    docs, events, timelines = history or plan_history(store, plan_key)
     inside: dict[str, list[tuple[int, dict[str, Any]]]] = {}
     before_end: dict[str, list[dict[str, Any]]] = {}
+    ends: list[dict[str, Any]] = []
     for seq, item in events:
-        if item["field"] in TIMELINE_FIELDS:
-            timelines.setdefault(item["task"], {}).setdefault(item["field"], []).append(item)
         if item["at"] < end_mark:
             before_end.setdefault(item["task"], []).append(item)
             if start_mark <= item["at"]:
@@ -559,8 +498,8 @@ def weekly(store: Store, plan_key: PlanKey, window: Window, today: date) -> Week
     for task_id in sorted(docs, key=tracker.id_key):
         doc = docs[task_id]
         timeline = timelines.get(task_id, {})
-        before = _state_at(doc, timeline, start_mark)
-        after = _state_at(doc, timeline, end_mark)
+        before = state_at(doc, timeline, start_mark)
+        after = state_at(doc, timeline, end_mark)
         if before is not None and not before["archived"]:
             counts = figures.setdefault(before["index"], [0] * 7)
             counts[0] += 1
@@ -573,7 +512,8 @@ def weekly(store: Store, plan_key: PlanKey, window: Window, today: date) -> Week
         counts[4] += after["status"] == "done"
         counts[5] += int(after["progress"] or 0)
         counts[6] += after["status"] == "blocked"
-        light = tracker.task_schedule({**doc, **after}, plan, lit_on).light
+        ends.append({**doc, **after})
+        light = tracker.task_schedule(ends[-1], plan, lit_on).light
         lights.setdefault(int(after["index"]), dict.fromkeys(LIGHT_KEYS, 0))[light] += 1
         timed = inside.get(task_id)
         was = before if before is not None else {**after, **_FRESH}
@@ -633,6 +573,7 @@ def weekly(store: Store, plan_key: PlanKey, window: Window, today: date) -> Week
             **_change_figures(sums),
             **{key: sum(counts[key] for counts in lights.values()) for key in LIGHT_KEYS},
         },
+        tasks_at_end=ends,
         figures=tuple(sums),
     )
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -14,7 +14,7 @@ from typing import Any
 from .errors import InputError, StoreError
 from .export import md_cell, one_line, to_csv, to_markdown
 from .files import BINARY, NOFOLLOW
-from .i18n import _, pick
+from .i18n import _, language, pick, plural
 from .report import (
     CSV_KEYS,
     DUE_SOON_DAYS,
@@ -88,8 +88,13 @@ def section_rows(report: WeeklyReport) -> list[dict[str, Any]]:
     return rows
 
 
-def _title(entry: dict[str, Any]) -> str:
-    return md_cell(f"{entry['id']} {pick(entry['title'], entry['title_en'])}")
+Cell = Callable[[Any], str]
+"""How text from the store is made safe for the output: `md_cell`, or `one_line` for HTML
+(whose template escapes it)."""
+
+
+def _title(entry: dict[str, Any], cell: Cell = md_cell) -> str:
+    return cell(f"{entry['id']} {pick(entry['title'], entry['title_en'])}")
 
 
 def _day(stamp: str | None) -> str | None:
@@ -100,26 +105,20 @@ def _status_text(status: str, progress: Any) -> str:
     return _("{status}, {progress}%").format(status=status_name(status), progress=progress)
 
 
-def _item(entry: dict[str, Any], *parts: str | None) -> str:
-    shown = [p for p in parts if p]
-    return "- " + _title(entry) + (" — " + " · ".join(shown) if shown else "")
-
-
 def _late(due: str, days: int) -> str:
     if days == 1:
         return _("due {date}, 1 day late").format(date=due)
     return _("due {date}, {days} days late").format(date=due, days=days)
 
 
-def _names(value: Any) -> str | None:
-    return md_cell(value) if value else None
-
-
-def weekly_markdown(report: WeeklyReport) -> str:
-    """The report for pasting into an e-mail or a chat: headings, lists, one table, no ANSI."""
+def report_heading(report: WeeklyReport, *, named: bool = False) -> str:
+    """The report's title: its week (with `named`, its month or quarter too) or its days."""
     window = report.window
-    sections = report.sections
-    if window.week:
+    if named and window.month:
+        heading = _("Monthly report {month}").format(month=window.month)
+    elif named and window.quarter:
+        heading = _("Quarterly report {quarter}").format(quarter=window.quarter)
+    elif window.week:
         heading = _("Weekly report {week}").format(week=window.week)
     else:
         heading = _("Report {start} to {end}").format(
@@ -127,44 +126,52 @@ def weekly_markdown(report: WeeklyReport) -> str:
         )
     if report.plans > 1:
         heading += _(" · {year} plan").format(year=report.plan)
+    return heading
+
+
+def report_subtitle(report: WeeklyReport, cell: Cell = md_cell) -> str:
+    window = report.window
     subtitle = _("{plan} · {start} to {end}").format(
-        plan=md_cell(pick(report.title, report.title_en) or str(report.plan)),
+        plan=cell(pick(report.title, report.title_en) or str(report.plan)),
         start=window.start.isoformat(),
         end=window.end.isoformat(),
     )
     if report.as_of < window.end:
         subtitle += _(" · as of {date}").format(date=report.as_of.isoformat())
-    blocks = ["# " + heading, subtitle]
-    period = report.period_note()
-    if period:
-        blocks.append(period)
-    total_row = {"index": "", "name": _("Total"), "name_en": _("Total"), **report.total}
-    blocks.append(
-        "## "
-        + _("Progress by index")
-        + "\n\n"
-        + to_markdown([*report.indices, total_row], weekly_index_columns()).rstrip("\n")
-    )
-    aims = aim_lines(report.indices)
-    if aims:
-        blocks.append("\n".join(aims))
-    if report.quiet:
-        blocks.append(_("No changes were recorded in this period."))
+    return subtitle
+
+
+def report_sections(
+    report: WeeklyReport, cell: Cell = md_cell, *, condensed: bool = False
+) -> list[tuple[str, list[str]]]:
+    """The report's lists, each a title and its items (the sections with none left out).
+    `condensed` gives the assignment bookkeeping a line per person and one line of ids for
+    the open tasks nobody has."""
+    sections = report.sections
+
+    def item(entry: dict[str, Any], *parts: str | None) -> str:
+        shown = [p for p in parts if p]
+        return _title(entry, cell) + (" — " + " · ".join(shown) if shown else "")
+
+    def names(value: Any) -> str | None:
+        return cell(value) if value else None
+
+    found: list[tuple[str, list[str]]] = []
 
     def section(title: str, lines: list[str]) -> None:
         if lines:
-            blocks.append("## " + title + "\n\n" + "\n".join(lines))
+            found.append((title, lines))
 
     section(
         _("Completed ({count})").format(count=len(sections["completed"])),
-        [_item(e, _names(e["assignee"]), _day(e["at"])) for e in sections["completed"]],
+        [item(e, names(e["assignee"]), _day(e["at"])) for e in sections["completed"]],
     )
     section(
         _("Started ({count})").format(count=len(sections["started"])),
         [
-            _item(
+            item(
                 e,
-                _names(e["assignee"]),
+                names(e["assignee"]),
                 _day(e["at"]),
                 _("now {state}").format(state=_status_text(e["status"], e["progress"])),
             )
@@ -174,17 +181,17 @@ def weekly_markdown(report: WeeklyReport) -> str:
     section(
         _("Blocked ({count})").format(count=len(sections["blocked"])),
         [
-            _item(e, _names(e["assignee"]), _day(e["at"]))
-            + (": " + md_cell(e["note"]) if e["note"] else "")
+            item(e, names(e["assignee"]), _day(e["at"]))
+            + (": " + cell(e["note"]) if e["note"] else "")
             for e in sections["blocked"]
         ],
     )
     section(
         _("Unblocked ({count})").format(count=len(sections["unblocked"])),
         [
-            _item(
+            item(
                 e,
-                _names(e["assignee"]),
+                names(e["assignee"]),
                 _day(e["at"]),
                 _("now {state}").format(state=status_name(e["status"])),
             )
@@ -193,12 +200,14 @@ def weekly_markdown(report: WeeklyReport) -> str:
     )
     section(
         _("Newly assigned ({count})").format(count=len(sections["assigned"])),
-        [
-            _item(
+        _assigned_by_person(sections["assigned"], cell)
+        if condensed
+        else [
+            item(
                 e,
-                (md_cell(e["from"]) + " → " if e["from"] else "")
-                + md_cell(e["to"])
-                + (" (" + md_cell(e["unit"]) + ")" if e["unit"] else ""),
+                (cell(e["from"]) + " → " if e["from"] else "")
+                + cell(e["to"])
+                + (" (" + cell(e["unit"]) + ")" if e["unit"] else ""),
             )
             for e in sections["assigned"]
         ],
@@ -206,26 +215,26 @@ def weekly_markdown(report: WeeklyReport) -> str:
     section(
         _("Progress moves ({count})").format(count=len(sections["progress"])),
         [
-            _item(e, f"{e['from']}% → {e['to']}% ({signed(e['change'], 0)})")
+            item(e, f"{e['from']}% → {e['to']}% ({signed(e['change'], 0)})")
             for e in sections["progress"]
         ],
     )
     section(
         _("Notes added ({count})").format(count=len(sections["notes"])),
         [
-            _item(e, _names(e["by"]), _day(e["at"])) + ": " + md_cell(e["text"])
+            item(e, names(e["by"]), _day(e["at"])) + ": " + cell(e["text"])
             for e in sections["notes"]
         ],
     )
     section(
         _("Still blocked ({count})").format(count=len(sections["still_blocked"])),
         [
-            _item(
+            item(
                 e,
-                _names(e["assignee"]) or _("nobody assigned"),
+                names(e["assignee"]) or _("nobody assigned"),
                 _("since {date}").format(date=_day(e["since"]) or "?"),
             )
-            + (": " + md_cell(e["note"]) if e["note"] else "")
+            + (": " + cell(e["note"]) if e["note"] else "")
             for e in sections["still_blocked"]
         ],
     )
@@ -234,10 +243,10 @@ def weekly_markdown(report: WeeklyReport) -> str:
             date=report.as_of.isoformat(), count=len(sections["overdue"])
         ),
         [
-            _item(
+            item(
                 e,
                 _late(e["due"], e["days_overdue"]),
-                _names(e["assignee"]) or _("nobody assigned"),
+                names(e["assignee"]) or _("nobody assigned"),
                 _status_text(e["status"], e["progress"]),
             )
             for e in sections["overdue"]
@@ -250,19 +259,170 @@ def weekly_markdown(report: WeeklyReport) -> str:
             count=len(sections["due_soon"]),
         ),
         [
-            _item(
+            item(
                 e,
                 _("due {date}").format(date=e["due"]),
-                _names(e["assignee"]) or _("nobody assigned"),
+                names(e["assignee"]) or _("nobody assigned"),
                 _status_text(e["status"], e["progress"]),
             )
             for e in sections["due_soon"]
         ],
     )
+    unassigned = sections["unassigned"]
     section(
-        _("Open tasks with nobody assigned ({count})").format(count=len(sections["unassigned"])),
-        [_item(e) for e in sections["unassigned"]],
+        _("Open tasks with nobody assigned ({count})").format(count=len(unassigned)),
+        ([", ".join(cell(e["id"]) for e in unassigned)] if unassigned else [])
+        if condensed
+        else [item(e) for e in unassigned],
     )
+    return found
+
+
+def _assigned_by_person(entries: list[dict[str, Any]], cell: Cell) -> list[str]:
+    """A line per person (and unit) given tasks: the ids, each with who had it before."""
+    people: dict[tuple[str, str], list[str]] = {}
+    for e in entries:
+        task = cell(e["id"])
+        if e["from"]:
+            task = _("{id} (was {name})").format(id=task, name=cell(e["from"]))
+        people.setdefault((e["to"], e["unit"] or ""), []).append(task)
+    return [
+        cell(person) + (" (" + cell(unit) + ")" if unit else "") + ": " + ", ".join(tasks)
+        for (person, unit), tasks in people.items()
+    ]
+
+
+HEADLINE_ITEMS = 3
+"""The tasks or indices a headline sentence names before it says how many more there are."""
+
+
+def _some(items: list[str]) -> str:
+    shown = _("; ").join(items[:HEADLINE_ITEMS])
+    more = len(items) - HEADLINE_ITEMS
+    return _("{items} and {count} more").format(items=shown, count=more) if more > 0 else shown
+
+
+def sentence_gap() -> str:
+    """What goes between two sentences: a space in English, nothing in Chinese."""
+    return "" if language() == "zh" else " "
+
+
+def _blocked_for(days: int | None, since: str | None) -> str:
+    if days is None:
+        return ""
+    if days == 0:
+        return _(" (since {date})").format(date=since)
+    return plural(days, _(" (for 1 day)"), _(" (for {count} days)"))
+
+
+def headline_sentences(facts: dict[str, Any], as_of: str) -> list[str]:
+    """The three to five sentences a report opens with, from its headline facts: done against
+    the time elapsed, the indices behind by their lights, what is newly blocked and for how
+    long, what was finished, and what is overdue. Plain text: the caller escapes it."""
+    sentences = [
+        plural(
+            facts["done"],
+            _(
+                "By {date}, 1 of {tasks} tasks is done ({percent}%) and average progress is "
+                "{progress}%, against {elapsed}% of the plan's time elapsed."
+            ),
+            _(
+                "By {date}, {count} of {tasks} tasks are done ({percent}%) and average progress "
+                "is {progress}%, against {elapsed}% of the plan's time elapsed."
+            ),
+        ).format(
+            date=as_of,
+            tasks=facts["tasks"],
+            percent=facts["percent_done"],
+            progress=facts["progress"],
+            elapsed=facts["elapsed"],
+        )
+    ]
+    behind = [
+        plural(row["red"], _("{number} {name} (1 red)"), _("{number} {name} ({count} red)")).format(
+            number=row["index"], name=pick(row["name"], row["name_en"]) or row["code"]
+        )
+        for row in facts["behind"]
+    ]
+    if behind:
+        sentences.append(_("Behind schedule by the lights: {list}.").format(list=_some(behind)))
+    elif facts["yellow"]:
+        sentences.append(
+            plural(
+                facts["yellow"],
+                _("No index has a task in red; 1 task is yellow."),
+                _("No index has a task in red; {count} tasks are yellow."),
+            )
+        )
+    else:
+        sentences.append(_("No task is behind schedule."))
+    blocked = [
+        f"{e['id']} {pick(e['title'], e['title_en'])}" + _blocked_for(e["days"], e["since"])
+        for e in facts["newly_blocked"]
+    ]
+    still = facts["still_blocked"]
+    if blocked:
+        text = _("Newly blocked: {list}.").format(list=_some(blocked))
+        if still:
+            text += sentence_gap() + plural(
+                still,
+                _("1 task blocked before the period is still blocked."),
+                _("{count} tasks blocked before the period are still blocked."),
+            )
+        sentences.append(text)
+    elif still:
+        sentences.append(
+            plural(
+                still,
+                _("Nothing was newly blocked; 1 task blocked before the period still is."),
+                _("Nothing was newly blocked; {count} tasks blocked before the period still are."),
+            )
+        )
+    else:
+        sentences.append(_("No task is blocked."))
+    completed = [f"{e['id']} {pick(e['title'], e['title_en'])}" for e in facts["completed"]]
+    if completed:
+        sentences.append(
+            plural(
+                len(completed),
+                _("Finished in this period (1): {list}."),
+                _("Finished in this period ({count}): {list}."),
+            ).format(list=_some(completed))
+        )
+    else:
+        sentences.append(_("No task was finished in this period."))
+    if facts["overdue"]:
+        sentences.append(
+            plural(facts["overdue"], _("1 task is overdue."), _("{count} tasks are overdue."))
+        )
+    return sentences
+
+
+def weekly_markdown(report: WeeklyReport, headline: Sequence[str] | None = None) -> str:
+    """The report for pasting into an e-mail or a chat: headings, lists, one table, no ANSI.
+    With a `headline` (the leadership's report), it opens with those sentences, is titled by
+    its month or quarter when it is one, and condenses the assignments."""
+    leadership = headline is not None
+    blocks = ["# " + report_heading(report, named=leadership), report_subtitle(report)]
+    period = report.period_note()
+    if period:
+        blocks.append(period)
+    if headline:
+        blocks.append(sentence_gap().join(md_cell(sentence) for sentence in headline))
+    total_row = {"index": "", "name": _("Total"), "name_en": _("Total"), **report.total}
+    blocks.append(
+        "## "
+        + _("Progress by index")
+        + "\n\n"
+        + to_markdown([*report.indices, total_row], weekly_index_columns()).rstrip("\n")
+    )
+    aims = aim_lines(report.indices)
+    if aims:
+        blocks.append("\n".join(aims))
+    if report.quiet:
+        blocks.append(_("No changes were recorded in this period."))
+    for title, lines in report_sections(report, condensed=leadership):
+        blocks.append("## " + title + "\n\n" + "\n".join("- " + line for line in lines))
     return "\n\n".join(blocks) + "\n"
 
 

@@ -53,7 +53,6 @@ ZH: dict[str, str] = {
         "检查数据文件、历史记录和备份（发现问题时退出码为 1）。"
     ),
     "Print lianta's version.": "显示 lianta 的版本。",
-    "Reports on a period, made from the history.": "根据历史记录生成某一时段的报告。",
     "What was completed, started, blocked, assigned and moved in a week, per index and task.": (
         "一周内完成、开始、受阻、分派了哪些任务，进度有何变化，按指数和任务列出。"
     ),
@@ -1123,4 +1122,117 @@ ZH: dict[str, str] = {
     "Every area's plan of the year and their total:": "当年各片区的计划及合计：",
     "One area's report:": "一个片区的周报：",
     "Every area's, one after another:": "各片区的周报，依次排列：",
+    # the leadership's report (lianta report)
+    "The leadership's report on a week, month or quarter: a headline, charts, the detail.": (
+        "领导报告：按周、月或季度，先是要点摘要，再是图表和明细。"
+    ),
+    "md, json, csv, html (one page with charts) or pdf (printed by Chromium).": (
+        "md、json、csv、html（带图表的单页）或 pdf（由 Chromium 打印）。"
+    ),
+    "A month YYYY-MM, like 2024-03.": "月份 YYYY-MM，如 2024-03。",
+    "A quarter YYYY-Qn, like 2024-Q1.": "季度 YYYY-Qn，如 2024-Q1。",
+    "{options} go after '{command}', not before it": (
+        "{options} 应放在 '{command}' 之后，而不是之前"
+    ),
+    "give one period: --week, --month or --quarter": (
+        "只能给出一个时段：--week、--month 或 --quarter"
+    ),
+    "--month and --quarter cannot be combined with --since/--until; give one": (
+        "--month 和 --quarter 不能与 --since/--until 同时使用；请只给出一种"
+    ),
+    "--month {value}: not a month; use YYYY-MM, like 2024-03": (
+        "--month {value}：不是月份；请用 YYYY-MM，如 2024-03"
+    ),
+    "--month {value}: no such month; months run from 01 to 12": (
+        "--month {value}：没有这个月份；月份为 01 至 12"
+    ),
+    "--quarter {value}: not a quarter; use YYYY-Qn, like 2024-Q1": (
+        "--quarter {value}：不是季度；请用 YYYY-Qn，如 2024-Q1"
+    ),
+    "--quarter {value}: no such quarter; quarters run from Q1 to Q4": (
+        "--quarter {value}：没有这个季度；一年只有第 1 至第 4 季度"
+    ),
+    "--format pdf: give --output FILE.pdf (a PDF is not for the terminal)": (
+        "--format pdf：请用 --output 文件.pdf 指定输出文件（PDF 不能显示在终端中）"
+    ),
+    "Where the plan stands": "计划进展概况",
+    "The plan's burn-up": "计划完成趋势",
+    (
+        "Tasks done and average progress at the end of each day shown, against the share of "
+        "the plan's time elapsed."
+    ): ("图中各日末的任务完成率和平均进度，对照计划的序时进度。"),
+    "Each index's progress over the period": "各指数本期进度变化",
+    "Average progress (solid) against the time elapsed (dashed).": (
+        "平均进度（实线）对照序时进度（虚线）。"
+    ),
+    "Status of the tasks of each index": "各指数任务状态",
+    "Traffic lights per unit (lead or cooperating)": "各单位红黄绿灯（牵头或配合）",
+    "No task names a unit.": "没有任务写明单位。",
+    "What happened in the period": "本期工作明细",
+    "Tasks done": "任务完成率",
+    "Average progress": "平均进度",
+    "Time elapsed": "序时进度",
+    (
+        "--format pdf needs Chromium, which is not on PATH: install chromium, or write "
+        "--format html and print it from a browser"
+    ): (
+        "--format pdf 需要 Chromium，但 PATH 中没有找到：请安装 chromium，或用 --format html "
+        "生成网页后在浏览器中打印"
+    ),
+    "lianta · as of {date}": "lianta · 截至 {date}",
+    "{browser} could not print the report: {reason}": "{browser} 无法打印报告：{reason}",
+    " (for 1 day)": "（已 1 天）",
+    " (for {count} days)": "（已 {count} 天）",
+    "; ": "；",
+    "No task was finished in this period.": "本期没有完成的任务。",
+    "Monthly report {month}": "月度报告 {month}",
+    "Quarterly report {quarter}": "季度报告 {quarter}",
+    "{items} and {count} more": "{items}等，另有 {count} 项",
+    " (since {date})": "（自 {date} 起）",
+    "No task is behind schedule.": "没有任务进度滞后。",
+    "Newly blocked: {list}.": "新增受阻：{list}。",
+    "No task is blocked.": "没有受阻的任务。",
+    "1 task is overdue.": "1 项任务已逾期。",
+    "{count} tasks are overdue.": "{count} 项任务已逾期。",
+    "{id} (was {name})": "{id}（原为 {name}）",
+    (
+        "By {date}, 1 of {tasks} tasks is done ({percent}%) and average progress is "
+        "{progress}%, against {elapsed}% of the plan's time elapsed."
+    ): (
+        "截至 {date}，{tasks} 项任务已完成 1 项（{percent}%），平均进度 {progress}%，序时进度 "
+        "{elapsed}%。"
+    ),
+    (
+        "By {date}, {count} of {tasks} tasks are done ({percent}%) and average progress is "
+        "{progress}%, against {elapsed}% of the plan's time elapsed."
+    ): (
+        "截至 {date}，{tasks} 项任务已完成 {count} 项（{percent}%），平均进度 "
+        "{progress}%，序时进度 {elapsed}%。"
+    ),
+    "{number} {name} (1 red)": "{number} {name}（1 项红灯）",
+    "{number} {name} ({count} red)": "{number} {name}（{count} 项红灯）",
+    "Behind schedule by the lights: {list}.": "按红黄绿灯，进度滞后的指数：{list}。",
+    "No index has a task in red; 1 task is yellow.": "没有指数有红灯任务；1 项任务为黄灯。",
+    "No index has a task in red; {count} tasks are yellow.": (
+        "没有指数有红灯任务；{count} 项任务为黄灯。"
+    ),
+    "1 task blocked before the period is still blocked.": "另有 1 项本期之前受阻的任务仍未解决。",
+    "{count} tasks blocked before the period are still blocked.": (
+        "另有 {count} 项本期之前受阻的任务仍未解决。"
+    ),
+    "Nothing was newly blocked; 1 task blocked before the period still is.": (
+        "本期没有新增受阻任务；本期之前受阻的 1 项任务仍未解决。"
+    ),
+    "Nothing was newly blocked; {count} tasks blocked before the period still are.": (
+        "本期没有新增受阻任务；本期之前受阻的 {count} 项任务仍未解决。"
+    ),
+    "Finished in this period (1): {list}.": "本期完成 1 项：{list}。",
+    "Finished in this period ({count}): {list}.": "本期完成 {count} 项：{list}。",
+    "March's report as one page with charts, to open in a browser or print:": (
+        "3 月的报告，带图表的单页网页，可在浏览器中打开或打印："
+    ),
+    "The first quarter's report, for a script:": "第一季度的报告，供脚本使用：",
+    "--plan all: the {format} report shows one plan; choose one, or {other}": (
+        "--plan all：{format} 报告只能展示一个计划；请选定一个计划，或改用 {other}"
+    ),
 }

@@ -424,3 +424,70 @@ def test_summary_and_weekly_report_over_all_plans_json(busy: Run) -> None:
         (2024, None),
         (2024, "donghu"),
     ]
+
+
+TITLED: dict[str, Any] = {"id": str, "title": str, "title_en": str}
+PERIOD_REPORT_ADDED: dict[str, Any] = {
+    "period": {
+        "start": str,
+        "end": str,
+        "week": OPT_STR,
+        "month": OPT_STR,
+        "quarter": OPT_STR,
+        "kind": str,
+    },
+    "headline": {
+        "tasks": int,
+        "done": int,
+        "percent_done": float,
+        "progress": float,
+        "elapsed": int,
+        "done_change": int,
+        "progress_change": float,
+        "red": int,
+        "yellow": int,
+        "behind": [
+            {
+                "index": int,
+                "code": OPT_STR,
+                "name": OPT_STR,
+                "name_en": OPT_STR,
+                "red": int,
+                "yellow": int,
+            }
+        ],
+        "newly_blocked": [{**TITLED, "since": OPT_STR, "days": (int, type(None))}],
+        "still_blocked": int,
+        "completed": [TITLED],
+        "overdue": int,
+    },
+    "units": [{"unit": OPT_STR, "leads": int, "supports": int, **COUNTS}],
+    "burnup": [
+        {
+            "day": str,
+            "tasks": int,
+            "done": int,
+            "percent_done": float,
+            "progress": float,
+            "elapsed": int,
+        }
+    ],
+    "index_progress": [
+        {"index": int, "code": OPT_STR, "name": OPT_STR, "name_en": OPT_STR, "progress": [float]}
+    ],
+}
+
+
+def test_report_json(busy: Run) -> None:
+    """`report`: the keys of `report weekly` for the same period, and the leadership's."""
+    data = json_of(busy("report", "--month", "2024-03", "--format", "json", now="2024-03-05"))
+    weekly = json_of(
+        busy("report", "weekly", "--since", "2024-03-01", "--until", "2024-03-31", "-f", "json",
+             now="2024-03-05")
+    )  # fmt: skip
+    assert set(data) == set(weekly) | {"headline", "summary", "units", "burnup", "index_progress"}
+    conforms({key: data[key] for key in PERIOD_REPORT_ADDED}, PERIOD_REPORT_ADDED)
+    assert set(data["summary"]) == {"indices", "total"}
+    conforms(data["summary"]["total"], COUNTS)
+    assert DAY.match(data["burnup"][-1]["day"]) and data["period"]["kind"] == "month"
+    assert [e["id"] for e in data["headline"]["newly_blocked"]] == ["1.2"]

@@ -274,3 +274,40 @@ def test_a_ledger_of_one_area_is_refused_by_another(district: Run, tmp_path: Pat
     said = district("import", str(ledger), "--plan", "liantang", now=NOW)
     assert said.exit_code == 2
     assert "the row is of the donghu/2024 plan, not liantang/2024" in said.stderr
+
+
+def test_a_month_over_all_plans_and_the_page_of_one(district: Run, tmp_path: Path) -> None:
+    run = district
+    _busy(run)
+    every = ok(run("report", "--month", "2024-03", "--plan", "all", "-f", "json", now=NOW)).json()
+    single = [
+        ok(run("report", "weekly", "--plan", name, "--since", "2024-03-01", "--until",
+               "2024-03-31", "-f", "json", now=NOW)).json()
+        for name in ("donghu", "liantang")
+    ]  # fmt: skip
+    assert every["reports"] == single
+    assert every["total"]["done_end"] == sum(alone["total"]["done_end"] for alone in single)
+    page = tmp_path / "all.html"
+    line = refused(
+        run(
+            "report", "--month", "2024-03", "--plan", "all", "-f", "html", "-o", str(page), now=NOW
+        ),
+        "--plan all",
+        "html",
+    )
+    assert "one plan" in line and not page.exists()
+    ok(
+        run(
+            "report",
+            "--month",
+            "2024-03",
+            "--plan",
+            "donghu",
+            "-f",
+            "html",
+            "-o",
+            str(page),
+            now=NOW,
+        )
+    )
+    assert "Donghu" in page.read_text(encoding="utf-8")

@@ -50,6 +50,7 @@ SCENARIO: list[tuple[str, ...]] = [
     ("history", "3.2"),
     ("summary",),
     ("report", "weekly"),
+    ("report", "--month", "2024-03"),
     ("doctor",),
     ("undo",),
     ("load", "--dry-run"),
@@ -78,6 +79,7 @@ FAILURES: list[tuple[str, ...]] = [
     ("list", "--plan", "2023"),
     ("list", "--db", "/"),
     ("report", "weekly", "--week", "10"),
+    ("report", "--quarter", "2024-Q5"),
     ("validate", "tests/plans_bad/duplicate_code.yaml"),
     ("validate", "tests/plans_bad/id_unquoted_float.yaml"),
     ("validate", "tests/plans_bad/no_such_file.yaml"),
@@ -169,6 +171,7 @@ ALLOWED_ZH = re.compile(
     | \b(?:{statuses})\b                   # status values, as typed on the command line
     | \b(?:json|csv|md|table|text|none|id|due|progress|status|updated)\b  # option values
     | \b\d{{4}}-W\d{{2}}\b                 # ISO weeks
+    | \b\d{{4}}-Q\d\b                      # quarters
     | \bYYYY-MM-DD\b | \bYYYY-Www\b | \bN\.M\b
     | \b(?:NUL|JSON|YAML|UTF-8|GBK|GB18030|ASCII|ISO|U\+[0-9A-F]{{4}})\b
     | \bLIANTA_[A-Z_]+\b | \$LIANTA_[A-Z_]+
