@@ -35,7 +35,7 @@ from .commands import (
     run_weekly,
     save_pending_loads,
 )
-from .errors import LiantaError
+from .errors import InputError, LiantaError
 from .export import dumps_json
 from .i18n import _, detect_language, help_chrome, localise_parser_message, set_language
 
@@ -178,12 +178,14 @@ app = typer.Typer(
 # ------------------------------------------------------------------ shared options
 
 DbOption = Annotated[
-    Path | None,
+    str | None,
     typer.Option(
         "--db",
-        help=_("Store file. Default: $LIANTA_DB, else the user data folder."),
+        help=_(
+            "Store file, or a postgresql:// URL of a shared database. "
+            "Default: $LIANTA_DB, else the user data folder."
+        ),
         show_default=False,
-        dir_okay=False,
     ),
 ]
 PlanOption = Annotated[
@@ -541,14 +543,20 @@ def history(
     )
 
 
-@app.command(help=_("Revert the most recent change (one command on several ids is one change)."))
+@app.command(
+    help=_("Revert your most recent change (one command on several ids is one change)."),
+)
 def undo(
+    anyone: Annotated[
+        bool,
+        typer.Option("--anyone", help=_("Revert the most recent change, whoever made it.")),
+    ] = False,
     fmt: ChangeFormat = "text",
     db: DbOption = None,
     lang: LangOption = None,
 ) -> None:
-    """Revert the most recent change (one command on several ids is one change)."""
-    run_undo(make_env(db, None, lang), fmt=fmt)
+    """Revert your most recent change (one command on several ids is one change)."""
+    run_undo(make_env(db, None, lang), anyone=anyone, fmt=fmt)
 
 
 @app.command(help=_("Check the store, its history and its backups (exit 1 if anything is wrong)."))
@@ -572,7 +580,17 @@ def doctor(
 
     env = make_env(db, None, lang)
     fmt = check_format(fmt, ("text", "json"))
-    result = checks.restore(env.db, env.clock.now()) if restore else checks.examine(env.db)
+    if isinstance(env.db, str):  # a database
+        if restore:
+            raise InputError(
+                _(
+                    "--restore brings back a store file's backups; a database keeps none (copy "
+                    "one out with 'lianta db pull FILE', or use the database's own backups)"
+                )
+            )
+        result = checks.examine_database(env.db)
+    else:
+        result = checks.restore(env.db, env.clock.now()) if restore else checks.examine(env.db)
     if fmt == "json":
         out(dumps_json(result.as_dict()))
     else:
@@ -665,6 +683,97 @@ def weekly(
     run_weekly(
         make_env(db, plan, lang), week=week, since=since, until=until, fmt=fmt, output=output
     )
+
+
+db_app = typer.Typer(
+    cls=LiantaGroup,
+    name="db",
+    help=_("A shared PostgreSQL store: its schema, its roles, and moving a store file in and out."),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("init", help=_("Create lianta's schema in an empty database (--db URL)."))
+def db_init(db: DbOption = None, lang: LangOption = None) -> None:
+    """Create lianta's schema in an empty database (--db URL)."""
+    from .database import run_init
+
+    run_init(make_env(db, None, lang))
+
+
+@db_app.command("migrate", help=_("Bring the database's schema to this lianta's version."))
+def db_migrate(db: DbOption = None, lang: LangOption = None) -> None:
+    """Bring the database's schema to this lianta's version."""
+    from .database import run_migrate
+
+    run_migrate(make_env(db, None, lang))
+
+
+@db_app.command(
+    "grant",
+    help=_(
+        "Let a database role work as the office (everything), a unit (its own tasks) or a "
+        "reader; 'none' takes its rights away."
+    ),
+)
+def db_grant(
+    role: Annotated[str, typer.Argument(metavar="ROLE", help=_("The database role (login)."))],
+    kind: Annotated[str, typer.Argument(metavar="KIND", help=_("office, unit, reader or none."))],
+    unit: Annotated[
+        str | None,
+        typer.Option(
+            "--unit", help=_("The unit of a unit role (e.g. 经济服务办)."), show_default=False
+        ),
+    ] = None,
+    name: Annotated[
+        str | None,
+        typer.Option(
+            "--name",
+            help=_("The name its changes are recorded under (default: the role's)."),
+            show_default=False,
+        ),
+    ] = None,
+    db: DbOption = None,
+    lang: LangOption = None,
+) -> None:
+    """Let a database role work as the office, a unit or a reader."""
+    from .database import run_grant
+
+    run_grant(make_env(db, None, lang), role, kind, unit=unit, name=name)
+
+
+@db_app.command(
+    "push", help=_("Copy a store file, with its whole history, into an empty database.")
+)
+def db_push(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help=_("The store file to copy."))],
+    db: DbOption = None,
+    lang: LangOption = None,
+) -> None:
+    """Copy a store file, with its whole history, into an empty database."""
+    from .database import run_push
+
+    run_push(make_env(db, None, lang), file)
+
+
+@db_app.command("pull", help=_("Write the database into a store file (a backup to carry)."))
+def db_pull(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help=_("The store file to write."))],
+    replace: Annotated[
+        bool,
+        typer.Option("--replace", help=_("Replace FILE if it exists (kept as FILE.1).")),
+    ] = False,
+    db: DbOption = None,
+    lang: LangOption = None,
+) -> None:
+    """Write the database into a store file (a backup to carry)."""
+    from .database import run_pull
+
+    run_pull(make_env(db, None, lang), file, replace=replace)
 
 
 def main() -> None:

@@ -3,18 +3,21 @@ user, display), one call into the domain, and its result formatted: data on stdo
 stderr. `cli` turns the command line into these calls."""
 
 import contextlib
+import itertools
 import os
+import random
 import sys
+import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from . import doctor, tracker
 from .clock import Clock, parse_day
-from .errors import InputError, LiantaError
+from .errors import InputError, LiantaError, StoreError
 from .export import Column, dumps_json, plain_table, to_csv, to_markdown
 from .i18n import _, detect_language, set_language
-from .store import Store, default_store_path, open_store
+from .store import Conflict, Store, lock_timeout, open_store, shown_location, store_location
 from .views import LIST_JSON_KEYS, LIST_KEYS, field_name, list_columns
 
 
@@ -27,31 +30,65 @@ def fail(message: str, details: Sequence[str] = (), prefix: str = "lianta: ") ->
         print(prefix + one_line(line), file=sys.stderr)
 
 
-class Env(NamedTuple):
-    """What every command needs: the store's path, the plan, the clock, the user, the display."""
+T = TypeVar("T")
 
-    db: Path
+
+class Env(NamedTuple):
+    """What every command needs: the store (a file path or a database URL), the plan, the
+    clock, the user, the display."""
+
+    db: Path | str
     year: int | None
     clock: Clock
     user: str
     ascii_only: bool
+
+    def acting(self, store: Store) -> str:
+        """Who makes the command's changes: the store's user (a database's login), else
+        `user` (LIANTA_USER or the system's)."""
+        return store.user or self.user
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[Store]:
         """The store locked for a change; the bundled plan is loaded first into an empty store."""
         with open_store(self.db, write=True) as store:
             doctor.check_store(store)
-            loaded = tracker.ensure_plan(store, self.clock, self.user)
+            loaded = tracker.ensure_plan(store, self.clock, self.acting(store))
             yield store
         if loaded is not None:  # said only once it is saved: a failed command saves nothing
             note_autoload(self.db, loaded)
+
+    def change(self, work: Callable[[Store, str], T], *, bundled: bool = True) -> T:
+        """`work(store, acting user)` as one change of the store (into an empty store the
+        bundled plan is loaded first, unless not `bundled`). On a database, a command that
+        another one's change to the same tasks got in before is run again from the start, for
+        up to LIANTA_LOCK_TIMEOUT seconds (a file's lock lets only one in at a time)."""
+        deadline = time.monotonic() + lock_timeout()
+        for attempt in itertools.count():
+            try:
+                if bundled:
+                    with self.writing() as store:
+                        return work(store, self.acting(store))
+                with open_store(self.db, write=True) as store:
+                    doctor.check_store(store)
+                    return work(store, self.acting(store))
+            except Conflict:
+                if time.monotonic() >= deadline:
+                    raise StoreError(
+                        _(
+                            "store is busy: other commands kept changing the same tasks for "
+                            "{seconds} s (LIANTA_LOCK_TIMEOUT sets the wait); nothing was changed"
+                        ).format(seconds=f"{lock_timeout():g}")
+                    ) from None
+                time.sleep(random.uniform(0, min(0.2, 0.005 * 2**attempt)))
+        raise AssertionError("unreachable")
 
     def reading(self) -> Store:
         """A snapshot to read. On an empty store the bundled plan is loaded into the snapshot,
         and saved only once the command has succeeded: bad input leaves no store behind."""
         with open_store(self.db, write=False) as store:
             doctor.check_store(store)
-            if tracker.ensure_plan(store, self.clock, self.user) is not None:
+            if tracker.ensure_plan(store, self.clock, self.acting(store)) is not None:
                 PENDING_LOADS.append(self)
             return store
 
@@ -63,24 +100,24 @@ PENDING_LOADS: list[Env] = []
 def save_pending_loads() -> None:
     while PENDING_LOADS:
         env = PENDING_LOADS.pop()
-        with env.writing():
-            pass  # loads the bundled plan under the lock (unless another process just did)
+        env.change(lambda _store, _user: None)  # loads the bundled plan for good (unless
+        # another command just did)
 
 
-def note_autoload(db: Path, loaded: tracker.LoadResult) -> None:
+def note_autoload(db: Path | str, loaded: tracker.LoadResult) -> None:
     message = _("loaded the bundled {year} plan ({count} tasks) into {db}").format(
-        year=loaded.year, count=len(loaded.added), db=db
+        year=loaded.year, count=len(loaded.added), db=shown_location(db)
     )
     print("lianta: " + message, file=sys.stderr)
 
 
 def make_env(
-    db: Path | None, year: int | None, lang: str | None = None, ascii_only: bool = False
+    db: str | None, year: int | None, lang: str | None = None, ascii_only: bool = False
 ) -> Env:
     if lang is not None:
         set_language(detect_language(lang))
     return Env(
-        db=(db or default_store_path()).expanduser(),
+        db=store_location(db),
         year=year,
         clock=Clock.from_env(),
         user=tracker.current_user(),
@@ -278,12 +315,12 @@ def run_update(
         env,
         fmt,
         _("updated"),
-        lambda store, year: tracker.update(
+        lambda store, year, user: tracker.update(
             store,
             year,
             ids,
             env.clock,
-            env.user,
+            user,
             status=status,
             progress=progress,
             due=due_date,
@@ -300,8 +337,8 @@ def run_done(env: Env, ids: Sequence[str], *, note: str | None, fmt: str) -> Non
         env,
         fmt,
         _("done:"),
-        lambda store, year: tracker.update(
-            store, year, ids, env.clock, env.user, status="done", note=note, action="done"
+        lambda store, year, user: tracker.update(
+            store, year, ids, env.clock, user, status="done", note=note, action="done"
         ),
     )
 
@@ -310,12 +347,11 @@ def _change(
     env: Env,
     fmt: str,
     what: str,
-    make: Callable[[Store, int], tracker.ChangeResult],
+    make: Callable[[Store, int, str], tracker.ChangeResult],
 ) -> None:
-    """A change made by `make(store, year)` under the store's lock, saved and reported as `what`
+    """A change made by `make(store, year, acting user)` (see `Env.change`), reported as `what`
     (a change command's `fmt` is checked before anything is read)."""
-    with env.writing() as store:
-        result = make(store, tracker.select_year(store, env.year))
+    result = env.change(lambda store, user: make(store, tracker.select_year(store, env.year), user))
     report_change(result, fmt, what)
 
 
@@ -406,11 +442,10 @@ def run_history(
         show_table(rows, columns, env, caption=caption)
 
 
-def run_undo(env: Env, *, fmt: str) -> None:
-    """`lianta undo`: revert the most recent change."""
+def run_undo(env: Env, *, anyone: bool, fmt: str) -> None:
+    """`lianta undo`: revert the user's most recent change (with `anyone`, anybody's)."""
     fmt = check_format(fmt, ("text", "json"))
-    with env.writing() as store:
-        result = tracker.undo(store, env.clock, env.user)
+    result = env.change(lambda store, user: tracker.undo(store, env.clock, user, anyone=anyone))
     if fmt == "json":
         out(dumps_json({**result.as_dict(), "undid": result.undid}))
         return
@@ -457,7 +492,7 @@ def run_load(env: Env, plan_file: Path | None, *, dry_run: bool, fmt: str) -> No
         _("dry run: nothing was written")
         if dry_run
         else (_("store updated: {db}") if result.wrote else _("nothing to write: {db}")).format(
-            db=env.db
+            db=shown_location(env.db)
         )
     )
     out(_("{year} plan from {file}").format(year=year, file=shown) + "\n")
@@ -475,9 +510,14 @@ def _read_and_sync(
     plan, warnings = load_plan(path, display=shown)
     for warning in warnings:
         info(str(warning))
-    with open_store(env.db, write=not dry_run) as store:
+    if not dry_run:
+        result = env.change(
+            lambda store, user: tracker.sync_plan(store, plan, env.clock, user), bundled=False
+        )
+        return plan.year, result
+    with open_store(env.db, write=False) as store:
         doctor.check_store(store)
-        result = tracker.sync_plan(store, plan, env.clock, env.user, dry_run=dry_run)
+        result = tracker.sync_plan(store, plan, env.clock, env.acting(store), dry_run=True)
     return plan.year, result
 
 
@@ -493,7 +533,7 @@ def run_assign(env: Env, ids: Sequence[str], *, to: str, unit: str | None, fmt: 
         env,
         fmt,
         _("assigned"),
-        lambda store, year: tracker.assign(store, year, ids, to, unit, env.clock, env.user),
+        lambda store, year, user: tracker.assign(store, year, ids, to, unit, env.clock, user),
     )
 
 
@@ -504,7 +544,7 @@ def run_unassign(env: Env, ids: Sequence[str], *, fmt: str) -> None:
         env,
         fmt,
         _("unassigned"),
-        lambda store, year: tracker.unassign(store, year, ids, env.clock, env.user),
+        lambda store, year, user: tracker.unassign(store, year, ids, env.clock, user),
     )
 
 
@@ -515,7 +555,7 @@ def run_note(env: Env, task_id: str, text: str, *, fmt: str) -> None:
         env,
         fmt,
         _("noted on"),
-        lambda store, year: tracker.add_note(store, year, task_id, text, env.clock, env.user),
+        lambda store, year, user: tracker.add_note(store, year, task_id, text, env.clock, user),
     )
 
 

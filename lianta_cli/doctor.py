@@ -39,6 +39,7 @@ from .store import (
     backup_paths,
     decode,
     doctor_hint,
+    open_store,
     stale_temporaries,
     store_file,
     store_lock,
@@ -65,7 +66,7 @@ MOST_PER_FIELD = 1
 class Generation:
     """One file examined: the store itself or a backup generation."""
 
-    path: Path
+    path: Path | str
     exists: bool
     problems: list[str] = field(default_factory=list)
     last_change: int | None = None
@@ -258,6 +259,28 @@ def examine(path: Path) -> Checkup:
     )
 
 
+def examine_database(url: str) -> Checkup:
+    """The checks of `examine` on a database (which keeps no backup files)."""
+    with open_store(url, write=False) as store:
+        return examine_store(store)
+
+
+def examine_store(store: Store) -> Checkup:
+    """The checks of `examine` on a store reached through its interface."""
+    data = {name: {str(k): doc for k, doc in store.read(name).items()} for name in store.tables()}
+    meta = store.read("meta").get(1, {})
+    change = meta.get("last_change")
+    generation = Generation(
+        store.location,
+        True,
+        check_data(data, ordered=False),
+        last_change=change if isinstance(change, int) else None,
+        tasks=len(store.read("tasks")),
+        events=len(store.read("history")),
+    )
+    return Checkup(store=generation, backups=[], leftovers=[])
+
+
 def examine_file(path: Path) -> Generation:
     """One file's problems (none if it is a healthy store) and what it holds."""
     try:
@@ -293,8 +316,10 @@ def check_bytes(raw: bytes) -> tuple[Any, list[str]]:
     return data, check_data(data)
 
 
-def check_data(data: Any) -> list[str]:
-    """Every problem with parsed store data: its shape first, then whether its history agrees."""
+def check_data(data: Any, *, ordered: bool = True) -> list[str]:
+    """Every problem with parsed store data: its shape first, then whether its history agrees.
+    With `ordered`, the events must be numbered in the order of their changes (as one writer at
+    a time numbers them; in a database, commands running side by side interleave them)."""
     if not isinstance(data, dict):
         return [_("the top level is not a mapping of tables")]
     problems: list[str] = []
@@ -320,7 +345,7 @@ def check_data(data: Any) -> list[str]:
     problems += _check_meta(tables.get("meta", {}), tables.get("history", {}))
     plans = _check_plans(tables.get("plans", {}), problems)
     tasks = _check_tasks(tables.get("tasks", {}), plans, problems)
-    events = _check_events(tables.get("history", {}), plans, problems)
+    events = _check_events(tables.get("history", {}), plans, problems, ordered=ordered)
     problems += _check_replay(tasks, events)
     return problems
 
@@ -414,7 +439,7 @@ def _check_tasks(
 
 
 def _check_events(
-    docs: dict[str, Any], plans: dict[int, set[int]], problems: list[str]
+    docs: dict[str, Any], plans: dict[int, set[int]], problems: list[str], *, ordered: bool
 ) -> list[tuple[int, dict[str, Any]]]:
     """Well-formed events in order (by sequence number)."""
     events: list[tuple[int, dict[str, Any]]] = []
@@ -434,7 +459,7 @@ def _check_events(
                 )
             )
             continue
-        if change < previous_change:
+        if ordered and change < previous_change:
             problems.append(
                 _("history event {seq}: change {n} comes after change {m}").format(
                     seq=seq, n=change, m=previous_change
@@ -577,7 +602,7 @@ def restore(path: Path, now: datetime) -> Checkup:
             checkup.restore_error = _("no good backup to restore")
             return checkup
         try:
-            payload = source.path.read_bytes()
+            payload = Path(source.path).read_bytes()
             damaged = _keep_aside(path, now) if path.exists() else None
         except OSError as error:
             raise StoreError(
@@ -587,7 +612,7 @@ def restore(path: Path, now: datetime) -> Checkup:
             ) from None
         atomic_write(path, payload, backups=0)
         after = examine(path)
-        after.restored = Restored(source.path, damaged)
+        after.restored = Restored(Path(source.path), damaged)
         after.before = checkup.store
         return after
 

@@ -44,10 +44,19 @@ Document = dict[str, Any]
 
 
 class Store(Protocol):
-    """What the domain needs of a store: named tables of documents keyed by whole numbers."""
+    """What the domain needs of a store: named tables of documents keyed by whole numbers.
+
+    A command works on one store from opening to the end: under the file's lock, or in one
+    database transaction. Two engines implement it: `FileStore` here, and the PostgreSQL engine
+    in `store_pg`, chosen when the store's location is a `postgresql://` URL.
+    """
 
     location: str
-    """Where the store is, for messages."""
+    """Where the store is, for messages (a database URL without its password)."""
+
+    user: str | None
+    """Who is acting, when the engine knows it (a database: the role of the connection); None
+    when the caller says who it is (the file engine)."""
 
     def tables(self) -> set[str]:
         """The names of the tables the store holds."""
@@ -62,8 +71,36 @@ class Store(Protocol):
         ...
 
     def update(self, table: str, patches: Mapping[int, Document]) -> None:
-        """Set the fields of each patch on the document of that number."""
+        """Set the fields of each patch on the document of that number; `Refused` if the engine
+        does not let this user change some of them (the file engine never refuses)."""
         ...
+
+    def next_number(self, counter: str) -> int:
+        """The next number of `counter`: 1, 2, 3, ..., never the same twice, not even to two
+        commands at once. Its last value reads as `last_<counter>` in document 1 of `meta`."""
+        ...
+
+
+COUNTERS = "meta"
+"""The table whose document 1 holds the last value of each counter (`next_number`)."""
+
+
+def counter_field(counter: str) -> str:
+    return f"last_{counter}"
+
+
+class Refused(StoreError):
+    """The engine does not let this user change these documents (a database's rights)."""
+
+    def __init__(self, message: str, table: str, keys: Sequence[int]) -> None:
+        super().__init__(message)
+        self.table = table
+        self.keys = list(keys)
+
+
+class Conflict(Exception):
+    """Another command changed the same documents first; run this command again from the start
+    (the file engine's lock makes this impossible there)."""
 
 
 class _Table(Table):
@@ -103,6 +140,8 @@ class SnapshotStorage(Storage):
 class FileStore:
     """The file engine: one snapshot of a TinyDB JSON file."""
 
+    user: str | None = None  # the caller says who it is
+
     def __init__(self, path: Path, data: dict[str, Any] | None = None) -> None:
         self.path = path
         self.location = str(path)
@@ -133,6 +172,18 @@ class FileStore:
         if patches:
             self._table(table).patch(patches)
 
+    def next_number(self, counter: str) -> int:
+        """One more than `last_<counter>` in document 1 of `meta`, kept there (the lock makes
+        the number this command's alone)."""
+        name = counter_field(counter)
+        holder = self.read(COUNTERS).get(1)
+        number = int((holder or {}).get(name, 0)) + 1
+        if holder is None:
+            self.insert(COUNTERS, [{name: number}])
+        else:
+            self.update(COUNTERS, {1: {name: number}})
+        return number
+
     @property
     def empty(self) -> bool:
         return not any(self.storage.data.values())
@@ -144,14 +195,18 @@ class FileStore:
         try:
             payload = orjson.dumps(self.storage.data)
         except TypeError:  # orjson's encode error: a lone surrogate from a mis-encoded argument
-            raise InputError(
-                _(
-                    "the text given is not valid Unicode (an argument in another encoding?); "
-                    "nothing was changed"
-                )
-            ) from None
+            raise not_unicode() from None
         atomic_write(self.path, payload)
         self.storage.dirty = False
+
+
+def not_unicode() -> InputError:
+    return InputError(
+        _(
+            "the text given is not valid Unicode (an argument in another encoding?); "
+            "nothing was changed"
+        )
+    )
 
 
 # ---------------------------------------------------------------- reading the file
@@ -349,6 +404,47 @@ def fsync_folder(folder: Path) -> None:
 # ---------------------------------------------------------------- where the store is, and its lock
 
 
+DATABASE_SCHEMES = ("postgresql://", "postgres://")
+
+
+def is_database(location: Path | str) -> bool:
+    """Whether a store location is a database URL (else it is a file path)."""
+    return isinstance(location, str) and location.startswith(DATABASE_SCHEMES)
+
+
+def store_location(given: str | None) -> Path | str:
+    """Where the store is: `given` (`--db`), else `LIANTA_DB`, else the user data folder. A
+    `postgresql://` URL is kept as given; anything else is a file path."""
+    text = given if given is not None else os.environ.get("LIANTA_DB", "").strip()
+    if is_database(text):
+        return text
+    return Path(text).expanduser() if text else default_store_path()
+
+
+def check_database_engine() -> None:
+    """StoreError unless the PostgreSQL engine's library is installed (an optional extra)."""
+    import importlib.util
+
+    if importlib.util.find_spec("psycopg") is None:
+        raise StoreError(
+            _("a postgresql:// store needs the PostgreSQL engine: pip install 'lianta[postgresql]'")
+        )
+
+
+def shown_location(location: Path | str) -> str:
+    """A store location for messages: a database URL without its password."""
+    if not is_database(location):
+        return str(location)
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(str(location))
+    if parts.password is None:
+        return str(location)
+    host = parts.netloc.rsplit("@", 1)[1]
+    user = parts.username or ""
+    return urlunsplit(parts._replace(netloc=f"{user}@{host}" if user else host))
+
+
 def default_store_path() -> Path:
     """`LIANTA_DB`, else the platform's user data folder."""
     env = os.environ.get("LIANTA_DB", "").strip()
@@ -474,9 +570,25 @@ def refuse_if_lost(path: Path) -> None:
 
 
 @contextlib.contextmanager
-def open_store(path: Path, *, write: bool) -> Iterator[FileStore]:
-    """A snapshot of the store at `path`; with `write`, the lock held throughout and the
-    snapshot saved at the end if it changed (not if the block raised)."""
+def open_store(location: Path | str, *, write: bool) -> Iterator[Store]:
+    """The store at `location` (a file path, or a database URL: see `store_pg`) for one
+    command. A file: a snapshot; with `write`, the lock held throughout and the snapshot saved at
+    the end if it changed (not if the block raised). A database: one transaction, committed at
+    the end with `write` (a `Conflict` may end it: run the command again)."""
+    if is_database(location):
+        check_database_engine()
+        from .store_pg import open_database
+
+        with open_database(str(location), write=write) as database:
+            yield database
+        return
+    with open_file_store(Path(location), write=write) as store:
+        yield store
+
+
+@contextlib.contextmanager
+def open_file_store(path: Path, *, write: bool) -> Iterator[FileStore]:
+    """`open_store` for a store file."""
     path = store_file(path)
     if not write:
         store = FileStore(path)
@@ -490,3 +602,24 @@ def open_store(path: Path, *, write: bool) -> Iterator[FileStore]:
             refuse_if_lost(path)
         yield store
         store.save()
+
+
+def write_store_file(
+    path: Path, tables: Mapping[str, Mapping[int, Document]], *, replace: bool
+) -> None:
+    """Write `tables` as the store file at `path`, each document under its number, under the
+    store's lock; an existing file is replaced only with `replace` (and kept as backup `.1`)."""
+    path = store_file(path)
+    with store_lock(path):
+        if path.exists() and not replace:
+            raise InputError(
+                _("{path} exists; give --replace to replace it (it is kept as {backup})").format(
+                    path=path, backup=backup_paths(path)[0]
+                )
+            )
+        data = {name: {str(key): doc for key, doc in docs.items()} for name, docs in tables.items()}
+        try:
+            payload = orjson.dumps(data)
+        except TypeError:
+            raise not_unicode() from None
+        atomic_write(path, payload)

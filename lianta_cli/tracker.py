@@ -19,7 +19,7 @@ from .clock import Clock
 from .errors import InputError
 from .fields import EVENT_KEYS, STATUSES, TASK_PLAN_FIELDS
 from .i18n import _
-from .store import Store
+from .store import Refused, Store
 from .textfold import fold
 
 if TYPE_CHECKING:
@@ -231,23 +231,25 @@ def event_row(seq: int, stored: dict[str, Any]) -> dict[str, Any]:
     return {key: row.get(key) for key in EVENT_KEYS}
 
 
+def ensure_meta(store: Store) -> None:
+    """Give a new store its meta document: the schema of its documents (and, from the first
+    change on, the number of the last change)."""
+    if not store.read("meta"):
+        store.insert("meta", [{"schema": SCHEMA}])
+
+
 def record(
     store: Store, events: list[dict[str, Any]], clock: Clock, user: str
 ) -> tuple[int, list[dict[str, Any]]]:
     """Append events as one change: its number and the events as output rows (0, [] if none)."""
     if not events:
         return 0, []
-    meta_table = store.read("meta")
-    meta = meta_table.get(1, {})
-    number = int(meta.get("last_change", 0)) + 1
+    ensure_meta(store)
+    number = store.next_number("change")
     stamp = clock.stamp()
     for item in events:
         item.update({"change": number, "at": stamp, "by": user})
     seqs = store.insert("history", events)
-    if meta_table:
-        store.update("meta", {1: {"schema": SCHEMA, "last_change": number}})
-    else:
-        store.insert("meta", [{"schema": SCHEMA, "last_change": number}])
     return number, [event_row(seq, item) for seq, item in zip(seqs, events, strict=True)]
 
 
@@ -518,6 +520,24 @@ Patch = tuple[int, dict[str, Any], dict[str, Any]]
 """A task's document number, the task, and the fields a command sets on it."""
 
 
+def _update_tasks(
+    store: Store, updates: dict[int, dict[str, Any]], tasks: dict[int, dict[str, Any]], user: str
+) -> None:
+    """Write field updates to tasks (by document number); a refusal of the store (a shared
+    database's rights) names the tasks."""
+    try:
+        store.update("tasks", updates)
+    except Refused as refusal:
+        ids = sorted({tasks[key]["id"] for key in refusal.keys if key in tasks}, key=id_key)
+        raise Refused(
+            _(
+                "{user} may not change task {ids}: the store does not allow it; nothing was changed"
+            ).format(user=user, ids=", ".join(ids)),
+            refusal.table,
+            refusal.keys,
+        ) from None
+
+
 def _apply(
     store: Store,
     year: int,
@@ -541,7 +561,7 @@ def _apply(
         if changed:
             updates[key] = {**changed, "updated": clock.stamp()}
             touched.append(doc["id"])
-    store.update("tasks", updates)
+    _update_tasks(store, updates, {key: doc for key, doc, _patch in patches}, user)
     number, rows = record(store, events, clock, user)
     return ChangeResult(number, rows, touched)
 
@@ -693,26 +713,58 @@ def history(
     ]
 
 
-def _last_undoable(store: Store) -> tuple[int, list[dict[str, Any]]]:
-    """The most recent change not yet undone (loads and undos are not undone), its events
-    newest first."""
+def _last_undoable(store: Store, user: str | None) -> tuple[int, list[dict[str, Any]]]:
+    """The most recent change not yet undone (loads and undos are not undone) made by `user`
+    (None: by anyone), its events newest first."""
     events = store.read("history")
     undone = {e.get("undo_of") for e in events.values() if e.get("action") == "undo"}
     changes: dict[int, list[dict[str, Any]]] = {}
+    by_others = False
     for _seq, item in sorted(events.items(), reverse=True):
         change = item.get("change", 0)
         if item.get("action") not in ("undo", "load") and change not in undone:
-            changes.setdefault(change, []).append(item)
+            if user is None or item.get("by") == user:
+                changes.setdefault(change, []).append(item)
+            else:
+                by_others = True
     if not changes:
+        if by_others:
+            raise InputError(
+                _(
+                    "nothing of yours ({user}) to undo; 'lianta undo --anyone' reverts the most "
+                    "recent change whoever made it"
+                ).format(user=user)
+            )
         raise InputError(_("nothing to undo"))
     number = max(changes)
     return number, changes[number]
 
 
-def undo(store: Store, clock: Clock, user: str) -> ChangeResult:
-    """Revert the most recent change not yet undone, as a new change; plan loads are not undone.
-    Each undo goes one change further back: undo, undo reverts the last two changes."""
-    number, target = _last_undoable(store)
+def _changed_since(
+    store: Store, number: int, item: dict[str, Any], doc: dict[str, Any]
+) -> dict[str, Any] | None:
+    """The later event that moved the field `item` set (None if it still holds what `item` set)."""
+    if item["field"] == "note":
+        return None  # a note is taken out wherever it is
+    if doc.get(item["field"]) == item["new"]:
+        return None
+    later = [
+        e
+        for e in store.read("history").values()
+        if e.get("plan") == item["plan"]
+        and e.get("task") == item["task"]
+        and e.get("field") == item["field"]
+        and e.get("change", 0) > number
+    ]
+    return max(later, key=lambda e: e.get("change", 0), default={"change": "?", "by": "?"})
+
+
+def undo(store: Store, clock: Clock, user: str, *, anyone: bool = False) -> ChangeResult:
+    """Revert `user`'s most recent change not yet undone (with `anyone`, anybody's) as a new
+    change; plan loads are not undone. Each undo goes one change further back: undo, undo
+    reverts the last two. A change whose fields someone has changed again since is not undone:
+    that would throw the later change away."""
+    number, target = _last_undoable(store, None if anyone else user)
     tasks = {(d["plan"], d["id"]): (k, d) for k, d in store.read("tasks").items()}
     patches: dict[int, dict[str, Any]] = {}
     reverts: list[dict[str, Any]] = []
@@ -721,6 +773,20 @@ def undo(store: Store, clock: Clock, user: str) -> ChangeResult:
         if found is None:
             continue
         key, doc = found
+        later = _changed_since(store, number, item, doc)
+        if later is not None:
+            raise InputError(
+                _(
+                    "cannot undo change {n}: the {field} of task {id} was changed again since "
+                    "(change {later}, by {who}); undo that first, or set it by hand"
+                ).format(
+                    n=number,
+                    field=item["field"],
+                    id=item["task"],
+                    later=later["change"],
+                    who=later["by"],
+                )
+            )
         patch = patches.setdefault(key, {})
         if item["field"] == "note":  # take the note out again: the last one with that text
             notes = list(patch["notes"] if "notes" in patch else doc.get("notes") or [])
@@ -736,7 +802,8 @@ def undo(store: Store, clock: Clock, user: str) -> ChangeResult:
     if not reverts:
         raise InputError(_("change {n} cannot be undone: its tasks are gone").format(n=number))
     stamp = clock.stamp()
-    store.update("tasks", {key: {**patch, "updated": stamp} for key, patch in patches.items()})
+    updates = {key: {**patch, "updated": stamp} for key, patch in patches.items()}
+    _update_tasks(store, updates, {key: doc for key, doc in tasks.values()}, user)
     change, rows = record(store, reverts, clock, user)
     touched = sorted({row["task"] for row in rows}, key=id_key)
     return ChangeResult(change, rows, touched, undid=number)

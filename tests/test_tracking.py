@@ -344,6 +344,7 @@ def test_overdue_uses_own_due_else_plan_task_due_else_plan_end(run: Run, tmp_pat
     assert due_and_overdue("2024-05-01")["1.2"] == ("2024-12-31", False)
 
 
+@pytest.mark.file_engine  # a database records its login instead
 def test_events_are_stamped_with_the_pinned_clock_and_the_user(run: Run) -> None:
     ok(run("note", "6.1", "巡查", now="2024-03-08T17:30:05"))
     history = ok(run("history", "6.1", "-f", "json", env={"LIANTA_USER": "李主任"})).json()
@@ -353,6 +354,7 @@ def test_events_are_stamped_with_the_pinned_clock_and_the_user(run: Run) -> None
     assert history[-1]["by"] == "李主任"
 
 
+@pytest.mark.file_engine  # a database records its login instead
 def test_without_lianta_user_the_os_user_is_recorded(run: Run, monkeypatch: Any) -> None:
     import getpass
 
