@@ -110,15 +110,17 @@ def run_push(env: Env, file: Path) -> None:
     path = store_file(file.expanduser())
     if not path.is_file():
         raise InputError(_("{path}: no such store file").format(path=file))
-    checked = doctor.examine_file(path)
-    if checked.problems:
-        raise StoreError(
-            _("store {path} is damaged ({problem}); run 'lianta doctor --db {path}'").format(
-                path=file, problem=checked.problems[0]
-            )
-        )
     with open_file_store(path, write=False) as store:
         tables = {name: store.read(name) for name in store.tables()}
+    problems = doctor.check_data(
+        {name: {str(key): doc for key, doc in docs.items()} for name, docs in tables.items()}
+    )
+    if problems:
+        raise StoreError(
+            _("store {path} is damaged ({problem}); run 'lianta doctor --db {path}'").format(
+                path=file, problem=problems[0]
+            )
+        )
     copied = store_pg.push(url, tables)
     info(
         _("copied {plans} plan(s), {tasks} tasks and {events} events from {file} into {db}").format(

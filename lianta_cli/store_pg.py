@@ -103,6 +103,20 @@ def _table(name: str) -> sql.Composed:
     return sql.SQL("{}.{}").format(sql.Identifier(SCHEMA), sql.Identifier(name))
 
 
+def _insert_numbered(
+    connection: psycopg.Connection[Any], table: str, documents: Sequence[tuple[int, Document]]
+) -> None:
+    """Insert documents under the numbers given. They travel as one JSON array of [number,
+    document] pairs: an array of jsonb values would be escaped one by one."""
+    connection.execute(
+        sql.SQL(
+            "INSERT INTO {} (id, doc) SELECT (pair ->> 0)::bigint, pair -> 1"
+            " FROM jsonb_array_elements(%s) AS pair"
+        ).format(_table(table)),
+        (Jsonb([[key, doc] for key, doc in documents]),),
+    )
+
+
 class DatabaseStore:
     """One transaction on a lianta database (see the module's docstring)."""
 
@@ -158,12 +172,7 @@ class DatabaseStore:
                 (len(documents),),
             ).fetchall()
         ]
-        self.connection.execute(
-            sql.SQL(
-                "INSERT INTO {} (id, doc) SELECT * FROM unnest(%s::bigint[], %s::jsonb[])"
-            ).format(_table(table)),
-            (keys, [Jsonb(doc) for doc in documents]),
-        )
+        _insert_numbered(self.connection, table, list(zip(keys, documents, strict=True)))
         if table in self._documents:
             held = self._documents[table]
             held.update({key: dict(doc) for key, doc in zip(keys, documents, strict=True)})
@@ -178,11 +187,11 @@ class DatabaseStore:
                 int(key)
                 for (key,) in self.connection.execute(
                     sql.SQL(
-                        "UPDATE {} AS t SET doc = t.doc || p.patch"
-                        " FROM unnest(%s::bigint[], %s::jsonb[]) AS p(id, patch)"
-                        " WHERE t.id = p.id RETURNING t.id"
+                        "UPDATE {} AS t SET doc = t.doc || (p.pair -> 1)"
+                        " FROM jsonb_array_elements(%s) AS p(pair)"
+                        " WHERE t.id = (p.pair ->> 0)::bigint RETURNING t.id"
                     ).format(_table(table)),
-                    (keys, [Jsonb(patches[key]) for key in keys]),
+                    (Jsonb([[key, patches[key]] for key in keys]),),
                 ).fetchall()
             }
             refused = [key for key in keys if key not in changed]
@@ -422,14 +431,9 @@ def push(url: str, tables: Mapping[str, Mapping[int, Document]]) -> dict[str, in
                     k: v for k, v in documents[1].items() if not k.startswith(counter_field(""))
                 }
             keys = sorted(documents)
-            for start in range(0, len(keys), 5000):
-                chunk = keys[start : start + 5000]
-                connection.execute(
-                    sql.SQL(
-                        "INSERT INTO {} (id, doc) SELECT * FROM unnest(%s::bigint[], %s::jsonb[])"
-                    ).format(_table(name)),
-                    (chunk, [Jsonb(documents[key]) for key in chunk]),
-                )
+            for start in range(0, len(keys), 10000):
+                chunk = keys[start : start + 10000]
+                _insert_numbered(connection, name, [(key, documents[key]) for key in chunk])
             if keys:
                 connection.execute(
                     "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)",

@@ -6,6 +6,7 @@ client leaving nothing half-done. Needs the test server (`tools/test-postgres.sh
 from __future__ import annotations
 
 import contextlib
+import json
 import multiprocessing
 import os
 import random
@@ -149,10 +150,16 @@ def test_push_wants_an_empty_database_and_a_healthy_file(
     refused = run("db", "push", str(store), env={"LIANTA_DB": database.owner})
     assert refused.exit_code == 2
     assert_one_line_error(refused.stderr, "is not empty", "plans, tasks, history")
-    store.write_text("{]", encoding="utf-8")
+    data = json.loads(store.read_text(encoding="utf-8"))
+    data["tasks"]["1"]["progress"] = 50  # with no event that says so
+    store.write_text(json.dumps(data), encoding="utf-8")
     damaged = run("db", "push", str(store), env={"LIANTA_DB": database.owner})
     assert damaged.exit_code == 1
-    assert_one_line_error(damaged.stderr, "is damaged", "lianta doctor")
+    assert_one_line_error(damaged.stderr, "is damaged", "progress", "lianta doctor")
+    store.write_text("{]", encoding="utf-8")
+    broken = run("db", "push", str(store), env={"LIANTA_DB": database.owner})
+    assert broken.exit_code == 1
+    assert_one_line_error(broken.stderr, "is not valid JSON", "lianta doctor")
 
 
 def test_pull_replaces_a_file_only_when_told(run: Run, database: Database, tmp_path: Path) -> None:
