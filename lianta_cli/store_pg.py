@@ -12,8 +12,9 @@ transaction:
 * a command that only reads works on a read-only snapshot, taken whole before the connection
   closes; what the domain inserts into it (the bundled plan, on an empty database) stays in it.
 
-A command that fails or is killed before its commit leaves the database as it was. Who is
-acting is the database's business: `user` is the display name of the connection's role.
+A command that fails or is killed before its commit leaves the database as it was, but for
+the change number it may have taken (a sequence does not go back). Who is acting is the
+database's business: `user` is the display name of the connection's role.
 """
 
 from __future__ import annotations
