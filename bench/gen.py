@@ -12,6 +12,7 @@ and written through lianta's own store API (`open_store`, `Store.insert`/`update
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import math
 import os
@@ -188,6 +189,8 @@ def seed(base: dict[str, Any], shape: PlanShape, plan_path: Path) -> Seed:
         plan["indices_declared"] = len(shape.indices)  # as plan_yaml writes it
     plan["indices"] = shape.indices
     plan["file"] = str(plan_path)
+    plan["file_path"] = str(plan_path.resolve())  # what `doctor` checks the plan text against
+    plan["file_sha256"] = hashlib.sha256(plan_path.read_bytes()).hexdigest()
     template = min(base["tasks"].values(), key=lambda d: d["order"])
     tasks = []
     for position, fields in enumerate(shape.tasks):

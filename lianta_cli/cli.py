@@ -4,24 +4,27 @@ Errors never reach the user as a traceback: `LiantaGroup.main` turns every `Lian
 usage error into one line on stderr and an exit status (2 for bad input or usage).
 """
 
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
-from typer.core import TyperCommand, TyperGroup
+from typer.core import TyperArgument, TyperCommand, TyperGroup
 
-from . import __version__, tracker
+from . import __version__, commands, tracker
 from .commands import (
+    FORMATS_ALL,
     PENDING_LOADS,
-    check_format,
+    SAVED,
     fail,
     failure_code,
     info,
     make_env,
     out,
     run_assign,
+    run_doctor,
     run_done,
     run_history,
     run_list,
@@ -32,11 +35,11 @@ from .commands import (
     run_unassign,
     run_undo,
     run_update,
+    run_validate,
     run_weekly,
     save_pending_loads,
 )
-from .errors import InputError, LiantaError
-from .export import dumps_json
+from .errors import LiantaError
 from .i18n import _, detect_language, help_chrome, localise_parser_message, set_language
 
 _USAGE_ERROR: type[Exception] = typer.BadParameter.__mro__[1]
@@ -106,8 +109,15 @@ class LiantaCommand(TyperCommand):
         _write_usage(self, ctx, formatter)
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
+        from .help_text import examples
+
         _localise_help_screen()
+        self.epilog = examples(self.name or "")
         super().format_help(ctx, formatter)
+
+
+class _Interrupted(Exception):
+    """A Ctrl-C during a command, carried to `LiantaGroup.main` to be reported."""
 
 
 class LiantaGroup(TyperGroup):
@@ -127,18 +137,37 @@ class LiantaGroup(TyperGroup):
         _write_usage(self, ctx, formatter)
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
+        from .help_text import environment, examples
+
         _localise_help_screen()
+        self.epilog = examples("lianta" if ctx.parent is None else self.name or "")
         super().format_help(ctx, formatter)
+        if ctx.parent is None:
+            from typer import rich_utils
+
+            from .render import help_panel
+
+            lead, rows = environment()
+            rich_utils._get_rich_console().print(help_panel(_("Environment"), rows, lead))
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt as error:  # past Typer, which would end the command silently
+            raise _Interrupted from error
 
     def main(self, args: Sequence[str] | None = None, *a: Any, **kw: Any) -> NoReturn:
         kw["standalone_mode"] = False
         argv = list(sys.argv[1:] if args is None else args)
         try:
             set_language(detect_language(_language_from_argv(argv)))
-            if argv[:1] == ["--lang"] or (argv[:1] and argv[0].startswith("--lang=")):
-                del argv[: 1 if "=" in argv[0] else 2]  # `lianta --lang zh list`: known already
+            _localise_completion_options(self.params)
             PENDING_LOADS.clear()
-            result = super().main(argv, *a, **kw)
+            SAVED.clear()
+            with commands.paged():
+                result = super().main(argv, *a, **kw)
+            if result == 130:  # Typer's answer to a Ctrl-C while it read the command line
+                raise KeyboardInterrupt
             code = result if isinstance(result, int) else 0
             if code == 0:
                 save_pending_loads()
@@ -147,22 +176,61 @@ class LiantaGroup(TyperGroup):
             where = ctx.command_path if ctx is not None else "lianta"
             message = error.format_message().strip().replace("\n", " ")  # type: ignore[attr-defined]
             if message:  # empty after `lianta` alone, which has just shown the help
-                fail(
-                    _("{message} (see '{where} --help')").format(
-                        message=localise_parser_message(message), where=where
-                    ),
-                    prefix=f"{where}: ",
+                message = _("{message} (see '{where} --help')").format(
+                    message=localise_parser_message(message), where=where
                 )
+                fail(message + _dash_hint(error, ctx, argv), prefix=f"{where}: ")
             code = 2
         except _CLICK_ERROR as error:
             fail(localise_parser_message(error.format_message()))  # type: ignore[attr-defined]
             code = getattr(error, "exit_code", 1)
-        except typer.Abort:
-            fail(_("interrupted; nothing was changed"))
-            code = 130
+        except (typer.Abort, _Interrupted):
+            code = failure_code(KeyboardInterrupt())
         except (KeyboardInterrupt, Exception) as error:
             code = failure_code(error)
         sys.exit(code)
+
+
+def _dash_hint(error: Exception, ctx: Any, argv: list[str]) -> str:
+    """After 'No such option' on a command that takes text: how to give text starting with '-'
+    (`lianta note 1.2 -- '-5% 预算'`)."""
+    name = getattr(error, "option_name", None)
+    takes_text = ctx is not None and any(
+        isinstance(param, TyperArgument) and param.name == "text" for param in ctx.command.params
+    )
+    if not name or not takes_text or getattr(error, "possibilities", None):
+        return ""
+    import shlex
+
+    at = next((i for i, arg in enumerate(argv) if arg.startswith(name)), len(argv))
+    example = shlex.join(["lianta", *argv[:at], "--", *argv[at:]])
+    return _("; text that starts with '-' goes after --: {example}").format(example=example)
+
+
+def _localise_completion_options(params: Iterable[Any]) -> None:
+    """Typer's --install-completion and --show-completion, in the interface language."""
+    for param in params:
+        if param.name == "install_completion":
+            param.help = _("Install completion for the current shell.")
+            param.callback = _install_completion
+        elif param.name == "show_completion":
+            param.help = _(
+                "Show completion for the current shell, to copy it or customize the installation."
+            )
+
+
+def _install_completion(ctx: Any, param: Any, value: Any) -> Any:
+    if not value or ctx.resilient_parsing:
+        return value
+    from typer._completion_shared import install
+
+    shell, path = install(shell=value if isinstance(value, str) else None)
+    info(
+        _("{shell} completion installed in {path}; it works in a new terminal").format(
+            shell=shell, path=path
+        )
+    )
+    raise typer.Exit()
 
 
 app = typer.Typer(
@@ -170,12 +238,33 @@ app = typer.Typer(
     name="lianta",
     help=_("Track an annual work plan: tasks per index, who has which, what moved, what is stuck."),
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 # ------------------------------------------------------------------ shared options
+
+
+_COMPLETING = "_LIANTA_COMPLETE" in os.environ
+"""Whether this run answers the shell's completion script (Typer's variable for `lianta`)."""
+
+
+def _offer(name: str, *args: Any, **kwargs: Any) -> Callable[..., Any] | None:
+    """The completion callback `completion.<name>` (made with `args` when given), only when the
+    shell asks: Typer inspects every callback each time it builds the command line (2 ms)."""
+    if not _COMPLETING:
+        return None
+    from . import completion
+
+    found: Callable[..., Any] = getattr(completion, name)
+    return found(*args, **kwargs) if args or kwargs else found
+
+
+def _value(*names: str, help: str, offer: Callable[..., Any] | None = None) -> Any:
+    """An option that takes a value, with no default worth showing; `offer` completes it."""
+    return typer.Option(*names, help=help, show_default=False, autocompletion=offer)
+
 
 DbOption = Annotated[
     str | None,
@@ -186,20 +275,23 @@ DbOption = Annotated[
             "Default: $LIANTA_DB, else the user data folder."
         ),
         show_default=False,
+        autocompletion=_offer("files"),
     ),
 ]
 PlanOption = Annotated[
     int | None,
-    typer.Option(
-        "--plan", help=_("Plan year. Default: the latest plan in the store."), show_default=False
+    _value(
+        "--plan",
+        help=_("Plan year. Default: the latest plan in the store."),
+        offer=_offer("plans"),
     ),
 ]
 LangOption = Annotated[
     str | None,
-    typer.Option(
+    _value(
         "--lang",
         help=_("Interface language: en or zh. Default: $LIANTA_LANG, else the locale."),
-        show_default=False,
+        offer=_offer("fixed", "en", "zh"),
     ),
 ]
 AsciiOption = Annotated[
@@ -212,74 +304,113 @@ AsciiOption = Annotated[
         ),
     ),
 ]
+BomOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--bom/--no-bom",
+        help=_("CSV: start with the byte-order mark Excel needs. Default: only into a file."),
+        show_default=False,
+    ),
+]
+
+
+def _no_pager(value: bool) -> None:
+    if value:
+        commands.no_pager()
+
+
+NoPagerOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-pager",
+        help=_("Print everything, even when it is longer than the screen (no pager)."),
+        callback=_no_pager,
+    ),
+]
 IdsArgument = Annotated[
     list[str],
     typer.Argument(
-        help=_("Task ids, like 3.4 (several succeed or fail together)."), show_default=False
+        help=_(
+            "Task ids, like 3.4; a range 1.1-1.3, 1.* or an index code names several "
+            "(they succeed or fail together)."
+        ),
+        show_default=False,
+        autocompletion=_offer("task_ids", groups=True, archived=False),
     ),
 ]
+ShownId = Annotated[
+    str,
+    typer.Argument(
+        metavar="ID",
+        help=_("Task id, like 3.4."),
+        autocompletion=_offer("task_ids", groups=False, archived=True),
+    ),
+]
+
+
+def _format_option(help_text: str, *choices: str) -> Any:
+    """`--format`/`-f`, completed with `choices` (the first is the default)."""
+    return typer.Option("--format", "-f", help=help_text, autocompletion=_offer("fixed", *choices))
+
+
+TableFormat = Annotated[str, _format_option(_("table, json, csv or md."), *FORMATS_ALL)]
+TextFormat = Annotated[str, _format_option(_("text or json."), "text", "json")]
+ChangeFormat = Annotated[
+    str, _format_option(_("text or json (the change and its events)."), "text", "json")
+]
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        out(f"lianta {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def lianta(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help=_("Print lianta's version and exit."),
+            is_eager=True,
+            callback=_show_version,
+        ),
+    ] = False,
+    no_pager: NoPagerOption = False,
+    lang: LangOption = None,
+) -> None:
+    """Options that come before the command (`lianta --no-pager list`)."""
+    del version, no_pager, lang  # acted on by their callbacks, and --lang before parsing
 
 
 # ------------------------------------------------------------------ commands
 
 
-@app.command(help=_("Check a plan file and report every problem with its line (exit 2 on errors)."))
+PlanFile = Annotated[
+    Path | None,
+    typer.Argument(
+        metavar="[PLAN]",
+        help=_("Plan file (default: the bundled 2024 plan)."),
+        show_default=False,
+        autocompletion=_offer("files"),
+    ),
+]
+
+
+@app.command(
+    help=_("Check a plan file and report every problem with its line (exit 2 on errors)."),
+)
 def validate(
-    plan_file: Annotated[
-        Path | None,
-        typer.Argument(
-            metavar="[PLAN]",
-            help=_("Plan file (default: the bundled 2024 plan)."),
-            show_default=False,
-        ),
-    ] = None,
-    fmt: Annotated[str, typer.Option("--format", help=_("text or json."))] = "text",
+    plan_file: PlanFile = None,
+    fmt: TextFormat = "text",
     lang: LangOption = None,
 ) -> None:
     """Check a plan file and report every problem with its line (exit 2 on errors)."""
-    from .plan import bundled_plan_path, read_plan
-
     make_env(None, None, lang)
-    fmt = check_format(fmt, ("text", "json"))
-    path = plan_file or bundled_plan_path()
-    shown = str(plan_file) if plan_file else _("plans/2024.yaml (bundled)")
-    plan, problems = read_plan(path, display=shown)
-    errors = [p for p in problems if not p.warning]
-    if fmt == "json":
-        out(
-            dumps_json(
-                {
-                    "file": shown,
-                    "valid": plan is not None,
-                    "errors": [str(p) for p in errors],
-                    "warnings": [str(p) for p in problems if p.warning],
-                    "indices": None
-                    if plan is None
-                    else [
-                        {"index": i.number, "code": i.code, "tasks": len(i.tasks)}
-                        for i in plan.indices
-                    ],
-                }
-            )
-        )
-    else:
-        for problem in problems:
-            info(str(problem))
-    if plan is None:
-        if fmt != "json":
-            info(_("{count} error(s); the plan was not accepted").format(count=len(errors)))
-        raise typer.Exit(2)
-    if fmt != "json":
-        counts = ", ".join(f"{i.number} {i.code}: {len(i.tasks)}" for i in plan.indices)
-        info(
-            _("{file}: valid — {year} plan, {indices} indices, {tasks} tasks ({counts})").format(
-                file=shown,
-                year=plan.year,
-                indices=len(plan.indices),
-                tasks=len(plan.tasks),
-                counts=counts,
-            )
-        )
+    code = run_validate(plan_file, fmt=fmt)
+    if code:
+        raise typer.Exit(code)
 
 
 @app.command(
@@ -288,18 +419,11 @@ def validate(
     ),
 )
 def load(
-    plan_file: Annotated[
-        Path | None,
-        typer.Argument(
-            metavar="[PLAN]",
-            help=_("Plan file (default: the bundled 2024 plan)."),
-            show_default=False,
-        ),
-    ] = None,
+    plan_file: PlanFile = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help=_("Show what would change; write nothing."))
     ] = False,
-    fmt: Annotated[str, typer.Option("--format", help=_("text or json."))] = "text",
+    fmt: TextFormat = "text",
     db: DbOption = None,
     lang: LangOption = None,
 ) -> None:
@@ -307,27 +431,36 @@ def load(
     run_load(make_env(db, None, lang), plan_file, dry_run=dry_run, fmt=fmt)
 
 
-@app.command("list", help=_("List tasks, filtered and sorted."))
+@app.command(
+    "list",
+    help=_("List tasks, filtered and sorted."),
+)
 def list_(
     index: Annotated[
         str | None,
-        typer.Option(
-            "--index", "-i", help=_("Only this index: its number or code."), show_default=False
+        _value(
+            "--index",
+            "-i",
+            help=_("Only this index: its number or code."),
+            offer=_offer("indices"),
         ),
     ] = None,
     status: Annotated[
         list[str] | None,
-        typer.Option(
+        _value(
             "--status",
             "-s",
             help=_("Only these statuses (repeat): todo, in_progress, blocked, done."),
-            show_default=False,
+            offer=_offer("statuses"),
         ),
     ] = None,
     assignee: Annotated[
         str | None,
-        typer.Option(
-            "--assignee", "-a", help=_("Only tasks assigned to this person."), show_default=False
+        _value(
+            "--assignee",
+            "-a",
+            help=_("Only tasks assigned to this person."),
+            offer=_offer("assignees"),
         ),
     ] = None,
     unassigned: Annotated[
@@ -338,35 +471,55 @@ def list_(
     ] = False,
     search: Annotated[
         str | None,
-        typer.Option(
+        _value(
             "--search",
             "-q",
             help=_("Text in titles, source, places, partners, notes (case and script ignored)."),
-            show_default=False,
         ),
     ] = None,
     sort: Annotated[
-        str, typer.Option("--sort", help=_("id, due, progress, status or updated."))
+        str,
+        typer.Option(
+            "--sort",
+            help=_("id, due, progress, status or updated."),
+            autocompletion=_offer("fixed", *tracker.SORTS),
+        ),
     ] = "id",
     limit: Annotated[
         int | None,
-        typer.Option(
+        _value(
             "--limit",
             "-n",
             help=_("At most N rows; 0 for all. Default: 100 in a table, all in json/csv/md."),
-            show_default=False,
         ),
     ] = None,
     archived: Annotated[
         bool, typer.Option("--archived", help=_("Include tasks that left the plan."))
     ] = False,
-    fmt: Annotated[
-        str, typer.Option("--format", "-f", help=_("table, json, csv or md."))
-    ] = "table",
+    unit: Annotated[
+        str | None,
+        _value(
+            "--unit",
+            "-u",
+            help=_("Only tasks this unit leads or cooperates on."),
+            offer=_offer("units"),
+        ),
+    ] = None,
+    light: Annotated[
+        list[str] | None,
+        _value(
+            "--light",
+            help=_("Only these lights (repeat): red, yellow, green."),
+            offer=_offer("fixed", "red", "yellow", "green"),
+        ),
+    ] = None,
+    fmt: TableFormat = "table",
+    bom: BomOption = None,
     db: DbOption = None,
     plan: PlanOption = None,
     lang: LangOption = None,
     ascii_only: AsciiOption = False,
+    no_pager: NoPagerOption = False,
 ) -> None:
     """List tasks, filtered and sorted."""
     run_list(
@@ -380,48 +533,64 @@ def list_(
             search=search,
             sort=sort,
             archived=archived,
+            unit=unit,
+            lights=light or (),
         ),
         fmt=fmt,
         limit=limit,
+        bom=bom,
     )
 
 
-@app.command(help=_("Every field of one task, its notes and its history."))
+@app.command(
+    help=_("Every field of one task, its notes and its history."),
+)
 def show(
-    task_id: Annotated[str, typer.Argument(metavar="ID", help=_("Task id, like 3.4."))],
-    fmt: Annotated[str, typer.Option("--format", "-f", help=_("table or json."))] = "table",
+    task_id: ShownId,
+    fmt: Annotated[str, _format_option(_("table or json."), "table", "json")] = "table",
     db: DbOption = None,
     plan: PlanOption = None,
     lang: LangOption = None,
     ascii_only: AsciiOption = False,
+    no_pager: NoPagerOption = False,
 ) -> None:
     """Every field of one task, its notes and its history."""
     run_show(make_env(db, plan, lang, ascii_only), task_id, fmt=fmt)
 
 
-ChangeFormat = Annotated[
-    str, typer.Option("--format", "-f", help=_("text or json (the change and its events)."))
-]
-
-
-@app.command(help=_("Give tasks to a person (and their unit)."))
+@app.command(help=_("Give tasks to a person, a lead unit and cooperating units."))
 def assign(
     ids: IdsArgument,
-    to: Annotated[str, typer.Option("--to", help=_("Who takes the task(s)."), show_default=False)],
+    to: Annotated[
+        str | None,
+        _value("--to", help=_("Who takes the task(s)."), offer=_offer("assignees")),
+    ] = None,
     unit: Annotated[
         str | None,
-        typer.Option("--unit", help=_("Their unit (e.g. 经济服务办)."), show_default=False),
+        _value(
+            "--unit",
+            help=_("Lead unit, e.g. 经济服务办; 'none' for the plan's."),
+            offer=_offer("units"),
+        ),
+    ] = None,
+    cooperating: Annotated[
+        list[str] | None,
+        _value(
+            "--cooperating",
+            help=_("Cooperating units (repeat, or separate with commas); 'none' for the plan's."),
+            offer=_offer("units"),
+        ),
     ] = None,
     fmt: ChangeFormat = "text",
     db: DbOption = None,
     plan: PlanOption = None,
     lang: LangOption = None,
 ) -> None:
-    """Give tasks to a person (and their unit)."""
-    run_assign(make_env(db, plan, lang), ids, to=to, unit=unit, fmt=fmt)
+    """Give tasks to a person, a lead unit and cooperating units."""
+    run_assign(make_env(db, plan, lang), ids, to=to, unit=unit, cooperating=cooperating, fmt=fmt)
 
 
-@app.command(help=_("Take tasks back from whoever has them (clears assignee and unit)."))
+@app.command(help=_("Take tasks back from whoever has them (clears assignee and lead unit)."))
 def unassign(
     ids: IdsArgument,
     fmt: ChangeFormat = "text",
@@ -429,36 +598,35 @@ def unassign(
     plan: PlanOption = None,
     lang: LangOption = None,
 ) -> None:
-    """Take tasks back from whoever has them (clears assignee and unit)."""
+    """Take tasks back from whoever has them (clears assignee and lead unit)."""
     run_unassign(make_env(db, plan, lang), ids, fmt=fmt)
 
 
-@app.command(help=_("Change status, progress, due date, or add a note."))
+@app.command(
+    help=_("Change status, progress, due date, or add a note."),
+)
 def update(
     ids: IdsArgument,
     status: Annotated[
         str | None,
-        typer.Option(
-            "--status", "-s", help=_("todo, in_progress, blocked or done."), show_default=False
+        _value(
+            "--status",
+            "-s",
+            help=_("todo, in_progress, blocked or done."),
+            offer=_offer("statuses"),
         ),
     ] = None,
     progress: Annotated[
         int | None,
-        typer.Option("--progress", "-p", help=_("Percent done, 0-100."), show_default=False),
+        _value("--progress", "-p", help=_("Percent done, 0-100.")),
     ] = None,
     due: Annotated[
         str | None,
-        typer.Option(
-            "--due",
-            help=_("Due date YYYY-MM-DD, or 'none' to fall back to the plan's."),
-            show_default=False,
-        ),
+        _value("--due", help=_("Due date YYYY-MM-DD, or 'none' to fall back to the plan's.")),
     ] = None,
     note: Annotated[
         str | None,
-        typer.Option(
-            "--note", help=_("A note (required when blocking: say why)."), show_default=False
-        ),
+        _value("--note", help=_("A note (required when blocking: say why).")),
     ] = None,
     fmt: ChangeFormat = "text",
     db: DbOption = None,
@@ -477,12 +645,12 @@ def update(
     )
 
 
-@app.command(help=_("Mark tasks done (progress 100)."))
+@app.command(
+    help=_("Mark tasks done (progress 100)."),
+)
 def done(
     ids: IdsArgument,
-    note: Annotated[
-        str | None, typer.Option("--note", help=_("A closing note."), show_default=False)
-    ] = None,
+    note: Annotated[str | None, _value("--note", help=_("A closing note."))] = None,
     fmt: ChangeFormat = "text",
     db: DbOption = None,
     plan: PlanOption = None,
@@ -492,9 +660,18 @@ def done(
     run_done(make_env(db, plan, lang), ids, note=note, fmt=fmt)
 
 
-@app.command(help=_("Add a note to a task."))
+@app.command(
+    help=_("Add a note to a task."),
+)
 def note(
-    task_id: Annotated[str, typer.Argument(metavar="ID", help=_("Task id, like 3.4."))],
+    task_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID",
+            help=_("Task id, like 3.4."),
+            autocompletion=_offer("task_ids", groups=False, archived=False),
+        ),
+    ],
     text: Annotated[str, typer.Argument(metavar="TEXT", help=_("The note."))],
     fmt: ChangeFormat = "text",
     db: DbOption = None,
@@ -505,32 +682,38 @@ def note(
     run_note(make_env(db, plan, lang), task_id, text, fmt=fmt)
 
 
-@app.command(help=_("What changed, when, and by whom (oldest first)."))
+@app.command(
+    help=_("What changed, when, and by whom (oldest first)."),
+)
 def history(
     task_id: Annotated[
-        str | None, typer.Argument(metavar="[ID]", help=_("Only this task."), show_default=False)
+        str | None,
+        typer.Argument(
+            metavar="[ID]",
+            help=_("Only this task."),
+            show_default=False,
+            autocompletion=_offer("task_ids", groups=False, archived=True),
+        ),
     ] = None,
     since: Annotated[
         str | None,
-        typer.Option("--since", help=_("From this date (YYYY-MM-DD)."), show_default=False),
+        _value("--since", help=_("From this date (YYYY-MM-DD).")),
     ] = None,
     until: Annotated[
         str | None,
-        typer.Option("--until", help=_("Up to and including this date."), show_default=False),
+        _value("--until", help=_("Up to and including this date.")),
     ] = None,
     limit: Annotated[
         int | None,
-        typer.Option(
-            "--limit", "-n", help=_("Only the last N events; 0 for all."), show_default=False
-        ),
+        _value("--limit", "-n", help=_("Only the last N events; 0 for all.")),
     ] = None,
-    fmt: Annotated[
-        str, typer.Option("--format", "-f", help=_("table, json, csv or md."))
-    ] = "table",
+    fmt: TableFormat = "table",
+    bom: BomOption = None,
     db: DbOption = None,
     plan: PlanOption = None,
     lang: LangOption = None,
     ascii_only: AsciiOption = False,
+    no_pager: NoPagerOption = False,
 ) -> None:
     """What changed, when, and by whom (oldest first)."""
     run_history(
@@ -540,6 +723,7 @@ def history(
         until=until,
         limit=limit,
         fmt=fmt,
+        bom=bom,
     )
 
 
@@ -559,7 +743,9 @@ def undo(
     run_undo(make_env(db, None, lang), anyone=anyone, fmt=fmt)
 
 
-@app.command(help=_("Check the store, its history and its backups (exit 1 if anything is wrong)."))
+@app.command(
+    help=_("Check the store, its history and its backups (exit 1 if anything is wrong)."),
+)
 def doctor(
     restore: Annotated[
         bool,
@@ -570,36 +756,18 @@ def doctor(
             ),
         ),
     ] = False,
-    fmt: Annotated[str, typer.Option("--format", "-f", help=_("text or json."))] = "text",
+    fmt: TextFormat = "text",
     db: DbOption = None,
     lang: LangOption = None,
 ) -> None:
     """Check the store, its history and its backups (exit 1 if anything is wrong)."""
-    from . import doctor as checks
-    from .commands import checkup_lines
-
-    env = make_env(db, None, lang)
-    fmt = check_format(fmt, ("text", "json"))
-    if isinstance(env.db, str):  # a database
-        if restore:
-            raise InputError(
-                _(
-                    "--restore brings back a store file's backups; a database keeps none (copy "
-                    "one out with 'lianta db pull FILE', or use the database's own backups)"
-                )
-            )
-        result = checks.examine_database(env.db)
-    else:
-        result = checks.restore(env.db, env.clock.now()) if restore else checks.examine(env.db)
-    if fmt == "json":
-        out(dumps_json(result.as_dict()))
-    else:
-        out("".join(line + "\n" for line in checkup_lines(result)))
-    if not result.healthy:
+    if not run_doctor(make_env(db, None, lang), restore=restore, fmt=fmt):
         raise typer.Exit(1)
 
 
-@app.command(help=_("Print lianta's version."))
+@app.command(
+    help=_("Print lianta's version."),
+)
 def version() -> None:
     """Print lianta's version."""
     out(f"lianta {__version__}\n")
@@ -609,19 +777,80 @@ def version() -> None:
 
 
 @app.command(
-    help=_("Tasks per index: counts by status, % done, average progress, overdue, unassigned."),
+    help=_("Tasks per index (or unit): counts by status, progress, overdue, lights."),
 )
 def summary(
-    fmt: Annotated[
-        str, typer.Option("--format", "-f", help=_("table, json, csv or md."))
-    ] = "table",
+    by: Annotated[
+        str,
+        typer.Option(
+            "--by",
+            help=_("index, or unit: a row per lead or cooperating unit."),
+            autocompletion=_offer("fixed", "index", "unit"),
+        ),
+    ] = "index",
+    fmt: TableFormat = "table",
+    bom: BomOption = None,
+    db: DbOption = None,
+    plan: PlanOption = None,
+    lang: LangOption = None,
+    ascii_only: AsciiOption = False,
+    no_pager: NoPagerOption = False,
+) -> None:
+    """Tasks per index (or unit): counts by status, progress, overdue, lights."""
+    run_summary(make_env(db, plan, lang, ascii_only), fmt=fmt, by=by, bom=bom)
+
+
+export_app = typer.Typer(
+    cls=LiantaGroup,
+    name="export",
+    help=_("The ledger for a spreadsheet program (Excel, WPS, LibreOffice)."),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(export_app, name="export")
+
+
+@export_app.command(
+    "xlsx", help=_("Every task and a summary per index, with lights, as an Excel workbook.")
+)
+def export_xlsx(
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help=_("The workbook to write (replaced whole)."), show_default=False
+        ),
+    ] = None,
+    db: DbOption = None,
+    plan: PlanOption = None,
+    lang: LangOption = None,
+) -> None:
+    """Every task and a summary per index, with lights, as an Excel workbook."""
+    from .ledger_commands import run_export
+
+    run_export(make_env(db, plan, lang), output=output)
+
+
+@app.command(
+    "import",
+    help=_("Take in a units' ledger (xlsx or CSV): progress, status, note, people, units, due."),
+)
+def import_(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help=_("An .xlsx or .csv file."))],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help=_("Show what would change; write nothing."))
+    ] = False,
+    fmt: Annotated[str, typer.Option("--format", "-f", help=_("table or json."))] = "table",
     db: DbOption = None,
     plan: PlanOption = None,
     lang: LangOption = None,
     ascii_only: AsciiOption = False,
 ) -> None:
-    """Tasks per index: counts by status, % done, average progress, overdue, unassigned."""
-    run_summary(make_env(db, plan, lang, ascii_only), fmt=fmt)
+    """Take in a units' ledger (xlsx or CSV): progress, status, note, people, units, due."""
+    from .ledger_commands import run_import
+
+    run_import(make_env(db, plan, lang, ascii_only), file, dry_run=dry_run, fmt=fmt)
 
 
 report_app = typer.Typer(
@@ -644,44 +873,45 @@ app.add_typer(report_app, name="report")
 def weekly(
     week: Annotated[
         str | None,
-        typer.Option(
+        _value(
             "--week",
             "-w",
             help=_("ISO week YYYY-Www, like 2024-W10. Default: the week holding today."),
-            show_default=False,
         ),
     ] = None,
     since: Annotated[
         str | None,
-        typer.Option(
-            "--since", help=_("Instead of a week: the first day (YYYY-MM-DD)."), show_default=False
-        ),
+        _value("--since", help=_("Instead of a week: the first day (YYYY-MM-DD).")),
     ] = None,
     until: Annotated[
         str | None,
-        typer.Option(
-            "--until",
-            help=_("The last day, included (default: today)."),
-            show_default=False,
-        ),
+        _value("--until", help=_("The last day, included (default: today).")),
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help=_("md, json or csv."))] = "md",
+    fmt: Annotated[str, _format_option(_("md, json or csv."), "md", "json", "csv")] = "md",
     output: Annotated[
         Path | None,
-        typer.Option(
+        _value(
             "--output",
             "-o",
             help=_("Write to this file (replaced whole, never half-written) instead of stdout."),
-            show_default=False,
+            offer=_offer("files"),
         ),
     ] = None,
+    bom: BomOption = None,
     db: DbOption = None,
     plan: PlanOption = None,
     lang: LangOption = None,
+    no_pager: NoPagerOption = False,
 ) -> None:
     """What was completed, started, blocked, assigned and moved in a week, per index and task."""
     run_weekly(
-        make_env(db, plan, lang), week=week, since=since, until=until, fmt=fmt, output=output
+        make_env(db, plan, lang),
+        week=week,
+        since=since,
+        until=until,
+        fmt=fmt,
+        output=output,
+        bom=bom,
     )
 
 
@@ -778,4 +1008,16 @@ def db_pull(
 
 def main() -> None:
     """Console-script entry point."""
+    _utf8_stdout()
     app()
+
+
+def _utf8_stdout() -> None:
+    """Data in UTF-8 whatever the system's code page: on Windows, output sent to a file or a
+    pipe would otherwise be in the ANSI code page (GBK on a Chinese system)."""
+    stream = sys.stdout
+    encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+    if stream is not None and encoding != "utf8" and not stream.isatty():
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(encoding="utf-8")

@@ -41,7 +41,14 @@ class Clock(NamedTuple):
                 ).format(value=value)
             ) from None
         if moment.tzinfo is not None:
-            moment = moment.astimezone().replace(tzinfo=None)
+            try:
+                moment = moment.astimezone().replace(tzinfo=None)
+            except (OverflowError, ValueError, OSError):  # beyond year 1 or 9999 here
+                raise InputError(
+                    _("LIANTA_NOW={value!r} is out of the range of dates lianta keeps").format(
+                        value=value
+                    )
+                ) from None
         return cls(moment.replace(microsecond=0))
 
 

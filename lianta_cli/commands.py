@@ -3,9 +3,13 @@ user, display), one call into the domain, and its result formatted: data on stdo
 stderr. `cli` turns the command line into these calls."""
 
 import contextlib
+import errno
+import io
 import itertools
 import os
 import random
+import re
+import stat
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -15,10 +19,18 @@ from typing import Any, NamedTuple, TypeVar
 from . import doctor, tracker
 from .clock import Clock, parse_day
 from .errors import InputError, LiantaError, StoreError
-from .export import Column, dumps_json, plain_table, to_csv, to_markdown
+from .export import Column, display_width, dumps_json, plain_table, to_csv, to_markdown
 from .i18n import _, detect_language, set_language
-from .store import Conflict, Store, lock_timeout, open_store, shown_location, store_location
-from .views import LIST_JSON_KEYS, LIST_KEYS, field_name, list_columns
+from .store import (
+    Conflict,
+    Store,
+    describe,
+    lock_timeout,
+    open_store,
+    shown_location,
+    store_location,
+)
+from .views import LIST_JSON_KEYS, LIST_KEYS, field_name, headers, list_columns
 
 
 def fail(message: str, details: Sequence[str] = (), prefix: str = "lianta: ") -> None:
@@ -51,10 +63,18 @@ class Env(NamedTuple):
     @contextlib.contextmanager
     def writing(self) -> Iterator[Store]:
         """The store locked for a change; the bundled plan is loaded first into an empty store."""
-        with open_store(self.db, write=True) as store:
-            doctor.check_store(store)
-            loaded = tracker.ensure_plan(store, self.clock, self.acting(store))
-            yield store
+        opened: Store | None = None
+        last_change = 0
+        try:
+            with open_store(self.db, write=True) as store:
+                opened = store
+                doctor.check_store(store)
+                loaded = tracker.ensure_plan(store, self.clock, self.acting(store))
+                yield store
+                last_change = int(store.read("meta").get(1, {}).get("last_change", 0))
+        finally:
+            if opened is not None and opened.saved:  # an error from here on must say so
+                SAVED.append(last_change)
         if loaded is not None:  # said only once it is saved: a failed command saves nothing
             note_autoload(self.db, loaded)
 
@@ -95,6 +115,9 @@ class Env(NamedTuple):
 
 PENDING_LOADS: list[Env] = []
 """Read commands that ran on the bundled plan loaded in memory; saved when they succeed."""
+SAVED: list[int] = []
+"""The change saved by the running command, for any failure after it (which must not claim
+that nothing was saved)."""
 
 
 def save_pending_loads() -> None:
@@ -142,8 +165,109 @@ def check_format(value: str, allowed: Sequence[str]) -> str:
 
 
 def out(text: str) -> None:
+    """Data on stdout (held for the pager while `paged` holds it)."""
+    if _held is not None:
+        _held.append(text)
+        return
     sys.stdout.write(text)
     sys.stdout.flush()
+
+
+BOM = "\ufeff"
+
+
+def check_bom(fmt: str, bom: bool | None) -> None:
+    if bom is not None and fmt != "csv":
+        raise InputError(_("--bom and --no-bom are for --format csv"))
+
+
+def wants_bom(bom: bool | None) -> bool:
+    """Whether CSV gets the UTF-8 byte-order mark that Excel and WPS need to read it as UTF-8:
+    as asked, else when stdout is a file (`> tasks.csv`) and not a pipe or a terminal."""
+    if bom is not None:
+        return bom
+    try:
+        return stat.S_ISREG(os.fstat(sys.stdout.fileno()).st_mode)
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        return False
+
+
+def out_csv(text: str, bom: bool | None) -> None:
+    out(BOM + text if wants_bom(bom) else text)
+
+
+# ---------------------------------------------------------------- the pager
+
+_held: list[str] | None = None
+"""A command's output on a terminal, held until it is known whether it fits the screen."""
+_pager_wanted = True
+_SGR = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def pager_command() -> str | None:
+    """`LIANTA_PAGER`, else `PAGER`: '' when the one set is empty or `cat` (no pager), None when
+    neither is set (the default pager: `less -R`, else `more`)."""
+    for name in ("LIANTA_PAGER", "PAGER"):
+        if name in os.environ:
+            command = os.environ[name].strip()
+            return "" if command in ("", "cat") else command
+    return None
+
+
+def no_pager() -> None:
+    """`--no-pager`: this command's output is printed, however long."""
+    global _pager_wanted
+    _pager_wanted = False
+
+
+@contextlib.contextmanager
+def paged() -> Iterator[None]:
+    """On a terminal, hold the command's output, and when the command has succeeded show output
+    longer than the screen through the pager, anything else as it is. Piped output, a failed
+    command's output and `--no-pager` are printed as they are."""
+    global _held, _pager_wanted
+    if not sys.stdout.isatty() or pager_command() == "":
+        yield
+        return
+    _held, _pager_wanted = [], True
+    succeeded = False
+    try:
+        yield
+        succeeded = True
+    finally:
+        text, _held = "".join(_held), None
+        if succeeded and _pager_wanted and _screen_rows(text) >= _screen_height():
+            _page(text)
+        elif text:
+            out(text)
+
+
+def _page(text: str) -> None:
+    """Show `text` through the system's pager (Rich's, which is Python's pydoc pager: `PAGER`,
+    else `less`, else `more`), with `LIANTA_PAGER` in place of `PAGER` and colours kept."""
+    from .render import page
+
+    command = pager_command()
+    os.environ.pop("MANPAGER", None)  # the pager for manual pages, which pydoc would prefer
+    if command is not None:
+        os.environ["PAGER"] = command
+    os.environ.setdefault("LESS", "-R")  # less passes the colours through, as git asks of it
+    page(text)
+
+
+def _screen_height() -> int:
+    import shutil
+
+    return shutil.get_terminal_size().lines
+
+
+def _screen_rows(text: str) -> int:
+    """The terminal lines `text` takes, counting long lines as the terminal wraps them."""
+    import math
+
+    width = max(1, _terminal_columns())
+    lines = _SGR.sub("", text).splitlines()
+    return sum(max(1, math.ceil(display_width(line) / width)) for line in lines)
 
 
 def info(message: str) -> None:
@@ -184,7 +308,8 @@ def show_table(
     if wants_rich():
         from .render import STATUS_STYLE, make_console, print_table
 
-        console = make_console(sys.stdout, width=terminal_width())
+        drawn = io.StringIO()
+        console = make_console(drawn, width=terminal_width())
         print_table(
             console,
             rows,
@@ -195,6 +320,7 @@ def show_table(
             footer=footer,
             styles=STATUS_STYLE,
         )
+        out(drawn.getvalue())
         return
     if title:
         out(title + "\n")
@@ -203,9 +329,12 @@ def show_table(
         out(caption + "\n")
 
 
-def run_list(env: Env, query: tracker.TaskQuery, *, fmt: str, limit: int | None) -> None:
+def run_list(
+    env: Env, query: tracker.TaskQuery, *, fmt: str, limit: int | None, bom: bool | None = None
+) -> None:
     """`lianta list`: the tasks `query` selects, in format `fmt`, at most `limit` rows."""
     fmt = check_format(fmt, FORMATS_ALL)
+    check_bom(fmt, bom)
     if limit is not None and limit < 0:
         raise InputError(_("--limit {limit}: must be 0 (all) or more").format(limit=limit))
     store = env.reading()
@@ -216,7 +345,7 @@ def run_list(env: Env, query: tracker.TaskQuery, *, fmt: str, limit: int | None)
     if fmt == "json":
         out(dumps_json([{key: row[key] for key in LIST_JSON_KEYS} for row in rows]))
     elif fmt == "csv":
-        out(to_csv(rows, LIST_KEYS))
+        out_csv(to_csv(rows, LIST_KEYS, headers(LIST_KEYS)), bom)
     elif fmt == "md":
         out(to_markdown(rows, list_columns(bars=False)))
     else:
@@ -233,21 +362,34 @@ def run_list(env: Env, query: tracker.TaskQuery, *, fmt: str, limit: int | None)
         )
 
 
-def run_summary(env: Env, *, fmt: str) -> None:
-    """`lianta summary`: one row per index of the plan, and the total."""
+def run_summary(env: Env, *, fmt: str, by: str = "index", bom: bool | None = None) -> None:
+    """`lianta summary`: one row per index of the plan (or per unit), and the total."""
     from . import report
     from .report_text import summary_csv
     from .views import summary_columns
 
     fmt = check_format(fmt, FORMATS_ALL)
+    check_bom(fmt, bom)
+    if by.strip().lower() not in ("index", "unit"):
+        raise InputError(_("--by {value}: use index or unit").format(value=by))
     store = env.reading()
     year = tracker.select_year(store, env.year)
-    result = report.summary(store, year, env.clock.today())
+    today = env.clock.today()
+    if by.strip().lower() == "unit":
+        by_unit = report.summary_by_unit(store, year, today)
+        if fmt == "json":
+            out(dumps_json(by_unit.as_dict()))
+        elif fmt == "csv":
+            out_csv(summary_csv(by_unit), bom)
+        else:
+            _show_unit_summary(env, by_unit, fmt)
+        return
+    result = report.summary(store, year, today)
     if fmt == "json":
         out(dumps_json(result.as_dict()))
         return
     if fmt == "csv":
-        out(summary_csv(result))
+        out_csv(summary_csv(result), bom)
         return
     total = {"index": None, "name": _("Total"), "name_en": _("Total"), **result.total}
     lines = [_("{year} plan · as of {today}").format(year=year, today=result.as_of)]
@@ -261,26 +403,77 @@ def run_summary(env: Env, *, fmt: str) -> None:
     show_table(result.indices, columns, env, caption="\n".join(lines), footer=total)
 
 
+def _show_unit_summary(env: Env, result: Any, fmt: str) -> None:
+    from .views import unit_summary_columns
+
+    total = {"unit": _("Total"), "leads": None, "supports": None, **result.total}
+    caption = _("{year} plan · as of {today}").format(year=result.plan, today=result.as_of)
+    if fmt == "md":
+        out(to_markdown([*result.units, total], unit_summary_columns()))
+        out("\n" + caption + "\n")
+        return
+    show_table(result.units, unit_summary_columns(), env, caption=caption, footer=total)
+
+
 def failure_code(error: BaseException) -> int:
-    """Report a command's failure as one line on stderr, never a traceback; its exit status."""
+    """Report a command's failure as one line on stderr, never a traceback; its exit status.
+
+    A failure after the command saved its change (a full disk under the JSON on stdout, a
+    Ctrl-C once the file was in place) says the change was saved, so that a script does not
+    make it twice."""
+    if interrupted(error):
+        error = KeyboardInterrupt()
+    if isinstance(error, BrokenPipeError | OSError):
+        _drop_stdout()  # whatever is left in its buffer would fail again at exit
+    if isinstance(error, BrokenPipeError):
+        return 0
     if isinstance(error, LiantaError):
         fail(str(error), error.details)
         return error.exit_code
     if isinstance(error, KeyboardInterrupt):
-        fail(_("interrupted; nothing was changed"))
+        fail(_("interrupted; {outcome}").format(outcome=_outcome()))
         return 130
-    if isinstance(error, BrokenPipeError):
-        with contextlib.suppress(OSError):
-            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
-        return 0
+    if isinstance(error, OSError):
+        where = f"{error.filename}: " if error.filename else _("cannot write the output: ")
+        fail(
+            _("{where}{reason}; {outcome}").format(
+                where=where, reason=describe(error), outcome=_outcome()
+            )
+        )
+        return 2 if error.errno == errno.ENAMETOOLONG else 1  # a name given is too long
     if os.environ.get("LIANTA_DEBUG"):
         raise error
     fail(
-        _(
-            "internal error ({kind}: {error}); nothing was saved; LIANTA_DEBUG=1 shows details"
-        ).format(kind=type(error).__name__, error=error)
+        _("internal error ({kind}: {error}); {outcome}; LIANTA_DEBUG=1 shows details").format(
+            kind=type(error).__name__, error=error, outcome=_outcome()
+        )
     )
     return 1
+
+
+def interrupted(error: BaseException) -> bool:
+    """Whether `error` is a Ctrl-C, or came of one: Python 3.11 turns a KeyboardInterrupt that
+    lands while a class is being made (an import) into a RuntimeError caused by it."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, KeyboardInterrupt):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def _outcome() -> str:
+    """What a failed command leaves behind: nothing, or the change it saved before it failed."""
+    if not SAVED:
+        return _("nothing was changed")
+    return _("the change was saved (change {change}; 'lianta history' shows it)").format(
+        change=SAVED[-1]
+    )
+
+
+def _drop_stdout() -> None:
+    with contextlib.suppress(OSError):
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115
 
 
 def report_change(result: tracker.ChangeResult, fmt: str, what: str) -> None:
@@ -358,7 +551,7 @@ def _change(
 def run_show(env: Env, task_id: str, *, fmt: str) -> None:
     """`lianta show`: every field of one task, its notes and its history."""
     from .i18n import pick
-    from .views import bar, history_columns, status_name
+    from .views import bar, history_columns, light_name, status_name
 
     fmt = check_format(fmt, ("table", "json"))
     store = env.reading()
@@ -367,6 +560,14 @@ def run_show(env: Env, task_id: str, *, fmt: str) -> None:
     if fmt == "json":
         out(dumps_json(task))
         return
+    behind = _("expected {expected}%, {lag} points behind: {light}")
+    ahead = _("expected {expected}%, {ahead} points ahead: {light}")
+    schedule = (ahead if task["lag"] < 0 else behind).format(
+        expected=task["expected_progress"],
+        lag=task["lag"],
+        ahead=-task["lag"],
+        light=light_name(task["light"]),
+    )
     fields = [
         (_("Task"), f"{task['id']}  {pick(task['title'], task['title_en'])}"),
         (
@@ -379,12 +580,20 @@ def run_show(env: Env, task_id: str, *, fmt: str) -> None:
             status_name(task["status"]) + ("  " + _("(archived)") if task["archived"] else ""),
         ),
         (_("Progress"), bar(task["progress"], ascii_only=env.ascii_only)),
+        (_("Schedule"), schedule),
         (_("Assignee"), task["assignee"] or "-"),
-        (_("Unit"), task["unit"] or "-"),
+        (_("Lead unit"), _own_or_plan(task["unit"], task["own_unit"], task["plan_unit"])),
+        (
+            _("Cooperating units"),
+            _own_or_plan(
+                ", ".join(task["cooperating"]),
+                task["own_cooperating"],
+                ", ".join(task["partners"]),
+            ),
+        ),
         (_("Due"), task["due"] + ("  " + _("overdue") if task["overdue"] else "")),
         (_("Updated"), task["updated"]),
         (_("Places"), ", ".join(task["places"]) or "-"),
-        (_("Partners"), ", ".join(task["partners"]) or "-"),
         (_("Source"), task["source"]),
         (_("Title (other language)"), pick(task["title_en"], task["title"])),
     ]
@@ -408,6 +617,13 @@ def run_show(env: Env, task_id: str, *, fmt: str) -> None:
         )
 
 
+def _own_or_plan(shown: str, own: Any, plan: str | None) -> str:
+    """A value and, when the coordinator's choice stands instead of the plan's, the plan's."""
+    if own is not None and plan and plan != shown:
+        return _("{value} (the plan says {plan})").format(value=shown or "-", plan=plan)
+    return shown or "-"
+
+
 def run_history(
     env: Env,
     task_id: str | None,
@@ -416,11 +632,13 @@ def run_history(
     until: str | None,
     limit: int | None,
     fmt: str,
+    bom: bool | None = None,
 ) -> None:
     """`lianta history`: what changed, when and by whom (oldest first)."""
     from .views import HISTORY_KEYS, history_columns
 
     fmt = check_format(fmt, FORMATS_ALL)
+    check_bom(fmt, bom)
     start = parse_day(since, "--since") if since else None
     end = parse_day(until, "--until") if until else None
     if limit is not None and limit < 0:
@@ -433,7 +651,7 @@ def run_history(
     if fmt == "json":
         out(dumps_json(rows))
     elif fmt == "csv":
-        out(to_csv(rows, HISTORY_KEYS))
+        out_csv(to_csv(rows, HISTORY_KEYS, headers(HISTORY_KEYS)), bom)
     elif fmt == "md":
         out(to_markdown(rows, history_columns()))
     else:
@@ -454,6 +672,71 @@ def run_undo(env: Env, *, anyone: bool, fmt: str) -> None:
             undone=result.undid, ids=", ".join(result.tasks), change=result.change
         )
     )
+
+
+def run_validate(plan_file: Path | None, *, fmt: str) -> int:
+    """`lianta validate`: every problem of a plan file (by default the bundled one) with its line;
+    the exit status (2 if the plan is not valid)."""
+    from .plan import bundled_plan_path, read_plan
+
+    fmt = check_format(fmt, ("text", "json"))
+    shown = str(plan_file) if plan_file else _("plans/2024.yaml (bundled)")
+    plan, problems = read_plan(plan_file or bundled_plan_path(), display=shown)
+    errors = [p for p in problems if not p.warning]
+    if fmt == "json":
+        indices = None if plan is None else plan.indices
+        result = {
+            "file": shown,
+            "valid": plan is not None,
+            "errors": [str(p) for p in errors],
+            "warnings": [str(p) for p in problems if p.warning],
+            "indices": None
+            if indices is None
+            else [{"index": i.number, "code": i.code, "tasks": len(i.tasks)} for i in indices],
+        }
+        out(dumps_json(result))
+        return 2 if plan is None else 0
+    for problem in problems:
+        info(str(problem))
+    if plan is None:
+        info(_("{count} error(s); the plan was not accepted").format(count=len(errors)))
+        return 2
+    counts = ", ".join(f"{i.number} {i.code}: {len(i.tasks)}" for i in plan.indices)
+    info(
+        _("{file}: valid — {year} plan, {indices} indices, {tasks} tasks ({counts})").format(
+            file=shown,
+            year=plan.year,
+            indices=len(plan.indices),
+            tasks=len(plan.tasks),
+            counts=counts,
+        )
+    )
+    return 0
+
+
+def run_doctor(env: Env, *, restore: bool, fmt: str) -> bool:
+    """`lianta doctor`: the checkup of the store and its backups (after bringing back the newest
+    good one, with `restore`); whether the store is healthy."""
+    fmt = check_format(fmt, ("text", "json"))
+    if isinstance(env.db, str):  # a database
+        if restore:
+            raise InputError(
+                _(
+                    "--restore brings back a store file's backups; a database keeps none (copy "
+                    "one out with 'lianta db pull FILE', or use the database's own backups)"
+                )
+            )
+        result = doctor.examine_database(env.db)
+    elif restore:
+        result = doctor.restore(env.db, env.clock.now())
+    else:
+        result = doctor.examine(env.db)
+    out(
+        dumps_json(result.as_dict())
+        if fmt == "json"
+        else "".join(f"{line}\n" for line in checkup_lines(result))
+    )
+    return result.healthy
 
 
 def run_load(env: Env, plan_file: Path | None, *, dry_run: bool, fmt: str) -> None:
@@ -526,14 +809,24 @@ def _ids(ids: Sequence[str], most: int = 30) -> str:
     return shown + (f" … +{len(ids) - most}" if len(ids) > most else "")
 
 
-def run_assign(env: Env, ids: Sequence[str], *, to: str, unit: str | None, fmt: str) -> None:
-    """`lianta assign`: give tasks to a person (and their unit)."""
+def run_assign(
+    env: Env,
+    ids: Sequence[str],
+    *,
+    to: str | None,
+    unit: str | None,
+    fmt: str,
+    cooperating: Sequence[str] | None = None,
+) -> None:
+    """`lianta assign`: give tasks to a person, a lead unit, cooperating units."""
     fmt = check_format(fmt, ("text", "json"))
     _change(
         env,
         fmt,
         _("assigned"),
-        lambda store, year, user: tracker.assign(store, year, ids, to, unit, env.clock, user),
+        lambda store, year, user: tracker.assign(
+            store, year, ids, to, unit, env.clock, user, cooperating
+        ),
     )
 
 
@@ -567,26 +860,33 @@ def run_weekly(
     until: str | None,
     fmt: str,
     output: Path | None,
+    bom: bool | None = None,
 ) -> None:
     """`lianta report weekly`: the week's report, on stdout or written whole to `output`."""
     from . import report, report_text
 
     fmt = check_format(fmt, ("md", "json", "csv"))
+    check_bom(fmt, bom)
     start = parse_day(since, "--since") if since is not None else None
     end = parse_day(until, "--until") if until is not None else None
     window = report.resolve_window(week, start, end, env.clock.today())
     store = env.reading()
     year = tracker.select_year(store, env.year)
-    result = report.weekly(store, year, window)
+    result = report.weekly(store, year, window, env.clock.today())
     if fmt == "json":
         text = dumps_json(result.as_dict())
     elif fmt == "csv":
         text = report_text.weekly_csv(result)
     else:
         text = report_text.weekly_markdown(result)
+    if output is None and fmt == "csv":
+        out_csv(text, bom)
+        return
     if output is None:
         out(text)
         return
+    if fmt == "csv" and bom is not False:  # a CSV file is for a spreadsheet
+        text = BOM + text
     report_text.write_atomically(output, text)
     info(_("wrote {path}").format(path=output))
 
@@ -642,6 +942,12 @@ def checkup_lines(checkup: doctor.Checkup, *, most: int = 100) -> list[str]:
             lines.append(
                 _("  … {n} more (--format json lists them all)").format(n=len(problems) - most)
             )
+    if checkup.link is not None:
+        lines.append(
+            _(
+                "store {link} is a symbolic link to {path}: its lock and backups are beside {path}"
+            ).format(link=checkup.link, path=store.path)
+        )
     for backup in checkup.backups:
         lines.append(_generation_line(backup))
     for leftover in checkup.leftovers:

@@ -1,8 +1,10 @@
 """`lianta doctor`: is the store whole, does its history agree with it, which backups are good.
 
 Checks, in order: the file parses; its shape is a lianta store (tables, documents, every task's
-fields and their types, statuses, progress 0-100, task ids unique per plan, events complete);
-its history agrees with its state; and the same for each backup generation `<store>.1..3`.
+fields and their types, statuses, progress 0-100, task ids unique per plan, events complete and
+in time order); its history agrees with its state; its plan text agrees with the plan file it
+was loaded from, while that file is unchanged; and the same for each backup generation
+`<store>.1..3`.
 
 "Agrees" means: a task enters the store through a plan load as todo, 0 %, with nobody, no unit,
 no due date of its own, not archived and with no notes. Replaying its events in order (an undo
@@ -20,21 +22,30 @@ Nothing here prints: the functions return values, and `commands.checkup_lines` w
 from __future__ import annotations
 
 import contextlib
+import functools
+import hashlib
 import itertools
 import json
 import os
+import stat
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from . import tracker
+from .clock import Clock
 from .errors import StoreError
 from .fields import STATUSES, TASK_PLAN_FIELDS
+from .files import NotRegularFile, kind_of, read_regular
 from .i18n import _
+from .models import Plan
 from .store import (
     LEGACY_TABLES,
+    FileStore,
     Store,
+    aside_path,
     atomic_write,
     backup_paths,
     decode,
@@ -53,6 +64,7 @@ START = {
     "progress": 0,
     "assignee": None,
     "unit": None,
+    "cooperating": None,
     "due": None,
     "archived": False,
 }
@@ -73,6 +85,8 @@ class Generation:
     tasks: int = 0
     events: int = 0
     saved: str | None = None
+    empty: bool = False
+    """It parses but holds no document at all."""
 
     @property
     def good(self) -> bool:
@@ -106,6 +120,8 @@ class Checkup:
     store: Generation
     backups: list[Generation]
     leftovers: list[Path]
+    link: Path | None = None
+    """The path given, when it is a symbolic link to the store."""
     restored: Restored | None = None
     restore_error: str | None = None
     before: Generation | None = None
@@ -113,9 +129,12 @@ class Checkup:
 
     @property
     def problems(self) -> list[str]:
+        backed_up = any(b.exists for b in self.backups)
+        if self.store.exists and self.store.empty and backed_up and not self.store.problems:
+            return [_("the store file holds nothing, but backups of it exist")]
         if self.store.exists:
             return self.store.problems
-        if any(b.exists for b in self.backups):
+        if backed_up:
             return [_("the store file is missing, but backups of it exist")]
         return []
 
@@ -130,6 +149,7 @@ class Checkup:
     def as_dict(self) -> dict[str, Any]:
         return {
             "store": str(self.store.path),
+            "link": None if self.link is None else str(self.link),
             "exists": self.store.exists,
             "healthy": self.healthy,
             "problems": self.problems,
@@ -188,6 +208,11 @@ def task_problem(doc: dict[str, Any]) -> str | None:
     for note in doc["notes"]:
         if not isinstance(note, dict) or not isinstance(note.get("text"), str):
             return _("has a note without text")
+        if not isinstance(note.get("at"), str) or not isinstance(note.get("by"), str):
+            return _("has a note without its time or author")
+    own = doc.get("cooperating")
+    if own is not None and not (isinstance(own, list) and all(isinstance(n, str) for n in own)):
+        return _("'cooperating' is not a list of names")
     return None
 
 
@@ -219,7 +244,11 @@ def table_problem(name: str, table: dict[int, dict[str, Any]]) -> str | None:
                 )
     elif name == "history":
         for key, doc in table.items():
-            if "at" not in doc or "field" not in doc or "change" not in doc:
+            if (
+                type(doc.get("at")) is not str
+                or type(doc.get("field")) is not str
+                or type(doc.get("change")) is not int
+            ):
                 return _("history event {key} is not an event").format(key=key)
     return None
 
@@ -232,6 +261,14 @@ def tables_problem(tables: dict[str, dict[int, dict[str, Any]]]) -> str | None:
             return problem
     if not tables.get("plans") and (tables.get("tasks") or tables.get("history")):
         return _("it holds tasks or history but no plan")
+    history = tables.get("history")
+    if history:
+        last = tables.get("meta", {}).get(1, {}).get("last_change")
+        highest = max(doc["change"] for doc in history.values())
+        if not isinstance(last, int) or last < highest:
+            return _("its last change is recorded as {last} but the history has change {n}").format(
+                last=last, n=highest
+            )
     return None
 
 
@@ -250,12 +287,15 @@ def check_store(store: Store) -> None:
 
 
 def examine(path: Path) -> Checkup:
-    """Check the store at `path`, each backup generation, and list leftover temporary files."""
-    path = store_file(path)
+    """Check the store at `path`, each backup generation, and list leftover temporary files
+    (and a generation a killed save held aside)."""
+    real = store_file(path)
+    aside = aside_path(real)
     return Checkup(
-        store=examine_file(path),
-        backups=[examine_file(b) for b in backup_paths(path)],
-        leftovers=stale_temporaries(path),
+        store=examine_file(real),
+        backups=[examine_file(b, follow=False) for b in backup_paths(real)],
+        leftovers=stale_temporaries(real) + ([aside] if os.path.lexists(aside) else []),
+        link=path if real != path else None,
     )
 
 
@@ -281,13 +321,18 @@ def examine_store(store: Store) -> Checkup:
     return Checkup(store=generation, backups=[], leftovers=[])
 
 
-def examine_file(path: Path) -> Generation:
-    """One file's problems (none if it is a healthy store) and what it holds."""
+def examine_file(path: Path, *, follow: bool = True) -> Generation:
+    """One file's problems (none if it is a healthy store) and what it holds; a backup
+    generation (`follow` False) must be a file of its own, not a link."""
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path, follow=follow)
         saved = datetime.fromtimestamp(path.stat().st_mtime).isoformat(timespec="seconds")
     except FileNotFoundError:
+        if os.path.islink(path):  # a link to nothing
+            return Generation(path, True, [_("is {kind}").format(kind=kind_of(stat.S_IFLNK))])
         return Generation(path, exists=False)
+    except NotRegularFile as error:
+        return Generation(path, True, [_("is {kind}").format(kind=error.kind)])
     except OSError as error:
         reason = error.strerror or str(error)
         return Generation(path, True, [_("cannot be read: {reason}").format(reason=reason)])
@@ -301,6 +346,7 @@ def examine_file(path: Path) -> Generation:
         meta = data.get("meta")
         change = meta.get("1", {}).get("last_change") if isinstance(meta, dict) else None
         generation.last_change = change if isinstance(change, int) else None
+        generation.empty = not any(data.values())
     return generation
 
 
@@ -347,7 +393,57 @@ def check_data(data: Any, *, ordered: bool = True) -> list[str]:
     tasks = _check_tasks(tables.get("tasks", {}), plans, problems)
     events = _check_events(tables.get("history", {}), plans, problems, ordered=ordered)
     problems += _check_replay(tasks, events)
+    if not problems:
+        problems += _check_plan_text(tables)
     return problems
+
+
+def _check_plan_text(tables: dict[str, dict[str, Any]]) -> list[str]:
+    """The plan text of each plan against the file it was last loaded from, if that file is
+    still there unchanged (same SHA-256): a load of it must then find nothing to change."""
+    problems: list[str] = []
+    for doc in tables.get("plans", {}).values():
+        location, digest = doc.get("file_path"), doc.get("file_sha256")
+        if not (isinstance(location, str) and location and isinstance(digest, str)):
+            continue  # loaded by an earlier version of lianta: nothing to check against
+        plan = _plan_file(location, digest)
+        if plan is None or plan.year != doc.get("year"):
+            continue
+        snapshot = FileStore(Path(location), {n: dict(t) for n, t in tables.items()})
+        found = tracker.sync_plan(snapshot, plan, Clock(), "doctor", dry_run=True)
+        differing = [
+            _("task {task}: {fields}").format(task=task, fields=", ".join(fields))
+            for task, fields in found.changed
+        ]
+        differing += [_("task {task} is missing").format(task=t) for t in found.added]
+        differing += [_("task {task} is not in it").format(task=t) for t in found.archived]
+        differing += [_("task {task} is archived").format(task=t) for t in found.restored]
+        if found.plan_changed:
+            differing.insert(0, _("the plan's own fields"))
+        if differing:
+            shown = "; ".join(differing[:5]) + (" …" if len(differing) > 5 else "")
+            problems.append(
+                _(
+                    "plan {year}: the stored plan text differs from {file}, which is unchanged "
+                    "since it was loaded (edited by hand?): {what}"
+                ).format(year=plan.year, file=location, what=shown)
+            )
+    return problems
+
+
+@functools.lru_cache(maxsize=4)
+def _plan_file(location: str, digest: str) -> Plan | None:
+    """The plan in the file at `location` if its bytes still have the SHA-256 `digest`."""
+    from .plan import MAX_PLAN_BYTES, parse_plan  # yaml, only for the full check
+
+    try:
+        raw = read_regular(Path(location), most=MAX_PLAN_BYTES)
+    except OSError:
+        return None
+    if hashlib.sha256(raw).hexdigest() != digest:
+        return None  # changed since it was loaded: a load would bring the changes in
+    plan, _problems = parse_plan(raw, location)
+    return plan
 
 
 def _check_meta(meta: dict[str, Any], history: dict[str, Any]) -> list[str]:
@@ -443,7 +539,7 @@ def _check_events(
 ) -> list[tuple[int, dict[str, Any]]]:
     """Well-formed events in order (by sequence number)."""
     events: list[tuple[int, dict[str, Any]]] = []
-    previous_change = 0
+    previous_change, previous_at = 0, ""
     for seq, event in sorted(((int(k), e) for k, e in docs.items()), key=lambda item: item[0]):
         missing = [name for name in EVENT_KEYS if name not in event]
         if missing:
@@ -466,9 +562,16 @@ def _check_events(
                 )
             )
         previous_change = max(previous_change, change)
-        if not isinstance(event["at"], str) or not isinstance(event["field"], str):
+        if not _is_moment(event["at"]) or not isinstance(event["field"], str):
             problems.append(_("history event {seq}: malformed time or field").format(seq=seq))
             continue
+        if event["at"] < previous_at:
+            problems.append(
+                _(
+                    "history event {seq} is dated {at}, before the event ahead of it ({before})"
+                ).format(seq=seq, at=event["at"], before=previous_at)
+            )
+        previous_at = max(previous_at, event["at"])
         if event["plan"] not in plans:
             problems.append(
                 _("history event {seq}: plan {year!r} is not in the store").format(
@@ -574,6 +677,17 @@ def _task_label(doc: dict[str, Any], key: str) -> str:
     if isinstance(task, str):
         return _("task {task} ({year})").format(task=task, year=doc.get("plan"))
     return _("task document {key}").format(key=key)
+
+
+def _is_moment(value: Any) -> bool:
+    """Whether `value` is a time as events carry it (an ISO date-time, to the second)."""
+    if not isinstance(value, str) or len(value) != 19:
+        return False
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _is_day(value: Any) -> bool:

@@ -1,8 +1,9 @@
 """Text outputs with no terminal in mind: JSON, CSV, Markdown and the plain (piped) table.
 
 Text that came from a plan file, a note or a name is passed through `safe_text` before it is
-shown in a table or in Markdown, so it cannot carry escape sequences; CSV cells that a
-spreadsheet would run as a formula are neutralised. Widths are measured with Rich's cell
+shown in a table, in CSV or in Markdown, so it cannot carry escape sequences or hidden
+characters (`freetext`); CSV cells that a spreadsheet would run as a formula are neutralised,
+and Markdown cells cannot open HTML, a link or an image. Widths are measured with Rich's cell
 widths, so a piped table and a terminal table align Chinese text the same way.
 """
 
@@ -11,30 +12,26 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 from rich.cells import cell_len
 
-_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+from .freetext import shown
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _visible(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+_MARKDOWN = str.maketrans(
+    {"\\": "\\\\", "|": "\\|", "[": "\\[", "]": "\\]", "&": "&amp;", "<": "&lt;", ">": "&gt;"}
+)
+"""What a Markdown table cell escapes: its own syntax, and what would open raw HTML (an <img>
+that runs code), a link (javascript:) or an image that loads from afar."""
 
 
 def safe_text(value: Any) -> str:
-    """Text as shown to a person: control characters and direction overrides made visible."""
+    """Text as shown to a person: control, direction and other hidden characters made visible."""
     if value is None:
         return ""
-    text = str(value)
-    if text.isprintable():
-        return text
-    text = text.replace("\r\n", "\n").replace("\t", " ")
-    return _UNSAFE.sub(_visible, text)
+    return shown(str(value))
 
 
 def one_line(value: Any) -> str:
@@ -98,23 +95,26 @@ def _csv_cell(value: Any) -> Any:
         value = "true" if value else "false"
     elif value is None:
         value = ""
-    elif isinstance(value, str) and "\r" in value:
-        # csv quotes only the line terminator's characters; a bare CR would split the row
-        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    elif isinstance(value, str):
+        value = shown(value)  # a line break stays (quoted); a bare CR is shown as \x0d
     return neutralise_formula(value)
 
 
-def to_csv(rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> str:
-    """CSV with a header row of the JSON keys; lists joined with '; '."""
+def to_csv(
+    rows: Sequence[dict[str, Any]], keys: Sequence[str], header: Sequence[str] | None = None
+) -> str:
+    """CSV of the values of `keys`, under a header row (the keys unless given); lists joined
+    with '; '."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(keys)
+    writer.writerow([_csv_cell(name) for name in header or keys])
     writer.writerows([_csv_cell(row.get(key)) for key in keys] for row in rows)
     return buffer.getvalue()
 
 
 def md_cell(text: str) -> str:
-    return one_line(text).replace("\\", "\\\\").replace("|", "\\|")
+    """Text for one Markdown cell or list item: one line, shown as text (`_MARKDOWN`)."""
+    return one_line(text).translate(_MARKDOWN)
 
 
 def to_markdown(rows: Sequence[dict[str, Any]], columns: Sequence[Column]) -> str:

@@ -25,6 +25,8 @@ class PlanTask(NamedTuple):
     places: tuple[str, ...] = ()
     partners: tuple[str, ...] = ()
     due: date | None = None
+    lead_unit: str | None = None
+    start: date | None = None
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,13 @@ class Plan:
     preamble_en: str = ""
     framing: tuple[dict[str, str], ...] = ()
     path: str = ""
+    yellow_lag: int | None = None
+    red_lag: int | None = None
+    location: str = field(default="", compare=False)
+    """The file it was read from, as an absolute path ("" if not read from a file)."""
+    digest: str = field(default="", compare=False)
+    """The SHA-256 of the file's bytes: `lianta doctor` compares the store's plan text with
+    the file only while the file is still the one that was loaded (neither is the plan)."""
 
     @functools.cached_property
     def tasks(self) -> list[PlanTask]:
@@ -75,6 +84,8 @@ class Plan:
             "preamble": self.preamble,
             "preamble_en": self.preamble_en,
             "framing": [dict(item) for item in self.framing],
+            "yellow_lag": self.yellow_lag,
+            "red_lag": self.red_lag,
             "indices": [
                 {
                     "number": index.number,

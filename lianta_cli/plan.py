@@ -15,9 +15,11 @@ import codecs
 import collections
 import difflib
 import gc
+import hashlib
 import re
 import unicodedata
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -25,6 +27,8 @@ from typing import Any
 import yaml
 
 from .errors import InputError
+from .files import NotRegularFile, TooLarge, read_regular
+from .freetext import HIDDEN_CLASS
 from .i18n import _
 from .models import Plan, PlanIndex, PlanTask, Problem
 
@@ -67,13 +71,14 @@ _KINDS: dict[str, type[yaml.Node]] = {
 PLAN_FIELDS = {
     **dict.fromkeys(("year", "title", "title_en", "source", "start", "end"), True),
     **dict.fromkeys(("indices_declared", "preamble", "preamble_en", "framing"), False),
+    **dict.fromkeys(("yellow_lag", "red_lag"), False),
 }
 INDEX_FIELDS = dict.fromkeys(
     ("number", "code", "name", "name_en", "theme", "theme_en", "tasks"), True
 )
 TASK_FIELDS = {
     **dict.fromkeys(("id", "title", "title_en", "source"), True),
-    **dict.fromkeys(("places", "partners", "due"), False),
+    **dict.fromkeys(("places", "partners", "due", "lead_unit", "start"), False),
 }
 """The fields of each part of a plan, each True if it is required."""
 FRAMING_FIELDS = {"name": True, "name_en": True}
@@ -87,14 +92,19 @@ _UNQUOTED_ID = re.compile(r"^[0-9]+\.[0-9]+$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _BLANK = re.compile(r"[ \t\r\n]*")
 _LINE_BREAK = re.compile("[\r\n\x85\u2028\u2029]")
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
-_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff]")
+_UNPRINTABLE = re.compile(f"[\x00-\x1f{HIDDEN_CLASS}\ud800-\udfff]")
+_CONTROL = re.compile(f"[\t{HIDDEN_CLASS}\ud800-\udfff]")
+"""Characters no text of a plan holds: the hidden ones of `freetext`, tabs, lone surrogates."""
 _NON_PRINTABLE = re.compile(
     "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
 )
 
 _Fields = dict[Any, tuple[yaml.Node, yaml.Node]]
 """A mapping node's pairs by key as data: the last pair written for each key."""
+
+
+MAX_PLAN_BYTES = 64 * 2**20
+"""The largest plan file read (a plan of 100,000 tasks is about 39 MB)."""
 
 
 def bundled_plan_path() -> Path:
@@ -110,15 +120,26 @@ def read_plan(path: str | Path, *, display: str | None = None) -> tuple[Plan | N
     """Read and validate a plan file. Returns the plan (None if any error) and all findings."""
     shown = display or str(path)
     try:
-        raw = Path(path).read_bytes()
+        raw = read_regular(Path(path), most=MAX_PLAN_BYTES)
     except FileNotFoundError:
         return None, [Problem(shown, None, "", _("no such file"))]
     except IsADirectoryError:
         return None, [Problem(shown, None, "", _("is a folder, not a plan file"))]
+    except NotRegularFile as error:
+        message = _("is {kind}, not a plan file").format(kind=error.kind)
+        return None, [Problem(shown, None, "", message)]
+    except TooLarge:
+        message = _("is larger than {size} MB; a plan file is smaller").format(
+            size=MAX_PLAN_BYTES // 2**20
+        )
+        return None, [Problem(shown, None, "", message)]
     except OSError as error:
         message = _("cannot read: {reason}").format(reason=error.strerror or error)
         return None, [Problem(shown, None, "", message)]
-    return parse_plan(raw, shown)
+    plan, problems = parse_plan(raw, shown)
+    if plan is not None:
+        plan = replace(plan, location=str(Path(path).resolve()))
+    return plan, problems
 
 
 def load_plan(path: str | Path, *, display: str | None = None) -> tuple[Plan, list[Problem]]:
@@ -139,10 +160,13 @@ def parse_plan(raw: bytes, shown: str) -> tuple[Plan | None, list[Problem]]:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _parse_text(text, shown)
+        plan, found = _parse_text(text, shown)
     finally:
         if collecting:
             gc.enable()
+    if plan is not None:
+        plan = replace(plan, digest=hashlib.sha256(raw).hexdigest())
+    return plan, found
 
 
 def _parse_text(text: str, shown: str) -> tuple[Plan | None, list[Problem]]:
@@ -164,7 +188,29 @@ def _parse_text(text: str, shown: str) -> tuple[Plan | None, list[Problem]]:
         return None, [Problem(shown, _line(root), "", message.format(value=_describe(root)))]
     checker = _Checker(shown, duplicates)
     plan = checker.plan(root)
+    if plan is not None and "*" in text and _text_size(plan) > 4 * len(text) + 2**16:
+        detail = "aliases (*name) repeat its text too often; write the values out"
+        message = _("cannot be read as a plan: {problem}").format(problem=detail)
+        return None, [Problem(shown, None, "", message)]
     return plan, sorted(checker.problems, key=lambda p: p.line or 0)
+
+
+def _text_size(plan: Plan) -> int:
+    """Characters of text in the plan as built, each alias (*name) counted where it repeats:
+    what a store of it would hold. Without aliases it cannot exceed the file's."""
+    return (
+        sum(
+            len(task.title)
+            + len(task.title_en)
+            + len(task.source)
+            + sum(map(len, task.places))
+            + sum(map(len, task.partners))
+            for task in plan.tasks
+        )
+        + len(plan.preamble)
+        + len(plan.preamble_en)
+        + len(plan.source)
+    )
 
 
 # ------------------------------------------------------------------ the text and its syntax
@@ -611,7 +657,18 @@ class _Checker:
             self.add(_key_line(meta, "indices_declared"), label, message)
             declared = None
         framing = tuple(self.framing(meta))
+        lags = {key: self.integer(meta, key, label) for key in ("yellow_lag", "red_lag")}
+        for key, lag in lags.items():
+            if lag is not None and not 0 <= lag <= 100:
+                message = _("'{field}' must be a number of points from 0 to 100, not {value}")
+                self.add(_key_line(meta, key), label, message.format(field=key, value=lag))
+                lags[key] = None
+        yellow, red = lags["yellow_lag"], lags["red_lag"]
+        if yellow is not None and red is not None and yellow > red:
+            message = _("'yellow_lag' {yellow} is more than 'red_lag' {red}")
+            self.add(_key_line(meta, "yellow_lag"), label, message.format(yellow=yellow, red=red))
         return dict(
+            **lags,
             year=year,
             **texts,
             **preambles,
@@ -733,13 +790,21 @@ class _Checker:
         )
         places = self.texts(fields, "places", label)
         partners = self.texts(fields, "partners", label)
-        due = self.day(fields, "due", label)
-        if due and self.period and not self.period[0] <= due <= self.period[1]:
-            message = _("'due' {due} is outside the plan period {start} to {end}")
-            start, end = self.period
-            self.add(_key_line(fields, "due"), label, message.format(due=due, start=start, end=end))
+        lead_unit = self.text(fields, "lead_unit", label)
+        due, start = self.day(fields, "due", label), self.day(fields, "start", label)
+        for key, day in (("due", due), ("start", start)):
+            if day and self.period and not self.period[0] <= day <= self.period[1]:
+                message = _("'{field}' {day} is outside the plan period {start} to {end}")
+                first, last = self.period
+                message = message.format(field=key, day=day, start=first, end=last)
+                self.add(_key_line(fields, key), label, message)
+        if start and due and start > due:
+            message = _("'start' {start} is after 'due' {due}").format(start=start, due=due)
+            self.add(_key_line(fields, "start"), label, message)
         if task_id and number is not None and title and title_en and source:
-            return PlanTask(task_id, number, title, title_en, source, places, partners, due)
+            return PlanTask(
+                task_id, number, title, title_en, source, places, partners, due, lead_unit, start
+            )
         return None
 
     def task_id(self, fields: _Fields, label: str, number: int | None) -> str | None:

@@ -19,6 +19,8 @@ from rich.text import Text
 from .export import Column, safe_text
 
 STATUS_STYLE = {"todo": "", "in_progress": "cyan", "blocked": "bold red", "done": "green"}
+LIGHT_STYLE = {"green": "green", "yellow": "yellow", "red": "bold red"}
+"""The colour of a traffic light's cell (a column keyed 'light'), whatever the row's."""
 
 
 def make_console(stream: IO[str], *, width: int | None = None) -> Console:
@@ -65,5 +67,37 @@ def print_table(
         )
     for row in rows:
         style = (styles or {}).get(str(row.get("status")), "")
-        table.add_row(*(Text(safe_text(column.cell(row))) for column in columns), style=style)
+        table.add_row(
+            *(
+                Text(safe_text(column.cell(row)), style=_cell_style(column, row))
+                for column in columns
+            ),
+            style=style,
+        )
     console.print(table)
+
+
+def _cell_style(column: Column, row: dict[str, Any]) -> str:
+    return LIGHT_STYLE.get(str(row.get("light")), "") if column.key == "light" else ""
+
+
+def page(text: str) -> None:
+    """Show text (colours included) through the system's pager."""
+    from rich.pager import SystemPager
+
+    SystemPager().show(text)
+
+
+def help_panel(title: str, rows: Sequence[tuple[str, str]], lead: str = "") -> Any:
+    """A panel for a help screen, drawn as Typer draws its own (a dim border, the title on
+    it): `lead` on top, then each name with its text."""
+    from rich.console import Group
+    from rich.panel import Panel
+
+    grid = Table(show_header=False, box=None, expand=True, padding=(0, 1), pad_edge=False)
+    grid.add_column(style="bold cyan", no_wrap=True)
+    grid.add_column(overflow="fold", ratio=1)
+    for name, text in rows:
+        grid.add_row(Text(name), Text(text))
+    body = Group(Text(lead), grid) if lead else grid
+    return Panel(body, border_style="dim", title=title, title_align="left")

@@ -14,10 +14,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from . import tracker
+from . import tracker, units
 from .errors import InputError
 from .i18n import _
 from .store import Store
+from .textfold import fold
 
 # ---------------------------------------------------------------- numbers
 
@@ -51,8 +52,13 @@ SUMMARY_KEYS = (
     "progress",
     "overdue",
     "unassigned",
+    "red",
+    "yellow",
+    "green",
 )
 COUNT_KEYS = SUMMARY_KEYS[4:]
+LIGHT_KEYS = ("red", "yellow", "green")
+UNIT_SUMMARY_KEYS = ("unit", "leads", "supports", *COUNT_KEYS)
 
 
 class Summary(NamedTuple):
@@ -92,13 +98,15 @@ class _Tally:
         self.progress = 0
         self.overdue = 0
         self.unassigned = 0
+        self.lights = dict.fromkeys(LIGHT_KEYS, 0)
 
-    def add(self, task: dict[str, Any], overdue: bool) -> None:
+    def add(self, task: dict[str, Any], overdue: bool, light: str) -> None:
         self.total += 1
         self.statuses[task["status"]] = self.statuses.get(task["status"], 0) + 1
         self.progress += int(task["progress"])
         self.overdue += overdue
         self.unassigned += not task["assignee"]
+        self.lights[light] += 1
 
     def counts(self) -> dict[str, Any]:
         return {
@@ -108,12 +116,13 @@ class _Tally:
             "progress": one_decimal(self.progress, self.total),
             "overdue": self.overdue,
             "unassigned": self.unassigned,
+            **self.lights,
         }
 
 
 def summary(store: Store, year: int, today: date) -> Summary:
     """One row per index of plan `year` (its order), counted from the same tasks `list` shows,
-    with the same overdue rule."""
+    with the same overdue rule and lights."""
     plan = tracker.plan_docs(store)[year]
     indices = list(plan.get("indices") or [])
     tallies: dict[int, _Tally] = {int(i["number"]): _Tally() for i in indices}
@@ -121,8 +130,9 @@ def summary(store: Store, year: int, today: date) -> Summary:
     end, today_text = plan["end"], today.isoformat()
     for task in tracker.plan_tasks(store, year):
         overdue = tracker.is_overdue(task, end, today_text)
-        tallies.setdefault(int(task["index"]), _Tally()).add(task, overdue)
-        overall.add(task, overdue)
+        light = tracker.task_schedule(task, plan, today).light
+        tallies.setdefault(int(task["index"]), _Tally()).add(task, overdue, light)
+        overall.add(task, overdue, light)
     described = {int(i["number"]): i for i in indices}
     rows = []
     for number in [*described, *sorted(set(tallies) - set(described))]:
@@ -145,6 +155,49 @@ def summary(store: Store, year: int, today: date) -> Summary:
         indices=rows,
         total=overall.counts(),
     )
+
+
+class UnitSummary(NamedTuple):
+    """Counts per unit of one plan on one day: the tasks each unit leads or cooperates on."""
+
+    plan: int
+    as_of: str
+    units: list[dict[str, Any]]
+    total: dict[str, Any]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"plan": self.plan, "as_of": self.as_of, "units": self.units, "total": self.total}
+
+
+def summary_by_unit(store: Store, year: int, today: date) -> UnitSummary:
+    """One row per unit named as lead or cooperating unit of a task of plan `year`, by name,
+    and a last row (unit None) for the tasks no unit leads: what each unit is to be chased on,
+    counted as `summary` counts (`leads` and `supports` say in which role)."""
+    plan = tracker.plan_docs(store)[year]
+    end, today_text = plan["end"], today.isoformat()
+    tallies: dict[str | None, _Tally] = {}
+    roles: dict[str | None, list[int]] = {}
+    overall = _Tally()
+    for task in tracker.plan_tasks(store, year):
+        overdue = tracker.is_overdue(task, end, today_text)
+        light = tracker.task_schedule(task, plan, today).light
+        overall.add(task, overdue, light)
+        lead = units.lead_unit(task)
+        named = [(lead, 0), *((name, 1) for name in units.cooperating_units(task) if name != lead)]
+        for name, role in named:
+            tallies.setdefault(name, _Tally()).add(task, overdue, light)
+            roles.setdefault(name, [0, 0])[role] += 1
+    order = sorted((name for name in tallies if name is not None), key=fold)
+    rows = [
+        {
+            "unit": name,
+            "leads": roles[name][0],
+            "supports": roles[name][1],
+            **tallies[name].counts(),
+        }
+        for name in [*order, *([None] if None in tallies else [])]
+    ]
+    return UnitSummary(year, today.isoformat(), rows, overall.counts())
 
 
 # ---------------------------------------------------------------- the period of a report
@@ -198,6 +251,17 @@ def parse_week(value: str) -> Window:
 
 def resolve_window(week: str | None, since: date | None, until: date | None, today: date) -> Window:
     """The period from --week, or --since/--until, or else the ISO week holding `today`."""
+    window = _window(week, since, until, today)
+    if window.end > LAST_DAY:
+        raise InputError(
+            _("the period ends on {end}; a report's period must end by {last}").format(
+                end=window.end, last=LAST_DAY
+            )
+        )
+    return window
+
+
+def _window(week: str | None, since: date | None, until: date | None, today: date) -> Window:
     if week is not None and (since is not None or until is not None):
         raise InputError(_("--week cannot be combined with --since/--until; give one or the other"))
     if week is not None:
@@ -218,7 +282,7 @@ def resolve_window(week: str | None, since: date | None, until: date | None, tod
             )
         return Window(since, end)
     monday = today - timedelta(days=today.isoweekday() - 1)
-    return Window(monday, monday + timedelta(days=6))
+    return Window(monday, monday + timedelta(days=min(6, (date.max - monday).days)))
 
 
 # ---------------------------------------------------------------- a task's state at a moment
@@ -267,6 +331,8 @@ ACTIVITY_SECTIONS = (
 STANDING_SECTIONS = ("overdue", "due_soon", "unassigned")
 SECTIONS = ACTIVITY_SECTIONS + STANDING_SECTIONS
 DUE_SOON_DAYS = 7
+LAST_DAY = date.max - timedelta(days=DUE_SOON_DAYS + 1)
+"""The last day a report's period can end on (it looks a week beyond its end)."""
 CSV_KEYS = (
     "section",
     "id",
@@ -282,6 +348,22 @@ CSV_KEYS = (
     "assignee",
     "unit",
     "due",
+)
+
+
+WEEKLY_INDEX_KEYS = (
+    "index",
+    "code",
+    "name",
+    "name_en",
+    "tasks",
+    "done_start",
+    "done_end",
+    "done_change",
+    "progress_start",
+    "progress_end",
+    "progress_change",
+    *LIGHT_KEYS,
 )
 
 
@@ -334,9 +416,12 @@ def _first(events: list[dict[str, Any]], name: str, **match: Any) -> dict[str, A
     return None
 
 
-def weekly(store: Store, year: int, window: Window) -> WeeklyReport:
-    """The report on plan `year` for `window`: activity, figures per index, standing lists."""
+def weekly(store: Store, year: int, window: Window, today: date | None = None) -> WeeklyReport:
+    """The report on plan `year` for `window`: activity, figures per index, standing lists;
+    the lights of each index as of the period's end, or `today` if that is earlier."""
     plan = tracker.plan_docs(store)[year]
+    lit_on = min(window.end, today) if today is not None else window.end
+    lights: dict[int, dict[str, int]] = {}
     plan_end = str(plan["end"])
     start_mark = window.start.isoformat()
     end_mark = (window.end + timedelta(days=1)).isoformat()
@@ -380,6 +465,8 @@ def weekly(store: Store, year: int, window: Window) -> WeeklyReport:
         counts[3] += 1
         counts[4] += after["status"] == "done"
         counts[5] += int(after["progress"] or 0)
+        light = tracker.task_schedule({**doc, **after}, plan, lit_on).light
+        lights.setdefault(int(after["index"]), dict.fromkeys(LIGHT_KEYS, 0))[light] += 1
         timed = inside.get(task_id)
         was = before if before is not None else {**after, **_FRESH}
         _activity(sections, doc, was, after, [item for _seq, item in timed or ()])
@@ -404,6 +491,7 @@ def weekly(store: Store, year: int, window: Window) -> WeeklyReport:
                 "name": index.get("name"),
                 "name_en": index.get("name_en"),
                 **_change_figures(figures.get(number, empty)),
+                **lights.get(number, dict.fromkeys(LIGHT_KEYS, 0)),
             }
         )
     return WeeklyReport(
@@ -413,9 +501,12 @@ def weekly(store: Store, year: int, window: Window) -> WeeklyReport:
         window=window,
         sections=sections,
         indices=indices,
-        total=_change_figures(
-            [sum(column) for column in zip(*figures.values(), empty, strict=True)]
-        ),
+        total={
+            **_change_figures(
+                [sum(column) for column in zip(*figures.values(), empty, strict=True)]
+            ),
+            **{key: sum(counts[key] for counts in lights.values()) for key in LIGHT_KEYS},
+        },
     )
 
 

@@ -9,22 +9,46 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, StoreError
+from .errors import InputError
 from .export import md_cell, to_csv, to_markdown
+from .files import BINARY, NOFOLLOW
 from .i18n import _, pick
-from .report import CSV_KEYS, DUE_SOON_DAYS, SECTIONS, SUMMARY_KEYS, Summary, WeeklyReport
-from .store import fsync_folder
-from .views import signed, status_name, weekly_index_columns
+from .report import (
+    CSV_KEYS,
+    DUE_SOON_DAYS,
+    SECTIONS,
+    SUMMARY_KEYS,
+    UNIT_SUMMARY_KEYS,
+    WEEKLY_INDEX_KEYS,
+    Summary,
+    UnitSummary,
+    WeeklyReport,
+)
+from .store import (
+    fsync_folder,
+    path_error,
+    process_running,
+    stale_temporaries,
+    temporary_path,
+)
+from .views import headers, signed, status_name, weekly_index_columns
 
 
-def summary_csv(result: Summary) -> str:
-    """The summary as CSV: a row per index and a last row whose code is 'total'."""
+def summary_csv(result: Summary | UnitSummary) -> str:
+    """The summary as CSV: a row per index (or unit) and a last row, the total, whose index
+    code (or unit) is 'total'."""
+    if isinstance(result, UnitSummary):
+        rows = [*result.units, {**result.total, "unit": "total"}]
+        return to_csv(rows, UNIT_SUMMARY_KEYS, headers(UNIT_SUMMARY_KEYS))
     total = {"index": None, "code": "total", "name": None, "name_en": None, **result.total}
-    return to_csv([*result.indices, total], SUMMARY_KEYS)
+    return to_csv([*result.indices, total], SUMMARY_KEYS, headers(SUMMARY_KEYS))
 
 
 def weekly_csv(report: WeeklyReport) -> str:
-    """One row per (section, task), sections in their report order."""
+    """Two tables, as the Markdown report has them: the figures per index and their total (code
+    'total'), then, after an empty line, one row per (section, task) in the report's order."""
+    total = {"index": None, "code": "total", "name": None, "name_en": None, **report.total}
+    figures = to_csv([*report.indices, total], WEEKLY_INDEX_KEYS, headers(WEEKLY_INDEX_KEYS))
     rows = []
     for name in SECTIONS:
         for entry in report.sections[name]:
@@ -34,7 +58,7 @@ def weekly_csv(report: WeeklyReport) -> str:
             if name == "progress":
                 row["progress"] = entry["to"]
             rows.append(row)
-    return to_csv(rows, CSV_KEYS)
+    return figures + "\n" + to_csv(rows, CSV_KEYS, headers(CSV_KEYS))
 
 
 def _title(entry: dict[str, Any]) -> str:
@@ -198,11 +222,13 @@ def weekly_markdown(report: WeeklyReport) -> str:
 # ---------------------------------------------------------------- saving a report
 
 
-def write_atomically(path: Path, text: str) -> Path:
-    """Write `text` to `path` through a temporary file in the same folder, fsync and rename.
+def write_atomically(path: Path, text: str | bytes) -> Path:
+    """Write `text` (as UTF-8) or bytes to `path` through a temporary file in the same folder,
+    fsync and rename.
 
     A failure at any moment leaves either the previous file or the new one, and no temporary
-    file. A new file gets the usual permissions (0666 less the umask); a replaced one keeps its.
+    file (one a killed writer left is removed by the next). A new file gets the usual
+    permissions (0666 less the umask); a replaced one keeps its own, without set-id bits.
     """
     target = path.expanduser()
     folder = target.parent
@@ -215,22 +241,33 @@ def write_atomically(path: Path, text: str) -> Path:
             )
         )
     try:
-        mode = target.stat().st_mode & 0o7777
+        mode = target.stat().st_mode & 0o777  # a file's permissions, never set-id bits
     except FileNotFoundError:
         mask = os.umask(0)
         os.umask(mask)
         mode = 0o666 & ~mask
-    import tempfile
-
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    tmp = Path(name)
+    except OSError as error:
+        raise path_error(
+            error,
+            _("cannot write {path}: {reason}; the file was not changed").format(
+                path=path, reason=error.strerror or error
+            ),
+        ) from None
+    for stale in stale_temporaries(target, 0):  # left by a writer that was killed
+        pid = int(stale.name.rsplit(".", 2)[-2])
+        if pid == os.getpid() or not process_running(pid):
+            with contextlib.suppress(OSError):
+                stale.unlink()
+    tmp = temporary_path(target)
     try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | NOFOLLOW | BINARY, 0o600)
         try:
-            payload = memoryview(text.encode("utf-8"))
+            payload = memoryview(text.encode("utf-8") if isinstance(text, str) else text)
             while payload:
                 written = os.write(fd, payload)
                 payload = payload[written:]
-            os.fchmod(fd, mode)
+            if hasattr(os, "fchmod"):  # not on Windows before Python 3.13
+                os.fchmod(fd, mode)
             os.fsync(fd)
         finally:
             os.close(fd)
@@ -238,11 +275,11 @@ def write_atomically(path: Path, text: str) -> Path:
     except OSError as error:
         with contextlib.suppress(OSError):
             tmp.unlink()
-        reason = error.strerror or str(error)
-        raise StoreError(
+        raise path_error(
+            error,
             _("cannot write {path}: {reason}; the file was not changed").format(
-                path=path, reason=reason
-            )
+                path=path, reason=error.strerror or error
+            ),
         ) from None
     fsync_folder(folder)
     return target

@@ -10,29 +10,41 @@ imports tinydb. Every command works on one snapshot:
   memory; `FileStore.save` then writes it once: a temporary file beside the store, flushed to
   disk and renamed over it, after the previous file is kept as a backup generation.
 
-A command that fails before its save leaves the file as it was.
+A command that fails before its save leaves the file as it was. Nothing here follows a symbolic
+link it did not make (the store given as a link is the one exception: its target is the store),
+and a file lianta replaces keeps its owner and mode.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses  # noqa: F401  (for orjson, see below)
+import enum  # noqa: F401
 import errno
 import gc
+import importlib
 import math
 import os
+import signal
 import stat
 import sys
+import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+import uuid  # noqa: F401
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol, cast
 
+# dataclasses, enum, json and uuid, imported above, are orjson's own imports: its set-up
+# dereferences an import that failed, so a Ctrl-C landing in one of them crashed the
+# interpreter (ijl/orjson#310); made before it, they cannot fail.
 import orjson
 from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
 from .errors import InputError, StoreError
+from .files import BINARY, NOFOLLOW, NotRegularFile, read_regular
 from .i18n import _
 
 BACKUPS = 3
@@ -57,6 +69,9 @@ class Store(Protocol):
     user: str | None
     """Who is acting, when the engine knows it (a database: the role of the connection); None
     when the caller says who it is (the file engine)."""
+
+    saved: bool
+    """Whether this command's changes are in the store for good (saved, or committed)."""
 
     def tables(self) -> set[str]:
         """The names of the tables the store holds."""
@@ -146,6 +161,10 @@ class FileStore:
         self.path = path
         self.location = str(path)
         self.storage = SnapshotStorage(read_file(path) if data is None else data)
+        self.existed = data is not None or os.path.lexists(path)
+        """Whether the file was there when it was read: if not, a save only creates it."""
+        self.saved = False
+        """Whether `save` wrote the file."""
         self.db = _Database(storage=lambda: self.storage)
         self._documents: dict[str, dict[int, Document]] = {}
 
@@ -196,8 +215,10 @@ class FileStore:
             payload = orjson.dumps(self.storage.data)
         except TypeError:  # orjson's encode error: a lone surrogate from a mis-encoded argument
             raise not_unicode() from None
-        atomic_write(self.path, payload)
-        self.storage.dirty = False
+        with interrupts_held():
+            atomic_write(self.path, payload, create=not self.existed)
+            self.storage.dirty = False
+            self.saved = self.existed = True
 
 
 def not_unicode() -> InputError:
@@ -260,14 +281,18 @@ def read_file(path: Path) -> dict[str, Any]:
     """The tables of the store file at `path` ({} if there is none yet); StoreError if it
     cannot be read or is not a store."""
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path)
     except FileNotFoundError:
         return {}
     except IsADirectoryError:
         raise StoreError(_("store {path} is a folder, not a file").format(path=path)) from None
-    except OSError as error:
+    except NotRegularFile as error:
         raise StoreError(
-            _("cannot read store {path}: {reason}").format(path=path, reason=describe(error))
+            _("store {path} is {kind}, not a store file").format(path=path, kind=error.kind)
+        ) from None
+    except OSError as error:
+        raise path_error(
+            error, _("cannot read store {path}: {reason}").format(path=path, reason=describe(error))
         ) from None
     data, problem = decode(raw)
     if problem is not None:
@@ -287,7 +312,15 @@ def describe(error: OSError) -> str:
         return _("permission denied")
     if error.errno == errno.EROFS:
         return _("the file system is read-only")
+    if error.errno == errno.ENAMETOOLONG:
+        return _("the name is too long")
     return error.strerror or str(error)
+
+
+def path_error(error: OSError, message: str) -> InputError | StoreError:
+    """The error to raise for `error` on a path the user gave, saying `message`: bad input if
+    the path is too long for the system, else a problem of the machine (exit status 1)."""
+    return InputError(message) if error.errno == errno.ENAMETOOLONG else StoreError(message)
 
 
 # ---------------------------------------------------------------- saving
@@ -298,48 +331,93 @@ def backup_paths(path: Path, count: int = BACKUPS) -> list[Path]:
     return [path.with_name(f"{path.name}.{n}") for n in range(1, count + 1)]
 
 
-def atomic_write(path: Path, payload: bytes, *, backups: int = BACKUPS) -> None:
+def aside_path(path: Path, count: int = BACKUPS) -> Path:
+    """Where a save holds the oldest generation while it rotates them (`<store>.4`); removed
+    once the new store is in place, so one is left only by a save that was killed."""
+    return path.with_name(f"{path.name}.{count + 1}")
+
+
+def temporary_path(path: Path) -> Path:
+    """This process's temporary file beside `path`: `.<name>.<pid>.tmp`."""
+    return path.with_name(f".{path.name[:_NAME_KEPT]}.{os.getpid()}.tmp")
+
+
+_NAME_KEPT = 200
+"""Characters of a file's name kept in its temporary file's name (which must fit in 255)."""
+
+
+@contextlib.contextmanager
+def interrupts_held() -> Iterator[None]:
+    """Hold Ctrl-C until the block is done, then raise it: a save is then either not begun or
+    complete, and the command can say which."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda number, _frame: caught.append(number))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_DFL if previous is None else previous)
+    if caught:
+        raise KeyboardInterrupt
+
+
+def atomic_write(
+    path: Path, payload: bytes, *, backups: int = BACKUPS, create: bool = False
+) -> None:
     """Replace `path` with `payload`; a crash at any moment leaves the old or the new file.
 
-    Call it holding the store's lock: it removes the temporary files of saves that were killed.
+    The new file is written beside it (never through a link planted there), flushed to disk
+    and renamed over it with the owner and mode of the file it replaces; the previous file
+    becomes backup generation 1 (`_Rotation`). A save that fails puts the generations back.
+    With `create` the file must not exist yet: if another process made it meanwhile, nothing is
+    written. Call it holding the store's lock: it removes the temporary files of saves that
+    were killed.
     """
     folder = path.parent
-    for stale in stale_temporaries(path):
-        with contextlib.suppress(OSError):
-            stale.unlink()
-    tmp = folder / f".{path.name}.{os.getpid()}.tmp"
+    for stale in stale_temporaries(path, backups):
+        _discard(stale)
+    tmp = temporary_path(path)
+    rotation = _Rotation(path, backups)
     try:
-        mode = stat.S_IMODE(path.stat().st_mode) | 0o600
-    except OSError:
-        mode = 0o600
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _BINARY, 0o600)
+        owner, mode = _owner_and_mode(path)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | NOFOLLOW | BINARY, 0o600)
         try:
-            if mode != 0o600 and hasattr(os, "fchmod"):
-                os.fchmod(fd, mode)
-            view = memoryview(payload)
-            while view:
-                view = view[os.write(fd, view) :]
+            write_all(fd, payload)
+            _give(fd, owner, mode)
             os.fsync(fd)
         finally:
             os.close(fd)
-        if backups and path.exists():
-            _rotate_backups(path, backups)
-        os.replace(tmp, path)
+        if create:
+            _create_from(tmp, path)
+        else:
+            if backups:
+                rotation.run()
+            os.replace(tmp, path)
         fsync_folder(folder)
     except OSError as error:
+        rotation.undo()
         _discard(tmp)
-        raise StoreError(
+        raise path_error(
+            error,
             _("cannot save store {path}: {reason}; nothing was changed").format(
                 path=path, reason=describe(error)
-            )
+            ),
         ) from None
     except BaseException:
+        rotation.undo()
         _discard(tmp)
         raise
+    if backups:
+        _discard(aside_path(path, backups))  # the oldest generation, or one a killed save left
 
 
-_BINARY = getattr(os, "O_BINARY", 0)
+def write_all(fd: int, payload: bytes) -> None:
+    """Write every byte (a write may take fewer than it is given)."""
+    view = memoryview(payload)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 def _discard(path: Path) -> None:
@@ -347,9 +425,65 @@ def _discard(path: Path) -> None:
         path.unlink()
 
 
-def stale_temporaries(path: Path) -> list[Path]:
-    """Temporary files `.<store>.<pid>.tmp` beside the store (left by a save that was killed)."""
-    prefix = f".{path.name}."
+def _create_from(tmp: Path, path: Path) -> None:
+    """Give `tmp` the name `path`, which must still be free (a hard link fails if it is not)."""
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise StoreError(
+            _(
+                "another lianta created {path} while this command ran; nothing was saved; "
+                "run the command again"
+            ).format(path=path)
+        ) from None
+    except OSError as error:
+        if not _no_hard_links(error):
+            raise
+        os.replace(tmp, path)
+    else:
+        _discard(tmp)
+
+
+def _no_hard_links(error: OSError) -> bool:
+    """Whether `error` says the file system does not make hard links (FAT, some shares)."""
+    return error.errno in {
+        errno.EPERM,
+        errno.EOPNOTSUPP,
+        errno.ENOTSUP,
+        errno.EMLINK,
+        errno.EXDEV,
+        errno.ENOSYS,
+    }
+
+
+def _is_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def _owner_and_mode(path: Path) -> tuple[tuple[int, int] | None, int]:
+    """What a file replacing `path` is given: the owner of the file it replaces when lianta runs
+    as root and that is someone else (None otherwise), and its permissions (0600 for a new
+    file)."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return None, 0o600
+    owner = (info.st_uid, info.st_gid)
+    keep = owner if _is_root() and owner != (os.geteuid(), os.getegid()) else None
+    return keep, stat.S_IMODE(info.st_mode) & 0o777
+
+
+def _give(fd: int, owner: tuple[int, int] | None, mode: int) -> None:
+    if owner is not None and hasattr(os, "fchown"):
+        os.fchown(fd, *owner)
+    if hasattr(os, "fchmod"):
+        os.fchmod(fd, mode)
+
+
+def stale_temporaries(path: Path, backups: int = BACKUPS) -> list[Path]:
+    """Temporary files `.<name>.<pid>.tmp` beside `path`, and those of its backup copies (left
+    by a save that was killed)."""
+    prefixes = [f".{p.name[:_NAME_KEPT]}." for p in [path, *backup_paths(path, backups)]]
     try:
         names = os.listdir(path.parent)
     except OSError:
@@ -357,35 +491,108 @@ def stale_temporaries(path: Path) -> list[Path]:
     return sorted(
         path.parent / name
         for name in names
+        for prefix in prefixes
         if name.startswith(prefix) and name.endswith(".tmp") and name[len(prefix) : -4].isdigit()
     )
 
 
-def _rotate_backups(path: Path, count: int) -> None:
-    """Keep the current file as generation 1, shifting older generations down."""
-    generations = backup_paths(path, count)
-    if _same_content(path, generations[0]):
-        return  # generation 1 already holds it (the store was just restored from it)
-    with contextlib.suppress(FileNotFoundError):
-        generations[-1].unlink()
-    for older, newer in zip(reversed(generations[:-1]), reversed(generations[1:]), strict=True):
-        with contextlib.suppress(FileNotFoundError):
-            os.replace(older, newer)
+def process_running(pid: int) -> bool:
+    """Whether process `pid` is running (assumed so where that cannot be asked: Windows)."""
+    if sys.platform == "win32":
+        return True
     try:
-        os.link(path, generations[0])
-    except OSError:  # a file system without hard links: copy instead
-        payload = path.read_bytes()
-        fd = os.open(generations[0], os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _BINARY, 0o600)
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's
+    return True
+
+
+class _Rotation:
+    """The backup generations one save moves, so that a save that fails can put them back.
+
+    The current file becomes generation 1; older generations move one place down as far as the
+    first free place. Only when all three are taken does the oldest move on, to `<store>.4`,
+    which the save removes once the new store is in place: no generation is lost before the
+    save is done, and a save killed at any moment leaves every generation under some name. A
+    link planted in a generation's place is removed, never followed.
+    """
+
+    def __init__(self, path: Path, count: int) -> None:
+        self.path = path
+        self.places = [*backup_paths(path, count), aside_path(path, count)] if count else []
+        self.moved: list[tuple[Path, Path]] = []
+        self.made: Path | None = None
+
+    def run(self) -> None:
+        if not self.places or not os.path.lexists(self.path):
+            return
+        first = self.places[0]
+        if _same_content(self.path, first):
+            return  # generation 1 holds it already (just restored, or a killed save rotated)
+        for place in self.places:
+            if os.path.islink(place):
+                os.unlink(place)
+        last = len(self.places) - 1
+        free = next(
+            n for n, place in enumerate(self.places) if n == last or not os.path.lexists(place)
+        )
+        for n in range(free, 0, -1):
+            os.replace(self.places[n - 1], self.places[n])
+            self.moved.append((self.places[n - 1], self.places[n]))
+        self.made = first
+        _keep_copy(self.path, first)
+
+    def undo(self) -> None:
+        """Put the generations back as they were (best effort, after a failed save)."""
+        if self.made is not None:
+            _discard(self.made)
+        for older, newer in reversed(self.moved):
+            with contextlib.suppress(OSError):
+                os.replace(newer, older)
+        self.moved, self.made = [], None
+
+
+def _keep_copy(path: Path, target: Path) -> None:
+    """`target` as a second name of the file at `path` (a hard link) or, on a file system
+    without them, as a copy that is read back and compared before it counts."""
+    try:
+        os.link(path, target)
+    except OSError as error:
+        if not _no_hard_links(error):
+            raise
+    else:
+        return
+    payload = read_regular(path)
+    owner, mode = _owner_and_mode(path)
+    tmp = temporary_path(target)  # a copy cut short must never bear a generation's name
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | NOFOLLOW | BINARY, 0o600)
         try:
-            os.write(fd, payload)
+            write_all(fd, payload)
+            _give(fd, owner, mode)
+            os.fsync(fd)
         finally:
             os.close(fd)
+        if read_regular(tmp, follow=False) != payload:
+            raise OSError(errno.EIO, _("the backup copy does not read back as written"), str(tmp))
+        os.replace(tmp, target)
+    except BaseException:
+        _discard(tmp)
+        raise
 
 
 def _same_content(path: Path, other: Path) -> bool:
+    """Whether `other` is a regular file (not a link) holding what `path` holds."""
     try:
-        return path.stat().st_size == other.stat().st_size and (
-            path.read_bytes() == other.read_bytes()
+        mine, theirs = os.stat(path), os.lstat(other)
+        if not stat.S_ISREG(theirs.st_mode):
+            return False
+        if os.path.samestat(mine, theirs):
+            return True
+        return mine.st_size == theirs.st_size and (
+            read_regular(path) == read_regular(other, follow=False)
         )
     except OSError:
         return False
@@ -450,6 +657,11 @@ def default_store_path() -> Path:
     env = os.environ.get("LIANTA_DB", "").strip()
     if env:
         return Path(env).expanduser()
+    return user_store_path()
+
+
+def user_store_path() -> Path:
+    """The store in the platform's user data folder (where it is without `LIANTA_DB`)."""
     if sys.platform == "win32":
         base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
     elif sys.platform == "darwin":
@@ -460,8 +672,14 @@ def default_store_path() -> Path:
 
 
 def store_file(path: Path) -> Path:
-    """The file a store path stands for: a symlink's target, so saves keep the link intact."""
-    return Path(os.path.realpath(path)) if path.is_symlink() else path
+    """The file a store path stands for: a symlink's target, so saves keep the link intact and
+    the lock and backups are beside the file the link leads to."""
+    try:
+        return Path(os.path.realpath(path)) if path.is_symlink() else path
+    except OSError as error:
+        raise path_error(
+            error, _("cannot use store {path}: {reason}").format(path=path, reason=describe(error))
+        ) from None
 
 
 def lock_path(path: Path) -> Path:
@@ -498,75 +716,173 @@ def _make_folder(folder: Path) -> None:
     os.chmod(folder, 0o700)  # whatever the umask took away
 
 
-if sys.platform == "win32":
-    import msvcrt
-
-    def _try_lock(fd: int) -> None:
+def _try_lock(fd: int) -> None:
+    """Lock the lock file open as `fd` without waiting; BlockingIOError if another process
+    holds it. `fcntl.flock` where there is fcntl (Linux, macOS), else `msvcrt.locking` (Windows).
+    Imported here, not at the top: importing the store needs no module of one platform only."""
+    try:
+        import fcntl
+    except ImportError:
+        msvcrt: Any = importlib.import_module("msvcrt")
         try:
             msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-        except OSError as error:
-            raise BlockingIOError from error
+        except OSError as error:  # Windows says EACCES or EDEADLOCK for a region held elsewhere
+            raise BlockingIOError(error.errno, error.strerror) from error
+        return
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
 
-else:
-    import fcntl
 
-    def _try_lock(fd: int) -> None:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+def _unlock(fd: int) -> None:
+    """Release `_try_lock`'s lock (closing the file would too, but Windows says when it
+    happens is not defined)."""
+    try:
+        import fcntl
+    except ImportError:
+        msvcrt: Any = importlib.import_module("msvcrt")
+        with contextlib.suppress(OSError):
+            os.lseek(fd, 0, os.SEEK_SET)
+            msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+        return
+    fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 @contextlib.contextmanager
 def store_lock(path: Path, timeout: float | None = None) -> Iterator[None]:
-    """Hold `<store>.lock` exclusively; wait up to `timeout` seconds, then fail naming the lock."""
+    """Hold the store's lock; wait up to `timeout` seconds, then fail naming the lock file.
+
+    The lock is `<store>.lock`, checked once taken to be still the file of that name: one that
+    was removed or replaced while this process waited is given up and the new one taken. That
+    cannot stop a process that starts after a held lock file was removed from making a new one,
+    so where the store exists its file is locked the same way too (not on Windows, where a file
+    that is open cannot be removed, and a lock on the store would keep its readers out). The
+    store file is replaced only by a save under that lock, and a store that was missing is
+    only ever created, never replaced (`atomic_write`'s `create`).
+    """
     if timeout is None:
         timeout = lock_timeout()
     lock = lock_path(path)
+    deadline = time.monotonic() + timeout
+    held = [_take(lock, lambda: _open_lock(lock, path), lock, deadline, timeout)]
     try:
-        _make_folder(path.parent)
-        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
-    except OSError as error:
-        raise StoreError(
-            _("cannot write in {folder}: {reason}; nothing was changed").format(
-                folder=path.parent, reason=describe(error)
-            )
-        ) from None
-    try:
-        deadline = time.monotonic() + timeout
-        delay = 0.001
-        while True:
-            try:
-                _try_lock(fd)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise StoreError(
-                        _(
-                            "store is busy: another lianta holds {lock} "
-                            "(waited {seconds} s; LIANTA_LOCK_TIMEOUT sets the wait)"
-                        ).format(lock=lock, seconds=f"{timeout:g}")
-                    ) from None
-                time.sleep(delay)
-                delay = min(delay * 2, 0.005)  # short: a save takes milliseconds
-            except OSError as error:
-                raise StoreError(
-                    _("cannot lock {lock}: {reason}; nothing was changed").format(
-                        lock=lock, reason=describe(error)
-                    )
-                ) from None
+        if sys.platform != "win32":
+            held.append(_take(path, lambda: _open_store_file(path), lock, deadline, timeout))
         yield
     finally:
+        for fd in held:
+            if fd is not None:
+                _unlock(fd)
+                os.close(fd)
+
+
+def _take(
+    path: Path, open_it: Callable[[], int | None], lock: Path, deadline: float, timeout: float
+) -> int | None:
+    """Lock the file `open_it` opens (None if there is none) and, once locked, check that it is
+    still the file at `path`; if not, take the one there now."""
+    while True:
+        fd = open_it()
+        if fd is None:
+            return None
+        try:
+            _wait_for_lock(fd, lock, deadline, timeout)
+            if _is_at(fd, path):
+                return fd
+        except BaseException:
+            os.close(fd)
+            raise
         os.close(fd)
 
 
+def _is_at(fd: int, path: Path) -> bool:
+    """Whether the file open as `fd` is still the file at `path` (not removed or replaced)."""
+    try:
+        return os.path.samestat(os.fstat(fd), os.lstat(path))
+    except OSError:
+        return False
+
+
+def _open_lock(lock: Path, path: Path) -> int:
+    """The lock file opened for locking, made if missing (never through a link planted there),
+    owned by whoever owns the store when root makes it."""
+    try:
+        _make_folder(path.parent)
+        if not NOFOLLOW and os.path.islink(lock):
+            raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), str(lock))
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT | NOFOLLOW | BINARY, 0o600)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise StoreError(
+                _(
+                    "lock file {lock} is a symbolic link; lianta does not follow it: remove it "
+                    "and run the command again"
+                ).format(lock=lock)
+            ) from None
+        raise path_error(
+            error,
+            _("cannot write in {folder}: {reason}; nothing was changed").format(
+                folder=path.parent, reason=describe(error)
+            ),
+        ) from None
+    owner, _mode = _owner_and_mode(path if path.exists() else path.parent)
+    if owner is not None and hasattr(os, "fchown") and os.fstat(fd).st_uid != owner[0]:
+        os.fchown(fd, *owner)  # root's lock would shut the store's owner out
+    return fd
+
+
+def _open_store_file(path: Path) -> int | None:
+    """The store file opened for locking, or None if there is no regular file to lock."""
+    try:
+        fd = os.open(path, os.O_RDONLY | BINARY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None  # missing (a new store), or unreadable: reading it says why
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        return None
+    return fd
+
+
+def _wait_for_lock(fd: int, lock: Path, deadline: float, timeout: float) -> None:
+    delay = 0.001
+    while True:
+        try:
+            _try_lock(fd)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise StoreError(
+                    _(
+                        "store is busy: another lianta holds {lock} "
+                        "(waited {seconds} s; LIANTA_LOCK_TIMEOUT sets the wait)"
+                    ).format(lock=lock, seconds=f"{timeout:g}")
+                ) from None
+            time.sleep(delay)
+            delay = min(delay * 2, 0.005)  # short: a save takes milliseconds
+        except OSError as error:
+            raise StoreError(
+                _("cannot lock {lock}: {reason}; nothing was changed").format(
+                    lock=lock, reason=describe(error)
+                )
+            ) from None
+
+
 def refuse_if_lost(path: Path) -> None:
-    """A missing store with backups beside it was lost, not never made: do not start afresh."""
-    found = [b for b in backup_paths(path) if b.exists()]
-    if found:
-        raise StoreError(
-            _(
-                "store {path} is missing but its backup {backup} exists; run 'lianta doctor "
-                "--db {path} --restore' to bring it back (or delete the backups to start afresh)"
-            ).format(path=path, backup=found[0])
+    """A store that is missing or holds nothing while backups are beside it was lost (or
+    emptied), not never made: do not start afresh."""
+    found = [b for b in backup_paths(path) if os.path.lexists(b)]
+    if not found:
+        return
+    message = (
+        _(
+            "store {path} holds nothing but its backup {backup} exists; run 'lianta doctor "
+            "--db {path} --restore' to bring it back (or delete the backups to start afresh)"
         )
+        if os.path.lexists(path)
+        else _(
+            "store {path} is missing but its backup {backup} exists; run 'lianta doctor "
+            "--db {path} --restore' to bring it back (or delete the backups to start afresh)"
+        )
+    )
+    raise StoreError(message.format(path=path, backup=found[0]))
 
 
 @contextlib.contextmanager
@@ -592,13 +908,13 @@ def open_file_store(path: Path, *, write: bool) -> Iterator[FileStore]:
     path = store_file(path)
     if not write:
         store = FileStore(path)
-        if store.empty and not path.exists():
+        if store.empty:
             refuse_if_lost(path)
         yield store
         return
     with store_lock(path):
         store = FileStore(path)
-        if store.empty and not path.exists():
+        if store.empty:
             refuse_if_lost(path)
         yield store
         store.save()
@@ -622,4 +938,4 @@ def write_store_file(
             payload = orjson.dumps(data)
         except TypeError:
             raise not_unicode() from None
-        atomic_write(path, payload)
+        atomic_write(path, payload, create=not path.exists())

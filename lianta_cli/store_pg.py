@@ -126,6 +126,7 @@ class DatabaseStore:
         self.location = location
         self.write = write
         self.user: str | None = None
+        self.saved = False
         self._documents: dict[str, dict[int, Document]] = {}
 
     def tables(self) -> set[str]:
@@ -243,6 +244,7 @@ def open_database(url: str, *, write: bool) -> Iterator[DatabaseStore]:
             yield store
             if write:
                 connection.commit()
+                store.saved = True
             else:
                 store.snapshot()
     finally:

@@ -15,11 +15,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from . import schedule, task_ids, units
 from .clock import Clock
-from .errors import InputError
+from .errors import InputError, StoreError
 from .fields import EVENT_KEYS, STATUSES, TASK_PLAN_FIELDS
+from .freetext import code_point, hidden_character
 from .i18n import _
 from .store import Refused, Store
+from .task_ids import id_key
 from .textfold import fold
 
 if TYPE_CHECKING:
@@ -34,17 +37,19 @@ _TASK_ID = re.compile(r"[1-9][0-9]*\.[1-9][0-9]*")
 
 
 def current_user(environ: dict[str, str] | None = None) -> str:
-    """`LIANTA_USER`, else the operating system's user name."""
+    """`LIANTA_USER`, else the operating system's user name; a name like any other
+    (`clean_name`)."""
     env = environ if environ is not None else dict(os.environ)
     name = env.get("LIANTA_USER", "").strip()
     if name:
-        return name
+        return clean_name(name, "LIANTA_USER")
     try:
         import getpass
 
-        return getpass.getuser()
+        name = getpass.getuser()
     except (ImportError, KeyError, OSError):  # pragma: no cover
         return "unknown"
+    return clean_name(name, _("the system's user name (LIANTA_USER sets another)"))
 
 
 # ---------------------------------------------------------------- plans in the store
@@ -109,6 +114,8 @@ def plan_task_fields(task: PlanTask, position: int) -> dict[str, Any]:
         "places": list(task.places),
         "partners": list(task.partners),
         "plan_due": task.due.isoformat() if task.due else None,
+        "plan_unit": task.lead_unit,
+        "plan_start": task.start.isoformat() if task.start else None,
         "order": position,
     }
 
@@ -123,6 +130,7 @@ def new_task(year: int, task: PlanTask, position: int, stamp: str) -> dict[str, 
         "progress": 0,
         "assignee": None,
         "unit": None,
+        "cooperating": None,
         "due": None,
         "notes": [],
         "created": stamp,
@@ -192,13 +200,13 @@ def sync_plan(
         events.insert(
             0, event(plan.year, None, "load", "tasks", None, f"added {len(result.added)}")
         )
-    if result.plan_changed:
-        stored = {**meta, "loaded": stamp, "file": plan.path}
-        if plan_key is None:
-            store.insert("plans", [stored])
-            events.insert(0, event(plan.year, None, "load", "plan", None, plan.year))
-        else:
-            store.update("plans", {plan_key: stored})
+    stored = {**meta, "loaded": stamp, "file": plan.path}
+    stored.update(file_path=plan.location, file_sha256=plan.digest)  # what doctor checks against
+    if plan_key is None:
+        store.insert("plans", [stored])
+        events.insert(0, event(plan.year, None, "load", "plan", None, plan.year))
+    else:
+        store.update("plans", {plan_key: stored})
     store.insert("tasks", inserts)
     store.update("tasks", updates)
     record(store, events, clock, user)
@@ -247,10 +255,33 @@ def record(
     ensure_meta(store)
     number = store.next_number("change")
     stamp = clock.stamp()
+    check_time_order(store, stamp, clock)
     for item in events:
         item.update({"change": number, "at": stamp, "by": user})
     seqs = store.insert("history", events)
     return number, [event_row(seq, item) for seq, item in zip(seqs, events, strict=True)]
+
+
+def check_time_order(store: Store, stamp: str, clock: Clock) -> None:
+    """Refuse a change dated before the latest event: the history stays in time order, so the
+    order of its events is the order of time for the report, `history` and `undo` alike."""
+    latest = max((item["at"] for item in store.read("history").values()), default="")
+    if stamp >= latest:
+        return
+    if clock.pinned is not None:
+        raise InputError(
+            _(
+                "LIANTA_NOW={now} is before the latest change in the store ({latest}); changes "
+                "are kept in time order, so record older ones first or give a later time"
+            ).format(now=stamp, latest=latest)
+        )
+    raise StoreError(
+        _(
+            "the clock says {now}, before the latest change in the store ({latest}); changes "
+            "are kept in time order: check the computer's clock, or give the time with "
+            "LIANTA_NOW"
+        ).format(now=stamp, latest=latest)
+    )
 
 
 # ---------------------------------------------------------------- reading tasks
@@ -264,6 +295,15 @@ def effective_due(doc: dict[str, Any], plan_end: str) -> str:
 def is_overdue(doc: dict[str, Any], plan_end: str, today: str) -> bool:
     """Past its effective due date and not done."""
     return effective_due(doc, plan_end) < today and doc["status"] != "done"
+
+
+def task_schedule(doc: dict[str, Any], plan: dict[str, Any], today: date) -> schedule.Schedule:
+    """Expected progress, lag and light of a stored task on `today`, for every view of it: its
+    period runs from its own start (else the plan's) to its effective due date."""
+    start = schedule.day(doc.get("plan_start") or plan["start"])
+    due = schedule.day(effective_due(doc, plan["end"]))
+    limits = schedule.thresholds(plan)
+    return schedule.judge(doc["status"], int(doc["progress"]), start, due, today, limits)
 
 
 def plan_tasks(store: Store, year: int, *, archived: bool = False) -> list[dict[str, Any]]:
@@ -282,6 +322,7 @@ def task_view(doc: dict[str, Any], plan: dict[str, Any], today: str) -> dict[str
         (i for i in plan["indices"] if i.get("number") == doc["index"]), {}
     )
     due = effective_due(doc, plan["end"])
+    expected, lag, light = task_schedule(doc, plan, schedule.day(today))
     return {
         "id": doc["id"],
         "plan": doc["plan"],
@@ -294,11 +335,15 @@ def task_view(doc: dict[str, Any], plan: dict[str, Any], today: str) -> dict[str
         "status": doc["status"],
         "progress": doc["progress"],
         "assignee": doc["assignee"],
-        "unit": doc["unit"],
+        "unit": units.lead_unit(doc),
         "due": due,
         "overdue": due < today and doc["status"] != "done",
         "updated": doc["updated"],
         "archived": bool(doc.get("archived")),
+        "cooperating": units.cooperating_units(doc),
+        "expected_progress": expected,
+        "lag": lag,
+        "light": light,
     }
 
 
@@ -314,6 +359,8 @@ class TaskQuery:
     search: str | None = None
     sort: str = "id"
     archived: bool = False
+    unit: str | None = None
+    lights: Sequence[str] = ()
 
 
 SORTS = ("id", "due", "progress", "status", "updated")
@@ -373,9 +420,9 @@ def search_text(doc: dict[str, Any]) -> str:
     """Everything `--search` looks in, folded (case and script)."""
     parts = [doc["title"], doc["title_en"], doc.get("source", ""), doc["id"]]
     parts += doc.get("places") or []
-    parts += doc.get("partners") or []
+    parts += [*units.cooperating_units(doc), units.lead_unit(doc) or ""]
     parts += [note["text"] for note in doc.get("notes") or ()]
-    parts += [doc.get("assignee") or "", doc.get("unit") or ""]
+    parts += [doc.get("assignee") or ""]
     return fold("\n".join(parts))
 
 
@@ -401,6 +448,7 @@ def list_tasks(
     and how many matched."""
     sort = check_sort(query.sort)
     statuses = set(check_statuses(query.statuses))
+    lights = set(schedule.check_lights(query.lights))
     plan = plan_docs(store)[year]
     index = resolve_index(plan, query.index) if query.index else None
     end, today_text = plan["end"], today.isoformat()
@@ -419,6 +467,10 @@ def list_tasks(
         chosen = [doc for doc in chosen if needle in search_text(doc)]
     if query.overdue:
         chosen = [doc for doc in chosen if is_overdue(doc, end, today_text)]
+    if query.unit and query.unit.strip():
+        chosen = [doc for doc in chosen if units.answers_for(doc, query.unit)]
+    if lights:
+        chosen = [doc for doc in chosen if task_schedule(doc, plan, today).light in lights]
     chosen.sort(key=_sort_key(sort, end))
     total = len(chosen)
     if limit:
@@ -426,65 +478,82 @@ def list_tasks(
     return [task_view(doc, plan, today_text) for doc in chosen], total
 
 
-def id_key(task_id: str) -> tuple[int, ...]:
-    """The numbers of a task id, for sorting ("2.10" after "2.9")."""
-    return tuple(int(part) for part in task_id.split(".") if part.isdigit())
-
-
 # ---------------------------------------------------------------- finding tasks by id
 
 
 def find_tasks(
-    store: Store, year: int, ids: Sequence[str], *, archived_ok: bool = False
+    store: Store, year: int, ids: Sequence[str], *, archived_ok: bool = False, several: bool = True
 ) -> list[tuple[int, dict[str, Any]]]:
-    """(doc id, task) for every id, in the order given; InputError on the first unknown id."""
+    """(doc id, task) for every id, in the order given, each task once; InputError on the first
+    id that names no task, so a command changes all of them or none.
+
+    With `several`, an id may also name several tasks (`task_ids.expand`): a range `1.1-1.3`,
+    `1.*` or an index code, leaving out archived tasks. A task named by its id is refused if it
+    is archived, unless `archived_ok`.
+    """
     if not ids:
         raise InputError(_("give at least one task id, like 3.4"))
-    wanted = {raw.strip() for raw in ids}
-    by_id = {
-        doc["id"]: (key, doc)
-        for key, doc in store.read("tasks").items()
-        if doc["id"] in wanted and doc["plan"] == year
+    tasks = {
+        doc["id"]: (key, doc) for key, doc in store.read("tasks").items() if doc["plan"] == year
     }
-    found = []
-    seen: set[str] = set()
+    found: dict[str, tuple[int, dict[str, Any]]] = {}
     for raw in ids:
-        task_id = raw.strip()
-        if task_id in seen:
+        value = raw.strip()
+        if value in tasks:
+            if tasks[value][1].get("archived") and not archived_ok:
+                message = _("task {id} is archived (it left the {year} plan)")
+                raise InputError(message.format(id=value, year=year))
+            found.setdefault(value, tasks[value])
             continue
-        seen.add(task_id)
-        if task_id not in by_id:
-            known = [doc["id"] for doc in store.read("tasks").values() if doc["plan"] == year]
-            hint = did_you_mean(task_id, known, cutoff=0.5)
-            if not _TASK_ID.fullmatch(task_id):
-                raise InputError(
-                    _("task id {id!r} is not of the form N.M, like 3.4{hint}").format(
-                        id=raw, hint=hint
-                    )
-                )
-            raise InputError(
-                _("no task {id} in the {year} plan{hint}").format(id=task_id, year=year, hint=hint)
-            )
-        key, doc = by_id[task_id]
-        if doc.get("archived") and not archived_ok:
-            raise InputError(
-                _("task {id} is archived (it left the {year} plan)").format(id=task_id, year=year)
-            )
-        found.append((key, doc))
-    return found
+        named = None
+        if several and not task_ids.TASK_ID.fullmatch(value):
+            indices = plan_docs(store)[year]["indices"]
+            docs = {task_id: doc for task_id, (_key, doc) in tasks.items()}
+            named = task_ids.expand(value, docs, indices, year)
+        if named is None:
+            raise _not_a_task(store, year, raw, list(tasks), several)
+        for task_id in named:
+            found.setdefault(task_id, tasks[task_id])
+    return list(found.values())
+
+
+def _not_a_task(store: Store, year: int, raw: str, known: list[str], several: bool) -> InputError:
+    """The refusal of an id that names no task, with the nearest one there is."""
+    value = raw.strip()
+    hint = did_you_mean(value, known, cutoff=0.5)
+    if task_ids.TASK_ID.fullmatch(value):
+        message = _("no task {id} in the {year} plan{hint}")
+        return InputError(message.format(id=value, year=year, hint=hint))
+    if not several and task_ids.names_several(value):
+        message = _("{value}: give one task id here, like 3.4 (a range or group names several)")
+        return InputError(message.format(value=value))
+    if not several:
+        message = _("task id {id!r} is not of the form N.M, like 3.4{hint}")
+        return InputError(message.format(id=raw, hint=hint))
+    codes = [index["code"] for index in plan_docs(store)[year]["indices"]]
+    message = _(
+        "{id!r} is not a task id (like 3.4), a range (1.1-1.3), an index's tasks (1.*) "
+        "or an index code ({codes}){hint}"
+    )
+    hint = did_you_mean(value.lower(), [*known, *codes], cutoff=0.5)
+    return InputError(message.format(id=raw, codes=", ".join(codes), hint=hint))
 
 
 # ---------------------------------------------------------------- changing tasks
 
 
 def clean_name(value: str, option: str) -> str:
-    """A person's or unit's name: trimmed, non-empty, one line, not too long."""
+    """A person's or unit's name: trimmed, non-empty, one line of visible text (`freetext`),
+    not too long."""
     text = value.strip()
     if not text:
         raise InputError(_("{option}: the name is empty").format(option=option))
-    if _CONTROL.search(text) or "\n" in text:
+    hidden = hidden_character(text)
+    if hidden is not None:
         raise InputError(
-            _("{option}: the name contains control characters or line breaks").format(option=option)
+            _(
+                "{option}: the name holds {code}, a control, invisible or line-break character"
+            ).format(option=option, code=code_point(hidden))
         )
     if len(text) > MAX_NAME:
         raise InputError(
@@ -494,9 +563,18 @@ def clean_name(value: str, option: str) -> str:
 
 
 def clean_note(value: str) -> str:
-    text = value.strip()
+    """A note: trimmed, non-empty, plain text (`freetext`; line breaks allowed), not too long."""
+    text = value.replace("\r\n", "\n").strip()
     if not text:
         raise InputError(_("the note is empty; say what happened"))
+    hidden = hidden_character(text, lines=True)
+    if hidden is not None:
+        raise InputError(
+            _(
+                "the note holds {code}, a control or invisible character (an escape sequence "
+                "or a direction override?); notes are plain text"
+            ).format(code=code_point(hidden))
+        )
     if len(text) > MAX_NOTE:
         raise InputError(_("the note is longer than {n} characters").format(n=MAX_NOTE))
     return text
@@ -538,7 +616,7 @@ def _update_tasks(
         ) from None
 
 
-def _apply(
+def apply_patches(
     store: Store,
     year: int,
     patches: list[Patch],
@@ -570,26 +648,29 @@ def assign(
     store: Store,
     year: int,
     ids: Sequence[str],
-    to: str,
+    to: str | None,
     unit: str | None,
     clock: Clock,
     user: str,
+    cooperating: Sequence[str] | None = None,
 ) -> ChangeResult:
-    """Give tasks to `to` (and set their unit if given; an unchanged unit is kept)."""
-    name = clean_name(to, "--to")
-    unit_name = clean_name(unit, "--unit") if unit is not None else None
-    patch: dict[str, Any] = {"assignee": name}
-    if unit_name is not None:
-        patch["unit"] = unit_name
+    """Give tasks to `to`, set their lead unit and cooperating units ('none': back to the
+    plan's); whatever is not given is kept."""
+    patch = units.unit_patch(unit, cooperating)
+    if to is not None:
+        patch["assignee"] = clean_name(to, "--to")
+    if not patch:
+        message = _("nothing to assign: give {person}, {unit} or {cooperating}")
+        raise InputError(message.format(person="--to", unit="--unit", cooperating="--cooperating"))
     patches = [(key, doc, dict(patch)) for key, doc in find_tasks(store, year, ids)]
-    return _apply(store, year, patches, {}, "assign", clock, user)
+    return apply_patches(store, year, patches, {}, "assign", clock, user)
 
 
 def unassign(store: Store, year: int, ids: Sequence[str], clock: Clock, user: str) -> ChangeResult:
     patches = [
         (key, doc, {"assignee": None, "unit": None}) for key, doc in find_tasks(store, year, ids)
     ]
-    return _apply(store, year, patches, {}, "unassign", clock, user)
+    return apply_patches(store, year, patches, {}, "unassign", clock, user)
 
 
 # Status rules (docs/status-rules.md states them the same way):
@@ -652,8 +733,10 @@ def update(
     clear_due: bool = False,
     note: str | None = None,
     action: str = "update",
+    several: bool = True,
 ) -> ChangeResult:
-    """Change status, progress, due date and/or add a note, on every id or on none."""
+    """Change status, progress, due date and/or add a note, on every id or on none (`several`:
+    ids may be ranges and groups, see `find_tasks`)."""
     checked = check_statuses([status])[0] if status is not None else None
     if progress is not None and not 0 <= progress <= 100:
         raise InputError(
@@ -664,7 +747,7 @@ def update(
         raise InputError(_("nothing to change: give --status, --progress, --due or --note"))
     patches = []
     notes: dict[int, dict[str, Any]] = {}
-    for key, doc in find_tasks(store, year, ids):
+    for key, doc in find_tasks(store, year, ids, several=several):
         patch = next_state(doc["id"], doc, checked, progress)
         if patch.get("status") == "blocked" and doc["status"] != "blocked" and text is None:
             raise InputError(
@@ -677,13 +760,13 @@ def update(
         patches.append((key, doc, patch))
         if text is not None:
             notes[key] = {"at": clock.stamp(), "by": user, "text": text}
-    return _apply(store, year, patches, notes, action, clock, user)
+    return apply_patches(store, year, patches, notes, action, clock, user)
 
 
 def add_note(
     store: Store, year: int, task_id: str, text: str, clock: Clock, user: str
 ) -> ChangeResult:
-    return update(store, year, [task_id], clock, user, note=text, action="note")
+    return update(store, year, [task_id], clock, user, note=text, action="note", several=False)
 
 
 # ---------------------------------------------------------------- history and undo
@@ -701,7 +784,11 @@ def history(
         raise InputError(
             _("--since {since} is after --until {until}").format(since=since, until=until)
         )
-    wanted = find_tasks(store, year, [task_id], archived_ok=True)[0][1]["id"] if task_id else None
+    wanted = (
+        find_tasks(store, year, [task_id], archived_ok=True, several=False)[0][1]["id"]
+        if task_id
+        else None
+    )
     low = since.isoformat() if since else ""
     high = until.isoformat() + "T99" if until else "9999"
     return [
@@ -811,7 +898,7 @@ def undo(store: Store, clock: Clock, user: str, *, anyone: bool = False) -> Chan
 
 def show_task(store: Store, year: int, task_id: str, today: date) -> dict[str, Any]:
     """Every field of one task, its notes and its history."""
-    ((_key, doc),) = find_tasks(store, year, [task_id], archived_ok=True)
+    ((_key, doc),) = find_tasks(store, year, [task_id], archived_ok=True, several=False)
     view = task_view(doc, plan_docs(store)[year], today.isoformat())
     view.update(
         {
@@ -820,6 +907,10 @@ def show_task(store: Store, year: int, task_id: str, today: date) -> dict[str, A
             "partners": list(doc.get("partners") or []),
             "plan_due": doc.get("plan_due"),
             "own_due": doc.get("due"),
+            "plan_unit": doc.get("plan_unit"),
+            "own_unit": doc.get("unit"),
+            "own_cooperating": doc.get("cooperating"),
+            "plan_start": doc.get("plan_start"),
             "created": doc.get("created"),
             "notes": list(doc.get("notes") or []),
             "history": history(store, year, doc["id"]),

@@ -37,10 +37,6 @@ ZH: dict[str, str] = {
     "Every field of one task, its notes and its history.": (
         "查看一项任务的全部信息、备注和历史记录。"
     ),
-    "Give tasks to a person (and their unit).": "把任务分派给负责人（及其责任单位）。",
-    "Take tasks back from whoever has them (clears assignee and unit).": (
-        "收回任务（清空负责人和责任单位）。"
-    ),
     "Change status, progress, due date, or add a note.": "修改状态、进度、截止日期，或添加备注。",
     "Mark tasks done (progress 100).": "把任务标记为已完成（进度 100）。",
     "Add a note to a task.": "为任务添加备注。",
@@ -53,9 +49,6 @@ ZH: dict[str, str] = {
     ),
     "Print lianta's version.": "显示 lianta 的版本。",
     "Reports on a period, made from the history.": "根据历史记录生成某一时段的报告。",
-    "Tasks per index: counts by status, % done, average progress, overdue, unassigned.": (
-        "各指数的任务：各状态数量、完成率、平均进度、逾期数、未分派数。"
-    ),
     "What was completed, started, blocked, assigned and moved in a week, per index and task.": (
         "一周内完成、开始、受阻、分派了哪些任务，进度有何变化，按指数和任务列出。"
     ),
@@ -70,9 +63,83 @@ ZH: dict[str, str] = {
     "Draw tables and bars with ASCII only (for terminals that draw box lines double-width).": (
         "表格和进度条只用 ASCII 字符绘制（适用于把制表线显示成双倍宽度的终端）。"
     ),
-    "Task ids, like 3.4 (several succeed or fail together).": (
-        "任务编号，如 3.4（多项任务同时成功或同时失败）。"
+    "Task ids, like 3.4; a range 1.1-1.3, 1.* or an index code names several "
+    "(they succeed or fail together).": (
+        "任务编号，如 3.4；范围 1.1-1.3、1.* 或指数代码表示多项任务（同时成功或同时失败）。"
     ),
+    "Print everything, even when it is longer than the screen (no pager).": (
+        "全部直接输出，即使超过一屏（不用分页器）。"
+    ),
+    "Print lianta's version and exit.": "显示 lianta 的版本并退出。",
+    "Install completion for the current shell.": "为当前 shell 安装自动补全。",
+    "Show completion for the current shell, to copy it or customize the installation.": (
+        "显示当前 shell 的自动补全脚本，供复制或自行安装。"
+    ),
+    "{shell} completion installed in {path}; it works in a new terminal": (
+        "已为 {shell} 安装自动补全：{path}；新开终端后生效"
+    ),
+    "; text that starts with '-' goes after --: {example}": (
+        "；以 '-' 开头的文字请放在 -- 之后：{example}"
+    ),
+    # ------------------------------------------------------------ help screens: examples
+    "Examples:": "示例：",
+    "How far each index has come:": "各指数的进展：",
+    "The blocked tasks, the soonest due first:": "受阻的任务，最早到期的在前：",
+    "This week's report, as Markdown:": "本周报告（Markdown 格式）：",
+    "Check next year's plan before loading it:": "载入前先检查明年的计划：",
+    "The same, for a script:": "同上，供脚本使用：",
+    "See what loading an edited plan would change:": "看看载入修改后的计划会改动什么：",
+    "Then load it:": "然后载入：",
+    "One person's tasks, for a script:": "某人负责的任务，供脚本使用：",
+    "One task, its notes and its history:": "一项任务及其备注和历史记录：",
+    "Two tasks to one person and her unit:": "把两项任务分派给一个人：",
+    "Every task of an index, with the unit:": "把一个指数的全部任务连同责任单位分派出去：",
+    "Take one task back:": "收回一项任务：",
+    "Take a range of tasks back:": "收回一个编号范围内的任务：",
+    "Record progress, with a note:": "记录进度并添加备注：",
+    "Block a task, saying why:": "把任务标为受阻并说明原因：",
+    "Move the due date of every task of index 2:": "修改指数 2 全部任务的截止日期：",
+    "Finish one task:": "完成一项任务：",
+    "Finish three, with a closing note:": "完成三项任务并添加备注：",
+    "Note what happened:": "记下进展：",
+    "A note that starts with '-' goes after --:": "以 '-' 开头的备注放在 -- 之后：",
+    "Everything that happened to one task:": "一项任务的全部历史记录：",
+    "Everything since 1 March, as CSV:": "3 月 1 日以来的全部记录（CSV 格式）：",
+    "Take the last change back:": "撤销最近一次变更：",
+    "The same, saying what was undone, for a script:": "同上，并说明撤销了什么，供脚本使用：",
+    "Check the store and its backups:": "检查数据文件及其备份：",
+    "Bring back the newest good backup of a damaged store:": "数据文件损坏时，恢复最新的完好备份：",
+    "The installed version (also lianta --version):": "已安装的版本（也可用 lianta --version）：",
+    "The same, to paste into a document:": "同上，便于粘贴到文档中：",
+    "The report on one ISO week:": "某一 ISO 周的报告：",
+    "A period as JSON, into a file:": "某一时段的报告（JSON 格式），写入文件：",
+    # ------------------------------------------------------------ help screens: environment
+    "Environment": "环境变量",
+    "The store in use: {path}": "当前数据文件：{path}",
+    "The store file (--db on a command wins over it). Default: {default}": (
+        "数据文件（命令的 --db 优先）。默认：{default}"
+    ),
+    "Pin today and the time of every change: 2024-03-08 or 2024-03-08T17:00.": (
+        "固定“今天”和每次变更的时间：2024-03-08 或 2024-03-08T17:00。"
+    ),
+    "Who is recorded on each change. Default: the login name.": (
+        "变更记录中的操作人。默认：登录用户名。"
+    ),
+    "en or zh, like --lang. Default: the locale (LC_ALL, LC_MESSAGES, LANG).": (
+        "en 或 zh，同 --lang。默认：按系统区域设置（LC_ALL、LC_MESSAGES、LANG）。"
+    ),
+    "1: tables and bars in ASCII only, like --ascii.": (
+        "设为 1：表格和进度条只用 ASCII 字符，同 --ascii。"
+    ),
+    "Seconds a change waits for another one to finish. Default: 30.": (
+        "变更等待另一个变更完成的秒数。默认：30。"
+    ),
+    "The pager for output longer than the screen. Default: less -R; cat: none.": (
+        "输出超过一屏时使用的分页器。默认：less -R；设为 cat：不分页。"
+    ),
+    "Any value: no colours.": "设为任意值：不用颜色。",
+    "The width of tables. Default: the terminal's.": "表格宽度。默认：终端宽度。",
+    "1: an internal error shows its traceback.": "设为 1：内部错误时显示调用栈。",
     "Task id, like 3.4.": "任务编号，如 3.4。",
     "Plan file (default: the bundled 2024 plan).": "计划文件（默认：内置的 2024 年计划）。",
     "text or json.": "text 或 json。",
@@ -99,7 +166,6 @@ ZH: dict[str, str] = {
     ),
     "Include tasks that left the plan.": "包括已移出计划的任务。",
     "Who takes the task(s).": "由谁负责这些任务。",
-    "Their unit (e.g. 经济服务办).": "负责人所在的责任单位（如 经济服务办）。",
     "todo, in_progress, blocked or done.": (
         "todo 未开始、in_progress 进行中、blocked 受阻或 done 已完成。"
     ),
@@ -137,7 +203,6 @@ ZH: dict[str, str] = {
     "Due": "截止日期",
     "Updated": "更新时间",
     "Places": "地点",
-    "Partners": "协作单位",
     "Source": "原文",
     "Title (other language)": "英文标题",
     "Field": "项目",
@@ -158,6 +223,10 @@ ZH: dict[str, str] = {
     "Progress by index": "各指数进度",
     "(archived)": "（已归档）",
     "overdue": "逾期",
+    "overdue since {date}": "{date} 起逾期",
+    ", ": "，",
+    "{n} blocked": "受阻 {n} 项",
+    "{n} overdue": "逾期 {n} 项",
     "unassigned": "已取消分派",
     "yes": "是",
     "no": "否",
@@ -174,7 +243,6 @@ ZH: dict[str, str] = {
     "status": "状态",
     "progress": "进度",
     "assignee": "负责人",
-    "unit": "责任单位",
     "due": "截止日期",
     "archived": "归档",
     "title": "标题",
@@ -226,10 +294,16 @@ ZH: dict[str, str] = {
         "已撤销 {ids} 上的变更 {undone}（记为变更 {change}）"
     ),
     "wrote {path}": "已写入 {path}",
-    "interrupted; nothing was changed": "已中断；没有做任何改动",
-    "internal error ({kind}: {error}); nothing was saved; LIANTA_DEBUG=1 shows details": (
-        "内部错误（{kind}：{error}）；没有保存任何内容；设置 LIANTA_DEBUG=1 可查看详情"
+    "interrupted; {outcome}": "已中断；{outcome}",
+    "internal error ({kind}: {error}); {outcome}; LIANTA_DEBUG=1 shows details": (
+        "内部错误（{kind}：{error}）；{outcome}；设置 LIANTA_DEBUG=1 可查看详情"
     ),
+    "nothing was changed": "没有做任何改动",
+    "the change was saved (change {change}; 'lianta history' shows it)": (
+        "改动已保存（变更 {change}；可用 lianta history 查看）"
+    ),
+    "cannot write the output: ": "无法写出结果：",
+    "{where}{reason}; {outcome}": "{where}{reason}；{outcome}",
     "{message} (see '{where} --help')": "{message}（参见 {where} --help）",
     "--format {value}: use one of {formats}": "--format {value}：请使用 {formats} 之一",
     "--limit {limit}: must be 0 (all) or more": "--limit {limit}：须为 0（全部）或更大的数",
@@ -262,10 +336,33 @@ ZH: dict[str, str] = {
     ),
     "no task {id} in the {year} plan{hint}": "{year} 年计划中没有任务 {id}{hint}",
     "task {id} is archived (it left the {year} plan)": "任务 {id} 已归档（已移出 {year} 年计划）",
-    "{option}: the name is empty": "{option}：名称为空",
-    "{option}: the name contains control characters or line breaks": (
-        "{option}：名称含有控制字符或换行"
+    "{range}: no task {id} in the {year} plan": "{range}：{year} 年计划中没有任务 {id}",
+    "{range}: the range runs backwards; write {start}-{end}": (
+        "{range}：范围写反了；请写成 {start}-{end}"
     ),
+    "{range}: not a range of task ids; write it like 1.1-1.3": (
+        "{range}：不是任务编号范围；请写成 1.1-1.3 这样"
+    ),
+    "{value}: no index {number} in the {year} plan; it has {valid}": (
+        "{value}：{year} 年计划中没有指数 {number}；现有：{valid}"
+    ),
+    "{value}: give one task id here, like 3.4 (a range or group names several)": (
+        "{value}：这里只能给一个任务编号，如 3.4（范围或分组会包含多项任务）"
+    ),
+    "{id!r} is not a task id (like 3.4), a range (1.1-1.3), an index's tasks (1.*) "
+    "or an index code ({codes}){hint}": (
+        "{id!r} 不是任务编号（如 3.4）、编号范围（1.1-1.3）、某指数的全部任务（1.*）"
+        "或指数代码（{codes}）{hint}"
+    ),
+    "{option}: the name is empty": "{option}：名称为空",
+    "{option}: the name holds {code}, a control, invisible or line-break character": (
+        "{option}：名称含有 {code}，这是控制字符、不可见字符或换行符"
+    ),
+    "the note holds {code}, a control or invisible character (an escape sequence or a "
+    "direction override?); notes are plain text": (
+        "备注含有 {code}，这是控制字符或不可见字符（转义序列或文字方向控制符？）；备注只能是纯文本"
+    ),
+    "the system's user name (LIANTA_USER sets another)": "系统用户名（可用 LIANTA_USER 另设）",
     "{option}: the name is longer than {n} characters": "{option}：名称超过 {n} 个字符",
     "the note is empty; say what happened": "备注为空；请写明情况",
     "the note is longer than {n} characters": "备注超过 {n} 个字符",
@@ -349,6 +446,66 @@ ZH: dict[str, str] = {
         "数据文件 {path} 不见了，但备份 {backup} 还在；运行 lianta doctor --db {path} --restore "
         "可恢复（或删除备份后重新开始）"
     ),
+    "store {path} holds nothing but its backup {backup} exists; run 'lianta doctor --db {path} "
+    "--restore' to bring it back (or delete the backups to start afresh)": (
+        "数据文件 {path} 是空的，但备份 {backup} 还在；运行 lianta doctor --db {path} --restore "
+        "可恢复（或删除备份后重新开始）"
+    ),
+    "the name is too long": "名称太长",
+    "cannot use store {path}: {reason}": "无法使用数据文件 {path}：{reason}",
+    "store {path} is {kind}, not a store file": "数据文件 {path} 是{kind}，不是数据文件",
+    "a symbolic link": "符号链接",
+    "a FIFO (named pipe)": "命名管道（FIFO）",
+    "a device": "设备",
+    "a socket": "套接字",
+    "not a regular file": "非普通文件",
+    "the backup copy does not read back as written": "备份副本读回的内容与写入的不一致",
+    "another lianta created {path} while this command ran; nothing was saved; "
+    "run the command again": (
+        "本命令运行期间另一个 lianta 创建了 {path}；没有保存任何内容；请重新运行该命令"
+    ),
+    "lock file {lock} is a symbolic link; lianta does not follow it: remove it and run the "
+    "command again": ("锁文件 {lock} 是符号链接；lianta 不会跟随它：请删除它后重新运行命令"),
+    "LIANTA_NOW={now} is before the latest change in the store ({latest}); changes are kept "
+    "in time order, so record older ones first or give a later time": (
+        "LIANTA_NOW={now} 早于数据文件中最近的一次变更（{latest}）；变更按时间顺序保存，"
+        "请先记录较早的变更，或给出更晚的时间"
+    ),
+    "the clock says {now}, before the latest change in the store ({latest}); changes are "
+    "kept in time order: check the computer's clock, or give the time with LIANTA_NOW": (
+        "系统时钟为 {now}，早于数据文件中最近的一次变更（{latest}）；变更按时间顺序保存："
+        "请检查电脑时钟，或用 LIANTA_NOW 指定时间"
+    ),
+    "LIANTA_NOW={value!r} is out of the range of dates lianta keeps": (
+        "LIANTA_NOW={value!r} 超出了 lianta 能记录的日期范围"
+    ),
+    "the period ends on {end}; a report's period must end by {last}": (
+        "时段结束于 {end}；报告的时段最晚只能到 {last}"
+    ),
+    "has a note without its time or author": "有一条备注缺少时间或记录人",
+    "its last change is recorded as {last} but the history has change {n}": (
+        "记录的最近变更号是 {last}，但历史记录中有变更 {n}"
+    ),
+    "store {link} is a symbolic link to {path}: its lock and backups are beside {path}": (
+        "数据文件 {link} 是指向 {path} 的符号链接：它的锁文件和备份在 {path} 旁边"
+    ),
+    "the store file holds nothing, but backups of it exist": "数据文件是空的，但它的备份还在",
+    "is {kind}": "是{kind}",
+    "history event {seq} is dated {at}, before the event ahead of it ({before})": (
+        "历史记录 {seq} 的时间为 {at}，早于它前面的记录（{before}）"
+    ),
+    "the plan's own fields": "计划本身的字段",
+    "task {task}: {fields}": "任务 {task}：{fields}",
+    "task {task} is missing": "缺少任务 {task}",
+    "task {task} is not in it": "任务 {task} 不在其中",
+    "task {task} is archived": "任务 {task} 已归档",
+    "plan {year}: the stored plan text differs from {file}, which is unchanged since it was "
+    "loaded (edited by hand?): {what}": (
+        "{year} 年计划：数据文件中的计划文字与 {file} 不一致，而该文件自载入后没有改动"
+        "（被手工修改过？）：{what}"
+    ),
+    "is {kind}, not a plan file": "是{kind}，不是计划文件",
+    "is larger than {size} MB; a plan file is smaller": "超过 {size} MB；计划文件不会这么大",
     # ------------------------------------------------------------ doctor
     "task document {key}": "任务文档 {key}",
     "task {task} ({year})": "任务 {task}（{year}）",
@@ -563,9 +720,6 @@ ZH: dict[str, str] = {
     "'tasks' must be a list, not {value}": "'tasks' 应为列表，而不是{value}",
     "task {id}": "任务 {id}",
     "{index}, task #{n}": "{index} 第 {n} 项任务",
-    "'due' {due} is outside the plan period {start} to {end}": (
-        "'due' {due} 不在计划期间 {start} 至 {end} 内"
-    ),
     "'id' {id} must be in quotes, like \"{id}\" (unquoted, YAML reads it as the number {number})": (
         "'id' {id} 须加引号，写成 \"{id}\"（不加引号时 YAML 会读成数字 {number}）"
     ),
@@ -734,4 +888,206 @@ ZH: dict[str, str] = {
     "{db} already holds a lianta store (schema version {version})": (
         "{db} 中已有 lianta 数据库（结构版本 {version}）"
     ),
+    # ------------------------------------------------------------ lights, units, the ledger
+    "Give tasks to a person, a lead unit and cooperating units.": (
+        "把任务分派给负责人、牵头单位和配合单位。"
+    ),
+    "Take tasks back from whoever has them (clears assignee and lead unit).": (
+        "收回任务（清空负责人和牵头单位）。"
+    ),
+    "Tasks per index (or unit): counts by status, progress, overdue, lights.": (
+        "各指数（或各单位）的任务：各状态数量、进度、逾期数、亮灯情况。"
+    ),
+    "The ledger for a spreadsheet program (Excel, WPS, LibreOffice).": (
+        "导出台账，供电子表格软件（Excel、WPS、LibreOffice）使用。"
+    ),
+    "Every task and a summary per index, with lights, as an Excel workbook.": (
+        "把全部任务和各指数汇总（含亮灯）导出为 Excel 工作簿。"
+    ),
+    "Take in a units' ledger (xlsx or CSV): progress, status, note, people, units, due.": (
+        "导入各单位填报的台账（xlsx 或 CSV）：进度、状态、备注、负责人、单位、截止日期。"
+    ),
+    "CSV: start with the byte-order mark Excel needs. Default: only into a file.": (
+        "CSV：在开头加上 Excel 需要的字节顺序标记（BOM）。默认：仅在写入文件时加。"
+    ),
+    "Only tasks this unit leads or cooperates on.": "只列出该单位牵头或配合的任务。",
+    "Only these lights (repeat): red, yellow, green.": (
+        "只列出这些亮灯（可重复）：red、yellow、green。"
+    ),
+    "Lead unit, e.g. 经济服务办; 'none' for the plan's.": (
+        "牵头单位，如 经济服务办；写 'none' 则恢复计划中的牵头单位。"
+    ),
+    "Cooperating units (repeat, or separate with commas); 'none' for the plan's.": (
+        "配合单位（可重复，或用逗号、顿号分隔）；写 'none' 则恢复计划中的配合单位。"
+    ),
+    "index, or unit: a row per lead or cooperating unit.": (
+        "index（按指数），或 unit：每个牵头或配合单位一行。"
+    ),
+    "The workbook to write (replaced whole).": "要写入的工作簿（整个替换）。",
+    "An .xlsx or .csv file.": ".xlsx 或 .csv 文件。",
+    "--bom and --no-bom are for --format csv": "--bom 和 --no-bom 只用于 --format csv",
+    "expected {expected}%, {lag} points behind: {light}": (
+        "序时进度 {expected}%，滞后 {lag} 个百分点：{light}"
+    ),
+    "expected {expected}%, {ahead} points ahead: {light}": (
+        "序时进度 {expected}%，超前 {ahead} 个百分点：{light}"
+    ),
+    "Schedule": "序时进度",
+    "Lead unit": "牵头单位",
+    "Cooperating units": "配合单位",
+    "{value} (the plan says {plan})": "{value}（计划中为 {plan}）",
+    "--by {value}: use index or unit": "--by {value}：请用 index 或 unit",
+    "the row is of the {value} plan, not {year}; give --plan {value}": (
+        "这一行属于 {value} 年计划，不是 {year} 年；请加 --plan {value}"
+    ),
+    (
+        "the title is not task {id}'s ({title}): titles come from the plan, and a row may have "
+        "the wrong id (a spreadsheet reads 1.10 as the number 1.1)"
+    ): (
+        "标题不是任务 {id} 的（{title}）：标题来自计划，不能在这里改；这一行的编号也可能不对"
+        "（电子表格会把 1.10 读成数字 1.1）"
+    ),
+    "the status is empty": "状态为空",
+    "{value!r} is not a status; use one of {valid} (or their names)": (
+        "{value!r} 不是状态；请用 {valid} 之一（或其中文名称）"
+    ),
+    "blocking needs a reason: write it in the note column": "标为受阻须说明原因：请写在备注列",
+    "the plan names {unit} as lead unit; write the unit that leads instead": (
+        "计划中的牵头单位是 {unit}；请写上实际牵头的单位，不能留空"
+    ),
+    "the progress is empty": "进度为空",
+    "{id!r} is not a task id like 3.4": "{id!r} 不是任务编号（应如 3.4）",
+    "name": "姓名",
+    "no task {id} in the {year} plan": "{year} 年计划中没有任务 {id}",
+    "progress {value!r} is not a whole number from 0 to 100": "进度 {value!r} 不是 0 到 100 的整数",
+    "due {value!r} is not a date; write it as YYYY-MM-DD": (
+        "截止日期 {value!r} 不是日期；请写成 YYYY-MM-DD"
+    ),
+    "task {id} is also on {place}": "任务 {id} 在 {place} 也出现了",
+    "a workbook is not for the terminal: give --output FILE.xlsx": (
+        "工作簿不能输出到终端：请用 --output 文件.xlsx"
+    ),
+    "{plan}: the ledger as of {today}": "{plan}：截至 {today} 的台账",
+    "{tasks} task(s) change, {rows} row(s) change nothing": (
+        "{tasks} 项任务有改动，{rows} 行没有改动"
+    ),
+    "wrote {path}: {count} tasks of the {year} plan": (
+        "已写入 {path}：{year} 年计划的 {count} 项任务"
+    ),
+    "{file}: no row has a task id; nothing to import": (
+        "{file}：没有一行有任务编号；没有可导入的内容"
+    ),
+    "{count} problem(s); nothing was imported": "{count} 个问题；没有导入任何内容",
+    "--output {path}: a workbook's file name ends in .xlsx": (
+        "--output {path}：工作簿的文件名应以 .xlsx 结尾"
+    ),
+    "Was": "原为",
+    "Now": "改为",
+    "recorded as change {change} ('lianta undo' reverts it)": (
+        "已记为第 {change} 次变更（'lianta undo' 可撤销）"
+    ),
+    "'yellow_lag' {yellow} is more than 'red_lag' {red}": (
+        "'yellow_lag' {yellow} 大于 'red_lag' {red}"
+    ),
+    "'{field}' must be a number of points from 0 to 100, not {value}": (
+        "'{field}' 必须是 0 到 100 的百分点数，不能是 {value}"
+    ),
+    "'{field}' {day} is outside the plan period {start} to {end}": (
+        "'{field}' {day} 不在计划期间 {start} 至 {end} 内"
+    ),
+    "'start' {start} is after 'due' {due}": "'start' {start} 晚于 'due' {due}",
+    "--light {value}: use one of {valid}{hint}": "--light {value}：请用 {valid} 之一{hint}",
+    "nothing to assign: give {person}, {unit} or {cooperating}": (
+        "没有要分派的内容：请给出 {person}、{unit} 或 {cooperating}"
+    ),
+    "green": "绿灯",
+    "yellow": "黄灯",
+    "red": "红灯",
+    "Light": "亮灯",
+    "Index no.": "指数序号",
+    "Index code": "指数代码",
+    "Index (English)": "指数（英文）",
+    "Task (English)": "任务（英文）",
+    "Expected progress": "序时进度",
+    "Lag (points)": "滞后（百分点）",
+    "Latest note": "最新备注",
+    "Archived": "已归档",
+    "Plan": "计划年度",
+    "Green": "绿灯",
+    "Yellow": "黄灯",
+    "Red": "红灯",
+    "Leads": "牵头",
+    "Cooperates on": "配合",
+    "Event": "事件",
+    "Task ID": "任务编号",
+    "Old value": "原值",
+    "New value": "新值",
+    "Undoes change": "撤销的变更",
+    "Section": "栏目",
+    "From": "从",
+    "To": "到",
+    "Done: change": "完成数变化",
+    "Progress: change": "进度变化",
+    "R/Y/G": "红/黄/绿",
+    "import": "导入",
+    "lead unit": "牵头单位",
+    "cooperating units": "配合单位",
+    "plan lead unit": "计划中的牵头单位",
+    "plan start date": "计划开始日期",
+    "(no lead unit)": "（无牵头单位）",
+    "Summary": "汇总",
+    "Task list": "任务清单",
+    "'cooperating' is not a list of names": "'cooperating' 不是单位名称的列表",
+    "{counts}; {verdict}": "{counts}；{verdict}",
+    "{file}: no sheet has a column headed {id} (the task ids)": (
+        "{file}：没有哪张工作表有标题为 {id} 的列（任务编号）"
+    ),
+    "{file}: an Excel 97-2003 (.xls) or WPS (.et) file; save it as .xlsx or CSV": (
+        "{file}：是 Excel 97-2003（.xls）或 WPS（.et）文件；请另存为 .xlsx 或 CSV"
+    ),
+    "{file}: no column is headed {id} (the task ids)": "{file}：没有标题为 {id} 的列（任务编号）",
+    "is a formula ({formula}); type the value itself": "是公式（{formula}）；请直接填写数值",
+    "{file}: cannot read: {reason}": "{file}：无法读取：{reason}",
+    "{file}: cannot be read as an .xlsx workbook ({error})": (
+        "{file}：无法作为 .xlsx 工作簿读取（{error}）"
+    ),
+    "{file}: is not CSV that can be read ({error})": "{file}：不是可读取的 CSV（{error}）",
+    "{place}: column {name!r} is not one lianta reads; left alone": (
+        "{place}：lianta 不读取 {name!r} 这一列；已略过"
+    ),
+    (
+        "{value} is a number, not a task id (a spreadsheet reads 1.10 as 1.1); format the "
+        "column as text and type the id again"
+    ): (
+        "{value} 是数字，不是任务编号（电子表格会把 1.10 读成 1.1）；请把这一列设为文本格式，"
+        "再重新输入编号"
+    ),
+    "merged cells; unmerge them so that each task has its own": (
+        "合并了单元格；请取消合并，让每项任务有自己的单元格"
+    ),
+    "{place}: a second {name} column (the first is {first})": (
+        "{place}：又一个 {name} 列（第一个在 {first}）"
+    ),
+    "{file}:{sheet} row {row}: no task id; the row is left alone": (
+        "{file}:{sheet} 第 {row} 行：没有任务编号；已略过这一行"
+    ),
+    "{file}: read sheet {sheet}": "{file}：已读取工作表 {sheet}",
+    "; other sheets left alone: {sheets}": "；其他工作表未读取：{sheets}",
+    "{file}: is neither UTF-8 nor GB18030 text; save it as CSV UTF-8": (
+        "{file}：既不是 UTF-8 也不是 GB18030 文本；请另存为 CSV UTF-8"
+    ),
+    "holds the error {error}": "含有错误值 {error}",
+    "holds the control character {code}": "含有控制字符 {code}",
+    "{file}: no such file": "{file}：文件不存在",
+    "{file}: is a folder, not a file": "{file}：是文件夹，不是文件",
+    "The ledger as an Excel workbook:": "台账导出为 Excel 工作簿：",
+    "The 2025 plan's ledger:": "2025 年计划的台账：",
+    "See what a units' ledger would change:": "先看各单位台账会改动什么：",
+    "Then take it in (one undo reverts it):": "再导入（一次 undo 即可撤销）：",
+    "Create the schema in a new database:": "在新数据库中建立数据结构：",
+    "Bring an older database up to date:": "把旧版本的数据库升级到当前版本：",
+    "Let a unit's login change its own tasks:": "让责任单位的账号修改本单位的任务：",
+    "A login that only reads:": "只读的账号：",
+    "Copy a store file into a new database:": "把数据文件复制到新数据库：",
+    "Keep a copy of the database in a file:": "把数据库备份到一个文件：",
 }

@@ -33,7 +33,12 @@ LIST_ROW: dict[str, Any] = {
     "overdue": bool,
     "updated": str,
     "archived": bool,
+    "cooperating": [str],
+    "expected_progress": int,
+    "lag": int,
+    "light": str,
 }
+LIGHTS = {"green", "yellow", "red"}
 EVENT: dict[str, Any] = {
     "seq": int,
     "change": int,
@@ -58,6 +63,10 @@ SHOW: dict[str, Any] = {
     "partners": [str],
     "plan_due": OPT_STR,
     "own_due": OPT_STR,
+    "plan_unit": OPT_STR,
+    "own_unit": OPT_STR,
+    "own_cooperating": (list, type(None)),
+    "plan_start": OPT_STR,
     "created": str,
     "notes": [NOTE],
     "history": [EVENT],
@@ -92,6 +101,9 @@ FIELDS = {
     "places",
     "partners",
     "plan_due",
+    "plan_unit",
+    "plan_start",
+    "cooperating",
 }
 
 
@@ -165,6 +177,8 @@ def test_list_json(busy: Run) -> None:
         assert TASK_ID.match(row["id"]) and DAY.match(row["due"]) and STAMP.match(row["updated"])
         assert row["status"] in STATUSES and 0 <= row["progress"] <= 100
         assert row["index"] == int(row["id"].split(".")[0])
+        assert row["light"] in LIGHTS and 0 <= row["expected_progress"] <= 100
+        assert row["lag"] == row["expected_progress"] - row["progress"]
     by_id = {row["id"]: row for row in rows}
     assert by_id["1.1"]["overdue"] is True and by_id["1.1"]["due"] == "2024-03-01"
     assert by_id["1.2"]["assignee"] is None and by_id["1.1"]["assignee"] == "王芳"
@@ -237,3 +251,51 @@ def test_load_json(run: Run, tmp_path: Any) -> None:
     dry = json_of(run("load", "--dry-run", "--format", "json", now="2024-03-04"))
     conforms(dry, LOAD)
     assert dry["dry_run"] is True and dry["unchanged"] == 40 and dry["plan_changed"] is False
+
+
+COUNTS: dict[str, Any] = {
+    "total": int,
+    "todo": int,
+    "in_progress": int,
+    "blocked": int,
+    "done": int,
+    "percent_done": float,
+    "progress": float,
+    "overdue": int,
+    "unassigned": int,
+    "red": int,
+    "yellow": int,
+    "green": int,
+}
+UNIT_SUMMARY: dict[str, Any] = {
+    "plan": int,
+    "as_of": str,
+    "units": [{"unit": OPT_STR, "leads": int, "supports": int, **COUNTS}],
+    "total": COUNTS,
+}
+IMPORT: dict[str, Any] = {
+    "file": str,
+    "sheet": str,
+    "plan": int,
+    "dry_run": bool,
+    "change": int,
+    "changes": [{"id": str, "field": str, "old": ANY, "new": ANY}],
+    "unchanged": [str],
+}
+
+
+def test_summary_by_unit_json(busy: Run) -> None:
+    data = json_of(busy("summary", "--by", "unit", "--format", "json", now="2024-03-05"))
+    conforms(data, UNIT_SUMMARY)
+    assert data["units"][-1]["unit"] is None and data["total"]["total"] == 40
+
+
+def test_import_json(busy: Run, tmp_path: Any) -> None:
+    ledger = tmp_path / "units.csv"
+    ledger.write_text("ID,Progress,Assignee\n2.1,20,李娜\n2.2,0,\n", encoding="utf-8")
+    for dry in (["--dry-run"], []):
+        data = json_of(busy("import", str(ledger), *dry, "--format", "json", now="2024-03-05"))
+        conforms(data, IMPORT)
+        assert data["dry_run"] is bool(dry) and data["unchanged"] == ["2.2"]
+        assert {c["field"] for c in data["changes"]} == {"status", "progress", "assignee"}
+    assert data["change"] > 0

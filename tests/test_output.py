@@ -13,7 +13,7 @@ import pytest
 from conftest import Result, Run, cells
 
 from lianta_cli.export import display_width
-from lianta_cli.views import HISTORY_KEYS, LIST_KEYS
+from lianta_cli.views import HISTORY_KEYS, LIST_KEYS, headers
 
 ESCAPE = "\x1b"
 SGR = re.compile(r"\x1b\[([0-9;]*)m")
@@ -83,8 +83,15 @@ def test_piped_table_columns_line_up_with_chinese(week: Run) -> None:
                 assert grid[start] != "", line  # no wide character straddles a column edge
 
 
-def test_control_characters_in_notes_are_shown_not_sent(week: Run) -> None:
-    ok(week("note", "1.1", "clear\x1b[2J screen\x07", now="2024-03-05"))
+def test_control_characters_in_notes_are_refused_or_shown_not_sent(
+    week: Run, store_path: Path
+) -> None:
+    nasty = "clear\x1b[2J screen\x07"
+    refused = week("note", "1.1", nasty, now="2024-03-05")
+    assert refused.exit_code == 2 and "U+001B" in refused.stderr
+    ok(week("note", "1.1", "clear-screen", now="2024-03-05"))
+    raw = store_path.read_text(encoding="utf-8")  # as a hand edit would put it there
+    store_path.write_text(raw.replace('"clear-screen"', json.dumps(nasty)), encoding="utf-8")
     for args in (("show", "1.1"), ("history", "1.1"), ("list", "--search", "clear")):
         result = ok(week(*args, now="2024-03-05"))
         assert ESCAPE not in result.stdout and "\x07" not in result.stdout
@@ -146,10 +153,26 @@ def test_narrow_terminal_list_keeps_task_titles_readable(week: Run) -> None:
 # ---------------------------------------------------------------- CSV, Markdown, JSON
 
 
+def _keyed(text: str, keys: tuple[str, ...]) -> list[dict[str, str]]:
+    """CSV rows by data key, once the header is checked to name them in the interface
+    language."""
+    table = list(csv.reader(io.StringIO(text)))
+    assert table[0] == headers(keys)
+    return [dict(zip(keys, row, strict=True)) for row in table[1:]]
+
+
+def test_csv_headers_are_in_the_interface_language(week: Run) -> None:
+    english = ok(week("list", "--format", "csv", now="2024-03-05")).stdout.splitlines()[0]
+    chinese = ok(week("list", "--format", "csv", "--lang", "zh")).stdout.splitlines()[0]
+    assert english.startswith("ID,Index no.,Index code,Task,Task (English),Status,Progress")
+    assert chinese.startswith("编号,指数序号,指数代码,任务,任务（英文）,状态,进度,负责人,牵头单位")
+    json_keys = set(ok(week("list", "--format", "json", "--lang", "zh")).json()[0])
+    assert json_keys == {*LIST_KEYS, "archived"}  # JSON keeps its keys in every language
+
+
 def test_list_csv_parses_and_matches_json(week: Run) -> None:
     text = ok(week("list", "--format", "csv", now="2024-03-05")).stdout
-    rows = list(csv.DictReader(io.StringIO(text)))
-    assert text.splitlines()[0].split(",") == list(LIST_KEYS)
+    rows = _keyed(text, LIST_KEYS)
     data = ok(week("list", "--format", "json", now="2024-03-05")).json()
     assert len(rows) == len(data) == 40
     for row, item in zip(rows, data, strict=True):
@@ -162,16 +185,14 @@ def test_list_csv_parses_and_matches_json(week: Run) -> None:
 
 def test_history_csv_parses(week: Run) -> None:
     text = ok(week("history", "--format", "csv")).stdout
-    rows = list(csv.DictReader(io.StringIO(text)))
-    assert list(rows[0]) == list(HISTORY_KEYS)
+    rows = _keyed(text, HISTORY_KEYS)
     assert len(rows) == len(ok(week("history", "--format", "json")).json())
     assert any(row["new"] == "等待口岸办选址意见" for row in rows)
 
 
 def test_csv_cells_cannot_run_as_formulas(run: Run) -> None:
     ok(run("assign", "1.1", "--to", "=HYPERLINK(1)", "--unit", "+1", now="2024-03-04"))
-    rows = list(csv.DictReader(io.StringIO(ok(run("list", "--format", "csv")).stdout)))
-    first = rows[0]
+    first = _keyed(ok(run("list", "--format", "csv")).stdout, LIST_KEYS)[0]
     assert (first["assignee"], first["unit"]) == ("'=HYPERLINK(1)", "'+1")
 
 

@@ -15,6 +15,9 @@ edit the golden by hand after checking every changed line):
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import os
 import shlex
 import shutil
@@ -30,6 +33,8 @@ from conftest import ROOT, Run
 from typer.testing import CliRunner
 
 from lianta_cli.cli import app
+from lianta_cli.report import WEEKLY_INDEX_KEYS
+from lianta_cli.views import headers
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 SCRIPT = ROOT / "examples" / "weekly-report.sh"
@@ -303,9 +308,16 @@ def test_since_alone_runs_to_today(run: Run, replayed: str) -> None:
 def test_csv_has_one_row_per_section_and_task(run: Run, replayed: str) -> None:
     week = weekly_json(run, "--week", "2024-W10")
     result = run("report", "weekly", "--week", "2024-W10", "--format", "csv")
-    lines = result.stdout.splitlines()
-    assert (
-        lines[0] == "section,id,title,title_en,at,by,from,to,text,status,progress,assignee,unit,due"
+    figures, tasks = result.stdout.split("\n\n")
+    rows = list(csv.reader(io.StringIO(figures)))
+    assert rows[0] == headers(WEEKLY_INDEX_KEYS)
+    assert [dict(zip(WEEKLY_INDEX_KEYS, row, strict=True))["done_end"] for row in rows[1:]] == [
+        str(index["done_end"]) for index in [*week["indices"], week["total"]]
+    ]
+    lines = tasks.splitlines()
+    assert lines[0] == (
+        "Section,ID,Task,Task (English),When,Who,From,To,Note,Status,Progress,Assignee,"
+        "Lead unit,Due"
     )
     expected = [
         (section, entry["id"])
@@ -423,15 +435,19 @@ def test_usage_errors_in_the_report_group_are_one_line(run: Run, args: list[str]
 # ---------------------------------------------------------------- text from notes and names
 
 
-def test_notes_and_names_cannot_break_the_markdown_or_the_terminal(run: Run) -> None:
+def test_notes_and_names_cannot_break_the_markdown_or_the_terminal(
+    run: Run, store_path: Path
+) -> None:
     now = "2024-05-07T10:00"
     nasty = "red \x1b[31malert\x1b[0m | table | break\\ and \u202eoverride"
     assert run("assign", "1.1", "--to", "王|伟", now=now).exit_code == 0
-    assert run("update", "1.1", "--status", "blocked", "--note", nasty, now=now).exit_code == 0
+    assert run("update", "1.1", "--status", "blocked", "--note", "nasty", now=now).exit_code == 0
+    raw = store_path.read_text(encoding="utf-8")  # lianta refuses it; a hand edit does not
+    store_path.write_text(raw.replace('"nasty"', json.dumps(nasty)), encoding="utf-8")
     text = run("report", "weekly", "--week", "2024-W19", now=now).stdout
     assert "\x1b" not in text and "\u202e" not in text
-    # made visible by safe_text, then backslashes and pipes escaped for Markdown
-    shown = "red \\\\x1b[31malert\\\\x1b[0m \\| table \\| break\\\\ and \\\\u202eoverride"
+    # made visible by safe_text, then backslashes, pipes and brackets escaped for Markdown
+    shown = "red \\\\x1b\\[31malert\\\\x1b\\[0m \\| table \\| break\\\\ and \\\\u202eoverride"
     assert text.count(shown) == 2  # under Blocked and under Notes added
     assert "王\\|伟" in text
     assert sum(line.startswith("|") for line in text.splitlines()) == 2 + 6 + 1  # one table
@@ -469,6 +485,9 @@ def test_summary_json_shape_and_the_declared_indices(
         "progress",
         "overdue",
         "unassigned",
+        "red",
+        "yellow",
+        "green",
     ]
     # worked out in tests/golden/README.md
     assert data["total"] == {
@@ -481,6 +500,9 @@ def test_summary_json_shape_and_the_declared_indices(
         "progress": 15.1,
         "overdue": 1,
         "unassigned": 8,
+        "red": 1,
+        "yellow": 29,
+        "green": 10,
     }
     table = run("summary", now="2024-03-10").stdout
     assert "The plan declares 7 indices and describes 6." in table
@@ -501,15 +523,43 @@ def test_summary_agrees_with_list(run: Run, replayed: str, now: str) -> None:
         average = sum(t["progress"] for t in mine) / len(mine)
         assert abs(row["progress"] - average) <= 0.05
         assert abs(row["percent_done"] - 100 * statuses["done"] / len(mine)) <= 0.05
+        lights = Counter(t["light"] for t in mine)
+        assert [row[light] for light in ("red", "yellow", "green")] == [
+            lights["red"],
+            lights["yellow"],
+            lights["green"],
+        ]
     assert summary["total"]["total"] == len(tasks) == 40
     assert summary["total"]["done"] == sum(t["status"] == "done" for t in tasks)
 
 
+def test_summary_by_unit_counts_what_each_unit_leads_and_cooperates_on(
+    run: Run, replayed: str
+) -> None:
+    ok = run("assign", "2.6", "--cooperating", "党建办、口岸综合治理办", now="2025-01-06")
+    assert ok.exit_code == 0, ok.stderr
+    data = run("summary", "--by", "unit", "--format", "json", now="2025-01-06").json()
+    tasks = run("list", "--format", "json", now="2025-01-06").json()
+    rows = {row["unit"]: row for row in data["units"]}
+    for name, row in rows.items():
+        led = [t for t in tasks if t["unit"] == name]
+        helped = [t for t in tasks if name in t["cooperating"] and t["unit"] != name]
+        assert (row["leads"], row["supports"]) == (len(led), len(helped)), name
+        assert row["total"] == len(led) + len(helped)
+        assert row["red"] == sum(t["light"] == "red" for t in led + helped)
+    assert rows["党建办"]["supports"] == 1 and rows["城市更新办"]["leads"] >= 1
+    assert list(rows)[-1] is None  # the tasks no unit leads come last
+    assert data["total"]["total"] == 40
+    listed = run("list", "--unit", "党建办", "--format", "json", now="2025-01-06").json()
+    assert {t["id"] for t in listed} == {t["id"] for t in tasks if t["unit"] == "党建办"} | {"2.6"}
+
+
 def test_summary_csv_ends_with_the_total(run: Run, replayed: str) -> None:
     lines = run("summary", "--format", "csv", now="2025-01-06").stdout.splitlines()
-    assert lines[0].startswith("index,code,name,name_en,total,todo")
+    assert lines[0].startswith("Index no.,Index code,Index,Index (English),Tasks,To do")
     assert len(lines) == 1 + 6 + 1
-    assert lines[-1] == ",total,,,40,24,9,0,7,17.5,26.0,33,6"
+    # the plan is over: every task not done is past its due date, so red
+    assert lines[-1] == ",total,,,40,24,9,0,7,17.5,26.0,33,6,33,0,7"
 
 
 def test_summary_leaves_out_archived_tasks(run: Run, tmp_path: Path) -> None:

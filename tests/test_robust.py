@@ -450,6 +450,7 @@ def test_a_failed_first_command_loads_nothing_and_says_so(tmp_path: Path) -> Non
     assert code == 0 and "loaded the bundled 2024 plan" in err
 
 
+@pytest.mark.skipif(not hasattr(os, "fchmod"), reason="permission bits are POSIX's")
 def test_a_save_keeps_the_mode_the_user_gave_the_store(small_store: Path) -> None:
     small_store.chmod(0o640)
     assert call_cli(["note", "1.1", "x"], _env(small_store))[0] == 0
@@ -551,8 +552,10 @@ DAMAGE = [
 ]
 
 
-def _commands() -> list[list[str]]:
-    """A call of every command that reads or writes the store."""
+def _commands(folder: Path) -> list[list[str]]:
+    """A call of every command that reads or writes the store (files it reads in `folder`)."""
+    ledger = folder / "ledger.csv"
+    ledger.write_text("ID,Progress\n1.1,50\n", encoding="utf-8")
     calls = [
         ["list"],
         ["list", "--format", "json"],
@@ -581,6 +584,9 @@ def _commands() -> list[list[str]]:
     if "report" in names:
         calls += [["report", "weekly"], ["report", "weekly", "--format", "md"]]
         known.add("report")
+    calls += [["export", "xlsx", "-o", str(folder / "ledger.xlsx")], ["import", str(ledger)]]
+    calls.append(["import", str(ledger), "--dry-run"])
+    known |= {"export", "import"}
     assert names <= known, f"commands not covered here: {sorted(names - known)}"
     return calls
 
@@ -609,7 +615,7 @@ def test_a_damaged_store_is_refused_by_every_command_and_restored_by_doctor(
     store.write_bytes(damaged)
     before = _files(store)
     env = _env(store, LIANTA_NOW="2024-03-05T09:00")
-    for args in _commands():
+    for args in _commands(store.parent):
         code, _out, err = call_cli(args, env)
         assert code == 1, (args, err)
         assert_one_line_error(err, str(store), "lianta doctor")

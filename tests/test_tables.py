@@ -1,7 +1,9 @@
 """Tables that survive a Chinese terminal: with Chinese content, every line of every table drawn
-by Rich has the same display width at 60, 80 and 120 columns and fits the terminal, no column
+by Rich has the same display width at 40, 60, 80 and 120 columns and fits the terminal, no column
 is squeezed to nothing, and --ascii (or LIANTA_ASCII=1) leaves no box-drawing, block or arrow
-character that such a terminal would draw double-width. Piped tables line up by display width."""
+character that such a terminal would draw double-width. Piped tables line up by display width.
+Below 90 columns a `list` title keeps at least 24 cells, and no table cuts a date or (in
+`summary`) breaks a word."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ import pytest
 from conftest import Result, Run, cells
 
 from lianta_cli.export import display_width, plain_table
-from lianta_cli.i18n import set_language
+from lianta_cli.i18n import _, set_language
 from lianta_cli.views import history_columns, list_columns, summary_columns
 
 NOW = "2024-03-08T17:00"
@@ -32,7 +34,7 @@ COMMANDS = [
     ("history",),
     ("summary",),
 ]
-WIDTHS = (60, 80, 120)
+WIDTHS = (40, 60, 80, 120)
 BOX = re.compile(r"[\u2500-\u259f]")  # box drawing and block elements
 STARTS = tuple("┌│├└╭╰+|")
 
@@ -149,3 +151,67 @@ def test_piped_table_columns_line_up_by_display_width(worked: Run, what: str, la
         for gap in gaps:
             if gap < len(row):
                 assert row[gap] == " " and row[gap + 1] == " ", (line, gap)
+
+
+# ---------------------------------------------------------------- narrow and wide terminals
+
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2})?)?")
+
+
+def cell_texts(line: str) -> list[str]:
+    """The cells of one drawn table line, without the borders and the padding."""
+    return [cell.strip() for cell in re.split(r"[│|]", line)[1:-1]]
+
+
+def column_width_of(block: list[str], header: str) -> int:
+    """The display width a column gives its text (its border segment less the padding)."""
+    for line in block[1:4]:
+        cells = cell_texts(line)
+        if header in cells:
+            return column_widths(block[0])[cells.index(header)] - 2
+    raise AssertionError(f"no column {header!r} in\n" + "\n".join(block))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("ascii_only", [False, True], ids=["box", "ascii"])
+@pytest.mark.parametrize("width", WIDTHS)
+def test_list_keeps_titles_readable_and_dates_whole_at_any_width(
+    worked: Run, width: int, ascii_only: bool, lang: str
+) -> None:
+    tasks = worked("list", "--format", "json", now=NOW).json()
+    result = rich(worked, ("list", *(["--ascii"] if ascii_only else [])), width, lang, {})
+    (block,) = tables(result.stdout)
+    try:
+        set_language(lang)
+        task_header = _("Task")
+    finally:
+        set_language("en")
+    if width < 90:
+        assert column_width_of(block, task_header) >= 24, "\n".join(block)
+        assert len(block) <= 3 + 4 * len(tasks) + 1  # a task takes a few lines, never a word a line
+    drawn = "\n".join(block)
+    for task in tasks:
+        assert task["due"] in drawn
+    assert not re.search(r"\d{4}-\d", DATE.sub("", result.stdout)), result.stdout
+    if lang == "en":
+        words = {word for task in tasks for word in task["title_en"].split()}
+        text = " ".join(cell for line in block for cell in cell_texts(line))
+        broken = [word for word in words if word not in text.split()]
+        assert not broken, (broken, drawn)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("width", WIDTHS)
+def test_summary_never_breaks_a_word(worked: Run, width: int, lang: str) -> None:
+    summary = worked("summary", "--format", "json", now=NOW).json()
+    result = rich(worked, ("summary",), width, lang, {})
+    (block,) = tables(result.stdout)
+    words = set()
+    for index in summary["indices"]:
+        words |= set((index["name_en"] if lang == "en" else "").split())
+    header = next(line for line in block[1:4] if cell_texts(line)[0])
+    words |= {cell for cell in cell_texts(header) if " " not in cell and cell}
+    text = [word for line in block for cell in cell_texts(line) for word in cell.split()]
+    broken = [word for word in words if word not in text]
+    assert not broken, (broken, "\n".join(block))
+    assert not re.search(r"\d{4}-\d", DATE.sub("", result.stdout)), result.stdout

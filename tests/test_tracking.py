@@ -191,6 +191,32 @@ def test_several_ids_fail_together(run: Run, store_path: Path) -> None:
     assert tasks_by_id(run)["1.2"]["status"] == "todo"
 
 
+def test_ranges_groups_and_index_codes_name_several_tasks(run: Run, tmp_path: Path) -> None:
+    def changed(*args: str, now: str = "2024-03-04") -> list[str]:
+        tasks: list[str] = ok(run(*args, "--format", "json", now=now)).json()["tasks"]
+        return tasks
+
+    assert changed("assign", "1.1-1.3", "--to", "王芳") == ["1.1", "1.2", "1.3"]
+    assert changed("assign", "1.2-4", "1.1", "--to", "赵敏") == ["1.2", "1.3", "1.4", "1.1"]
+    assert changed("update", "4.6-5.2", "--progress", "10") == ["4.6", "4.7", "5.1", "5.2"]
+    assert changed("done", "2.*") == [f"2.{n}" for n in range(1, 11)]  # 2.10 last, not second
+    assert changed("unassign", "industry") == ["1.1", "1.2", "1.3", "1.4"]
+    assert changed("update", "Sanitation", "6.1", "--due", "2024-06-30") == [
+        f"6.{n}" for n in range(1, 6)
+    ]
+    undone = ok(run("undo", "--format", "json", now="2024-03-04")).json()
+    assert undone["tasks"] == [f"6.{n}" for n in range(1, 6)]  # one command, one change
+
+    data = read_plan()
+    remove_task(data, "3.2")
+    ok(run("load", str(write_plan(tmp_path / "edited.yaml", data)), now="2024-03-05"))
+    later = "2024-03-06"
+    assert "3.2" not in changed("update", "3.1-3.4", "--progress", "20", now=later)  # archived
+    assert "3.2" not in changed("done", "crossborder", now=later)
+    refused = run("update", "3.2", "--progress", "30", now=later)
+    assert refused.exit_code == 2 and "archived" in refused.stderr
+
+
 # ---------------------------------------------------------------- status rules
 
 
@@ -356,12 +382,14 @@ def test_events_are_stamped_with_the_pinned_clock_and_the_user(run: Run) -> None
 
 @pytest.mark.file_engine  # a database records its login instead
 def test_without_lianta_user_the_os_user_is_recorded(run: Run, monkeypatch: Any) -> None:
-    import getpass
-
-    monkeypatch.delenv("LIANTA_USER")
+    """The login name as the system gives it: USERNAME is what Windows sets (Linux and macOS
+    set USER or LOGNAME, which come first)."""
+    for name in ("LIANTA_USER", "LOGNAME", "USER", "LNAME"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("USERNAME", "wangfang")
     ok(run("note", "6.1", "巡查", now="2024-03-08"))
     history = ok(run("history", "6.1", "-f", "json")).json()
-    assert history[-1]["by"] == getpass.getuser()
+    assert history[-1]["by"] == "wangfang"
 
 
 def test_history_since_and_until_are_whole_days(run: Run) -> None:
@@ -543,7 +571,7 @@ BAD_INPUT = [
     (["assign", "1.1", "--to", ""], "the name is empty"),
     (["assign", "1.1", "--to", "   "], "the name is empty"),
     (["assign", "1.1", "--to", "王芳", "--unit", ""], "the name is empty"),
-    (["assign", "1.1"], "Missing option '--to'"),
+    (["assign", "1.1"], "nothing to assign: give --to, --unit or --cooperating"),
     (["note", "1.1", "  "], "the note is empty"),
     (["list", "--sort", "priority"], "--sort priority"),
     (["list", "--format", "xml"], "--format xml"),
@@ -558,6 +586,18 @@ BAD_INPUT = [
     (["update", "1.1", "--plan", "1999", "--progress", "5"], "--plan 1999"),
     (["history", "--plan", "1999"], "--plan 1999"),
     (["list", "--bogus"], "No such option"),
+    (["assign", "1.3-1.1", "--to", "王芳"], "1.3-1.1: the range runs backwards; write 1.1-1.3"),
+    (["done", "1.1-1.9"], "1.1-1.9: no task 1.9 in the 2024 plan"),
+    (["done", "1.1-9"], "no task 1.9"),
+    (["done", "1.1-1.x"], "1.1-1.x: not a range of task ids; write it like 1.1-1.3"),
+    (["done", "1.1-"], "not a range of task ids"),
+    (["done", "9.*"], "9.*: no index 9 in the 2024 plan; it has 1 industry, 2 potential"),
+    (["done", "industri"], "did you mean industry?"),
+    (["done", "1.*", "9.9"], "no task 9.9"),
+    (["update", "1.*", "3.2", "--status", "blocked"], "blocking needs a reason"),
+    (["show", "1.*"], "1.*: give one task id here, like 3.4"),
+    (["history", "1.1-1.3"], "give one task id here"),
+    (["note", "industry", "开会"], "not of the form N.M"),
 ]
 
 
