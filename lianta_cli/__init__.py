@@ -5,7 +5,12 @@ __version__ = "0.1.0"
 
 def main() -> None:
     """The `lianta` command. A Ctrl-C while the command line is still being built (importing
-    it takes most of a short command's time) ends it with one line, not a traceback."""
+    it takes most of a short command's time) ends it with one line, not a traceback; one after
+    the command is over is ignored, as there is nothing left to stop (Python would only print
+    a traceback on its way out)."""
+    import contextlib
+    import signal
+
     try:
         from .cli import main as run
 
@@ -18,3 +23,6 @@ def main() -> None:
         if not interrupted(error):
             raise
         sys.exit(failure_code(error))
+    finally:
+        with contextlib.suppress(ValueError):  # not the main thread: not ours to change
+            signal.signal(signal.SIGINT, signal.SIG_IGN)

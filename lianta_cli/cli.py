@@ -1,4 +1,5 @@
-"""The command line: options in, one library call, output out. The only module that imports Typer.
+"""The command line: options in, one library call, output out. With `cli_base`, the only
+modules that import Typer.
 
 Errors never reach the user as a traceback: `LiantaGroup.main` turns every `LiantaError` and every
 usage error into one line on stderr and an exit status (2 for bad input or usage).
@@ -6,21 +7,16 @@ usage error into one line on stderr and an exit status (2 for bad input or usage
 
 import os
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
-from typer.core import TyperArgument, TyperCommand, TyperGroup
 
-from . import __version__, commands, tracker
+from . import __version__, terminal, tracker
+from .cli_base import LiantaGroup
 from .commands import (
     FORMATS_ALL,
-    PENDING_LOADS,
-    SAVED,
-    fail,
-    failure_code,
-    info,
     make_env,
     out,
     run_assign,
@@ -37,201 +33,8 @@ from .commands import (
     run_update,
     run_validate,
     run_weekly,
-    save_pending_loads,
 )
-from .errors import LiantaError
-from .i18n import _, detect_language, help_chrome, localise_parser_message, set_language
-
-_USAGE_ERROR: type[Exception] = typer.BadParameter.__mro__[1]
-_CLICK_ERROR: type[Exception] = typer.BadParameter.__mro__[2]
-
-
-def _language_from_argv(argv: Sequence[str]) -> str | None:
-    for position, arg in enumerate(argv):
-        if arg == "--lang" and position + 1 < len(argv):
-            return argv[position + 1]
-        if arg.startswith("--lang="):
-            return arg.split("=", 1)[1]
-    return None
-
-
-def _initial_language() -> str:
-    try:
-        return detect_language(_language_from_argv(sys.argv[1:]))
-    except LiantaError:
-        return "en"
-
-
-set_language(_initial_language())
-
-
-def _localised_help_option(option: Any) -> Any:
-    if option is not None:
-        option.help = _("Show this message and exit.")
-    return option
-
-
-def _write_usage(command: Any, ctx: Any, formatter: Any) -> None:
-    words = {"[OPTIONS]": _("[OPTIONS]"), "COMMAND [ARGS]...": _("COMMAND [ARGS]...")}
-    pieces = [words.get(piece, piece) for piece in command.collect_usage_pieces(ctx)]
-    formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=_("Usage: "))
-
-
-def _localise_help_screen() -> None:
-    """Typer's own words on a help screen (panel titles, "[default: …]") in the language, and
-    help text that folds where Typer would cut it with '…': Rich wraps only at spaces, and a
-    Chinese sentence has none."""
-    from typer import rich_utils
-
-    for name, text in help_chrome().items():
-        setattr(rich_utils, name, text)
-    make_text = rich_utils._make_rich_text
-    if getattr(make_text, "folds", False):
-        return
-
-    def folding(**kwargs: Any) -> Any:
-        text = make_text(**kwargs)
-        if hasattr(text, "overflow"):
-            text.overflow = "fold"
-        return text
-
-    folding.folds = True  # type: ignore[attr-defined]
-    setattr(rich_utils, "_make_rich_text", folding)  # noqa: B010
-
-
-class LiantaCommand(TyperCommand):
-    """A command whose help screen speaks the interface language."""
-
-    def get_help_option(self, ctx: Any) -> Any:
-        return _localised_help_option(super().get_help_option(ctx))
-
-    def format_usage(self, ctx: Any, formatter: Any) -> None:
-        _write_usage(self, ctx, formatter)
-
-    def format_help(self, ctx: Any, formatter: Any) -> None:
-        from .help_text import examples
-
-        _localise_help_screen()
-        self.epilog = examples(self.name or "")
-        super().format_help(ctx, formatter)
-
-
-class _Interrupted(Exception):
-    """A Ctrl-C during a command, carried to `LiantaGroup.main` to be reported."""
-
-
-class LiantaGroup(TyperGroup):
-    """Runs a command and reports any failure as one line on stderr, never a traceback."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        # Typer has no app-wide command class: give every plain command the localised help.
-        for command in self.commands.values():
-            if type(command) is TyperCommand:
-                command.__class__ = LiantaCommand
-
-    def get_help_option(self, ctx: Any) -> Any:
-        return _localised_help_option(super().get_help_option(ctx))
-
-    def format_usage(self, ctx: Any, formatter: Any) -> None:
-        _write_usage(self, ctx, formatter)
-
-    def format_help(self, ctx: Any, formatter: Any) -> None:
-        from .help_text import environment, examples
-
-        _localise_help_screen()
-        self.epilog = examples("lianta" if ctx.parent is None else self.name or "")
-        super().format_help(ctx, formatter)
-        if ctx.parent is None:
-            from typer import rich_utils
-
-            from .render import help_panel
-
-            lead, rows = environment()
-            rich_utils._get_rich_console().print(help_panel(_("Environment"), rows, lead))
-
-    def invoke(self, ctx: Any) -> Any:
-        try:
-            return super().invoke(ctx)
-        except KeyboardInterrupt as error:  # past Typer, which would end the command silently
-            raise _Interrupted from error
-
-    def main(self, args: Sequence[str] | None = None, *a: Any, **kw: Any) -> NoReturn:
-        kw["standalone_mode"] = False
-        argv = list(sys.argv[1:] if args is None else args)
-        try:
-            set_language(detect_language(_language_from_argv(argv)))
-            _localise_completion_options(self.params)
-            PENDING_LOADS.clear()
-            SAVED.clear()
-            with commands.paged():
-                result = super().main(argv, *a, **kw)
-            if result == 130:  # Typer's answer to a Ctrl-C while it read the command line
-                raise KeyboardInterrupt
-            code = result if isinstance(result, int) else 0
-            if code == 0:
-                save_pending_loads()
-        except _USAGE_ERROR as error:
-            ctx = getattr(error, "ctx", None)
-            where = ctx.command_path if ctx is not None else "lianta"
-            message = error.format_message().strip().replace("\n", " ")  # type: ignore[attr-defined]
-            if message:  # empty after `lianta` alone, which has just shown the help
-                message = _("{message} (see '{where} --help')").format(
-                    message=localise_parser_message(message), where=where
-                )
-                fail(message + _dash_hint(error, ctx, argv), prefix=f"{where}: ")
-            code = 2
-        except _CLICK_ERROR as error:
-            fail(localise_parser_message(error.format_message()))  # type: ignore[attr-defined]
-            code = getattr(error, "exit_code", 1)
-        except (typer.Abort, _Interrupted):
-            code = failure_code(KeyboardInterrupt())
-        except (KeyboardInterrupt, Exception) as error:
-            code = failure_code(error)
-        sys.exit(code)
-
-
-def _dash_hint(error: Exception, ctx: Any, argv: list[str]) -> str:
-    """After 'No such option' on a command that takes text: how to give text starting with '-'
-    (`lianta note 1.2 -- '-5% 预算'`)."""
-    name = getattr(error, "option_name", None)
-    takes_text = ctx is not None and any(
-        isinstance(param, TyperArgument) and param.name == "text" for param in ctx.command.params
-    )
-    if not name or not takes_text or getattr(error, "possibilities", None):
-        return ""
-    import shlex
-
-    at = next((i for i, arg in enumerate(argv) if arg.startswith(name)), len(argv))
-    example = shlex.join(["lianta", *argv[:at], "--", *argv[at:]])
-    return _("; text that starts with '-' goes after --: {example}").format(example=example)
-
-
-def _localise_completion_options(params: Iterable[Any]) -> None:
-    """Typer's --install-completion and --show-completion, in the interface language."""
-    for param in params:
-        if param.name == "install_completion":
-            param.help = _("Install completion for the current shell.")
-            param.callback = _install_completion
-        elif param.name == "show_completion":
-            param.help = _(
-                "Show completion for the current shell, to copy it or customize the installation."
-            )
-
-
-def _install_completion(ctx: Any, param: Any, value: Any) -> Any:
-    if not value or ctx.resilient_parsing:
-        return value
-    from typer._completion_shared import install
-
-    shell, path = install(shell=value if isinstance(value, str) else None)
-    info(
-        _("{shell} completion installed in {path}; it works in a new terminal").format(
-            shell=shell, path=path
-        )
-    )
-    raise typer.Exit()
-
+from .i18n import _
 
 app = typer.Typer(
     cls=LiantaGroup,
@@ -282,7 +85,7 @@ PlanOption = Annotated[
     int | None,
     _value(
         "--plan",
-        help=_("Plan year. Default: the latest plan in the store."),
+        help=_("Plan year. Default: the plan running today, else the latest that has begun."),
         offer=_offer("plans"),
     ),
 ]
@@ -316,7 +119,7 @@ BomOption = Annotated[
 
 def _no_pager(value: bool) -> None:
     if value:
-        commands.no_pager()
+        terminal.no_pager()
 
 
 NoPagerOption = Annotated[
@@ -735,12 +538,29 @@ def undo(
         bool,
         typer.Option("--anyone", help=_("Revert the most recent change, whoever made it.")),
     ] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help=_("Say which change would be undone; change nothing.")),
+    ] = False,
+    before_load: Annotated[
+        bool,
+        typer.Option(
+            "--before-load",
+            help=_("Undo it even if it was recorded before the last plan load."),
+        ),
+    ] = False,
     fmt: ChangeFormat = "text",
     db: DbOption = None,
     lang: LangOption = None,
 ) -> None:
     """Revert your most recent change (one command on several ids is one change)."""
-    run_undo(make_env(db, None, lang), anyone=anyone, fmt=fmt)
+    run_undo(
+        make_env(db, None, lang),
+        anyone=anyone,
+        before_load=before_load,
+        dry_run=dry_run,
+        fmt=fmt,
+    )
 
 
 @app.command(
@@ -756,12 +576,22 @@ def doctor(
             ),
         ),
     ] = False,
+    accept: Annotated[
+        bool,
+        typer.Option(
+            "--accept",
+            help=_(
+                "Record tasks edited by hand in the store file as a change of yours, so its "
+                "history agrees with it again."
+            ),
+        ),
+    ] = False,
     fmt: TextFormat = "text",
     db: DbOption = None,
     lang: LangOption = None,
 ) -> None:
     """Check the store, its history and its backups (exit 1 if anything is wrong)."""
-    if not run_doctor(make_env(db, None, lang), restore=restore, fmt=fmt):
+    if not run_doctor(make_env(db, None, lang), restore=restore, accept=accept, fmt=fmt):
         raise typer.Exit(1)
 
 

@@ -4,31 +4,39 @@ stderr. `cli` turns the command line into these calls."""
 
 import contextlib
 import errno
-import io
-import itertools
 import os
-import random
-import re
-import stat
 import sys
-import time
 from collections.abc import Callable, Iterator, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
-from . import doctor, tracker
+from . import doctor, integrity, tracker, undo
 from .clock import Clock, parse_day
-from .errors import InputError, LiantaError, StoreError
-from .export import Column, display_width, dumps_json, plain_table, to_csv, to_markdown
-from .i18n import _, detect_language, set_language
+from .errors import InputError, LiantaError
+from .export import Column, dumps_json, to_csv, to_markdown
+from .i18n import _, detect_language, plural, set_language
+from .lock import retried
 from .store import (
-    Conflict,
     Store,
     describe,
-    lock_timeout,
+    is_database,
     open_store,
+    refuse_if_lost,
     shown_location,
+    store_file,
+    store_files,
     store_location,
+)
+from .terminal import (
+    BOM,
+    check_bom,
+    info,
+    out,
+    out_csv,
+    rich_width,
+    show_lines,
+    show_table,
 )
 from .views import LIST_JSON_KEYS, LIST_KEYS, field_name, headers, list_columns
 
@@ -54,6 +62,26 @@ class Env(NamedTuple):
     clock: Clock
     user: str
     ascii_only: bool
+    explicit: bool = False
+    """The store was named (--db, LIANTA_DB), not found at the default location."""
+
+    def check_exists(self) -> None:
+        """A store named by --db or LIANTA_DB must exist: a mistyped path is not a new, empty
+        store. Only the default location is made on first use; `load` makes a store anywhere.
+        (A database without lianta's schema is refused by its engine: 'lianta db init' makes
+        one.)"""
+        if not self.explicit or is_database(self.db):
+            return
+        path = store_file(Path(self.db))
+        if os.path.lexists(path):
+            return
+        refuse_if_lost(path)
+        raise InputError(
+            _(
+                "store {path} does not exist; check --db or LIANTA_DB, or make a new store "
+                "there with 'lianta load --db {path}'"
+            ).format(path=self.db)
+        )
 
     def acting(self, store: Store) -> str:
         """Who makes the command's changes: the store's user (a database's login), else
@@ -61,56 +89,56 @@ class Env(NamedTuple):
         return store.user or self.user
 
     @contextlib.contextmanager
-    def writing(self) -> Iterator[Store]:
-        """The store locked for a change; the bundled plan is loaded first into an empty store."""
-        opened: Store | None = None
-        last_change = 0
-        try:
-            with open_store(self.db, write=True) as store:
-                opened = store
-                doctor.check_store(store)
+    def writing(self, *, loading: bool = False) -> Iterator[Store]:
+        """The store locked for a change; the bundled plan is loaded first into an empty store
+        (not when `loading` a plan file, which may also make a new store anywhere)."""
+        if not loading:
+            self.check_exists()
+        loaded = None
+        with saving(self.db) as store:
+            integrity.check_store(store)
+            if not store.as_saved:  # changed since lianta saved it: check it all
+                doctor.check_history(store)
+            if not loading:
                 loaded = tracker.ensure_plan(store, self.clock, self.acting(store))
-                yield store
-                last_change = int(store.read("meta").get(1, {}).get("last_change", 0))
-        finally:
-            if opened is not None and opened.saved:  # an error from here on must say so
-                SAVED.append(last_change)
+            yield store
         if loaded is not None:  # said only once it is saved: a failed command saves nothing
             note_autoload(self.db, loaded)
 
-    def change(self, work: Callable[[Store, str], T], *, bundled: bool = True) -> T:
-        """`work(store, acting user)` as one change of the store (into an empty store the
-        bundled plan is loaded first, unless not `bundled`). On a database, a command that
-        another one's change to the same tasks got in before is run again from the start, for
-        up to LIANTA_LOCK_TIMEOUT seconds (a file's lock lets only one in at a time)."""
-        deadline = time.monotonic() + lock_timeout()
-        for attempt in itertools.count():
-            try:
-                if bundled:
-                    with self.writing() as store:
-                        return work(store, self.acting(store))
-                with open_store(self.db, write=True) as store:
-                    doctor.check_store(store)
-                    return work(store, self.acting(store))
-            except Conflict:
-                if time.monotonic() >= deadline:
-                    raise StoreError(
-                        _(
-                            "store is busy: other commands kept changing the same tasks for "
-                            "{seconds} s (LIANTA_LOCK_TIMEOUT sets the wait); nothing was changed"
-                        ).format(seconds=f"{lock_timeout():g}")
-                    ) from None
-                time.sleep(random.uniform(0, min(0.2, 0.005 * 2**attempt)))
-        raise AssertionError("unreachable")
+    def change(self, work: Callable[[Store, str], T], *, loading: bool = False) -> T:
+        """`work(store, acting user)` as one change of the store (see `writing`), run again
+        when a database says another command got to the same tasks first (`lock.retried`)."""
+
+        def attempt() -> T:
+            with self.writing(loading=loading) as store:
+                return work(store, self.acting(store))
+
+        return retried(attempt)
 
     def reading(self) -> Store:
         """A snapshot to read. On an empty store the bundled plan is loaded into the snapshot,
         and saved only once the command has succeeded: bad input leaves no store behind."""
+        self.check_exists()
         with open_store(self.db, write=False) as store:
-            doctor.check_store(store)
+            integrity.check_store(store)
             if tracker.ensure_plan(store, self.clock, self.acting(store)) is not None:
                 PENDING_LOADS.append(self)
             return store
+
+
+@contextlib.contextmanager
+def saving(db: Path | str, *, write: bool = True) -> Iterator[Store]:
+    """`open_store`, noting a save in SAVED: an error after it must say the change was saved."""
+    opened: Store | None = None
+    last_change = 0
+    try:
+        with open_store(db, write=write) as store:
+            opened = store
+            yield store
+            last_change = int(store.read("meta").get(1, {}).get("last_change", 0))
+    finally:
+        if opened is not None and opened.saved:
+            SAVED.append(last_change)
 
 
 PENDING_LOADS: list[Env] = []
@@ -145,6 +173,7 @@ def make_env(
         clock=Clock.from_env(),
         user=tracker.current_user(),
         ascii_only=ascii_only or os.environ.get("LIANTA_ASCII", "") not in ("", "0"),
+        explicit=db is not None or bool(os.environ.get("LIANTA_DB", "").strip()),
     )
 
 
@@ -164,171 +193,6 @@ def check_format(value: str, allowed: Sequence[str]) -> str:
     return fmt
 
 
-def out(text: str) -> None:
-    """Data on stdout (held for the pager while `paged` holds it)."""
-    if _held is not None:
-        _held.append(text)
-        return
-    sys.stdout.write(text)
-    sys.stdout.flush()
-
-
-BOM = "\ufeff"
-
-
-def check_bom(fmt: str, bom: bool | None) -> None:
-    if bom is not None and fmt != "csv":
-        raise InputError(_("--bom and --no-bom are for --format csv"))
-
-
-def wants_bom(bom: bool | None) -> bool:
-    """Whether CSV gets the UTF-8 byte-order mark that Excel and WPS need to read it as UTF-8:
-    as asked, else when stdout is a file (`> tasks.csv`) and not a pipe or a terminal."""
-    if bom is not None:
-        return bom
-    try:
-        return stat.S_ISREG(os.fstat(sys.stdout.fileno()).st_mode)
-    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
-        return False
-
-
-def out_csv(text: str, bom: bool | None) -> None:
-    out(BOM + text if wants_bom(bom) else text)
-
-
-# ---------------------------------------------------------------- the pager
-
-_held: list[str] | None = None
-"""A command's output on a terminal, held until it is known whether it fits the screen."""
-_pager_wanted = True
-_SGR = re.compile(r"\x1b\[[0-9;]*m")
-
-
-def pager_command() -> str | None:
-    """`LIANTA_PAGER`, else `PAGER`: '' when the one set is empty or `cat` (no pager), None when
-    neither is set (the default pager: `less -R`, else `more`)."""
-    for name in ("LIANTA_PAGER", "PAGER"):
-        if name in os.environ:
-            command = os.environ[name].strip()
-            return "" if command in ("", "cat") else command
-    return None
-
-
-def no_pager() -> None:
-    """`--no-pager`: this command's output is printed, however long."""
-    global _pager_wanted
-    _pager_wanted = False
-
-
-@contextlib.contextmanager
-def paged() -> Iterator[None]:
-    """On a terminal, hold the command's output, and when the command has succeeded show output
-    longer than the screen through the pager, anything else as it is. Piped output, a failed
-    command's output and `--no-pager` are printed as they are."""
-    global _held, _pager_wanted
-    if not sys.stdout.isatty() or pager_command() == "":
-        yield
-        return
-    _held, _pager_wanted = [], True
-    succeeded = False
-    try:
-        yield
-        succeeded = True
-    finally:
-        text, _held = "".join(_held), None
-        if succeeded and _pager_wanted and _screen_rows(text) >= _screen_height():
-            _page(text)
-        elif text:
-            out(text)
-
-
-def _page(text: str) -> None:
-    """Show `text` through the system's pager (Rich's, which is Python's pydoc pager: `PAGER`,
-    else `less`, else `more`), with `LIANTA_PAGER` in place of `PAGER` and colours kept."""
-    from .render import page
-
-    command = pager_command()
-    os.environ.pop("MANPAGER", None)  # the pager for manual pages, which pydoc would prefer
-    if command is not None:
-        os.environ["PAGER"] = command
-    os.environ.setdefault("LESS", "-R")  # less passes the colours through, as git asks of it
-    page(text)
-
-
-def _screen_height() -> int:
-    import shutil
-
-    return shutil.get_terminal_size().lines
-
-
-def _screen_rows(text: str) -> int:
-    """The terminal lines `text` takes, counting long lines as the terminal wraps them."""
-    import math
-
-    width = max(1, _terminal_columns())
-    lines = _SGR.sub("", text).splitlines()
-    return sum(max(1, math.ceil(display_width(line) / width)) for line in lines)
-
-
-def info(message: str) -> None:
-    print(message, file=sys.stderr)
-
-
-def wants_rich() -> bool:
-    if os.environ.get("LIANTA_RICH", "") not in ("", "0"):
-        return True
-    return sys.stdout.isatty()
-
-
-def terminal_width() -> int | None:
-    value = os.environ.get("COLUMNS", "")
-    return int(value) if value.isdigit() and int(value) > 0 else None
-
-
-def _terminal_columns() -> int:
-    import shutil  # only for a terminal
-
-    return shutil.get_terminal_size().columns
-
-
-def rich_width() -> int | None:
-    """The width Rich tables get (for choosing a compact column set), or None when piped."""
-    return (terminal_width() or _terminal_columns()) if wants_rich() else None
-
-
-def show_table(
-    rows: Sequence[dict[str, Any]],
-    columns: Sequence[Column],
-    env: Env,
-    *,
-    title: str | None = None,
-    caption: str | None = None,
-    footer: dict[str, Any] | None = None,
-) -> None:
-    if wants_rich():
-        from .render import STATUS_STYLE, make_console, print_table
-
-        drawn = io.StringIO()
-        console = make_console(drawn, width=terminal_width())
-        print_table(
-            console,
-            rows,
-            columns,
-            title=title,
-            caption=caption,
-            ascii_only=env.ascii_only,
-            footer=footer,
-            styles=STATUS_STYLE,
-        )
-        out(drawn.getvalue())
-        return
-    if title:
-        out(title + "\n")
-    out(plain_table([*rows, footer] if footer else rows, columns))
-    if caption:
-        out(caption + "\n")
-
-
 def run_list(
     env: Env, query: tracker.TaskQuery, *, fmt: str, limit: int | None, bom: bool | None = None
 ) -> None:
@@ -338,7 +202,7 @@ def run_list(
     if limit is not None and limit < 0:
         raise InputError(_("--limit {limit}: must be 0 (all) or more").format(limit=limit))
     store = env.reading()
-    year = tracker.select_year(store, env.year)
+    year = tracker.select_year(store, env.year, env.clock.today())
     query.sort = query.sort.strip().lower()
     cap = limit if limit is not None else (100 if fmt == "table" else 0)
     rows, total = tracker.list_tasks(store, year, query, env.clock.today(), cap)
@@ -349,9 +213,12 @@ def run_list(
     elif fmt == "md":
         out(to_markdown(rows, list_columns(bars=False)))
     else:
-        caption = _("{shown} of {total} tasks · {year} plan · as of {today}").format(
-            shown=len(rows), total=total, year=year, today=env.clock.today()
+        caption = _("{tasks} · {year} plan · as of {today}").format(
+            tasks=_tasks_shown(len(rows), total), year=year, today=env.clock.today()
         )
+        period = plan_period_note(store, year, env.clock.today())
+        if period:
+            caption += "\n" + period
         columns = list_columns(bars=True, ascii_only=env.ascii_only, width=rich_width())
         show_table(rows, columns, env, caption=caption)
     if len(rows) < total:
@@ -362,10 +229,27 @@ def run_list(
         )
 
 
+def _tasks_shown(shown: int, total: int) -> str:
+    if total == 0:
+        return _("no tasks")
+    if shown < total:
+        return _("{shown} of {total} tasks").format(shown=shown, total=total)
+    return plural(total, _("1 task"), _("{count} tasks"))
+
+
+def plan_period_note(store: Store, year: int, today: date) -> str | None:
+    """'The 2024 plan ended on 2024-12-31.' (or begins on ...) when today is outside its period."""
+    from .report import period_note
+
+    plan = tracker.plan_docs(store)[year]
+    day = today.isoformat()
+    return period_note(year, str(plan.get("start") or ""), str(plan["end"]), day, day, day)
+
+
 def run_summary(env: Env, *, fmt: str, by: str = "index", bom: bool | None = None) -> None:
     """`lianta summary`: one row per index of the plan (or per unit), and the total."""
     from . import report
-    from .report_text import summary_csv
+    from .report_text import aim_lines, summary_csv
     from .views import summary_columns
 
     fmt = check_format(fmt, FORMATS_ALL)
@@ -373,8 +257,8 @@ def run_summary(env: Env, *, fmt: str, by: str = "index", bom: bool | None = Non
     if by.strip().lower() not in ("index", "unit"):
         raise InputError(_("--by {value}: use index or unit").format(value=by))
     store = env.reading()
-    year = tracker.select_year(store, env.year)
     today = env.clock.today()
+    year = tracker.select_year(store, env.year, today)
     if by.strip().lower() == "unit":
         by_unit = report.summary_by_unit(store, year, today)
         if fmt == "json":
@@ -393,14 +277,17 @@ def run_summary(env: Env, *, fmt: str, by: str = "index", bom: bool | None = Non
         return
     total = {"index": None, "name": _("Total"), "name_en": _("Total"), **result.total}
     lines = [_("{year} plan · as of {today}").format(year=year, today=result.as_of)]
-    if result.note():
-        lines.append(str(result.note()))
+    lines += result.notes()
+    aims = aim_lines(result.indices, markdown=fmt == "md")
     if fmt == "md":
         out(to_markdown([*result.indices, total], summary_columns(bars=False)))
         out("".join("\n" + line + "\n" for line in lines))
+        out("".join(["\n", *(line + "\n" for line in aims)]) if aims else "")
         return
     columns = summary_columns(bars=True, ascii_only=env.ascii_only, width=rich_width())
     show_table(result.indices, columns, env, caption="\n".join(lines), footer=total)
+    if aims:
+        show_lines(["", *aims])
 
 
 def _show_unit_summary(env: Env, result: Any, fmt: str) -> None:
@@ -476,18 +363,25 @@ def _drop_stdout() -> None:
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115
 
 
-def report_change(result: tracker.ChangeResult, fmt: str, what: str) -> None:
+def report_change(
+    result: tracker.ChangeResult, fmt: str, what: str, year: int | None = None
+) -> None:
+    """The confirmation of a change; it names the plan's `year` when given (a store of several
+    plans)."""
+    for warning in result.warnings:
+        info(_("lianta: warning: {warning}").format(warning=warning))
     if fmt == "json":
         out(dumps_json(result.as_dict()))
         return
     if not result.events:
         info(_("nothing changed"))
         return
-    info(
-        _("{what} {ids} (change {change}; 'lianta undo' reverts it)").format(
-            what=what, ids=", ".join(result.tasks), change=result.change
-        )
+    message = (
+        _("{what} {ids} (change {change}; 'lianta undo' reverts it)")
+        if year is None
+        else _("{what} {ids} in the {year} plan (change {change}; 'lianta undo' reverts it)")
     )
+    info(message.format(what=what, ids=", ".join(result.tasks), change=result.change, year=year))
 
 
 def run_update(
@@ -544,8 +438,14 @@ def _change(
 ) -> None:
     """A change made by `make(store, year, acting user)` (see `Env.change`), reported as `what`
     (a change command's `fmt` is checked before anything is read)."""
-    result = env.change(lambda store, user: make(store, tracker.select_year(store, env.year), user))
-    report_change(result, fmt, what)
+
+    def work(store: Store, user: str) -> tuple[tracker.ChangeResult, int | None]:
+        year = tracker.select_year(store, env.year, env.clock.today())
+        several = len(tracker.plan_docs(store)) > 1
+        return make(store, year, user), year if several else None
+
+    result, year = env.change(work)
+    report_change(result, fmt, what, year)
 
 
 def run_show(env: Env, task_id: str, *, fmt: str) -> None:
@@ -555,7 +455,7 @@ def run_show(env: Env, task_id: str, *, fmt: str) -> None:
 
     fmt = check_format(fmt, ("table", "json"))
     store = env.reading()
-    year = tracker.select_year(store, env.year)
+    year = tracker.select_year(store, env.year, env.clock.today())
     task = tracker.show_task(store, year, task_id, env.clock.today())
     if fmt == "json":
         out(dumps_json(task))
@@ -574,6 +474,11 @@ def run_show(env: Env, task_id: str, *, fmt: str) -> None:
             _("Index"),
             f"{task['index']} {task['index_code']}  "
             + pick(task["index_name"], task["index_name_en"]),
+        ),
+        *(
+            [(_("Aim of the index"), pick(task["index_aim"], task["index_aim_en"]))]
+            if task["index_aim"]
+            else []
         ),
         (
             _("Status"),
@@ -644,7 +549,7 @@ def run_history(
     if limit is not None and limit < 0:
         raise InputError(_("--limit {limit}: must be 0 (all) or more").format(limit=limit))
     store = env.reading()
-    year = tracker.select_year(store, env.year)
+    year = tracker.select_year(store, env.year, env.clock.today())
     rows = tracker.history(store, year, task_id, start, end)
     if limit:
         rows = rows[-limit:]
@@ -655,23 +560,63 @@ def run_history(
     elif fmt == "md":
         out(to_markdown(rows, history_columns()))
     else:
-        caption = _("{count} events · {year} plan").format(count=len(rows), year=year)
+        events = plural(len(rows), _("1 event"), _("{count} events"))
+        caption = _("{events} · {year} plan").format(events=events, year=year)
         columns = history_columns(ascii_only=env.ascii_only, width=rich_width())
         show_table(rows, columns, env, caption=caption)
 
 
-def run_undo(env: Env, *, anyone: bool, fmt: str) -> None:
-    """`lianta undo`: revert the user's most recent change (with `anyone`, anybody's)."""
+def run_undo(env: Env, *, anyone: bool, before_load: bool, dry_run: bool, fmt: str) -> None:
+    """`lianta undo`: revert the user's most recent change (with `anyone`, anybody's; with
+    `dry_run`, say which it would be)."""
     fmt = check_format(fmt, ("text", "json"))
-    result = env.change(lambda store, user: tracker.undo(store, env.clock, user, anyone=anyone))
-    if fmt == "json":
-        out(dumps_json({**result.as_dict(), "undid": result.undid}))
-        return
-    info(
-        _("undid change {undone} on {ids} (recorded as change {change})").format(
-            undone=result.undid, ids=", ".join(result.tasks), change=result.change
+
+    def work(store: Store, user: str) -> tuple[tracker.ChangeResult, bool]:
+        result = undo.undo(
+            store, env.clock, user, anyone=anyone, before_load=before_load, dry_run=dry_run
         )
-    )
+        return result, len(tracker.plan_docs(store)) > 1
+
+    if dry_run:
+        store = env.reading()
+        result, several = work(store, env.acting(store))
+    else:
+        result, several = env.change(work)
+    undone = result.undone
+    assert undone is not None
+    if fmt == "json":
+        out(
+            dumps_json(
+                {
+                    **result.as_dict(),
+                    "undid": result.undid,
+                    "undone": undone.as_dict(),
+                    "dry_run": dry_run,
+                }
+            )
+        )
+        return
+    from .views import action_name, field_name
+
+    ids = ", ".join(undone.tasks)
+    if several:
+        ids = _("{ids} of the {year} plan").format(ids=ids, year=undone.plan)
+    shown = {
+        "n": undone.change,
+        "what": f"{action_name(undone.action)} {ids} "
+        f"({', '.join(field_name(f) for f in undone.fields)})",
+        "who": undone.by,
+        "when": undone.at[:16].replace("T", " "),
+        "change": result.change,
+    }
+    if dry_run:
+        info(_("would undo change {n} — {what} by {who} at {when}").format(**shown))
+    else:
+        info(
+            _("undid change {n} — {what} by {who} at {when}; recorded as change {change}").format(
+                **shown
+            )
+        )
 
 
 def run_validate(plan_file: Path | None, *, fmt: str) -> int:
@@ -699,36 +644,47 @@ def run_validate(plan_file: Path | None, *, fmt: str) -> int:
     for problem in problems:
         info(str(problem))
     if plan is None:
-        info(_("{count} error(s); the plan was not accepted").format(count=len(errors)))
+        info(
+            plural(
+                len(errors),
+                _("1 error; the plan was not accepted"),
+                _("{count} errors; the plan was not accepted"),
+            )
+        )
         return 2
     counts = ", ".join(f"{i.number} {i.code}: {len(i.tasks)}" for i in plan.indices)
     info(
-        _("{file}: valid — {year} plan, {indices} indices, {tasks} tasks ({counts})").format(
+        _("{file}: valid — {year} plan, {indices}, {tasks} ({counts})").format(
             file=shown,
             year=plan.year,
-            indices=len(plan.indices),
-            tasks=len(plan.tasks),
+            indices=plural(len(plan.indices), _("1 index"), _("{count} indices")),
+            tasks=plural(len(plan.tasks), _("1 task"), _("{count} tasks")),
             counts=counts,
         )
     )
     return 0
 
 
-def run_doctor(env: Env, *, restore: bool, fmt: str) -> bool:
+def run_doctor(env: Env, *, restore: bool, accept: bool = False, fmt: str) -> bool:
     """`lianta doctor`: the checkup of the store and its backups (after bringing back the newest
-    good one, with `restore`); whether the store is healthy."""
+    good one, with `restore`, or recording hand edits as a change, with `accept`); whether the
+    store is healthy."""
+    from .doctor_text import checkup_lines
+
     fmt = check_format(fmt, ("text", "json"))
-    if isinstance(env.db, str):  # a database
-        if restore:
-            raise InputError(
-                _(
-                    "--restore brings back a store file's backups; a database keeps none (copy "
-                    "one out with 'lianta db pull FILE', or use the database's own backups)"
-                )
+    if restore and accept:
+        raise InputError(_("--restore and --accept: give one or the other"))
+    if restore and is_database(env.db):
+        raise InputError(
+            _(
+                "--restore brings back a store file's backups; a database keeps none (copy "
+                "one out with 'lianta db pull FILE', or use the database's own backups)"
             )
-        result = doctor.examine_database(env.db)
-    elif restore:
-        result = doctor.restore(env.db, env.clock.now())
+        )
+    if restore:
+        result = doctor.restore(Path(env.db), env.clock.now())
+    elif accept:
+        result = doctor.accept(env.db, env.clock, env.user)
     else:
         result = doctor.examine(env.db)
     out(
@@ -746,6 +702,7 @@ def run_load(env: Env, plan_file: Path | None, *, dry_run: bool, fmt: str) -> No
     fmt = check_format(fmt, ("text", "json"))
     path = plan_file or bundled_plan_path()
     shown = str(plan_file) if plan_file else _("plans/2024.yaml (bundled)")
+    new = not is_database(env.db) and not store_file(Path(env.db)).exists()
     year, result = _read_and_sync(env, path, shown, dry_run=dry_run)
     if fmt == "json":
         out(dumps_json(result.as_dict()))
@@ -771,13 +728,13 @@ def run_load(env: Env, plan_file: Path | None, *, dry_run: bool, fmt: str) -> No
             _("restored {n}: {ids}").format(n=len(result.restored), ids=_ids(result.restored))
         )
     lines.append(_("unchanged {n}").format(n=result.unchanged))
-    verdict = (
-        _("dry run: nothing was written")
-        if dry_run
-        else (_("store updated: {db}") if result.wrote else _("nothing to write: {db}")).format(
-            db=shown_location(env.db)
-        )
-    )
+    db = shown_location(env.db)
+    if dry_run:
+        verdict = _("dry run: nothing was written")
+    elif result.wrote:
+        verdict = (_("store created: {db}") if new else _("store updated: {db}")).format(db=db)
+    else:
+        verdict = _("nothing to write: {db}").format(db=db)
     out(_("{year} plan from {file}").format(year=year, file=shown) + "\n")
     out("".join(f"  {line}\n" for line in lines))
     info(verdict)
@@ -795,11 +752,11 @@ def _read_and_sync(
         info(str(warning))
     if not dry_run:
         result = env.change(
-            lambda store, user: tracker.sync_plan(store, plan, env.clock, user), bundled=False
+            lambda store, user: tracker.sync_plan(store, plan, env.clock, user), loading=True
         )
         return plan.year, result
-    with open_store(env.db, write=False) as store:
-        doctor.check_store(store)
+    with saving(env.db, write=False) as store:
+        integrity.check_store(store)
         result = tracker.sync_plan(store, plan, env.clock, env.acting(store), dry_run=True)
     return plan.year, result
 
@@ -869,10 +826,11 @@ def run_weekly(
     check_bom(fmt, bom)
     start = parse_day(since, "--since") if since is not None else None
     end = parse_day(until, "--until") if until is not None else None
-    window = report.resolve_window(week, start, end, env.clock.today())
+    today = env.clock.today()
+    window = report.resolve_window(week, start, end, today)
     store = env.reading()
-    year = tracker.select_year(store, env.year)
-    result = report.weekly(store, year, window, env.clock.today())
+    year = tracker.select_year(store, env.year, min(today, window.end))
+    result = report.weekly(store, year, window, today)
     if fmt == "json":
         text = dumps_json(result.as_dict())
     elif fmt == "csv":
@@ -887,103 +845,5 @@ def run_weekly(
         return
     if fmt == "csv" and bom is not False:  # a CSV file is for a spreadsheet
         text = BOM + text
-    report_text.write_atomically(output, text)
+    report_text.write_atomically(output, text, keep=store_files(env.db))
     info(_("wrote {path}").format(path=output))
-
-
-# ---------------------------------------------------------------- the doctor's checkup in words
-
-
-def checkup_lines(checkup: doctor.Checkup, *, most: int = 100) -> list[str]:
-    """The checkup as lines for a person: the verdict, one line per problem, the backups."""
-    lines: list[str] = []
-    store = checkup.store
-    if checkup.restored is not None:
-        before = checkup.before
-        count = len(before.problems) if before and before.exists else 0
-        lines.append(
-            _("store {path}: was damaged ({count} problem(s))").format(path=store.path, count=count)
-            if before and before.exists
-            else _("store {path}: was missing").format(path=store.path)
-        )
-        if before is not None:
-            lines += [_("  problem: {text}").format(text=p) for p in before.problems[:most]]
-        lines.append(
-            _("restored {path} from {source} (change {change})").format(
-                path=store.path, source=checkup.restored.source, change=store.last_change or 0
-            )
-        )
-        if checkup.restored.damaged is not None:
-            lines.append(
-                _("the damaged file is kept as {damaged}").format(damaged=checkup.restored.damaged)
-            )
-    problems = checkup.problems
-    if not store.exists and not problems:
-        lines.append(
-            _("store {path}: none yet (the first command creates it)").format(path=store.path)
-        )
-    elif not problems:
-        lines.append(
-            _("store {path}: healthy (change {change}, {tasks} tasks, {events} events)").format(
-                path=store.path,
-                change=store.last_change or 0,
-                tasks=store.tasks,
-                events=store.events,
-            )
-        )
-    else:
-        lines.append(
-            _("store {path}: damaged ({count} problem(s))").format(
-                path=store.path, count=len(problems)
-            )
-        )
-        lines += [_("  problem: {text}").format(text=p) for p in problems[:most]]
-        if len(problems) > most:
-            lines.append(
-                _("  … {n} more (--format json lists them all)").format(n=len(problems) - most)
-            )
-    if checkup.link is not None:
-        lines.append(
-            _(
-                "store {link} is a symbolic link to {path}: its lock and backups are beside {path}"
-            ).format(link=checkup.link, path=store.path)
-        )
-    for backup in checkup.backups:
-        lines.append(_generation_line(backup))
-    for leftover in checkup.leftovers:
-        lines.append(
-            _(
-                "leftover {path} from an interrupted save (harmless; the next save removes it)"
-            ).format(path=leftover)
-        )
-    if checkup.restore_error is not None:
-        lines.append(_("cannot restore: {reason}").format(reason=checkup.restore_error))
-    elif problems and checkup.restored is None:
-        good = checkup.newest_good
-        if good is not None:
-            lines.append(
-                _("run 'lianta doctor --db {path} --restore' to bring back {source}").format(
-                    path=store.path, source=good.path
-                )
-            )
-        else:
-            lines.append(_("no backup is good, so --restore cannot help"))
-    return lines
-
-
-def _generation_line(backup: doctor.Generation) -> str:
-    if not backup.exists:
-        return _("backup {path}: none").format(path=backup.path)
-    if backup.good:
-        return _("backup {path}: good (change {change}, {tasks} tasks, saved {saved})").format(
-            path=backup.path,
-            change=backup.last_change or 0,
-            tasks=backup.tasks,
-            saved=backup.saved,
-        )
-    extra = len(backup.problems) - 1
-    return _("backup {path}: damaged ({first}{more})").format(
-        path=backup.path,
-        first=backup.problems[0],
-        more=_("; +{n} more").format(n=extra) if extra else "",
-    )

@@ -62,7 +62,7 @@ def task_ids(*, groups: bool, archived: bool) -> Callable[[Any], Choices]:
         def choices() -> list[tuple[str, str]]:
             env = _env(ctx)
             store = env.reading()
-            year = tracker.select_year(store, env.year)
+            year = tracker.select_year(store, env.year, env.clock.today())
             tasks = tracker.plan_tasks(store, year, archived=archived)
             ids = [(doc["id"], pick(doc["title"], doc["title_en"])) for doc in tasks]
             return ids + _index_codes(env) if groups else ids
@@ -74,7 +74,7 @@ def task_ids(*, groups: bool, archived: bool) -> Callable[[Any], Choices]:
 
 def _index_codes(env: Env) -> list[tuple[str, str]]:
     store = env.reading()
-    plan = tracker.plan_docs(store)[tracker.select_year(store, env.year)]
+    plan = tracker.plan_docs(store)[tracker.select_year(store, env.year, env.clock.today())]
     return [(index["code"], pick(index["name"], index["name_en"])) for index in plan["indices"]]
 
 
@@ -100,5 +100,5 @@ def units(ctx: Any) -> Choices:
 
 def _names(env: Env, field: str) -> list[str]:
     store = env.reading()
-    tasks = tracker.plan_tasks(store, tracker.select_year(store, env.year))
+    tasks = tracker.plan_tasks(store, tracker.select_year(store, env.year, env.clock.today()))
     return sorted({doc[field] for doc in tasks if doc.get(field)})

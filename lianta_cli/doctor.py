@@ -15,8 +15,8 @@ Fields that come from the plan file start from whatever the plan said, so only t
 the end are checked for them.
 
 `restore` brings back the newest good generation under the store's lock, keeping the damaged
-file aside. `check_store` is the quick check every command runs before it works on a store.
-Nothing here prints: the functions return values, and `commands.checkup_lines` words them.
+file aside. `integrity.check_store` is the quick check every command runs before it works.
+Nothing here prints: the functions return values, and `doctor_text.checkup_lines` words them.
 """
 
 from __future__ import annotations
@@ -37,9 +37,11 @@ from typing import Any
 from . import tracker
 from .clock import Clock
 from .errors import StoreError
-from .fields import STATUSES, TASK_PLAN_FIELDS
+from .fields import TASK_PLAN_FIELDS
 from .files import NotRegularFile, kind_of, read_regular
 from .i18n import _
+from .integrity import task_problem
+from .lock import store_lock
 from .models import Plan
 from .store import (
     LEGACY_TABLES,
@@ -49,11 +51,9 @@ from .store import (
     atomic_write,
     backup_paths,
     decode,
-    doctor_hint,
     open_store,
     stale_temporaries,
     store_file,
-    store_lock,
 )
 from .tracker import SCHEMA, TABLES
 
@@ -87,10 +87,17 @@ class Generation:
     saved: str | None = None
     empty: bool = False
     """It parses but holds no document at all."""
+    hand_edits: int = 0
+    """How many of the problems are hand edits (see `HandEdit`)."""
 
     @property
     def good(self) -> bool:
         return self.exists and not self.problems
+
+    @property
+    def only_hand_edits(self) -> bool:
+        """Damaged only by edits of tasks in the file: `accept` can record them."""
+        return bool(self.problems) and len(self.problems) == self.hand_edits
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -114,6 +121,14 @@ class Restored:
 
 
 @dataclass
+class Accepted:
+    """What `accept` did: the change it recorded and the hand edits in it."""
+
+    change: int
+    edits: list[HandEdit]
+
+
+@dataclass
 class Checkup:
     """The verdict on a store, its backups and any leftover temporary files."""
 
@@ -126,6 +141,8 @@ class Checkup:
     restore_error: str | None = None
     before: Generation | None = None
     """On a restore: the store as it was found, before it was replaced."""
+    accepted: Accepted | None = None
+    accept_error: str | None = None
 
     @property
     def problems(self) -> list[str]:
@@ -140,7 +157,7 @@ class Checkup:
 
     @property
     def healthy(self) -> bool:
-        return not self.problems and self.restore_error is None
+        return not self.problems and self.restore_error is None and self.accept_error is None
 
     @property
     def newest_good(self) -> Generation | None:
@@ -166,129 +183,47 @@ class Checkup:
                 "problems_before": self.before.problems if self.before else [],
             },
             "restore_error": self.restore_error,
+            "accepted": None
+            if self.accepted is None
+            else {
+                "change": self.accepted.change,
+                "edits": [edit.as_dict() for edit in self.accepted.edits],
+            },
+            "accept_error": self.accept_error,
         }
 
 
-# ---------------------------------------------------------------- what every command relies on
-
-TASK_TYPES: dict[str, tuple[type, ...]] = {
-    "plan": (int,),
-    "id": (str,),
-    "index": (int,),
-    "title": (str,),
-    "title_en": (str,),
-    "status": (str,),
-    "progress": (int,),
-    "assignee": (str, type(None)),
-    "unit": (str, type(None)),
-    "due": (str, type(None)),
-    "notes": (list,),
-    "updated": (str,),
-}
-"""The fields every stored task has, with their types (others may be present too)."""
-PLAN_TYPES: dict[str, tuple[type, ...]] = {"year": (int,), "end": (str,), "indices": (list,)}
-
-
-def task_problem(doc: dict[str, Any]) -> str | None:
-    """What is wrong with one stored task (missing field, wrong type, impossible value), or None."""
-    for name, types in TASK_TYPES.items():
-        if name not in doc:
-            return _("has no {name!r}").format(name=name)
-        value = doc[name]
-        if type(value) not in types:  # exact types, as JSON gives them: true is not a number
-            return _("{name!r} is {kind}, not {expected}").format(
-                name=name, kind=type(value).__name__, expected=types[0].__name__
-            )
-    if doc["status"] not in STATUSES:
-        return _("status {status!r} is not one of {statuses}").format(
-            status=doc["status"], statuses=", ".join(STATUSES)
-        )
-    if not 0 <= doc["progress"] <= 100:
-        return _("progress {progress} is not within 0-100").format(progress=doc["progress"])
-    for note in doc["notes"]:
-        if not isinstance(note, dict) or not isinstance(note.get("text"), str):
-            return _("has a note without text")
-        if not isinstance(note.get("at"), str) or not isinstance(note.get("by"), str):
-            return _("has a note without its time or author")
-    own = doc.get("cooperating")
-    if own is not None and not (isinstance(own, list) and all(isinstance(n, str) for n in own)):
-        return _("'cooperating' is not a list of names")
-    return None
-
-
-def table_problem(name: str, table: dict[int, dict[str, Any]]) -> str | None:
-    """What is wrong with one table as every command relies on it, or None (`lianta doctor`
-    checks more)."""
-    if name not in TABLES:
-        return _("unknown table {name!r}").format(name=name)
-    if name == "meta":
-        meta = table.get(1)
-        if meta is not None and meta.get("schema") != SCHEMA:
-            return _("schema {schema!r}, expected {expected}").format(
-                schema=meta.get("schema"), expected=SCHEMA
-            )
-    elif name == "plans":
-        for key, doc in table.items():
-            for field_name, types in PLAN_TYPES.items():
-                value = doc.get(field_name)
-                if not isinstance(value, types) or isinstance(value, bool):
-                    return _("plan document {key} has no valid {name!r}").format(
-                        key=key, name=field_name
-                    )
-    elif name == "tasks":
-        for key, doc in table.items():
-            problem = task_problem(doc)
-            if problem:
-                return _("task document {key} ({id}) {problem}").format(
-                    key=key, id=doc.get("id", "?"), problem=problem
-                )
-    elif name == "history":
-        for key, doc in table.items():
-            if (
-                type(doc.get("at")) is not str
-                or type(doc.get("field")) is not str
-                or type(doc.get("change")) is not int
-            ):
-                return _("history event {key} is not an event").format(key=key)
-    return None
-
-
-def tables_problem(tables: dict[str, dict[int, dict[str, Any]]]) -> str | None:
-    """What is wrong with a store's tables, or None."""
-    for name, table in tables.items():
-        problem = table_problem(name, table)
-        if problem:
-            return problem
-    if not tables.get("plans") and (tables.get("tasks") or tables.get("history")):
-        return _("it holds tasks or history but no plan")
-    history = tables.get("history")
-    if history:
-        last = tables.get("meta", {}).get(1, {}).get("last_change")
-        highest = max(doc["change"] for doc in history.values())
-        if not isinstance(last, int) or last < highest:
-            return _("its last change is recorded as {last} but the history has change {n}").format(
-                last=last, n=highest
-            )
-    return None
-
-
-def check_store(store: Store) -> None:
-    """StoreError if the store is damaged: every command refuses to work on such a store."""
-    problem = tables_problem({name: store.read(name) for name in store.tables()})
-    if problem:
+def check_history(store: Store) -> None:
+    """StoreError unless the store passes every check of `lianta doctor`, its history replaying
+    to its tasks: a command that writes must not build on a store changed behind lianta's back,
+    nor push its good backups out with copies of it."""
+    problems = check_data(_tables(store))
+    if problems:
+        more = _("; +{n} more").format(n=len(problems) - 1) if len(problems) > 1 else ""
         raise StoreError(
-            _("store {path} is damaged ({problem}); {hint}").format(
-                path=store.location, problem=problem, hint=doctor_hint(Path(store.location))
-            )
+            _(
+                "store {path} does not agree with its history ({problem}{more}); run 'lianta "
+                "doctor --db {path}': --accept records a deliberate hand edit, --restore brings "
+                "back a backup"
+            ).format(path=store.location, problem=problems[0], more=more)
         )
+
+
+def _tables(store: Store) -> dict[str, dict[str, Any]]:
+    """The store's tables as its file holds them (documents keyed by their number as text)."""
+    return {name: {str(k): doc for k, doc in store.read(name).items()} for name in store.tables()}
 
 
 # ---------------------------------------------------------------- examining files
 
 
-def examine(path: Path) -> Checkup:
+def examine(path: Path | str) -> Checkup:
     """Check the store at `path`, each backup generation, and list leftover temporary files
-    (and a generation a killed save held aside)."""
+    (and a generation a killed save held aside); a database (a URL), which keeps no backup
+    files, through its interface."""
+    if isinstance(path, str):
+        with open_store(path, write=False) as store:
+            return examine_store(store)
     real = store_file(path)
     aside = aside_path(real)
     return Checkup(
@@ -297,12 +232,6 @@ def examine(path: Path) -> Checkup:
         leftovers=stale_temporaries(real) + ([aside] if os.path.lexists(aside) else []),
         link=path if real != path else None,
     )
-
-
-def examine_database(url: str) -> Checkup:
-    """The checks of `examine` on a database (which keeps no backup files)."""
-    with open_store(url, write=False) as store:
-        return examine_store(store)
 
 
 def examine_store(store: Store) -> Checkup:
@@ -337,8 +266,9 @@ def examine_file(path: Path, *, follow: bool = True) -> Generation:
         reason = error.strerror or str(error)
         return Generation(path, True, [_("cannot be read: {reason}").format(reason=reason)])
     generation = Generation(path, True, saved=saved)
-    data, problems = check_bytes(raw)
+    data, problems, edits = check_bytes(raw)
     generation.problems = problems
+    generation.hand_edits = len(edits)
     if isinstance(data, dict):
         for name, count in (("tasks", "tasks"), ("history", "events")):
             table = data.get(name)
@@ -350,24 +280,33 @@ def examine_file(path: Path, *, follow: bool = True) -> Generation:
     return generation
 
 
-def check_bytes(raw: bytes) -> tuple[Any, list[str]]:
-    """Parse a store file's bytes and list every problem found in it."""
+def check_bytes(raw: bytes) -> tuple[Any, list[str], list[HandEdit]]:
+    """Parse a store file's bytes; every problem found in it, and the hand edits among them."""
     if not raw or raw.isspace() or b"\x00" in raw:
         _data, problem = decode(raw)
-        return None, [_("the file {problem}").format(problem=problem)]
+        return None, [_("the file {problem}").format(problem=problem)], []
     try:
         data = json.loads(raw)
     except (ValueError, RecursionError) as error:
-        return None, [_("the file is not valid JSON ({error})").format(error=error)]
-    return data, check_data(data)
+        return None, [_("the file is not valid JSON ({error})").format(error=error)], []
+    problems, edits = review(data)
+    return data, problems, edits
 
 
 def check_data(data: Any, *, ordered: bool = True) -> list[str]:
-    """Every problem with parsed store data: its shape first, then whether its history agrees.
-    With `ordered`, the events must be numbered in the order of their changes (as one writer at
-    a time numbers them; in a database, commands running side by side interleave them)."""
+    """Every problem with parsed store data: its shape first, then whether its history agrees
+    (for `ordered`, see `review`)."""
+    return review(data, ordered=ordered)[0]
+
+
+def review(data: Any, *, ordered: bool = True) -> tuple[list[str], list[HandEdit]]:
+    """Every problem with parsed store data, and the hand edits among them: tasks whose fields
+    or notes are not where their history ends (each such problem is one hand edit). With
+    `ordered`, the whole history must be in the order of its changes and of time, as one writer
+    at a time keeps it; else each task's (a database: commands on different tasks run side by
+    side and number their events as they come)."""
     if not isinstance(data, dict):
-        return [_("the top level is not a mapping of tables")]
+        return [_("the top level is not a mapping of tables")], []
     problems: list[str] = []
     tables: dict[str, dict[str, Any]] = {}
     for name, table in data.items():
@@ -392,10 +331,11 @@ def check_data(data: Any, *, ordered: bool = True) -> list[str]:
     plans = _check_plans(tables.get("plans", {}), problems)
     tasks = _check_tasks(tables.get("tasks", {}), plans, problems)
     events = _check_events(tables.get("history", {}), plans, problems, ordered=ordered)
-    problems += _check_replay(tasks, events)
+    steps, edits = _check_replay(tasks, events)
+    problems += steps + [edit.problem() for edit in edits]
     if not problems:
         problems += _check_plan_text(tables)
-    return problems
+    return problems, edits
 
 
 def _check_plan_text(tables: dict[str, dict[str, Any]]) -> list[str]:
@@ -539,39 +479,44 @@ def _check_events(
 ) -> list[tuple[int, dict[str, Any]]]:
     """Well-formed events in order (by sequence number)."""
     events: list[tuple[int, dict[str, Any]]] = []
-    previous_change, previous_at = 0, ""
+    changes: dict[Any, int] = {}
+    times: dict[Any, str] = {}
+    keys = set(EVENT_KEYS)
     for seq, event in sorted(((int(k), e) for k, e in docs.items()), key=lambda item: item[0]):
-        missing = [name for name in EVENT_KEYS if name not in event]
-        if missing:
+        if not keys <= event.keys():
+            missing = [name for name in EVENT_KEYS if name not in event]
             problems.append(
                 _("history event {seq}: no {fields}").format(seq=seq, fields=", ".join(missing))
             )
             continue
         change = event["change"]
-        if not isinstance(change, int) or isinstance(change, bool) or change < 1:
+        if type(change) is not int or change < 1:
             problems.append(
                 _("history event {seq}: change {value!r} is not a number from 1").format(
                     seq=seq, value=change
                 )
             )
             continue
-        if ordered and change < previous_change:
+        order = None if ordered else (event["plan"], event["task"])
+        previous_change = changes.get(order, 0)
+        if change < previous_change:
             problems.append(
                 _("history event {seq}: change {n} comes after change {m}").format(
                     seq=seq, n=change, m=previous_change
                 )
             )
-        previous_change = max(previous_change, change)
-        if not _is_moment(event["at"]) or not isinstance(event["field"], str):
+        changes[order] = max(previous_change, change)
+        if not _is_moment(event["at"]) or type(event["field"]) is not str:
             problems.append(_("history event {seq}: malformed time or field").format(seq=seq))
             continue
+        previous_at = times.get(order, "")
         if event["at"] < previous_at:
             problems.append(
                 _(
                     "history event {seq} is dated {at}, before the event ahead of it ({before})"
                 ).format(seq=seq, at=event["at"], before=previous_at)
             )
-        previous_at = max(previous_at, event["at"])
+        times[order] = max(previous_at, event["at"])
         if event["plan"] not in plans:
             problems.append(
                 _("history event {seq}: plan {year!r} is not in the store").format(
@@ -587,10 +532,56 @@ def _check_events(
     return events
 
 
+@dataclass
+class HandEdit:
+    """A task whose stored value is not where its history ends: changed in the file by hand.
+    A note added by hand has `recorded` None; a note taken out, `stored` None."""
+
+    plan: int
+    task: str
+    field: str
+    recorded: Any
+    stored: Any
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "plan": self.plan,
+            "task": self.task,
+            "field": self.field,
+            "recorded": self.recorded,
+            "stored": self.stored,
+        }
+
+    def event(self) -> dict[str, Any]:
+        """The event that records the edit: from where the history ends to what is stored."""
+        return tracker.event(self.plan, self.task, "edit", self.field, self.recorded, self.stored)
+
+    def problem(self) -> str:
+        if self.field == "note":
+            text = (
+                _("task {task} ({year}): it holds a note its history never added: {note}")
+                if self.recorded is None
+                else _("task {task} ({year}): a note its history added is gone: {note}")
+            )
+            return text.format(
+                task=self.task, year=self.plan, note=_shown(self.recorded or self.stored)
+            )
+        return _(
+            "task {task} ({year}): {field} is {stored} but its history ends at {value}"
+        ).format(
+            task=self.task,
+            year=self.plan,
+            field=self.field,
+            stored=_shown(self.stored),
+            value=_shown(self.recorded),
+        )
+
+
 def _check_replay(
     tasks: dict[tuple[int, str], dict[str, Any]], events: list[tuple[int, dict[str, Any]]]
-) -> list[str]:
-    """Replay each task's events from the state a load gives it; list where they disagree."""
+) -> tuple[list[str], list[HandEdit]]:
+    """Replay each task's events from the state a load gives it: where a step disagrees, and
+    where a task is not where its events end (a hand edit)."""
     problems: list[str] = []
     state: dict[tuple[int, str], dict[str, Any]] = {}
     notes: dict[tuple[int, str], Counter[str]] = {}
@@ -620,7 +611,9 @@ def _check_replay(
                     )
                 )
             continue
-        current = state.setdefault(key, dict(START))
+        current = state.get(key)
+        if current is None:
+            current = state[key] = dict(START)
         if name not in current and name not in TASK_PLAN_FIELDS:
             continue  # a field this version does not track
         if name in current and current[name] != old:
@@ -640,31 +633,22 @@ def _check_replay(
                     )
                 )
         current[name] = new
+    edits: list[HandEdit] = []
     for key, doc in tasks.items():
         current = state.get(key, dict(START))
         for name, value in current.items():
             stored = doc.get(name, False if name == "archived" else None)
             if stored != value:
-                problems.append(
-                    _(
-                        "task {task} ({year}): {field} is {stored} but its history ends at {value}"
-                    ).format(
-                        task=key[1],
-                        year=key[0],
-                        field=name,
-                        stored=_shown(stored),
-                        value=_shown(value),
-                    )
-                )
-        expected = +notes.get(key, Counter())
+                edits.append(HandEdit(key[0], key[1], name, value, stored))
+        added = notes.get(key)
+        if not doc["notes"] and not (added and any(added.values())):
+            continue
+        expected = +(added or Counter())
         held = Counter(str(n.get("text")) for n in doc["notes"])
         if held != expected:
-            problems.append(
-                _("task {task} ({year}): it has {held} note(s) but its history adds {n}").format(
-                    task=key[1], year=key[0], held=sum(held.values()), n=sum(expected.values())
-                )
-            )
-    return problems
+            edits += [HandEdit(*key, "note", None, t) for t in sorted((held - expected).elements())]
+            edits += [HandEdit(*key, "note", t, None) for t in sorted((expected - held).elements())]
+    return problems, edits
 
 
 def _shown(value: Any) -> str:
@@ -729,6 +713,44 @@ def restore(path: Path, now: datetime) -> Checkup:
         after.restored = Restored(Path(source.path), damaged)
         after.before = checkup.store
         return after
+
+
+def accept(location: Path | str, clock: Clock, user: str) -> Checkup:
+    """Under the store's lock (a database: in one transaction): record the store's hand edits
+    (tasks changed behind lianta's back, see `HandEdit`) as one change by `user` (a database:
+    by its login), so that its history agrees with it again. Nothing is written if the store
+    has any other problem: that is damage, for `restore`."""
+    database = isinstance(location, str)
+    if not database:
+        location = store_file(Path(location))
+        if not location.exists():
+            return examine(location)  # nothing to accept, and nothing made
+    with open_store(location, write=True) as store:
+        problems, edits = review(_tables(store), ordered=not database)
+        if len(problems) > len(edits):
+            checkup = examine_store(store) if database else examine(location)
+            checkup.accept_error = _(
+                "the store has problems that are not edits of tasks; 'lianta doctor --restore' "
+                "brings back a good backup"
+            )
+            return checkup
+        change = 0
+        if edits:
+            events = [edit.event() for edit in edits]
+            change, _rows = tracker.record(store, events, clock, store.user or user)
+            stamp = clock.stamp()
+            touched = {(e.plan, e.task) for e in edits}
+            store.update(
+                "tasks",
+                {
+                    key: {"updated": stamp}
+                    for key, doc in store.read("tasks").items()
+                    if (doc["plan"], doc["id"]) in touched
+                },
+            )
+    after = examine(location)
+    after.accepted = Accepted(change, edits)
+    return after
 
 
 def _keep_aside(path: Path, now: datetime) -> Path:

@@ -139,10 +139,10 @@ def examples(command: str) -> str:
 
 def environment() -> tuple[str, list[tuple[str, str]]]:
     """Where the store is, and each environment variable lianta reads with what it does."""
-    from .store import default_store_path, user_store_path
+    from .store import shown_location, store_location, user_store_path
 
     store = _("The store file (--db on a command wins over it). Default: {default}")
-    return _("The store in use: {path}").format(path=default_store_path()), [
+    return _("The store in use: {path}").format(path=shown_location(store_location())), [
         ("LIANTA_DB", store.format(default=user_store_path())),
         (
             "LIANTA_NOW",

@@ -67,6 +67,13 @@ def _(text: str) -> str:
     return _catalog.get(text, text)
 
 
+def plural(count: int, one: str, many: str) -> str:
+    """`one` when `count` is 1, else `many` with its {count} filled in (other placeholders are
+    left for the caller's `.format`). Both come through `_()`, so each language words them its
+    own way: '1 task', '3 tasks'; '1 项任务', '3 项任务'."""
+    return one if count == 1 else many.replace("{count}", str(count))
+
+
 def pick(zh_text: str | None, en_text: str | None) -> str:
     """Plan content in the interface language: `title` in Chinese, `title_en` in English."""
     if _current == "zh":

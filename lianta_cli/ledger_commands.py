@@ -13,6 +13,7 @@ from .commands import Env, check_format, info, out, show_table
 from .errors import InputError
 from .export import Column, dumps_json
 from .i18n import _, pick
+from .store import store_files
 from .views import field_name, shown_value
 
 
@@ -28,7 +29,7 @@ def run_export(env: Env, *, output: Path | None) -> None:
     if output is None and sys.stdout.isatty():
         raise InputError(_("a workbook is not for the terminal: give --output FILE.xlsx"))
     store = env.reading()
-    year = tracker.select_year(store, env.year)
+    year = tracker.select_year(store, env.year, env.clock.today())
     today = env.clock.today()
     plan = tracker.plan_docs(store)[year]
     title = _("{plan}: the ledger as of {today}").format(
@@ -43,7 +44,7 @@ def run_export(env: Env, *, output: Path | None) -> None:
         sys.stdout.buffer.write(payload)
         sys.stdout.buffer.flush()
         return
-    report_text.write_atomically(output, payload)
+    report_text.write_atomically(output, payload, keep=store_files(env.db))
     info(
         _("wrote {path}: {count} tasks of the {year} plan").format(
             path=output, count=len(rows), year=year
@@ -95,7 +96,7 @@ def run_import(env: Env, file: Path, *, dry_run: bool, fmt: str) -> None:
 
 
 def _take_in(env: Env, store: Any, reading: Any, user: str, *, dry_run: bool) -> ledger.Intake:
-    year = tracker.select_year(store, env.year)
+    year = tracker.select_year(store, env.year, env.clock.today())
     result = ledger.take_in(
         store, year, reading.rows, env.clock, user, dry_run=dry_run or bool(reading.problems)
     )

@@ -40,6 +40,10 @@ class PlanIndex:
     theme: str
     theme_en: str
     tasks: tuple[PlanTask, ...] = ()
+    aim: str = ""
+    """What the index sets out to achieve, as the source's framing sentence says ("" if the
+    source has none)."""
+    aim_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,7 @@ class Plan:
                     "name_en": index.name_en,
                     "theme": index.theme,
                     "theme_en": index.theme_en,
+                    **({"aim": index.aim, "aim_en": index.aim_en} if index.aim else {}),
                 }
                 for index in self.indices
             ],

@@ -28,7 +28,7 @@ import yaml
 
 from .errors import InputError
 from .files import NotRegularFile, TooLarge, read_regular
-from .freetext import HIDDEN_CLASS
+from .freetext import HIDDEN_CLASS, character_name
 from .i18n import _
 from .models import Plan, PlanIndex, PlanTask, Problem
 
@@ -73,9 +73,10 @@ PLAN_FIELDS = {
     **dict.fromkeys(("indices_declared", "preamble", "preamble_en", "framing"), False),
     **dict.fromkeys(("yellow_lag", "red_lag"), False),
 }
-INDEX_FIELDS = dict.fromkeys(
-    ("number", "code", "name", "name_en", "theme", "theme_en", "tasks"), True
-)
+INDEX_FIELDS = {
+    **dict.fromkeys(("number", "code", "name", "name_en", "theme", "theme_en", "tasks"), True),
+    **dict.fromkeys(("aim", "aim_en"), False),
+}
 TASK_FIELDS = {
     **dict.fromkeys(("id", "title", "title_en", "source"), True),
     **dict.fromkeys(("places", "partners", "due", "lead_unit", "start"), False),
@@ -545,15 +546,18 @@ class _Checker:
         return None
 
     def clean(self, text: str, line: int, label: str, name: str, *, multiline: bool) -> str | None:
-        """`text`, or None after reporting a control character or a stray line break."""
+        """`text`, or None after reporting a character free text may not hold (see `freetext`),
+        a stray line break among them."""
         if not multiline and _LINE_BREAK.search(text):
             message = _("{field} must be one line of text (it holds a line break)")
             self.add(line, label, message.format(field=name))
             return None
         control = _CONTROL.search(text)
         if control:
-            message = _("{field} holds the control character {code}")
-            self.add(line, label, message.format(field=name, code=f"U+{ord(control.group()):04X}"))
+            message = _("{field} holds {character}")
+            self.add(
+                line, label, message.format(field=name, character=character_name(control.group()))
+            )
             return None
         return text
 
@@ -742,15 +746,22 @@ class _Checker:
         elif code is not None:
             message = _("duplicate code '{code}' (first at line {line})")
             self.once(codes, code, _key_line(entry, "code"), label, message, code=code)
-        name, name_en, theme, theme_en = (
-            self.text(entry, key, label) for key in ("name", "name_en", "theme", "theme_en")
+        name, name_en, theme, theme_en, aim, aim_en = (
+            self.text(entry, key, label)
+            for key in ("name", "name_en", "theme", "theme_en", "aim", "aim_en")
         )
+        if ("aim" in entry) != ("aim_en" in entry):
+            given = "aim" if "aim" in entry else "aim_en"
+            message = _("'aim' and 'aim_en' go together: give both or neither")
+            self.add(_key_line(entry, given), label, message)
         tasks = self.tasks(entry, label, number)
         if number is None or code is None or tasks is None:
             return None
         if not (name and name_en and theme and theme_en):
             return None
-        return PlanIndex(number, code, name, name_en, theme, theme_en, tuple(tasks))
+        return PlanIndex(
+            number, code, name, name_en, theme, theme_en, tuple(tasks), aim or "", aim_en or ""
+        )
 
     def tasks(self, entry: _Fields, label: str, number: int | None) -> list[PlanTask] | None:
         """The tasks of an index, or None if any is in error."""

@@ -101,3 +101,10 @@ def help_panel(title: str, rows: Sequence[tuple[str, str]], lead: str = "") -> A
         grid.add_row(Text(name), Text(text))
     body = Group(Text(lead), grid) if lead else grid
     return Panel(body, border_style="dim", title=title, title_align="left")
+
+
+def print_lines(console: Console, lines: Sequence[str]) -> None:
+    """Lines of text, wrapped to the terminal (at any character where a line has no space, as
+    Chinese has none)."""
+    for line in lines:
+        console.print(Text(safe_text(line), overflow="fold"))

@@ -66,6 +66,8 @@ class Summary(NamedTuple):
 
     plan: int
     as_of: str
+    plan_start: str
+    plan_end: str
     indices_declared: int | None
     indices_described: int
     indices: list[dict[str, Any]]
@@ -75,20 +77,64 @@ class Summary(NamedTuple):
         return {
             "plan": self.plan,
             "as_of": self.as_of,
+            "plan_period": {"start": self.plan_start, "end": self.plan_end},
             "indices_declared": self.indices_declared,
             "indices_described": self.indices_described,
             "indices": self.indices,
             "total": self.total,
         }
 
-    def note(self) -> str | None:
-        """A line for people when the plan promises more (or fewer) indices than it describes."""
-        declared, described = self.indices_declared, self.indices_described
-        if declared is None or declared == described:
-            return None
-        return _("The plan declares {declared} indices and describes {described}.").format(
-            declared=declared, described=described
+    def notes(self) -> list[str]:
+        """Lines for people: the plan has not begun or is over; it promises more (or fewer)
+        indices than it describes."""
+        lines = []
+        period = period_note(
+            self.plan, self.plan_start, self.plan_end, self.as_of, self.as_of, self.as_of
         )
+        if period:
+            lines.append(period)
+        declared, described = self.indices_declared, self.indices_described
+        if declared is not None and declared != described:
+            lines.append(
+                _("The plan declares {declared} indices and describes {described}.").format(
+                    declared=declared, described=described
+                )
+            )
+        return lines
+
+
+def period_note(year: int, start: str, end: str, first: str, last: str, as_of: str) -> str | None:
+    """A sentence for people when the days `first` to `last` (ISO dates; one day when they are
+    equal) are not all within the period `start` to `end` of plan `year`; None when they are.
+    `as_of` is the day the words are true on: a plan that ends within a period has ended by
+    then, or will."""
+    one_day = first == last
+    if last < start:
+        text = (
+            _("The {year} plan begins on {date}.")
+            if one_day
+            else _("This period lies before the {year} plan, which begins on {date}.")
+        )
+        return text.format(year=year, date=start)
+    if first > end:
+        text = (
+            _("The {year} plan ended on {date}.")
+            if one_day
+            else _("This period lies after the {year} plan, which ended on {date}.")
+        )
+        return text.format(year=year, date=end)
+    if first < start:
+        return _("The {year} plan begins on {date}, within this period.").format(
+            year=year, date=start
+        )
+    if last > end:
+        text = (
+            _("The {year} plan ended on {date}, within this period.")
+            if as_of > end
+            else _("The {year} plan ends on {date}, within this period.")
+        )
+        return text.format(year=year, date=end)
+    return None
 
 
 class _Tally:
@@ -143,6 +189,8 @@ def summary(store: Store, year: int, today: date) -> Summary:
                 "code": index.get("code"),
                 "name": index.get("name"),
                 "name_en": index.get("name_en"),
+                "aim": index.get("aim"),
+                "aim_en": index.get("aim_en"),
                 **tallies[number].counts(),
             }
         )
@@ -150,6 +198,8 @@ def summary(store: Store, year: int, today: date) -> Summary:
     return Summary(
         plan=year,
         as_of=today.isoformat(),
+        plan_start=str(plan.get("start") or ""),
+        plan_end=str(end),
         indices_declared=int(declared) if declared is not None else None,
         indices_described=len(indices),
         indices=rows,
@@ -250,12 +300,19 @@ def parse_week(value: str) -> Window:
 
 
 def resolve_window(week: str | None, since: date | None, until: date | None, today: date) -> Window:
-    """The period from --week, or --since/--until, or else the ISO week holding `today`."""
+    """The period from --week, or --since/--until, or else the ISO week holding `today`; a
+    period that has not begun by `today` is refused (a report tells what has happened)."""
     window = _window(week, since, until, today)
     if window.end > LAST_DAY:
         raise InputError(
             _("the period ends on {end}; a report's period must end by {last}").format(
                 end=window.end, last=LAST_DAY
+            )
+        )
+    if window.start > today:
+        raise InputError(
+            _("the period {start} to {end} has not begun (today is {today})").format(
+                start=window.start, end=window.end, today=today
             )
         )
     return window
@@ -328,7 +385,7 @@ ACTIVITY_SECTIONS = (
     "progress",
     "notes",
 )
-STANDING_SECTIONS = ("overdue", "due_soon", "unassigned")
+STANDING_SECTIONS = ("still_blocked", "overdue", "due_soon", "unassigned")
 SECTIONS = ACTIVITY_SECTIONS + STANDING_SECTIONS
 DUE_SOON_DAYS = 7
 LAST_DAY = date.max - timedelta(days=DUE_SOON_DAYS + 1)
@@ -368,15 +425,32 @@ WEEKLY_INDEX_KEYS = (
 
 
 class WeeklyReport(NamedTuple):
-    """What happened to plan `plan` in `window`, and where things stood at its end."""
+    """What happened to plan `plan` in `window`, and where things stood at its end, or today
+    (`as_of`) if the period has not ended yet."""
 
     plan: int
     title: str
     title_en: str
     window: Window
+    as_of: date
+    plan_start: str
+    plan_end: str
+    plans: int
+    """How many plans the store holds (a report names the year when there are several)."""
     sections: dict[str, list[dict[str, Any]]]
     indices: list[dict[str, Any]]
     total: dict[str, Any]
+
+    def period_note(self) -> str | None:
+        """A sentence when the period reaches outside the plan's (see `period_note`)."""
+        return period_note(
+            self.plan,
+            self.plan_start,
+            self.plan_end,
+            self.window.start.isoformat(),
+            self.window.end.isoformat(),
+            self.as_of.isoformat(),
+        )
 
     @property
     def quiet(self) -> bool:
@@ -387,6 +461,8 @@ class WeeklyReport(NamedTuple):
         return {
             "plan": self.plan,
             "period": self.window.as_dict(),
+            "as_of": self.as_of.isoformat(),
+            "plan_period": {"start": self.plan_start, "end": self.plan_end},
             **{name: self.sections[name] for name in SECTIONS},
             "indices": self.indices,
             "total": self.total,
@@ -416,17 +492,21 @@ def _first(events: list[dict[str, Any]], name: str, **match: Any) -> dict[str, A
     return None
 
 
-def weekly(store: Store, year: int, window: Window, today: date | None = None) -> WeeklyReport:
-    """The report on plan `year` for `window`: activity, figures per index, standing lists;
-    the lights of each index as of the period's end, or `today` if that is earlier."""
-    plan = tracker.plan_docs(store)[year]
-    lit_on = min(window.end, today) if today is not None else window.end
+def weekly(store: Store, year: int, window: Window, today: date) -> WeeklyReport:
+    """The report on plan `year` for `window`: activity, figures per index, standing lists.
+
+    What is late or due soon, and the lights of each index, are judged as of the end of the
+    period, or as of `today` while the period runs: a task due on Friday is not late on the
+    Wednesday before."""
+    plans = tracker.plan_docs(store)
+    plan = plans[year]
+    lit_on = min(window.end, today)
     lights: dict[int, dict[str, int]] = {}
     plan_end = str(plan["end"])
     start_mark = window.start.isoformat()
     end_mark = (window.end + timedelta(days=1)).isoformat()
-    end_day = window.end.isoformat()
-    soon_day = (window.end + timedelta(days=DUE_SOON_DAYS)).isoformat()
+    as_of = min(today, window.end)
+    soon_day = (as_of + timedelta(days=DUE_SOON_DAYS)).isoformat()
 
     docs = {doc["id"]: doc for doc in store.read("tasks").values() if doc["plan"] == year}
     events = [
@@ -437,17 +517,21 @@ def weekly(store: Store, year: int, window: Window, today: date | None = None) -
     events.sort(key=lambda pair: (pair[1]["at"], pair[0]))
     timelines: dict[str, dict[str, list[dict[str, Any]]]] = {}
     inside: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+    before_end: dict[str, list[dict[str, Any]]] = {}
     for seq, item in events:
         if item["field"] in TIMELINE_FIELDS:
             timelines.setdefault(item["task"], {}).setdefault(item["field"], []).append(item)
-        if start_mark <= item["at"] < end_mark:
-            inside.setdefault(item["task"], []).append((seq, item))
+        if item["at"] < end_mark:
+            before_end.setdefault(item["task"], []).append(item)
+            if start_mark <= item["at"]:
+                inside.setdefault(item["task"], []).append((seq, item))
     undone_by_end = {
         e.get("undo_of") for _seq, e in events if e.get("action") == "undo" and e["at"] < end_mark
     }
 
     sections: dict[str, list[dict[str, Any]]] = {name: [] for name in SECTIONS}
-    # per index: tasks, done and progress summed at the start, then the same at the end
+    # per index: tasks, done and progress summed at the start, then the same at the end, and
+    # the tasks blocked at the end
     figures: dict[Any, list[int]] = {}
     for task_id in sorted(docs, key=tracker.id_key):
         doc = docs[task_id]
@@ -455,22 +539,36 @@ def weekly(store: Store, year: int, window: Window, today: date | None = None) -
         before = _state_at(doc, timeline, start_mark)
         after = _state_at(doc, timeline, end_mark)
         if before is not None and not before["archived"]:
-            counts = figures.setdefault(before["index"], [0] * 6)
+            counts = figures.setdefault(before["index"], [0] * 7)
             counts[0] += 1
             counts[1] += before["status"] == "done"
             counts[2] += int(before["progress"] or 0)
         if after is None or after["archived"]:
             continue
-        counts = figures.setdefault(after["index"], [0] * 6)
+        counts = figures.setdefault(after["index"], [0] * 7)
         counts[3] += 1
         counts[4] += after["status"] == "done"
         counts[5] += int(after["progress"] or 0)
+        counts[6] += after["status"] == "blocked"
         light = tracker.task_schedule({**doc, **after}, plan, lit_on).light
         lights.setdefault(int(after["index"]), dict.fromkeys(LIGHT_KEYS, 0))[light] += 1
         timed = inside.get(task_id)
         was = before if before is not None else {**after, **_FRESH}
         _activity(sections, doc, was, after, [item for _seq, item in timed or ()])
-        _standing(sections, doc, after, plan_end, end_day, soon_day)
+        if was["status"] == after["status"] == "blocked":
+            event, reason = _blocking(before_end.get(task_id, []))
+            stamp = _stamp(event)
+            sections["still_blocked"].append(
+                {
+                    **_task(doc),
+                    "since": stamp["at"],
+                    "by": stamp["by"],
+                    "note": reason,
+                    "assignee": after["assignee"],
+                    "unit": after["unit"],
+                }
+            )
+        _standing(sections, doc, after, plan_end, as_of.isoformat(), soon_day)
         _notes(sections, doc, timed, undone_by_end)
 
     sections["notes"].sort(key=lambda n: (n["at"], n.pop("_seq")))
@@ -481,7 +579,7 @@ def weekly(store: Store, year: int, window: Window, today: date | None = None) -
     numbers = [int(i["number"]) for i in plan.get("indices") or []]
     extra = {int(index) for index in figures} - set(numbers)
     described = {int(i["number"]): i for i in plan.get("indices") or []}
-    empty = [0] * 6
+    empty = [0] * 7
     for number in [*numbers, *sorted(extra)]:
         index = described.get(number, {})
         indices.append(
@@ -490,6 +588,8 @@ def weekly(store: Store, year: int, window: Window, today: date | None = None) -
                 "code": index.get("code"),
                 "name": index.get("name"),
                 "name_en": index.get("name_en"),
+                "aim": index.get("aim"),
+                "aim_en": index.get("aim_en"),
                 **_change_figures(figures.get(number, empty)),
                 **lights.get(number, dict.fromkeys(LIGHT_KEYS, 0)),
             }
@@ -499,6 +599,10 @@ def weekly(store: Store, year: int, window: Window, today: date | None = None) -
         title=str(plan.get("title") or ""),
         title_en=str(plan.get("title_en") or ""),
         window=window,
+        as_of=as_of,
+        plan_start=str(plan.get("start") or ""),
+        plan_end=plan_end,
+        plans=len(plans),
         sections=sections,
         indices=indices,
         total={
@@ -526,11 +630,12 @@ def _notes(
 
 
 def _change_figures(counts: list[int]) -> dict[str, Any]:
-    tasks_start, done_start, progress_start_sum, tasks, done_end, progress_end_sum = counts
+    tasks_start, done_start, progress_start_sum, tasks, done_end, progress_end_sum, blocked = counts
     progress_start = one_decimal(progress_start_sum, tasks_start)
     progress_end = one_decimal(progress_end_sum, tasks)
     return {
         "tasks": tasks,
+        "blocked_end": blocked,
         "done_start": done_start,
         "done_end": done_end,
         "progress_start": progress_start,
@@ -552,7 +657,7 @@ def _activity(
     if now["status"] == "done" and was["status"] != "done":
         event = _last(moves, "status", new="done")
         sections["completed"].append({**task, **_stamp(event), "assignee": now["assignee"]})
-    if was["status"] == "todo" and now["status"] != "todo":
+    if was["status"] == "todo" and now["status"] not in ("todo", "blocked"):
         event = _first(moves, "status", old="todo")
         sections["started"].append(
             {
@@ -564,14 +669,7 @@ def _activity(
             }
         )
     if now["status"] == "blocked" and was["status"] != "blocked":
-        event = _last(moves, "status", new="blocked")
-        reason = None
-        if event is not None:
-            note = _last(
-                [e for e in moves if e["change"] == event["change"] and e["action"] != "undo"],
-                "note",
-            )
-            reason = note["new"] if note else None
+        event, reason = _blocking(moves)
         sections["blocked"].append(
             {**task, **_stamp(event), "note": reason, "assignee": now["assignee"]}
         )
@@ -604,19 +702,31 @@ def _activity(
         )
 
 
+def _blocking(events: list[dict[str, Any]]) -> tuple[dict[str, Any] | None, str | None]:
+    """The last of `events` that blocked the task, and the reason given with it (the note of
+    the same change)."""
+    event = _last(events, "status", new="blocked")
+    if event is None:
+        return None, None
+    given = [e for e in events if e["change"] == event["change"] and e["action"] != "undo"]
+    note = _last(given, "note")
+    return event, note["new"] if note else None
+
+
 def _standing(
     sections: dict[str, list[dict[str, Any]]],
     doc: dict[str, Any],
     now: dict[str, Any],
     plan_end: str,
-    end_day: str,
+    as_of: str,
     soon_day: str,
 ) -> None:
-    """The task's entries in the lists of where things stand at the end of the period."""
+    """The task's entries in the lists of where things stand at the end of the period (or
+    today, `as_of`, while it runs)."""
     if now["status"] == "done":
         return
     due = tracker.effective_due(now, plan_end)
-    if due < end_day or due <= soon_day:
+    if due < as_of or due <= soon_day:
         entry = {
             **_task(doc),
             "due": due,
@@ -624,8 +734,8 @@ def _standing(
             "progress": now["progress"],
             "assignee": now["assignee"],
         }
-        if due < end_day:
-            days = (date.fromisoformat(end_day) - date.fromisoformat(due)).days
+        if due < as_of:
+            days = (date.fromisoformat(as_of) - date.fromisoformat(due)).days
             sections["overdue"].append({**entry, "days_overdue": days})
         else:
             sections["due_soon"].append(entry)

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
+from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
-from .export import md_cell, to_csv, to_markdown
+from .errors import InputError, StoreError
+from .export import md_cell, one_line, to_csv, to_markdown
 from .files import BINARY, NOFOLLOW
 from .i18n import _, pick
 from .report import (
@@ -25,6 +27,7 @@ from .report import (
     WeeklyReport,
 )
 from .store import (
+    describe,
     fsync_folder,
     path_error,
     process_running,
@@ -44,6 +47,23 @@ def summary_csv(result: Summary | UnitSummary) -> str:
     return to_csv([*result.indices, total], SUMMARY_KEYS, headers(SUMMARY_KEYS))
 
 
+def aim_lines(indices: list[dict[str, Any]], *, markdown: bool = True) -> list[str]:
+    """What the indices set out to achieve, for those whose plan gives an aim: a heading line and
+    an item per index (empty if none has one); as Markdown, or as plain lines."""
+    cell = md_cell if markdown else one_line
+    items = [
+        "- "
+        + _("{number} {name}: {aim}").format(
+            number=row["index"],
+            name=cell(pick(row.get("name"), row.get("name_en"))),
+            aim=cell(pick(row["aim"], row.get("aim_en"))),
+        )
+        for row in indices
+        if row.get("aim")
+    ]
+    return [_("What the indices set out to achieve:"), "", *items] if items else []
+
+
 def weekly_csv(report: WeeklyReport) -> str:
     """Two tables, as the Markdown report has them: the figures per index and their total (code
     'total'), then, after an empty line, one row per (section, task) in the report's order."""
@@ -55,6 +75,8 @@ def weekly_csv(report: WeeklyReport) -> str:
             row = {**entry, "section": name}
             if "note" in entry:
                 row["text"] = entry["note"]
+            if "since" in entry:
+                row["at"] = entry["since"]
             if name == "progress":
                 row["progress"] = entry["to"]
             rows.append(row)
@@ -98,14 +120,19 @@ def weekly_markdown(report: WeeklyReport) -> str:
         heading = _("Report {start} to {end}").format(
             start=window.start.isoformat(), end=window.end.isoformat()
         )
-    blocks = [
-        "# " + heading,
-        _("{plan} · {start} to {end}").format(
-            plan=md_cell(pick(report.title, report.title_en) or str(report.plan)),
-            start=window.start.isoformat(),
-            end=window.end.isoformat(),
-        ),
-    ]
+    if report.plans > 1:
+        heading += _(" · {year} plan").format(year=report.plan)
+    subtitle = _("{plan} · {start} to {end}").format(
+        plan=md_cell(pick(report.title, report.title_en) or str(report.plan)),
+        start=window.start.isoformat(),
+        end=window.end.isoformat(),
+    )
+    if report.as_of < window.end:
+        subtitle += _(" · as of {date}").format(date=report.as_of.isoformat())
+    blocks = ["# " + heading, subtitle]
+    period = report.period_note()
+    if period:
+        blocks.append(period)
     total_row = {"index": "", "name": _("Total"), "name_en": _("Total"), **report.total}
     blocks.append(
         "## "
@@ -113,6 +140,9 @@ def weekly_markdown(report: WeeklyReport) -> str:
         + "\n\n"
         + to_markdown([*report.indices, total_row], weekly_index_columns()).rstrip("\n")
     )
+    aims = aim_lines(report.indices)
+    if aims:
+        blocks.append("\n".join(aims))
     if report.quiet:
         blocks.append(_("No changes were recorded in this period."))
 
@@ -183,14 +213,26 @@ def weekly_markdown(report: WeeklyReport) -> str:
         ],
     )
     section(
+        _("Still blocked ({count})").format(count=len(sections["still_blocked"])),
+        [
+            _item(
+                e,
+                _names(e["assignee"]) or _("nobody assigned"),
+                _("since {date}").format(date=_day(e["since"]) or "?"),
+            )
+            + (": " + md_cell(e["note"]) if e["note"] else "")
+            for e in sections["still_blocked"]
+        ],
+    )
+    section(
         _("Overdue on {date} ({count})").format(
-            date=window.end.isoformat(), count=len(sections["overdue"])
+            date=report.as_of.isoformat(), count=len(sections["overdue"])
         ),
         [
             _item(
                 e,
                 _late(e["due"], e["days_overdue"]),
-                _names(e["assignee"]) or _("unassigned"),
+                _names(e["assignee"]) or _("nobody assigned"),
                 _status_text(e["status"], e["progress"]),
             )
             for e in sections["overdue"]
@@ -198,15 +240,15 @@ def weekly_markdown(report: WeeklyReport) -> str:
     )
     section(
         _("Due {start} to {end} ({count})").format(
-            start=window.end.isoformat(),
-            end=(window.end + timedelta(days=DUE_SOON_DAYS)).isoformat(),
+            start=report.as_of.isoformat(),
+            end=(report.as_of + timedelta(days=DUE_SOON_DAYS)).isoformat(),
             count=len(sections["due_soon"]),
         ),
         [
             _item(
                 e,
                 _("due {date}").format(date=e["due"]),
-                _names(e["assignee"]) or _("unassigned"),
+                _names(e["assignee"]) or _("nobody assigned"),
                 _status_text(e["status"], e["progress"]),
             )
             for e in sections["due_soon"]
@@ -222,37 +264,46 @@ def weekly_markdown(report: WeeklyReport) -> str:
 # ---------------------------------------------------------------- saving a report
 
 
-def write_atomically(path: Path, text: str | bytes) -> Path:
-    """Write `text` (as UTF-8) or bytes to `path` through a temporary file in the same folder,
-    fsync and rename.
+def write_atomically(path: Path, text: str | bytes, keep: Sequence[Path] = ()) -> Path:
+    """Write `text` (as UTF-8) or bytes to the file `path` names, never to one of `keep` (the
+    store, its backups and its lock), and as the shell's `>` would, but never half-written.
 
-    A failure at any moment leaves either the previous file or the new one, and no temporary
-    file (one a killed writer left is removed by the next). A new file gets the usual
+    A regular file (or a new one) is replaced atomically: a temporary file in the same folder,
+    fsync, rename; a failure at any moment leaves the previous file or the new one, and no
+    temporary file (one a killed writer left is removed by the next). A symlink is followed:
+    its target is the file written and the link stays. A device, a FIFO, or a link to an open
+    file (`/dev/stdout`) is written through. A folder is an error. A new file gets the usual
     permissions (0666 less the umask); a replaced one keeps its own, without set-id bits.
     """
-    target = path.expanduser()
-    folder = target.parent
-    if target.is_dir():
+    given = path.expanduser()
+    try:
+        found = os.stat(given)  # follows symlinks: what the path names in the end
+    except FileNotFoundError:
+        found = None
+    except OSError as error:
+        raise _cannot_write(path, error) from None
+    if found is not None and stat.S_ISDIR(found.st_mode):
         raise InputError(_("--output {path}: is a folder; give a file name").format(path=path))
+    target = Path(os.path.realpath(given))
+    for kept in keep:
+        same = target == Path(os.path.realpath(kept))
+        if same or (found is not None and kept.exists() and os.path.samefile(given, kept)):
+            raise InputError(
+                _("--output {path}: that is the store {store} (or its backup or lock)").format(
+                    path=path, store=keep[0]
+                )
+            )
+    if found is not None and (not stat.S_ISREG(found.st_mode) or _open_file_link(given)):
+        _write_through(given, text, path)
+        return given
+    folder = target.parent
     if not folder.is_dir():
         raise InputError(
             _("--output {path}: the folder {folder} does not exist").format(
                 path=path, folder=folder
             )
         )
-    try:
-        mode = target.stat().st_mode & 0o777  # a file's permissions, never set-id bits
-    except FileNotFoundError:
-        mask = os.umask(0)
-        os.umask(mask)
-        mode = 0o666 & ~mask
-    except OSError as error:
-        raise path_error(
-            error,
-            _("cannot write {path}: {reason}; the file was not changed").format(
-                path=path, reason=error.strerror or error
-            ),
-        ) from None
+    mode = found.st_mode & 0o777 if found is not None else 0o666 & ~_umask()
     for stale in stale_temporaries(target, 0):  # left by a writer that was killed
         pid = int(stale.name.rsplit(".", 2)[-2])
         if pid == os.getpid() or not process_running(pid):
@@ -262,10 +313,7 @@ def write_atomically(path: Path, text: str | bytes) -> Path:
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | NOFOLLOW | BINARY, 0o600)
         try:
-            payload = memoryview(text.encode("utf-8") if isinstance(text, str) else text)
-            while payload:
-                written = os.write(fd, payload)
-                payload = payload[written:]
+            _write_all(fd, text)
             if hasattr(os, "fchmod"):  # not on Windows before Python 3.13
                 os.fchmod(fd, mode)
             os.fsync(fd)
@@ -275,11 +323,57 @@ def write_atomically(path: Path, text: str | bytes) -> Path:
     except OSError as error:
         with contextlib.suppress(OSError):
             tmp.unlink()
-        raise path_error(
-            error,
-            _("cannot write {path}: {reason}; the file was not changed").format(
-                path=path, reason=error.strerror or error
-            ),
-        ) from None
+        raise _cannot_write(path, error) from None
     fsync_folder(folder)
     return target
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _write_all(fd: int, text: str | bytes) -> None:
+    payload = memoryview(text.encode("utf-8") if isinstance(text, str) else text)
+    while payload:
+        payload = payload[os.write(fd, payload) :]
+
+
+def _open_file_link(path: Path) -> bool:
+    """Whether `path` leads, link by link, to one of /proc's links to a file a process has open
+    (/dev/stdout -> /proc/self/fd/1): that open file is the one to write, as `>` does."""
+    current = os.path.abspath(path)
+    for _hop in range(40):
+        folder, name = os.path.split(current)
+        current = os.path.join(os.path.realpath(folder), name)
+        if current.startswith("/proc/"):
+            return True
+        try:
+            link = os.readlink(current)
+        except OSError:
+            return False
+        current = os.path.join(os.path.dirname(current), link)
+    return False
+
+
+def _write_through(target: Path, text: str | bytes, shown: Path) -> None:
+    """Write into a device, a FIFO or an open file as it is (appending, as after `>`, to what
+    this process has not written yet), without replacing it."""
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_APPEND)
+        try:
+            _write_all(fd, text)
+        finally:
+            os.close(fd)
+    except OSError as error:
+        raise _cannot_write(shown, error) from None
+
+
+def _cannot_write(path: Path, error: OSError) -> InputError | StoreError:
+    return path_error(
+        error,
+        _("cannot write {path}: {reason}; the file was not changed").format(
+            path=path, reason=describe(error)
+        ),
+    )

@@ -19,24 +19,25 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses  # noqa: F401  (for orjson, see below)
+import datetime  # noqa: F401
 import enum  # noqa: F401
 import errno
 import gc
-import importlib
-import math
+import importlib.util
+import json  # noqa: F401  (for orjson, see below)
 import os
 import signal
 import stat
 import sys
 import threading
-import time
 import uuid  # noqa: F401
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol, cast
+from urllib.parse import urlsplit, urlunsplit
 
-# dataclasses, enum, json and uuid, imported above, are orjson's own imports: its set-up
-# dereferences an import that failed, so a Ctrl-C landing in one of them crashed the
+# dataclasses, datetime, enum, json and uuid, imported above, are orjson's own imports: its
+# set-up dereferences an import that failed, so a Ctrl-C landing in one of them crashed the
 # interpreter (ijl/orjson#310); made before it, they cannot fail.
 import orjson
 from tinydb import TinyDB
@@ -56,12 +57,9 @@ Document = dict[str, Any]
 
 
 class Store(Protocol):
-    """What the domain needs of a store: named tables of documents keyed by whole numbers.
-
-    A command works on one store from opening to the end: under the file's lock, or in one
-    database transaction. Two engines implement it: `FileStore` here, and the PostgreSQL engine
-    in `store_pg`, chosen when the store's location is a `postgresql://` URL.
-    """
+    """What the domain needs of a store: named tables of documents keyed by whole numbers, for
+    one command (under the file's lock, or in one database transaction). Engines: `FileStore`
+    here, and `store_pg` for a `postgresql://` URL."""
 
     location: str
     """Where the store is, for messages (a database URL without its password)."""
@@ -72,6 +70,11 @@ class Store(Protocol):
 
     saved: bool
     """Whether this command's changes are in the store for good (saved, or committed)."""
+
+    as_saved: bool
+    """Whether the store is as lianta's own commands left it, so that a change need not check
+    its whole history first: a file whose mark matches (see `open_file_store`); a database
+    always, as only roles with rights change it, each change in a transaction."""
 
     def tables(self) -> set[str]:
         """The names of the tables the store holds."""
@@ -160,6 +163,8 @@ class FileStore:
     def __init__(self, path: Path, data: dict[str, Any] | None = None) -> None:
         self.path = path
         self.location = str(path)
+        self.as_saved = False
+        """The file is exactly as lianta last saved it (see `open_store`)."""
         self.storage = SnapshotStorage(read_file(path) if data is None else data)
         self.existed = data is not None or os.path.lexists(path)
         """Whether the file was there when it was read: if not, a save only creates it."""
@@ -207,10 +212,11 @@ class FileStore:
     def empty(self) -> bool:
         return not any(self.storage.data.values())
 
-    def save(self) -> None:
-        """Write the snapshot to the file if anything changed (see `atomic_write`)."""
+    def save(self) -> bool:
+        """Write the snapshot to the file if anything changed (see `atomic_write`); whether it
+        did."""
         if not self.storage.dirty:
-            return
+            return False
         try:
             payload = orjson.dumps(self.storage.data)
         except TypeError:  # orjson's encode error: a lone surrogate from a mis-encoded argument
@@ -219,6 +225,7 @@ class FileStore:
             atomic_write(self.path, payload, create=not self.existed)
             self.storage.dirty = False
             self.saved = self.existed = True
+        return True
 
 
 def not_unicode() -> InputError:
@@ -619,19 +626,17 @@ def is_database(location: Path | str) -> bool:
     return isinstance(location, str) and location.startswith(DATABASE_SCHEMES)
 
 
-def store_location(given: str | None) -> Path | str:
-    """Where the store is: `given` (`--db`), else `LIANTA_DB`, else the user data folder. A
-    `postgresql://` URL is kept as given; anything else is a file path."""
+def store_location(given: str | None = None) -> Path | str:
+    """Where the store is: `given` (`--db`), else `LIANTA_DB`, else the platform's user data
+    folder. A `postgresql://` URL is kept as given; anything else is a file path."""
     text = given if given is not None else os.environ.get("LIANTA_DB", "").strip()
     if is_database(text):
         return text
-    return Path(text).expanduser() if text else default_store_path()
+    return Path(text).expanduser() if text else user_store_path()
 
 
 def check_database_engine() -> None:
     """StoreError unless the PostgreSQL engine's library is installed (an optional extra)."""
-    import importlib.util
-
     if importlib.util.find_spec("psycopg") is None:
         raise StoreError(
             _("a postgresql:// store needs the PostgreSQL engine: pip install 'lianta[postgresql]'")
@@ -640,24 +645,11 @@ def check_database_engine() -> None:
 
 def shown_location(location: Path | str) -> str:
     """A store location for messages: a database URL without its password."""
-    if not is_database(location):
-        return str(location)
-    from urllib.parse import urlsplit, urlunsplit
-
     parts = urlsplit(str(location))
-    if parts.password is None:
+    if not is_database(location) or parts.password is None:
         return str(location)
-    host = parts.netloc.rsplit("@", 1)[1]
-    user = parts.username or ""
+    user, host = parts.username or "", parts.netloc.rsplit("@", 1)[1]
     return urlunsplit(parts._replace(netloc=f"{user}@{host}" if user else host))
-
-
-def default_store_path() -> Path:
-    """`LIANTA_DB`, else the platform's user data folder."""
-    env = os.environ.get("LIANTA_DB", "").strip()
-    if env:
-        return Path(env).expanduser()
-    return user_store_path()
 
 
 def user_store_path() -> Path:
@@ -686,183 +678,13 @@ def lock_path(path: Path) -> Path:
     return path.with_name(path.name + ".lock")
 
 
-def lock_timeout() -> float:
-    """Seconds to wait for the lock: `LIANTA_LOCK_TIMEOUT`, else 30."""
-    raw = os.environ.get("LIANTA_LOCK_TIMEOUT", "").strip()
-    if not raw:
-        return 30.0
-    try:
-        value = float(raw)
-    except ValueError:
-        value = math.nan
-    if math.isnan(value) or value < 0:
-        raise InputError(
-            _("LIANTA_LOCK_TIMEOUT={value!r} is not a number of seconds (e.g. 30)").format(
-                value=raw
-            )
-        )
-    return value
-
-
-def _make_folder(folder: Path) -> None:
-    """Create the store's folder private to the user (0700), and any missing parents."""
-    if folder.is_dir():
-        return
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        folder.mkdir(mode=0o700)
-    except FileExistsError:
-        return
-    os.chmod(folder, 0o700)  # whatever the umask took away
-
-
-def _try_lock(fd: int) -> None:
-    """Lock the lock file open as `fd` without waiting; BlockingIOError if another process
-    holds it. `fcntl.flock` where there is fcntl (Linux, macOS), else `msvcrt.locking` (Windows).
-    Imported here, not at the top: importing the store needs no module of one platform only."""
-    try:
-        import fcntl
-    except ImportError:
-        msvcrt: Any = importlib.import_module("msvcrt")
-        try:
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-        except OSError as error:  # Windows says EACCES or EDEADLOCK for a region held elsewhere
-            raise BlockingIOError(error.errno, error.strerror) from error
-        return
-    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-
-
-def _unlock(fd: int) -> None:
-    """Release `_try_lock`'s lock (closing the file would too, but Windows says when it
-    happens is not defined)."""
-    try:
-        import fcntl
-    except ImportError:
-        msvcrt: Any = importlib.import_module("msvcrt")
-        with contextlib.suppress(OSError):
-            os.lseek(fd, 0, os.SEEK_SET)
-            msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
-        return
-    fcntl.flock(fd, fcntl.LOCK_UN)
-
-
-@contextlib.contextmanager
-def store_lock(path: Path, timeout: float | None = None) -> Iterator[None]:
-    """Hold the store's lock; wait up to `timeout` seconds, then fail naming the lock file.
-
-    The lock is `<store>.lock`, checked once taken to be still the file of that name: one that
-    was removed or replaced while this process waited is given up and the new one taken. That
-    cannot stop a process that starts after a held lock file was removed from making a new one,
-    so where the store exists its file is locked the same way too (not on Windows, where a file
-    that is open cannot be removed, and a lock on the store would keep its readers out). The
-    store file is replaced only by a save under that lock, and a store that was missing is
-    only ever created, never replaced (`atomic_write`'s `create`).
-    """
-    if timeout is None:
-        timeout = lock_timeout()
-    lock = lock_path(path)
-    deadline = time.monotonic() + timeout
-    held = [_take(lock, lambda: _open_lock(lock, path), lock, deadline, timeout)]
-    try:
-        if sys.platform != "win32":
-            held.append(_take(path, lambda: _open_store_file(path), lock, deadline, timeout))
-        yield
-    finally:
-        for fd in held:
-            if fd is not None:
-                _unlock(fd)
-                os.close(fd)
-
-
-def _take(
-    path: Path, open_it: Callable[[], int | None], lock: Path, deadline: float, timeout: float
-) -> int | None:
-    """Lock the file `open_it` opens (None if there is none) and, once locked, check that it is
-    still the file at `path`; if not, take the one there now."""
-    while True:
-        fd = open_it()
-        if fd is None:
-            return None
-        try:
-            _wait_for_lock(fd, lock, deadline, timeout)
-            if _is_at(fd, path):
-                return fd
-        except BaseException:
-            os.close(fd)
-            raise
-        os.close(fd)
-
-
-def _is_at(fd: int, path: Path) -> bool:
-    """Whether the file open as `fd` is still the file at `path` (not removed or replaced)."""
-    try:
-        return os.path.samestat(os.fstat(fd), os.lstat(path))
-    except OSError:
-        return False
-
-
-def _open_lock(lock: Path, path: Path) -> int:
-    """The lock file opened for locking, made if missing (never through a link planted there),
-    owned by whoever owns the store when root makes it."""
-    try:
-        _make_folder(path.parent)
-        if not NOFOLLOW and os.path.islink(lock):
-            raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), str(lock))
-        fd = os.open(lock, os.O_RDWR | os.O_CREAT | NOFOLLOW | BINARY, 0o600)
-    except OSError as error:
-        if error.errno == errno.ELOOP:
-            raise StoreError(
-                _(
-                    "lock file {lock} is a symbolic link; lianta does not follow it: remove it "
-                    "and run the command again"
-                ).format(lock=lock)
-            ) from None
-        raise path_error(
-            error,
-            _("cannot write in {folder}: {reason}; nothing was changed").format(
-                folder=path.parent, reason=describe(error)
-            ),
-        ) from None
-    owner, _mode = _owner_and_mode(path if path.exists() else path.parent)
-    if owner is not None and hasattr(os, "fchown") and os.fstat(fd).st_uid != owner[0]:
-        os.fchown(fd, *owner)  # root's lock would shut the store's owner out
-    return fd
-
-
-def _open_store_file(path: Path) -> int | None:
-    """The store file opened for locking, or None if there is no regular file to lock."""
-    try:
-        fd = os.open(path, os.O_RDONLY | BINARY | getattr(os, "O_NONBLOCK", 0))
-    except OSError:
-        return None  # missing (a new store), or unreadable: reading it says why
-    if not stat.S_ISREG(os.fstat(fd).st_mode):
-        os.close(fd)
-        return None
-    return fd
-
-
-def _wait_for_lock(fd: int, lock: Path, deadline: float, timeout: float) -> None:
-    delay = 0.001
-    while True:
-        try:
-            _try_lock(fd)
-            return
-        except BlockingIOError:
-            if time.monotonic() >= deadline:
-                raise StoreError(
-                    _(
-                        "store is busy: another lianta holds {lock} "
-                        "(waited {seconds} s; LIANTA_LOCK_TIMEOUT sets the wait)"
-                    ).format(lock=lock, seconds=f"{timeout:g}")
-                ) from None
-            time.sleep(delay)
-            delay = min(delay * 2, 0.005)  # short: a save takes milliseconds
-        except OSError as error:
-            raise StoreError(
-                _("cannot lock {lock}: {reason}; nothing was changed").format(
-                    lock=lock, reason=describe(error)
-                )
-            ) from None
+def store_files(location: Path | str) -> list[Path]:
+    """Every file lianta keeps for the store at `location`: the store, its backups, its lock
+    (none for a database)."""
+    if is_database(location):
+        return []
+    path = store_file(Path(location))
+    return [path, *backup_paths(path), lock_path(path)]
 
 
 def refuse_if_lost(path: Path) -> None:
@@ -885,6 +707,31 @@ def refuse_if_lost(path: Path) -> None:
     raise StoreError(message.format(path=path, backup=found[0]))
 
 
+_MARK_SIZE = 64
+
+
+def _mark(path: Path) -> bytes:
+    """What identifies the file at `path` as it is: inode, size, time of the last change."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        return b""
+    return f"{found.st_ino} {found.st_size} {found.st_mtime_ns}".encode().ljust(_MARK_SIZE)
+
+
+def _read_mark(lock: int) -> bytes:
+    try:
+        return os.pread(lock, _MARK_SIZE, 0) if hasattr(os, "pread") else b""
+    except OSError:
+        return b""
+
+
+def _write_mark(lock: int, mark: bytes) -> None:
+    with contextlib.suppress(OSError):  # only a check is lost: the next writer does it in full
+        if hasattr(os, "pwrite"):
+            os.pwrite(lock, mark, 0)
+
+
 @contextlib.contextmanager
 def open_store(location: Path | str, *, write: bool) -> Iterator[Store]:
     """The store at `location` (a file path, or a database URL: see `store_pg`) for one
@@ -904,7 +751,11 @@ def open_store(location: Path | str, *, write: bool) -> Iterator[Store]:
 
 @contextlib.contextmanager
 def open_file_store(path: Path, *, write: bool) -> Iterator[FileStore]:
-    """`open_store` for a store file."""
+    """`open_store` for a store file.
+
+    A writer notes in the lock file what identifies the file it saved (inode, size, time), so
+    that the next writer can tell that the file is still exactly as lianta saved it
+    (`FileStore.as_saved`) and need not check it in full again."""
     path = store_file(path)
     if not write:
         store = FileStore(path)
@@ -912,12 +763,17 @@ def open_file_store(path: Path, *, write: bool) -> Iterator[FileStore]:
             refuse_if_lost(path)
         yield store
         return
-    with store_lock(path):
+    from .lock import store_lock  # the lock builds on this module's file helpers
+
+    with store_lock(path) as lock:
         store = FileStore(path)
         if store.empty:
             refuse_if_lost(path)
+        mark = _mark(path)
+        store.as_saved = bool(mark) and _read_mark(lock) == mark
         yield store
-        store.save()
+        if store.save():
+            _write_mark(lock, _mark(path))
 
 
 def write_store_file(
@@ -925,6 +781,8 @@ def write_store_file(
 ) -> None:
     """Write `tables` as the store file at `path`, each document under its number, under the
     store's lock; an existing file is replaced only with `replace` (and kept as backup `.1`)."""
+    from .lock import store_lock
+
     path = store_file(path)
     with store_lock(path):
         if path.exists() and not replace:

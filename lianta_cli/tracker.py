@@ -19,10 +19,10 @@ from . import schedule, task_ids, units
 from .clock import Clock
 from .errors import InputError, StoreError
 from .fields import EVENT_KEYS, STATUSES, TASK_PLAN_FIELDS
-from .freetext import code_point, hidden_character
+from .freetext import clean_name, clean_note
 from .i18n import _
 from .store import Refused, Store
-from .task_ids import id_key
+from .task_ids import id_key as id_key
 from .textfold import fold
 
 if TYPE_CHECKING:
@@ -30,9 +30,6 @@ if TYPE_CHECKING:
 
 SCHEMA = 1
 TABLES = ("meta", "plans", "tasks", "history")
-MAX_NAME = 80
-MAX_NOTE = 2000
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _TASK_ID = re.compile(r"[1-9][0-9]*\.[1-9][0-9]*")
 
 
@@ -60,13 +57,18 @@ def plan_docs(store: Store) -> dict[int, dict[str, Any]]:
     return {doc["year"]: doc for doc in store.read("plans").values()}
 
 
-def select_year(store: Store, year: int | None) -> int:
-    """The plan a command acts on: `year` if given and stored, else the latest."""
-    years = sorted(plan_docs(store))
+def select_year(store: Store, year: int | None, day: date) -> int:
+    """The plan a command acts on: `year` if given and stored; else the plan whose period holds
+    `day`, else the latest that has begun by then, else the first to begin."""
+    plans = plan_docs(store)
+    years = sorted(plans)
     if not years:
         raise InputError(_("the store holds no plan yet; run 'lianta load PLAN'"))
     if year is None:
-        return years[-1]
+        on = day.isoformat()
+        begun = [y for y in years if str(plans[y].get("start") or plans[y]["end"]) <= on]
+        running = [y for y in begun if on <= str(plans[y]["end"])]
+        return (running or begun or years[:1])[-1]
     if year not in years:
         shown = ", ".join(str(y) for y in years)
         raise InputError(
@@ -449,6 +451,14 @@ def list_tasks(
     sort = check_sort(query.sort)
     statuses = set(check_statuses(query.statuses))
     lights = set(schedule.check_lights(query.lights))
+    if query.unassigned and query.assignee:
+        raise InputError(
+            _("--unassigned and --assignee cannot be combined: a task someone has is assigned")
+        )
+    if query.overdue and statuses and statuses <= {"done"}:
+        raise InputError(
+            _("--overdue cannot be combined with --status done: a done task is never overdue")
+        )
     plan = plan_docs(store)[year]
     index = resolve_index(plan, query.index) if query.index else None
     end, today_text = plan["end"], today.isoformat()
@@ -542,53 +552,34 @@ def _not_a_task(store: Store, year: int, raw: str, known: list[str], several: bo
 # ---------------------------------------------------------------- changing tasks
 
 
-def clean_name(value: str, option: str) -> str:
-    """A person's or unit's name: trimmed, non-empty, one line of visible text (`freetext`),
-    not too long."""
-    text = value.strip()
-    if not text:
-        raise InputError(_("{option}: the name is empty").format(option=option))
-    hidden = hidden_character(text)
-    if hidden is not None:
-        raise InputError(
-            _(
-                "{option}: the name holds {code}, a control, invisible or line-break character"
-            ).format(option=option, code=code_point(hidden))
-        )
-    if len(text) > MAX_NAME:
-        raise InputError(
-            _("{option}: the name is longer than {n} characters").format(option=option, n=MAX_NAME)
-        )
-    return text
+class Undoable(NamedTuple):
+    """The change `undo` would revert: who made it, when, how, on which tasks and fields."""
 
+    change: int
+    at: str
+    by: str
+    action: str
+    plan: int
+    tasks: list[str]
+    fields: list[str]
 
-def clean_note(value: str) -> str:
-    """A note: trimmed, non-empty, plain text (`freetext`; line breaks allowed), not too long."""
-    text = value.replace("\r\n", "\n").strip()
-    if not text:
-        raise InputError(_("the note is empty; say what happened"))
-    hidden = hidden_character(text, lines=True)
-    if hidden is not None:
-        raise InputError(
-            _(
-                "the note holds {code}, a control or invisible character (an escape sequence "
-                "or a direction override?); notes are plain text"
-            ).format(code=code_point(hidden))
-        )
-    if len(text) > MAX_NOTE:
-        raise InputError(_("the note is longer than {n} characters").format(n=MAX_NOTE))
-    return text
+    def as_dict(self) -> dict[str, Any]:
+        return self._asdict()
 
 
 class ChangeResult(NamedTuple):
     """What a command that changes tasks did: its change number, its events and the tasks it
     touched. `change` is 0 and `events` empty when nothing changed (assigning a task to the
-    person who already has it); `undid` is the change an undo reverted."""
+    person who already has it); `undid` is the change an undo reverted (or would revert, on a
+    dry run), `undone` that change."""
 
     change: int
     events: list[dict[str, Any]]
     tasks: list[str]
     undid: int | None = None
+    undone: Undoable | None = None
+    warnings: tuple[str, ...] = ()
+    """What was done but may not be what was meant (a due date outside the plan)."""
 
     def as_dict(self) -> dict[str, Any]:
         return {"change": self.change, "tasks": self.tasks, "events": self.events}
@@ -598,7 +589,7 @@ Patch = tuple[int, dict[str, Any], dict[str, Any]]
 """A task's document number, the task, and the fields a command sets on it."""
 
 
-def _update_tasks(
+def update_tasks(
     store: Store, updates: dict[int, dict[str, Any]], tasks: dict[int, dict[str, Any]], user: str
 ) -> None:
     """Write field updates to tasks (by document number); a refusal of the store (a shared
@@ -639,7 +630,7 @@ def apply_patches(
         if changed:
             updates[key] = {**changed, "updated": clock.stamp()}
             touched.append(doc["id"])
-    _update_tasks(store, updates, {key: doc for key, doc, _patch in patches}, user)
+    update_tasks(store, updates, {key: doc for key, doc, _patch in patches}, user)
     number, rows = record(store, events, clock, user)
     return ChangeResult(number, rows, touched)
 
@@ -760,7 +751,15 @@ def update(
         patches.append((key, doc, patch))
         if text is not None:
             notes[key] = {"at": clock.stamp(), "by": user, "text": text}
-    return apply_patches(store, year, patches, notes, action, clock, user)
+    result = apply_patches(store, year, patches, notes, action, clock, user)
+    plan = plan_docs(store)[year]
+    start, end = str(plan.get("start") or plan["end"]), str(plan["end"])
+    if due is not None and not start <= due.isoformat() <= end:
+        warning = _("due {due} is outside the {year} plan ({start} to {end})").format(
+            due=due, year=year, start=start, end=end
+        )
+        result = result._replace(warnings=(warning,))
+    return result
 
 
 def add_note(
@@ -800,108 +799,18 @@ def history(
     ]
 
 
-def _last_undoable(store: Store, user: str | None) -> tuple[int, list[dict[str, Any]]]:
-    """The most recent change not yet undone (loads and undos are not undone) made by `user`
-    (None: by anyone), its events newest first."""
-    events = store.read("history")
-    undone = {e.get("undo_of") for e in events.values() if e.get("action") == "undo"}
-    changes: dict[int, list[dict[str, Any]]] = {}
-    by_others = False
-    for _seq, item in sorted(events.items(), reverse=True):
-        change = item.get("change", 0)
-        if item.get("action") not in ("undo", "load") and change not in undone:
-            if user is None or item.get("by") == user:
-                changes.setdefault(change, []).append(item)
-            else:
-                by_others = True
-    if not changes:
-        if by_others:
-            raise InputError(
-                _(
-                    "nothing of yours ({user}) to undo; 'lianta undo --anyone' reverts the most "
-                    "recent change whoever made it"
-                ).format(user=user)
-            )
-        raise InputError(_("nothing to undo"))
-    number = max(changes)
-    return number, changes[number]
-
-
-def _changed_since(
-    store: Store, number: int, item: dict[str, Any], doc: dict[str, Any]
-) -> dict[str, Any] | None:
-    """The later event that moved the field `item` set (None if it still holds what `item` set)."""
-    if item["field"] == "note":
-        return None  # a note is taken out wherever it is
-    if doc.get(item["field"]) == item["new"]:
-        return None
-    later = [
-        e
-        for e in store.read("history").values()
-        if e.get("plan") == item["plan"]
-        and e.get("task") == item["task"]
-        and e.get("field") == item["field"]
-        and e.get("change", 0) > number
-    ]
-    return max(later, key=lambda e: e.get("change", 0), default={"change": "?", "by": "?"})
-
-
-def undo(store: Store, clock: Clock, user: str, *, anyone: bool = False) -> ChangeResult:
-    """Revert `user`'s most recent change not yet undone (with `anyone`, anybody's) as a new
-    change; plan loads are not undone. Each undo goes one change further back: undo, undo
-    reverts the last two. A change whose fields someone has changed again since is not undone:
-    that would throw the later change away."""
-    number, target = _last_undoable(store, None if anyone else user)
-    tasks = {(d["plan"], d["id"]): (k, d) for k, d in store.read("tasks").items()}
-    patches: dict[int, dict[str, Any]] = {}
-    reverts: list[dict[str, Any]] = []
-    for item in target:
-        found = tasks.get((item["plan"], item["task"]))
-        if found is None:
-            continue
-        key, doc = found
-        later = _changed_since(store, number, item, doc)
-        if later is not None:
-            raise InputError(
-                _(
-                    "cannot undo change {n}: the {field} of task {id} was changed again since "
-                    "(change {later}, by {who}); undo that first, or set it by hand"
-                ).format(
-                    n=number,
-                    field=item["field"],
-                    id=item["task"],
-                    later=later["change"],
-                    who=later["by"],
-                )
-            )
-        patch = patches.setdefault(key, {})
-        if item["field"] == "note":  # take the note out again: the last one with that text
-            notes = list(patch["notes"] if "notes" in patch else doc.get("notes") or [])
-            for position in range(len(notes) - 1, -1, -1):
-                if notes[position]["text"] == item["new"]:
-                    del notes[position]
-                    break
-            patch["notes"] = notes
-        else:
-            patch[item["field"]] = item["old"]
-        revert = event(item["plan"], item["task"], "undo", item["field"], item["new"], item["old"])
-        reverts.append({**revert, "undo_of": number})
-    if not reverts:
-        raise InputError(_("change {n} cannot be undone: its tasks are gone").format(n=number))
-    stamp = clock.stamp()
-    updates = {key: {**patch, "updated": stamp} for key, patch in patches.items()}
-    _update_tasks(store, updates, {key: doc for key, doc in tasks.values()}, user)
-    change, rows = record(store, reverts, clock, user)
-    touched = sorted({row["task"] for row in rows}, key=id_key)
-    return ChangeResult(change, rows, touched, undid=number)
-
-
 def show_task(store: Store, year: int, task_id: str, today: date) -> dict[str, Any]:
     """Every field of one task, its notes and its history."""
     ((_key, doc),) = find_tasks(store, year, [task_id], archived_ok=True, several=False)
-    view = task_view(doc, plan_docs(store)[year], today.isoformat())
+    plan = plan_docs(store)[year]
+    view = task_view(doc, plan, today.isoformat())
+    index: dict[str, Any] = next(
+        (i for i in plan["indices"] if i.get("number") == doc["index"]), {}
+    )
     view.update(
         {
+            "index_aim": index.get("aim"),
+            "index_aim_en": index.get("aim_en"),
             "source": doc.get("source", ""),
             "places": list(doc.get("places") or []),
             "partners": list(doc.get("partners") or []),

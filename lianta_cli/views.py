@@ -345,6 +345,7 @@ def action_name(action: str) -> str:
         "undo": _("undo"),
         "load": _("load"),
         "import": _("import"),
+        "edit": _("hand edit"),
     }.get(action, action)
 
 
@@ -491,15 +492,20 @@ def signed(value: float, decimals: int) -> str:
 
 
 def weekly_index_columns() -> list[Column]:
-    """The per-index table of `lianta report weekly`: done and average progress, start to end."""
+    """The per-index table of `lianta report weekly`: tasks blocked at the end, done and average
+    progress, start to end."""
     return [
         Column("index", "#", align="right"),
         Column("name", _("Index"), show=_index_name),
         Column("tasks", _("Tasks"), align="right"),
+        Column("blocked_end", _("Blocked at end"), align="right"),
         Column("done_start", _("Done at start"), align="right"),
         Column("done_end", _("Done at end"), align="right"),
         Column(
-            "done_change", _("Change"), align="right", show=lambda r: signed(r["done_change"], 0)
+            "done_change",
+            _("Change in tasks done"),
+            align="right",
+            show=lambda r: signed(r["done_change"], 0),
         ),
         Column(
             "progress_start",
@@ -515,7 +521,7 @@ def weekly_index_columns() -> list[Column]:
         ),
         Column(
             "progress_change",
-            _("Change"),
+            _("Change in progress (points)"),
             align="right",
             show=lambda r: signed(r["progress_change"], 1),
         ),

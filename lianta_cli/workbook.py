@@ -30,6 +30,7 @@ from .export import display_width, safe_text
 from .fields import STATUSES
 from .i18n import LANGUAGES, _, language, pick, set_language
 from .ledger import IMPORTED, Cell, Row
+from .report import COUNT_KEYS
 from .textfold import fold
 from .views import header, light_name, status_name
 
@@ -50,22 +51,8 @@ LEDGER_KEYS = (
     "updated",
     "plan",
 )
-SUMMARY_KEYS = (
-    "index",
-    "name",
-    "total",
-    "todo",
-    "in_progress",
-    "blocked",
-    "done",
-    "percent_done",
-    "progress",
-    "overdue",
-    "unassigned",
-    "red",
-    "yellow",
-    "green",
-)
+SUMMARY_KEYS = ("index", "name", *COUNT_KEYS)
+"""The summary sheet's columns: the index, its name, then every count the summary has."""
 FILLS = {"green": "C6EFCE", "yellow": "FFEB9C", "red": "FFC7CE"}
 """Excel's own fills for good, neutral and bad."""
 WIDE = {"title": 40, "note": 40, "cooperating": 24, "index_name": 20}

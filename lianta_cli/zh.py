@@ -44,6 +44,11 @@ ZH: dict[str, str] = {
     "Revert your most recent change (one command on several ids is one change).": (
         "撤销你最近一次变更（一条命令涉及多项任务也算一次变更）。"
     ),
+    "Record tasks edited by hand in the store file as a change of yours, so its history "
+    "agrees with it again.": (
+        "把在数据文件中手工修改的任务记为你的一次变更，使历史记录与之重新一致。"
+    ),
+    "--restore and --accept: give one or the other": "--restore 和 --accept 只能选一个",
     "Check the store, its history and its backups (exit 1 if anything is wrong).": (
         "检查数据文件、历史记录和备份（发现问题时退出码为 1）。"
     ),
@@ -56,7 +61,9 @@ ZH: dict[str, str] = {
     "Default: $LIANTA_DB, else the user data folder.": (
         "数据文件，或共享数据库的 postgresql:// 地址。默认：$LIANTA_DB，否则为用户数据文件夹。"
     ),
-    "Plan year. Default: the latest plan in the store.": "计划年份。默认：数据文件中最新的计划。",
+    "Plan year. Default: the plan running today, else the latest that has begun.": (
+        "计划年份。默认：今天所在的计划，否则为已开始的最新计划。"
+    ),
     "Interface language: en or zh. Default: $LIANTA_LANG, else the locale.": (
         "界面语言：en（英文）或 zh（中文）。默认：$LIANTA_LANG，否则按系统区域设置。"
     ),
@@ -214,6 +221,9 @@ ZH: dict[str, str] = {
     "History": "历史记录",
     "Action": "操作",
     "Change": "变化",
+    "Change in tasks done": "已完成数变化",
+    "Change in progress (points)": "进度变化（百分点）",
+    "Blocked at end": "期末受阻",
     "Total": "合计",
     "% done": "完成率 %",
     "Done at start": "期初已完成",
@@ -240,6 +250,7 @@ ZH: dict[str, str] = {
     "note": "备注",
     "undo": "撤销",
     "load": "载入",
+    "hand edit": "手工修改",
     "status": "状态",
     "progress": "进度",
     "assignee": "负责人",
@@ -261,10 +272,20 @@ ZH: dict[str, str] = {
         "已把内置的 {year} 年计划（{count} 项任务）载入 {db}"
     ),
     "plans/2024.yaml (bundled)": "plans/2024.yaml（内置）",
-    "{file}: valid — {year} plan, {indices} indices, {tasks} tasks ({counts})": (
-        "{file}：有效。{year} 年计划，{indices} 个指数，{tasks} 项任务（{counts}）"
+    "{file}: valid — {year} plan, {indices}, {tasks} ({counts})": (
+        "{file}：有效。{year} 年计划，{indices}，{tasks}（{counts}）"
     ),
-    "{count} error(s); the plan was not accepted": "{count} 处错误；计划未被接受",
+    "1 index": "1 个指数",
+    "{count} indices": "{count} 个指数",
+    "1 task": "1 项任务",
+    "{count} tasks": "{count} 项任务",
+    "no tasks": "没有任务",
+    "1 event": "1 条记录",
+    "{count} events": "{count} 条记录",
+    "1 problem": "1 个问题",
+    "{count} problems": "{count} 个问题",
+    "1 error; the plan was not accepted": "1 处错误；计划未被接受",
+    "{count} errors; the plan was not accepted": "{count} 处错误；计划未被接受",
     "{year} plan from {file}": "{year} 年计划，来自 {file}",
     "added {n}: {ids}": "新增 {n} 项：{ids}",
     "changed {n}: {ids}": "修改 {n} 项：{ids}",
@@ -273,16 +294,23 @@ ZH: dict[str, str] = {
     "unchanged {n}": "未变 {n} 项",
     "dry run: nothing was written": "试运行：没有写入任何内容",
     "store updated: {db}": "数据文件已更新：{db}",
-    "nothing to write: {db}": "没有需要写入的内容：{db}",
-    "{shown} of {total} tasks · {year} plan · as of {today}": (
-        "显示 {shown}/{total} 项任务，{year} 年计划，截至 {today}"
+    "store created: {db}": "已新建数据文件：{db}",
+    "store {path} does not exist; check --db or LIANTA_DB, or make a new store there with "
+    "'lianta load --db {path}'": (
+        "数据文件 {path} 不存在；请检查 --db 或 LIANTA_DB，或用 lianta load --db {path} 在那里新建"
     ),
+    "nothing to write: {db}": "没有需要写入的内容：{db}",
+    "{tasks} · {year} plan · as of {today}": "{tasks}，{year} 年计划，截至 {today}",
+    "{shown} of {total} tasks": "显示 {shown}/{total} 项任务",
     "showing {shown} of {total} tasks; --limit 0 shows all": (
         "只显示了 {total} 项任务中的 {shown} 项；--limit 0 显示全部"
     ),
     "{year} plan · as of {today}": "{year} 年计划，截至 {today}",
-    "{count} events · {year} plan": "{count} 条记录，{year} 年计划",
+    "{events} · {year} plan": "{events}，{year} 年计划",
     "nothing changed": "没有任何改动",
+    "{what} {ids} in the {year} plan (change {change}; 'lianta undo' reverts it)": (
+        "{what} {year} 年计划的 {ids}（变更 {change}；可用 lianta undo 撤销）"
+    ),
     "assigned": "已分派",
     "updated": "已更新",
     "done:": "已完成：",
@@ -290,8 +318,21 @@ ZH: dict[str, str] = {
     "{what} {ids} (change {change}; 'lianta undo' reverts it)": (
         "{what} {ids}（变更 {change}；可用 lianta undo 撤销）"
     ),
-    "undid change {undone} on {ids} (recorded as change {change})": (
-        "已撤销 {ids} 上的变更 {undone}（记为变更 {change}）"
+    "would undo change {n} — {what} by {who} at {when}": (
+        "将撤销变更 {n}：{who} 于 {when} 的{what}"
+    ),
+    "undid change {n} — {what} by {who} at {when}; recorded as change {change}": (
+        "已撤销变更 {n}：{who} 于 {when} 的{what}；记为变更 {change}"
+    ),
+    "{ids} of the {year} plan": "{year} 年计划的 {ids}",
+    "change {n} ({by}, {at}, on {tasks}) was recorded before the plan load (change {load}); "
+    "'lianta undo --before-load' reverts it anyway": (
+        "变更 {n}（{by}，{at}，涉及 {tasks}）记录于计划载入（变更 {load}）之前；"
+        "如仍要撤销，请用 lianta undo --before-load"
+    ),
+    "Say which change would be undone; change nothing.": "说明将撤销哪次变更，不做任何改动。",
+    "Undo it even if it was recorded before the last plan load.": (
+        "即使该变更记录于最近一次计划载入之前，也撤销它。"
     ),
     "wrote {path}": "已写入 {path}",
     "interrupted; {outcome}": "已中断；{outcome}",
@@ -512,8 +553,8 @@ ZH: dict[str, str] = {
     "no good backup to restore": "没有可用来恢复的完好备份",
     "backup {path}: none": "备份 {path}：无",
     "backup {path}: damaged ({first}{more})": "备份 {path}：已损坏（{first}{more}）",
-    "backup {path}: good (change {change}, {tasks} tasks, saved {saved})": (
-        "备份 {path}：完好（变更 {change}，{tasks} 项任务，保存于 {saved}）"
+    "backup {path}: good (change {change}, {tasks}, saved {saved})": (
+        "备份 {path}：完好（变更 {change}，{tasks}，保存于 {saved}）"
     ),
     "the store file is missing, but backups of it exist": "数据文件不见了，但它的备份还在",
     "the meta table has no document 1 (schema, last change)": (
@@ -527,8 +568,9 @@ ZH: dict[str, str] = {
         "meta：last_change 为 {last}，但历史记录中有变更 {n}"
     ),
     "restored {path} from {source} (change {change})": "已从 {source} 恢复 {path}（变更 {change}）",
-    "store {path}: none yet (the first command creates it)": (
-        "数据文件 {path}：尚未创建（执行第一条命令时创建）"
+    "store {path}: none yet (the first command makes the default store; 'lianta load' makes "
+    "one anywhere)": (
+        "数据文件 {path}：尚未创建（第一条命令会创建默认数据文件；lianta load 可在任意位置创建）"
     ),
     "leftover {path} from an interrupted save (harmless; the next save removes it)": (
         "{path} 是中断的保存留下的临时文件（无害；下次保存时删除）"
@@ -567,8 +609,30 @@ ZH: dict[str, str] = {
     "history event {seq}: takes out a note task {task} does not have": (
         "历史记录 {seq}：删除了任务 {task} 并没有的备注"
     ),
-    "task {task} ({year}): it has {held} note(s) but its history adds {n}": (
-        "任务 {task}（{year}）：有 {held} 条备注，但历史记录中添加了 {n} 条"
+    "task {task} ({year}): it holds a note its history never added: {note}": (
+        "任务 {task}（{year}）：有一条历史记录中从未添加过的备注：{note}"
+    ),
+    "task {task} ({year}): a note its history added is gone: {note}": (
+        "任务 {task}（{year}）：历史记录中添加过的一条备注不见了：{note}"
+    ),
+    "store {path} does not agree with its history ({problem}{more}); run 'lianta doctor --db "
+    "{path}': --accept records a deliberate hand edit, --restore brings back a backup": (
+        "数据文件 {path} 与其历史记录不符（{problem}{more}）；请运行 lianta doctor --db {path}："
+        "--accept 把有意的手工修改记为一次变更，--restore 恢复备份"
+    ),
+    "the store has problems that are not edits of tasks; 'lianta doctor --restore' brings "
+    "back a good backup": (
+        "数据文件的问题不只是对任务的修改；lianta doctor --restore 可恢复完好的备份"
+    ),
+    "nothing to accept: the store agrees with its history": (
+        "没有需要接受的修改：数据文件与历史记录一致"
+    ),
+    "cannot accept: {reason}": "无法接受：{reason}",
+    "recorded 1 hand edit as change {change}:": "已把 1 处手工修改记为变更 {change}：",
+    "recorded {count} hand edits as change {change}:": "已把 {count} 处手工修改记为变更 {change}：",
+    "if the file was edited on purpose, 'lianta doctor --db {path} --accept' records the "
+    "edits as a change": (
+        "如果是有意手工修改了文件，lianta doctor --db {path} --accept 会把这些修改记为一次变更"
     ),
     "task {task} ({year}): history event {seq} changes {field} from {old} but it was {was}": (
         "任务 {task}（{year}）：历史记录 {seq} 把{field}从 {old} 改掉，但当时的值是 {was}"
@@ -576,11 +640,11 @@ ZH: dict[str, str] = {
     "task {task} ({year}): {field} is {stored} but its history ends at {value}": (
         "任务 {task}（{year}）：{field}为 {stored}，但历史记录的最终值是 {value}"
     ),
-    "store {path}: healthy (change {change}, {tasks} tasks, {events} events)": (
-        "数据文件 {path}：完好（变更 {change}，{tasks} 项任务，{events} 条记录）"
+    "store {path}: healthy (change {change}, {tasks}, {events})": (
+        "数据文件 {path}：完好（变更 {change}，{tasks}，{events}）"
     ),
-    "store {path}: damaged ({count} problem(s))": "数据文件 {path}：已损坏（{count} 个问题）",
-    "store {path}: was damaged ({count} problem(s))": "数据文件 {path}：曾损坏（{count} 个问题）",
+    "store {path}: damaged ({problems})": "数据文件 {path}：已损坏（{problems}）",
+    "store {path}: was damaged ({problems})": "数据文件 {path}：曾损坏（{problems}）",
     "store {path}: was missing": "数据文件 {path}：曾丢失",
     "  problem: {text}": "  问题：{text}",
     "the damaged file is kept as {damaged}": "损坏的文件已保留为 {damaged}",
@@ -609,6 +673,37 @@ ZH: dict[str, str] = {
     "Notes added ({count})": "新增备注（{count}）",
     "Overdue on {date} ({count})": "截至 {date} 逾期（{count}）",
     "Open tasks with nobody assigned ({count})": "无人负责的未完成任务（{count}）",
+    "Still blocked ({count})": "仍然受阻（{count}）",
+    "since {date}": "自 {date} 起",
+    "nobody assigned": "无人负责",
+    " · {year} plan": "（{year} 年计划）",
+    " · as of {date}": "，截至 {date}",
+    "{number} {name}: {aim}": "{number} {name}：{aim}",
+    "What the indices set out to achieve:": "各指数的目标：",
+    "'aim' and 'aim_en' go together: give both or neither": (
+        "'aim' 和 'aim_en' 须同时给出，或都不给"
+    ),
+    "Aim of the index": "指数目标",
+    "The {year} plan begins on {date}.": "{year} 年计划从 {date} 开始。",
+    "The {year} plan ended on {date}.": "{year} 年计划已于 {date} 结束。",
+    "This period lies before the {year} plan, which begins on {date}.": (
+        "这段时间在 {year} 年计划开始之前（计划从 {date} 开始）。"
+    ),
+    "This period lies after the {year} plan, which ended on {date}.": (
+        "这段时间在 {year} 年计划结束之后（计划已于 {date} 结束）。"
+    ),
+    "The {year} plan begins on {date}, within this period.": (
+        "{year} 年计划从 {date} 开始，在这段时间之内。"
+    ),
+    "The {year} plan ended on {date}, within this period.": (
+        "{year} 年计划已于 {date} 结束，在这段时间之内。"
+    ),
+    "The {year} plan ends on {date}, within this period.": (
+        "{year} 年计划将于 {date} 结束，在这段时间之内。"
+    ),
+    "the period {start} to {end} has not begun (today is {today})": (
+        "{start} 至 {end} 这段时间还没有开始（今天是 {today}）"
+    ),
     "now {state}": "现为{state}",
     "due {date}, {days} days late": "截止 {date}，已逾期 {days} 天",
     "due {date}": "截止 {date}",
@@ -634,7 +729,23 @@ ZH: dict[str, str] = {
     "{field} must be one line of text (it holds a line break)": (
         "{field} 应为一行文字（其中有换行）"
     ),
-    "{field} holds the control character {code}": "{field} 含有控制字符 {code}",
+    "{field} holds {character}": "{field} 含有{character}",
+    "a line break": "换行符",
+    "the control character {code}": "控制字符 {code}",
+    "the direction control {code}": "文字方向控制符 {code}",
+    "the invisible character {code}": "不可见字符 {code}",
+    "text that is not valid Unicode ({code})": "无效的 Unicode 文字（{code}）",
+    "{option} is given more than once; give it once": "{option} 给了不止一次；只能给一次",
+    "lianta: warning: {warning}": "lianta：警告：{warning}",
+    "--unassigned and --assignee cannot be combined: a task someone has is assigned": (
+        "--unassigned 不能与 --assignee 同时使用：有负责人的任务不是未分派的"
+    ),
+    "--overdue cannot be combined with --status done: a done task is never overdue": (
+        "--overdue 不能与 --status done 同时使用：已完成的任务不会逾期"
+    ),
+    "due {due} is outside the {year} plan ({start} to {end})": (
+        "截止日期 {due} 在 {year} 年计划（{start} 至 {end}）之外"
+    ),
     "'{field}' must be a whole number, not {value}": "'{field}' 应为整数，而不是{value}",
     "'{field}' must be a date written YYYY-MM-DD, not {value}": (
         "'{field}' 应为 YYYY-MM-DD 格式的日期，而不是{value}"
@@ -755,6 +866,9 @@ ZH: dict[str, str] = {
         "--since {since} 晚于今天（{today}）；请给出 --until"
     ),
     "--output {path}: is a folder; give a file name": "--output {path}：是文件夹；请给出文件名",
+    "--output {path}: that is the store {store} (or its backup or lock)": (
+        "--output {path}：这是数据文件 {store}（或其备份、锁文件）"
+    ),
     "--output {path}: the folder {folder} does not exist": (
         "--output {path}：文件夹 {folder} 不存在"
     ),

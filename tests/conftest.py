@@ -1,8 +1,8 @@
 """Shared fixtures: run the real CLI against a real store in tmp_path: a store file, or with
 LIANTA_TEST_ENGINE=postgresql a database of its own on the test server LIANTA_TEST_POSTGRESQL
-(`tools/test-postgres.sh start` starts one). Tests that take `store_path` look at the store file
-itself, and those marked `file_engine` at what only the file engine does: they run on files
-only."""
+(`tools/test-postgres.sh start` starts one). Tests that take `store_path` (or a fixture of their
+own file that does) look at the store file itself, and those marked `file_engine` at what only
+the file engine does: they run on files only."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 
 from lianta_cli.cli import app
 from lianta_cli.export import display_width
+from lianta_cli.store import is_database
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN_2024 = ROOT / "plans" / "2024.yaml"
@@ -35,12 +36,24 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if ENGINE != "postgresql":
         return
     for item in items:
-        function = getattr(item, "function", None)
-        reads_the_file = function is not None and "store_path" in (
-            inspect.signature(function).parameters
-        )
-        if reads_the_file or item.get_closest_marker("file_engine"):
+        if _reads_the_file(item) or item.get_closest_marker("file_engine"):
             item.add_marker(pytest.mark.skip(reason="about the file engine"))
+
+
+def _reads_the_file(item: pytest.Item) -> bool:
+    """Whether a test takes `store_path`, or a fixture of its own test file does."""
+    function = getattr(item, "function", None)
+    if function is None:
+        return False
+    names = inspect.signature(function).parameters
+    if "store_path" in names:
+        return True
+    fixtures = item._fixtureinfo.name2fixturedefs
+    return any(
+        "store_path" in fixture.argnames and fixture.func.__module__ == function.__module__
+        for name in names
+        for fixture in fixtures.get(name, ())
+    )
 
 
 def database_url(database: str, user: str) -> str:
@@ -111,16 +124,28 @@ class Result:
 
 
 Run = Callable[..., Result]
+EditByHand = Callable[[str, str, Any], None]
 
 
 @pytest.fixture
-def store_path(tmp_path: Path) -> Path:
-    return tmp_path / "store.json"
+def data_home(tmp_path: Path) -> Path:
+    """This test's user data folder (XDG_DATA_HOME): the default store is made in it."""
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def store_path(data_home: Path) -> Path:
+    """The default store, made on first use (its folder is there, so a test can copy a store
+    in)."""
+    path = data_home / "lianta" / "lianta.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 @pytest.fixture
 def store(request: pytest.FixtureRequest, store_path: Path) -> str:
-    """The test's store, where `run` works: the store file, or its database (see above)."""
+    """The test's store, where `run` works: the default store file, or its database (named by
+    LIANTA_DB, see above)."""
     if ENGINE == "postgresql":
         database: Database = request.getfixturevalue("database")
         return database.url
@@ -143,9 +168,36 @@ def install_store(request: pytest.FixtureRequest, store: str) -> Callable[[Path]
 
 
 @pytest.fixture
-def run(store: str, monkeypatch: pytest.MonkeyPatch) -> Run:
-    """Invoke `lianta ARGS` in-process with a clean environment and the store in tmp_path."""
+def edit_by_hand(
+    request: pytest.FixtureRequest, store_path: Path
+) -> Callable[[str, str, Any], None]:
+    """Set a field of a task behind lianta's back: in the store file, or with SQL as the
+    database's owner."""
+
+    def edit(task_id: str, field: str, value: Any) -> None:
+        if ENGINE != "postgresql":
+            data = json.loads(store_path.read_text(encoding="utf-8"))
+            next(t for t in data["tasks"].values() if t["id"] == task_id)[field] = value
+            store_path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+            return
+        import psycopg
+        from psycopg.types.json import Jsonb
+
+        with psycopg.connect(request.getfixturevalue("database").owner) as connection:
+            connection.execute(
+                "UPDATE lianta.tasks SET doc = jsonb_set(doc, ARRAY[%s], %s) WHERE doc->>'id' = %s",
+                (field, Jsonb(value), task_id),
+            )
+
+    return edit
+
+
+@pytest.fixture
+def run(store: str, data_home: Path, monkeypatch: pytest.MonkeyPatch) -> Run:
+    """Invoke `lianta ARGS` in-process with a clean environment and the default store in
+    tmp_path (no LIANTA_DB: a store it names must exist), or the test's database."""
     for name in (
+        "LIANTA_DB",
         "LIANTA_NOW",
         "LIANTA_LANG",
         "LIANTA_ASCII",
@@ -157,7 +209,9 @@ def run(store: str, monkeypatch: pytest.MonkeyPatch) -> Run:
         "COLUMNS",
     ):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("LIANTA_DB", store)
+    monkeypatch.setenv("XDG_DATA_HOME", str(data_home))
+    if is_database(store):
+        monkeypatch.setenv("LIANTA_DB", store)
     monkeypatch.setenv("LIANTA_USER", "tester")
 
     def invoke(*args: str, now: str | None = None, env: dict[str, str] | None = None) -> Result:
@@ -169,6 +223,14 @@ def run(store: str, monkeypatch: pytest.MonkeyPatch) -> Run:
         return Result(result.exit_code, result.stdout, result.stderr)
 
     return invoke
+
+
+def put_in_store(store: Path, stand_in: str, text: str) -> None:
+    """Replace `stand_in` by `text` everywhere in the store file (tasks and history alike, so
+    they still agree): text lianta refuses as input, as a store written before may hold it."""
+    raw = store.read_text(encoding="utf-8")
+    assert stand_in in raw
+    store.write_text(raw.replace(stand_in, json.dumps(text)[1:-1]), encoding="utf-8")
 
 
 def cells(line: str) -> list[str]:

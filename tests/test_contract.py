@@ -3,11 +3,13 @@ of the tracking commands. The README's "JSON shapes" section documents exactly t
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Result, Run
+from conftest import EditByHand, Result, Run
 
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 STAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$")
@@ -58,6 +60,8 @@ SHOW: dict[str, Any] = {
     "plan": int,
     "index_name": str,
     "index_name_en": str,
+    "index_aim": OPT_STR,
+    "index_aim_en": OPT_STR,
     "source": str,
     "places": [str],
     "partners": [str],
@@ -72,7 +76,16 @@ SHOW: dict[str, Any] = {
     "history": [EVENT],
 }
 CHANGE: dict[str, Any] = {"change": int, "tasks": [str], "events": [EVENT]}
-UNDO: dict[str, Any] = {**CHANGE, "undid": int}
+UNDONE: dict[str, Any] = {
+    "change": int,
+    "at": str,
+    "by": str,
+    "action": str,
+    "plan": int,
+    "tasks": [str],
+    "fields": [str],
+}
+UNDO: dict[str, Any] = {**CHANGE, "undid": int, "undone": UNDONE, "dry_run": bool}
 LOAD: dict[str, Any] = {
     "plan": int,
     "dry_run": bool,
@@ -83,7 +96,7 @@ LOAD: dict[str, Any] = {
     "unchanged": int,
     "plan_changed": bool,
 }
-ACTIONS = {"load", "assign", "unassign", "update", "done", "note", "undo"}
+ACTIONS = {"load", "assign", "unassign", "update", "done", "note", "undo", "edit"}
 FIELDS = {
     "status",
     "progress",
@@ -153,8 +166,8 @@ def check_change(value: dict[str, Any], spec: dict[str, Any] = CHANGE) -> None:
 
 
 @pytest.fixture
-def busy(run: Run) -> Run:
-    """A store where every kind of event has happened."""
+def busy(run: Run, edit_by_hand: EditByHand) -> Run:
+    """A store where every kind of event has happened, a hand edit accepted by `doctor` too."""
     steps = [
         ("assign", "1.1", "1.2", "--to", "王芳", "--unit", "经济服务办"),
         ("update", "1.1", "--progress", "30", "--due", "2024-03-01", "--note", "已启动"),
@@ -166,6 +179,8 @@ def busy(run: Run) -> Run:
     ]
     for step in steps:
         assert run(*step, now="2024-03-04T09:30").exit_code == 0
+    edit_by_hand("2.9", "unit", "城市更新办")
+    assert run("doctor", "--accept", now="2024-03-04T09:40").exit_code == 0
     return run
 
 
@@ -241,7 +256,8 @@ def test_undo_json(busy: Run) -> None:
     result = json_of(busy("undo", "--format", "json", now="2024-03-06"))
     check_change(result, UNDO)
     assert all(e["undo_of"] == result["undid"] for e in result["events"])
-    assert result["undid"] < result["change"]
+    assert result["undid"] < result["change"] and result["undone"]["change"] == result["undid"]
+    assert result["undone"]["action"] in ACTIONS and result["dry_run"] is False
 
 
 def test_load_json(run: Run, tmp_path: Any) -> None:
@@ -299,3 +315,50 @@ def test_import_json(busy: Run, tmp_path: Any) -> None:
         assert data["dry_run"] is bool(dry) and data["unchanged"] == ["2.2"]
         assert {c["field"] for c in data["changes"]} == {"status", "progress", "assignee"}
     assert data["change"] > 0
+
+
+GENERATION: dict[str, Any] = {
+    "path": str,
+    "exists": bool,
+    "good": bool,
+    "problems": [str],
+    "last_change": (int, type(None)),
+    "tasks": int,
+    "events": int,
+    "saved": OPT_STR,
+}
+DOCTOR: dict[str, Any] = {
+    "store": str,
+    "link": OPT_STR,
+    "exists": bool,
+    "healthy": bool,
+    "problems": [str],
+    "last_change": (int, type(None)),
+    "tasks": int,
+    "events": int,
+    "backups": [GENERATION],
+    "leftovers": [str],
+    "restored": (dict, type(None)),
+    "restore_error": OPT_STR,
+    "accepted": (dict, type(None)),
+    "accept_error": OPT_STR,
+}
+ACCEPTED: dict[str, Any] = {
+    "change": int,
+    "edits": [{"plan": int, "task": str, "field": str, "recorded": ANY, "stored": ANY}],
+}
+
+
+def test_doctor_json(busy: Run, store_path: Path) -> None:
+    healthy = json_of(busy("doctor", "--format", "json"))
+    conforms(healthy, DOCTOR)
+    assert healthy["healthy"] and healthy["accepted"] is None
+    data = json.loads(store_path.read_text(encoding="utf-8"))
+    next(t for t in data["tasks"].values() if t["id"] == "2.8")["assignee"] = "李娜"
+    store_path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    accepted = json_of(busy("doctor", "--accept", "--format", "json"))
+    conforms(accepted, DOCTOR)
+    conforms(accepted["accepted"], ACCEPTED)
+    assert accepted["accepted"]["edits"] == [
+        {"plan": 2024, "task": "2.8", "field": "assignee", "recorded": None, "stored": "李娜"}
+    ]

@@ -13,7 +13,8 @@ import pytest
 from helpers_robust import assert_one_line_error, call_cli, content
 
 from lianta_cli.doctor import check_data
-from lianta_cli.store import backup_paths, store_lock
+from lianta_cli.lock import store_lock
+from lianta_cli.store import backup_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN_2024 = ROOT / "plans" / "2024.yaml"
@@ -43,6 +44,7 @@ def _session(env: dict[str, str], tmp_path: Path) -> None:
     dropped_end = renamed.index("\n  - number: 2")
     edited.write_text(renamed[:dropped_at] + renamed[dropped_end:], encoding="utf-8")
     steps = [
+        ["load"],  # LIANTA_DB names the store: `load` makes it
         ["assign", "1.1", "1.2", "--to", "王芳", "--unit", "经济服务办"],
         ["update", "1.1", "--progress", "40", "--note", "摸底完成"],
         ["update", "1.2", "--status", "blocked", "--note", "等待选址"],
@@ -127,7 +129,7 @@ PROBLEMS: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
     (
         "a note deleted",
         lambda d: _task(d, "1.1")["notes"].pop(),
-        "task 1.1 (2024): it has 1 note(s) but its history adds 2",
+        'task 1.1 (2024): a note its history added is gone: "完成"',
     ),
     (
         "a task id twice",
@@ -204,7 +206,8 @@ def test_each_problem_is_one_line(
     assert lines[0].startswith(f"store {store}: damaged (")
     problems = [line for line in lines if line.startswith("  problem: ")]
     assert problems and any(expected in line for line in problems), out
-    assert f"{len(problems)} problem(s)" in lines[0]
+    count = len(problems)
+    assert (f"({count} problems)" if count > 1 else "(1 problem)") in lines[0]
     assert f"run 'lianta doctor --db {store} --restore' to bring back {store}.1" in out
     code, out, _err = call_cli(["doctor", "--format", "json"], env)
     assert code == 1 and any(expected in p for p in json.loads(out)["problems"])

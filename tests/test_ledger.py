@@ -195,7 +195,7 @@ def test_edit_five_rows_dry_run_import_undo(ledger: Path, run: Run, store_path: 
     assert "0 task(s) change, 40 row(s) change nothing" in again.stderr
 
     undone = ok(run("undo", now=NOW))
-    assert "undid change 4 on 1.1, 2.3, 3.2, 4.1, 6.3" in undone.stderr
+    assert "undid change 4 — import 1.1, 2.3, 3.2, 4.1, 6.3" in undone.stderr
     after = {t["id"]: t for t in ok(run("list", "--format", "json", now=NOW)).json()}
     assert after["2.3"]["status"] == "todo" and after["6.3"]["due"] == "2024-12-31"
     assert ok(run("doctor")).exit_code == 0

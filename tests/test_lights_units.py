@@ -228,6 +228,8 @@ def test_a_store_written_before_units_and_lights_keeps_its_meaning(
 def _lianta(args: list[str], tmp_path: Path, **kwargs: Any) -> subprocess.CompletedProcess[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("LIANTA_")}
     env.update(LIANTA_DB=str(tmp_path / "store.json"), LIANTA_NOW="2024-03-08")
+    if not (tmp_path / "store.json").exists():  # a store named by LIANTA_DB must exist
+        subprocess.run([str(LIANTA), "load"], env=env, timeout=60, check=True, capture_output=True)
     return subprocess.run([str(LIANTA), *args], env=env, timeout=60, check=False, **kwargs)
 
 

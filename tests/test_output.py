@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import Result, Run, cells
+from conftest import Result, Run, cells, put_in_store
 
 from lianta_cli.export import display_width
 from lianta_cli.views import HISTORY_KEYS, LIST_KEYS, headers
@@ -89,9 +89,8 @@ def test_control_characters_in_notes_are_refused_or_shown_not_sent(
     nasty = "clear\x1b[2J screen\x07"
     refused = week("note", "1.1", nasty, now="2024-03-05")
     assert refused.exit_code == 2 and "U+001B" in refused.stderr
-    ok(week("note", "1.1", "clear-screen", now="2024-03-05"))
-    raw = store_path.read_text(encoding="utf-8")  # as a hand edit would put it there
-    store_path.write_text(raw.replace('"clear-screen"', json.dumps(nasty)), encoding="utf-8")
+    ok(week("note", "1.1", "XCLEARX", now="2024-03-05"))
+    put_in_store(store_path, "XCLEARX", nasty)  # as a hand edit would put it there
     for args in (("show", "1.1"), ("history", "1.1"), ("list", "--search", "clear")):
         result = ok(week(*args, now="2024-03-05"))
         assert ESCAPE not in result.stdout and "\x07" not in result.stdout

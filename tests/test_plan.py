@@ -413,7 +413,7 @@ def test_the_documented_example_is_a_valid_plan(run: Run, tmp_path: Path) -> Non
     result = run("validate", str(plan_file))
     assert result.exit_code == 0, result.stderr
     (line,) = result.stderr.splitlines()
-    assert line.startswith(f"{plan_file}: valid — 2025 plan, 1 indices, 2 tasks")
+    assert line.startswith(f"{plan_file}: valid — 2025 plan, 1 index, 2 tasks")
 
 
 @pytest.mark.parametrize(

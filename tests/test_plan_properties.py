@@ -270,7 +270,7 @@ def test_any_quoted_one_line_title_is_read_back(position: int, title: str) -> No
 
 STDERR_LINE = re.compile(
     r"^(plan\.yaml(:\d+)?(:\d+)?: \S.*"
-    r"|\d+ error\(s\); the plan was not accepted"
+    r"|(1 error|\d+ errors); the plan was not accepted"
     r"|plan\.yaml: valid — .*)$"
 )
 

@@ -23,7 +23,7 @@ from helpers_robust import assert_one_line_error, call_cli, fork_cli
 
 from lianta_cli import store_pg, tracker
 from lianta_cli.clock import Clock
-from lianta_cli.doctor import examine_database
+from lianta_cli.doctor import examine
 from lianta_cli.store import open_store
 
 UNIT = "lianta_unit_jingji"  # 经济服务办, the lead unit of 1.2 once the office assigns it
@@ -122,6 +122,7 @@ def test_push_and_pull_keep_every_report_byte_for_byte(
     run: Run, database: Database, tmp_path: Path
 ) -> None:
     original = tmp_path / "office.json"
+    ok(run("load", "--db", str(original), now=SCENARIO[0][0], env={"LIANTA_USER": "zhou"}))
     for now, user, args in SCENARIO:
         ok(run(*args, now=now, env={"LIANTA_DB": str(original), "LIANTA_USER": user}))
     events = ok(run("history", "-f", "json", env={"LIANTA_DB": str(original)})).json()
@@ -146,7 +147,7 @@ def test_push_wants_an_empty_database_and_a_healthy_file(
 ) -> None:
     ok(run("summary"))  # the first command loads the bundled plan
     store = tmp_path / "office.json"
-    ok(run("summary", env={"LIANTA_DB": str(store)}))
+    ok(run("load", "--db", str(store)))
     refused = run("db", "push", str(store), env={"LIANTA_DB": database.owner})
     assert refused.exit_code == 2
     assert_one_line_error(refused.stderr, "is not empty", "plans, tasks, history")
@@ -347,7 +348,7 @@ def test_sixteen_writers_fifty_changes_each_lose_nothing(database: Database) -> 
             e["new"] for _seq, e in events if e["task"] == task_id and e["field"] == "progress"
         ]
         assert tasks[task_id]["progress"] == moves[-1]
-    assert examine_database(database.url).problems == []
+    assert examine(database.url).problems == []
 
 
 def _hold_a_change(db: str, task: str, ready: int, go: int) -> int:
@@ -384,7 +385,7 @@ def test_a_client_killed_mid_transaction_leaves_nothing_and_holds_nothing(
     started = time.perf_counter()
     ok(run("note", "1.1", "after", env={"LIANTA_LOCK_TIMEOUT": "5"}))  # no lock left behind
     assert time.perf_counter() - started < 5
-    assert examine_database(database.url).problems == []
+    assert examine(database.url).problems == []
 
 
 def test_commands_on_other_tasks_do_not_wait_and_on_the_same_task_come_after(
@@ -408,7 +409,7 @@ def test_commands_on_other_tasks_do_not_wait_and_on_the_same_task_come_after(
     assert os.waitstatus_to_exitcode(os.waitpid(waiter, 0)[1]) == 0
     notes = ok(run("show", "1.1", "--format", "json")).json()["notes"]
     assert [n["text"] for n in notes] == ["held", "later"]
-    assert examine_database(database.url).problems == []
+    assert examine(database.url).problems == []
 
 
 KILLS = 40
@@ -444,4 +445,4 @@ def test_sigkill_at_random_moments_leaves_each_change_whole_or_absent(database: 
         tally[f"{'killed' if os.WIFSIGNALED(status) else 'finished'}, {landed}"] += 1
     print(f"\nSIGKILL on a database: {dict(tally)}")
     assert tally["killed, before"], tally
-    assert examine_database(database.url).problems == []
+    assert examine(database.url).problems == []

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 import shlex
 import shutil
@@ -29,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, Run
+from conftest import ROOT, Run, put_in_store
 from typer.testing import CliRunner
 
 from lianta_cli.cli import app
@@ -378,7 +377,7 @@ def test_a_failed_write_keeps_the_old_file_and_no_temporary_file(
     result = run("report", "weekly", "--week", "2024-W10", "--output", str(target))
     assert result.exit_code == 1
     assert result.stderr.count("\n") == 1
-    assert "No space left on device" in result.stderr
+    assert "no space left on the disk" in result.stderr
     assert target.read_text(encoding="utf-8") == "an older report\n"
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".week")) == []
 
@@ -441,9 +440,8 @@ def test_notes_and_names_cannot_break_the_markdown_or_the_terminal(
     now = "2024-05-07T10:00"
     nasty = "red \x1b[31malert\x1b[0m | table | break\\ and \u202eoverride"
     assert run("assign", "1.1", "--to", "王|伟", now=now).exit_code == 0
-    assert run("update", "1.1", "--status", "blocked", "--note", "nasty", now=now).exit_code == 0
-    raw = store_path.read_text(encoding="utf-8")  # lianta refuses it; a hand edit does not
-    store_path.write_text(raw.replace('"nasty"', json.dumps(nasty)), encoding="utf-8")
+    assert run("update", "1.1", "-s", "blocked", "--note", "XNASTYX", now=now).exit_code == 0
+    put_in_store(store_path, "XNASTYX", nasty)  # refused as input, but a store may hold it
     text = run("report", "weekly", "--week", "2024-W19", now=now).stdout
     assert "\x1b" not in text and "\u202e" not in text
     # made visible by safe_text, then backslashes, pipes and brackets escaped for Markdown
@@ -464,6 +462,7 @@ def test_summary_json_shape_and_the_declared_indices(
     assert list(data) == [
         "plan",
         "as_of",
+        "plan_period",
         "indices_declared",
         "indices_described",
         "indices",
@@ -476,6 +475,8 @@ def test_summary_json_shape_and_the_declared_indices(
         "code",
         "name",
         "name_en",
+        "aim",
+        "aim_en",
         "total",
         "todo",
         "in_progress",
@@ -597,7 +598,7 @@ def test_the_cron_script_writes_this_weeks_report(replayed: str, tmp_path: Path)
     )
     assert done.returncode == 0, done.stderr
     report = work / "reports" / "2024-W10.md"
-    assert report.read_text(encoding="utf-8") == golden("2024-W10.md")
+    assert report.read_text(encoding="utf-8") == golden("2024-W10-friday.md")
     assert sorted(p.name for p in report.parent.iterdir()) == ["2024-W10.md"]
     assert str(report.relative_to(work)) in done.stderr
 

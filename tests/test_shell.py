@@ -142,6 +142,7 @@ def test_the_plan_chosen_on_the_command_line_is_the_one_completed(
     run: Run, filled: Path, tmp_path: Path
 ) -> None:
     other = tmp_path / "other.json"
+    assert run("load", "--db", str(other), now=NOW).exit_code == 0
     assert run("assign", "1.1", "--to", "张伟", "--db", str(other), now=NOW).exit_code == 0
     assert complete_bash(filled, f"lianta list --db {other} --assignee ") == ["张伟"]
     assert complete_bash(filled, "lianta list --assignee ") == ["欧阳晓明", "王芳"]
@@ -189,8 +190,8 @@ def test_completion_is_quiet_and_harmless_when_the_store_is_not(tmp_path: Path) 
     assert damaged.read_text(encoding="utf-8") == "{not json"
     assert complete_bash(damaged, "lianta list --status ") == STATUSES  # needs no store
     fresh = tmp_path / "new" / "store.json"
-    assert complete_bash(fresh, "lianta show 1.") == ["1.1", "1.2", "1.3", "1.4", "1.5"]
-    assert not fresh.exists()  # the bundled plan, read but not saved
+    assert complete_bash(fresh, "lianta show 1.") == []  # a store named must exist: none made
+    assert not fresh.exists()
     assert complete_bash(damaged, "lianta list --lang xx --index ") == []
 
 

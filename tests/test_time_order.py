@@ -31,6 +31,7 @@ def _json(store: Path, now: str, *args: str) -> Any:
 
 def test_a_back_dated_change_is_refused_and_the_report_agrees(tmp_path: Path) -> None:
     store = tmp_path / "store.json"
+    assert call_cli(["load"], _env(store, "2024-03-04T09:00"))[0] == 0
     assert call_cli(["update", "1.2", "-p", "60"], _env(store, "2024-03-11T09:00"))[0] == 0
     before = store.read_bytes()
     code, _out, err = call_cli(["done", "1.2"], _env(store, "2024-03-08T17:00"))
@@ -129,7 +130,7 @@ def test_random_histories_agree_with_the_report_in_any_order(
 def test_the_number_of_the_last_change_cannot_be_turned_back(tmp_path: Path) -> None:
     store = tmp_path / "store.json"
     env = _env(store, "2024-03-04T10:00")
-    for args in (["note", "1.1", "a"], ["note", "1.1", "b"], ["note", "1.1", "c"]):
+    for args in (["load"], ["note", "1.1", "a"], ["note", "1.1", "b"], ["note", "1.1", "c"]):
         assert call_cli(args, env)[0] == 0
     data = json.loads(store.read_bytes())
     data["meta"]["1"]["last_change"] = 2  # the next change would be 3 again
@@ -146,6 +147,7 @@ def test_the_number_of_the_last_change_cannot_be_turned_back(tmp_path: Path) -> 
 
 def test_doctor_finds_a_history_out_of_time_order(tmp_path: Path) -> None:
     store = tmp_path / "store.json"
+    assert call_cli(["load"], _env(store, "2024-03-04T09:00"))[0] == 0
     for now in ("2024-03-04T10:00", "2024-03-05T10:00"):
         assert call_cli(["note", "1.1", now], _env(store, now))[0] == 0
     data = json.loads(store.read_bytes())

@@ -21,8 +21,10 @@ def ok(result: Result) -> Result:
     return result
 
 
-def tasks_by_id(run: Run, *args: str, now: str = "2024-03-04") -> dict[str, dict[str, Any]]:
-    rows = ok(run("list", "--format", "json", *args, now=now)).json()
+def tasks_by_id(
+    run: Run, *args: str, now: str = "2024-03-04", env: dict[str, str] | None = None
+) -> dict[str, dict[str, Any]]:
+    rows = ok(run("list", "--format", "json", *args, now=now, env=env)).json()
     return {row["id"]: row for row in rows}
 
 
@@ -535,16 +537,18 @@ def test_two_plans_in_one_store(run: Run, tmp_path: Path) -> None:
 
 
 def test_db_option_wins_over_lianta_db(run: Run, store_path: Path, tmp_path: Path) -> None:
-    other = tmp_path / "other" / "store.json"
-    ok(run("assign", "1.1", "--to", "王芳", "--db", str(other), now="2024-03-04"))
-    assert other.exists() and not store_path.exists()
+    named, other = tmp_path / "named.json", tmp_path / "other" / "store.json"
+    for path in (named, other):
+        ok(run("load", "--db", str(path), now="2024-03-04"))
+    env = {"LIANTA_DB": str(named)}
+    ok(run("assign", "1.1", "--to", "王芳", "--db", str(other), now="2024-03-04", env=env))
+    assert tasks_by_id(run, "--db", str(other))["1.1"]["assignee"] == "王芳"
+    assert tasks_by_id(run, env=env)["1.1"]["assignee"] is None
+    assert not store_path.exists()
 
 
-def test_without_db_or_lianta_db_the_user_data_folder_is_used(
-    run: Run, tmp_path: Path, monkeypatch: Any
-) -> None:
-    monkeypatch.delenv("LIANTA_DB")
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+@pytest.mark.file_engine  # the default store is a file
+def test_without_db_or_lianta_db_the_user_data_folder_is_used(run: Run, tmp_path: Path) -> None:
     ok(run("note", "1.1", "hello", now="2024-03-04"))
     assert (tmp_path / "data" / "lianta" / "lianta.json").exists()
 

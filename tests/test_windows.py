@@ -25,12 +25,18 @@ NO_POSIX = ROOT / "tests" / "no_posix"
 LIANTA = Path(sys.executable).with_name("lianta")
 
 
+def _store(tmp_path: Path) -> Path:
+    """The default store with XDG_DATA_HOME in tmp_path (made on first use, as one named by
+    LIANTA_DB is not)."""
+    return tmp_path / "data" / "lianta" / "lianta.json"
+
+
 def _python(code: str, tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
     """Run `code` in a Python that has no POSIX-only module, with a store in tmp_path."""
     full = {k: v for k, v in os.environ.items() if not k.startswith("LIANTA_")}
     full.update(
         PYTHONPATH=os.pathsep.join([str(NO_POSIX), str(ROOT)]),
-        LIANTA_DB=str(tmp_path / "store.json"),
+        XDG_DATA_HOME=str(tmp_path / "data"),
         LIANTA_USER="tester",
         LIANTA_NOW="2024-03-08",
         **env,
@@ -56,7 +62,7 @@ def test_without_posix_modules_lianta_runs_and_locks_through_msvcrt(tmp_path: Pa
     result = _python(code, tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split("\n")[:2] == ["0 [2]", "no fcntl"]  # one lock, LK_NBLCK
-    assert "已走访" in (tmp_path / "store.json").read_text(encoding="utf-8")
+    assert "已走访" in _store(tmp_path).read_text(encoding="utf-8")
 
 
 NOTE = (
@@ -69,7 +75,7 @@ def test_a_lock_held_through_msvcrt_keeps_another_process_out(tmp_path: Path) ->
     holder = (
         "import sys, time\n"
         "from pathlib import Path\n"
-        "from lianta_cli.store import store_lock\n"
+        "from lianta_cli.lock import store_lock\n"
         "with store_lock(Path(sys.argv[1])):\n"
         "    print('held', flush=True)\n"
         "    time.sleep(60)\n"
@@ -77,7 +83,7 @@ def test_a_lock_held_through_msvcrt_keeps_another_process_out(tmp_path: Path) ->
     env = {k: v for k, v in os.environ.items() if not k.startswith("LIANTA_")}
     env["PYTHONPATH"] = os.pathsep.join([str(NO_POSIX), str(ROOT)])
     process = subprocess.Popen(
-        [sys.executable, "-c", holder, str(tmp_path / "store.json")],
+        [sys.executable, "-c", holder, str(_store(tmp_path))],
         env=env,
         stdout=subprocess.PIPE,
         text=True,
@@ -89,12 +95,12 @@ def test_a_lock_held_through_msvcrt_keeps_another_process_out(tmp_path: Path) ->
         process.kill()
         process.wait()
     assert busy.returncode == 1
-    assert busy.stderr.count("\n") == 1 and "store.json.lock" in busy.stderr, busy.stderr
+    assert busy.stderr.count("\n") == 1 and "lianta.json.lock" in busy.stderr, busy.stderr
     assert "LIANTA_LOCK_TIMEOUT" in busy.stderr and "Traceback" not in busy.stderr
-    assert not (tmp_path / "store.json").exists()
+    assert not _store(tmp_path).exists()
     after = _python(NOTE, tmp_path, LIANTA_LOCK_TIMEOUT="0.3")
     assert after.returncode == 0, after.stderr  # the holder is gone, and so is its lock
-    assert "已电话催办" in (tmp_path / "store.json").read_text(encoding="utf-8")
+    assert "已电话催办" in _store(tmp_path).read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(
@@ -116,7 +122,7 @@ def test_the_default_store_is_where_the_platform_keeps_user_data(
         monkeypatch.setenv(name, value)
     monkeypatch.setattr(sys, "platform", platform)
     folder = Path(expected).expanduser()
-    assert store.default_store_path() == folder / "lianta" / "lianta.json"
+    assert store.store_location() == folder / "lianta" / "lianta.json"
 
 
 def test_output_to_a_file_is_utf8_whatever_the_code_page(tmp_path: Path) -> None:
@@ -125,7 +131,7 @@ def test_output_to_a_file_is_utf8_whatever_the_code_page(tmp_path: Path) -> None
     target = tmp_path / "tasks.json"
     env = {k: v for k, v in os.environ.items() if not k.startswith("LIANTA_")}
     env.update(
-        PYTHONIOENCODING="gbk", LIANTA_DB=str(tmp_path / "store.json"), LIANTA_NOW="2024-03-08"
+        PYTHONIOENCODING="gbk", XDG_DATA_HOME=str(tmp_path / "data"), LIANTA_NOW="2024-03-08"
     )
     with target.open("wb") as out:
         done = subprocess.run(

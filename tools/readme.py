@@ -42,9 +42,9 @@ def _lianta() -> str:
 def render(text: str) -> str:
     with tempfile.TemporaryDirectory() as folder:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("LIANTA_", "LC_"))}
+        env.pop("XDG_DATA_HOME", None)
         env.update(ENV)
-        env["LIANTA_DB"] = str(Path(folder) / "lianta.json")
-        env["HOME"] = folder
+        env["HOME"] = folder  # a fresh machine: the store goes to ~/.local/share/lianta
 
         def run(match: re.Match[str]) -> str:
             command = match.group("cmd")
@@ -70,7 +70,7 @@ def render(text: str) -> str:
                 check=False,
             )
             output = proc.stdout + (proc.stderr if stderr_too else "")
-            output = output.replace(folder, "~/.local/share/lianta").rstrip() + "\n"
+            output = output.replace(folder, "~").rstrip() + "\n"
             body = f"$ {shown}\n{output}"
             head, lang, tail = match.group("head"), match.group("lang"), match.group("tail")
             return f"{head}```{lang}\n{body}```\n{tail}"
