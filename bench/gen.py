@@ -161,8 +161,8 @@ def plan_yaml(base: dict[str, Any], shape: PlanShape) -> str:
         tasks_of.setdefault(task["index"], []).append(task)
     for index in shape.indices:
         out.append(f"  - number: {index['number']}")
-        out += [f"    {k}: {q(index[k])}" for k in ("code", "name", "name_en", "theme", "theme_en")]
-        out += [f"    {k}: {q(index[k])}" for k in ("aim", "aim_en") if index.get(k)]
+        keys = ("code", "name", "name_en", "theme", "theme_en", "aim", "aim_en")
+        out += [f"    {k}: {q(index[k])}" for k in keys if index.get(k) is not None]
         out.append("    tasks:")
         for task in tasks_of.get(index["number"], []):
             out.append(f"      - id: {q(task['id'])}")

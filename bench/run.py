@@ -1,6 +1,7 @@
 """Time lianta against Taskwarrior on the same tasks: 40 (the real plan), 10,000, 100,000.
 
     python bench/run.py [--sizes 40,10000,100000] [--repeat 7] [--repeat-large 3] [--keep]
+                        [--postgresql URL]
 
 Runs the `lianta` of the active environment (else the checkout's .venv) as a subprocess, with
 output piped. Prints a Markdown report, with each target met or not, and writes it to
@@ -22,6 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -210,6 +212,110 @@ def size_cases(
     return cases
 
 
+# ------------------------------------------------------------------ the same on PostgreSQL
+
+DATABASE = ("list", "summary", "show", "update", "note", "load", "report")
+
+
+def database_url(server: str, name: str) -> str:
+    """`server` (a URL of any database on the server) with the database `name` instead."""
+    parts = urlsplit(server)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def drop_databases(python: str, server: str, *names: str, create: bool = False) -> None:
+    """Drop the databases `names` on the server if they are there (and create them anew)."""
+    script = (
+        "import sys, psycopg\n"
+        "with psycopg.connect(sys.argv[1], autocommit=True) as c:\n"
+        "    for name in sys.argv[3:]:\n"
+        "        c.execute(f'DROP DATABASE IF EXISTS {name} WITH (FORCE)')\n"
+        "        if sys.argv[2] == 'create':\n"
+        "            c.execute(f'CREATE DATABASE {name}')\n"
+    )
+    argv = [python, "-c", script, server, "create" if create else "drop", *names]
+    gen.run_checked(argv, dict(os.environ))
+
+
+def new_database(python: str, lianta: str, server: str, name: str) -> str:
+    """A database `name` on the server, dropped first if it was there, holding a new lianta
+    store (`lianta db init`); its URL."""
+    drop_databases(python, server, name, create=True)
+    url = database_url(server, name)
+    gen.run_checked([lianta, "db", "init", "--db", url], dict(os.environ))
+    return url
+
+
+def database_cases(
+    lianta: str, python: str, server: str, data: gen.Dataset, work: Path
+) -> dict[str, Case]:
+    """The lianta commands of `size_cases` on a database holding the same store (pushed into
+    it), reached over the server's socket; keys "db <command>"."""
+    url = new_database(python, lianta, server, f"lianta_bench_{data.size}")
+    gen.run_checked([lianta, "db", "push", str(data.store), "--db", url], dict(os.environ))
+    env = {**gen.lianta_env(data.store), "LIANTA_DB": url}
+    tid = data.update_id
+
+    def empty_database() -> None:
+        new_database(python, lianta, server, f"lianta_bench_empty_{data.size}")
+
+    empty = {**env, "LIANTA_DB": database_url(server, f"lianta_bench_empty_{data.size}")}
+    return {
+        "db list": Case("`lianta list`", lambda _: [lianta, "list"], env),
+        "db summary": Case("`lianta summary`", lambda _: [lianta, "summary"], env),
+        "db show": Case(f"`lianta show {tid}`", lambda _: [lianta, "show", tid], env),
+        "db update": Case(
+            f"`lianta update {tid} --progress 40/60`",
+            lambda run: [lianta, "update", tid, "--progress", "40" if run % 2 else "60"],
+            env,
+        ),
+        "db note": Case(f"`lianta note {tid} TEXT`", lambda _: [lianta, "note", tid, NOTE], env),
+        "db load": Case(
+            "`lianta load` into an empty database",
+            lambda _: [lianta, "load", str(data.plan)],
+            empty,
+            setup=empty_database,
+        ),
+        "db report": Case("`lianta report weekly`", lambda _: [lianta, "report", "weekly"], env),
+    }
+
+
+def database_table(result: SizeResult) -> list[str]:
+    lines = [
+        "| command | database: median ms | peak MiB | store file: median ms | Taskwarrior ms "
+        "| database / task |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for key in DATABASE:
+        case = result.cases[f"db {key}"]
+        label = f"{case.label} — **{case.error}**" if case.error else case.label
+        theirs = result.median(f"task {key}")
+        lines.append(
+            f"| {label.replace('|', '/')} | {ms(case.median)} | {mib(case)} "
+            f"| {ms(result.median(key))} | {ms(theirs)} | {ratio(case.median, theirs)} |"
+        )
+    return lines
+
+
+def database_targets(results: dict[int, SizeResult]) -> list[str]:
+    rows = []
+    if 10_000 in results and "db list" in results[10_000].cases:
+        r = results[10_000]
+        for key in ("summary", "list", "update", "note"):
+            mine, theirs = r.median(f"db {key}"), r.median(f"task {key}")
+            ok = None if mine is None or theirs is None else mine <= theirs
+            name = f"10,000 tasks, database: {r.cases[f'db {key}'].label} ≤ `{TASKWARRIOR[key]}`"
+            figures = f"{ms(mine)} vs {ms(theirs)} ms ({ratio(mine, theirs)})"
+            rows.append(f"| {name} | {figures} | {verdict(ok)} |")
+    if 100_000 in results and "db list" in results[100_000].cases:
+        own = [results[100_000].cases[f"db {key}"] for key in DATABASE]
+        slowest = max(own, key=lambda c: c.median or 0.0)
+        ok = all(c.median is not None and c.median <= 1.0 for c in own)
+        name = "100,000 tasks, database: no command over 1 s"
+        rows.append(f"| {name} | slowest {slowest.label} {ms(slowest.median)} ms | {verdict(ok)} |")
+    return rows
+
+
 # ------------------------------------------------------------------ the report
 
 
@@ -306,6 +412,7 @@ def targets(results: dict[int, SizeResult]) -> list[str]:
         )
         name = "100,000 tasks: every lianta command works, < 10 s, < 1 GiB peak RSS"
         rows.append(f"| {name} | {figures} | {verdict(ok)} |")
+    rows += database_targets(results)
     if not rows:
         return []
     head = ["", "## Targets", "", "| target | measured (medians) | result |", "|---|---|---|"]
@@ -328,6 +435,8 @@ def report(results: dict[int, SizeResult], header: dict[str, str]) -> str:
     lines += targets(results)
     for n, r in results.items():
         lines += ["", f"## {n:,} tasks", "", *size_table(r)]
+        if "db list" in r.cases:
+            lines += ["", f"### {n:,} tasks on PostgreSQL", "", *database_table(r)]
     return "\n".join(lines) + "\n"
 
 
@@ -381,6 +490,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help=f"timed runs from {LARGE:,} tasks on, no warm-up (3)",
     )
     parser.add_argument("--no-taskwarrior", action="store_true", help="time lianta only")
+    parser.add_argument(
+        "--postgresql",
+        metavar="URL",
+        help="also time lianta on a database of this server (a role that may create databases; "
+        "over a local socket), holding the same store",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the generated data")
     parser.add_argument("--out", type=Path, default=OUT, help="report folder (bench/out)")
     args = parser.parse_args(argv)
@@ -413,6 +528,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         + version_of(["git", "-C", str(gen.ROOT), "describe", "--always", "--dirty"]),
         "taskwarrior": version_of([task, "--version"]) if task else "not run",
         "method": f"medians; output piped; LIANTA_NOW={gen.NOW}, LIANTA_LANG=zh",
+        "database": "not run" if not args.postgresql else f"PostgreSQL at {args.postgresql}",
     }
     work = Path(tempfile.mkdtemp(prefix="lianta-bench-"))
     results: dict[int, SizeResult] = {}
@@ -426,11 +542,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             warmup, repeat = (0, args.repeat_large) if n >= LARGE else (args.warmup, args.repeat)
             print(f"bench: {n:,} tasks generated in {generated:.1f} s; timing", file=sys.stderr)
             cases = size_cases(str(lianta), python, task, data, work)
+            if args.postgresql:
+                cases |= database_cases(str(lianta), python, args.postgresql, data, work)
             time_cases(list(cases.values()), warmup, repeat)
             for case in cases.values():
                 shown = case.error or f"{ms(case.median)} ms, {mib(case)} MiB"
                 print(f"bench:   {case.label}: {shown}", file=sys.stderr)
             results[n] = SizeResult(data, generated, f"{warmup} + {repeat}", cases)
+            if args.postgresql and not args.keep:
+                names = (f"lianta_bench_{n}", f"lianta_bench_empty_{n}")
+                drop_databases(python, args.postgresql, *names)
             if not args.keep:  # the next size needs the room (a 100,000-task store and backups)
                 shutil.rmtree(work)
                 work.mkdir()

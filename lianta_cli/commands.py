@@ -9,22 +9,24 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from . import doctor, integrity, plan_load, tracker, undo
 from .clock import Clock, parse_day
 from .errors import InputError, LiantaError
 from .export import Column, dumps_json, to_csv, to_markdown
 from .i18n import _, detect_language, plural, set_language
+from .lock import retried
 from .models import PlanKey
 from .store import (
-    FileStore,
     Store,
-    default_store_path,
     describe,
+    is_database,
     open_store,
     refuse_if_lost,
+    shown_location,
     store_file,
+    store_location,
 )
 from .stored_plans import covers_all
 from .terminal import (
@@ -48,10 +50,14 @@ def fail(message: str, details: Sequence[str] = (), prefix: str = "lianta: ") ->
         print(prefix + one_line(line), file=sys.stderr)
 
 
-class Env(NamedTuple):
-    """What every command needs: the store's path, the plan, the clock, the user, the display."""
+T = TypeVar("T")
 
-    db: Path
+
+class Env(NamedTuple):
+    """What every command needs: the store (a file path or a database URL), the plan, the
+    clock, the user, the display."""
+
+    db: Path | str
     plan: str | None
     """What --plan says: a year, an area, area/year or all (None: the plan running today)."""
     clock: Clock
@@ -62,10 +68,12 @@ class Env(NamedTuple):
 
     def check_exists(self) -> None:
         """A store named by --db or LIANTA_DB must exist: a mistyped path is not a new, empty
-        store. Only the default location is made on first use; `load` makes a store anywhere."""
-        if not self.explicit:
+        store. Only the default location is made on first use; `load` makes a store anywhere.
+        (A database without lianta's schema is refused by its engine: 'lianta db init' makes
+        one.)"""
+        if not self.explicit or is_database(self.db):
             return
-        path = store_file(self.db)
+        path = store_file(Path(self.db))
         if os.path.lexists(path):
             return
         refuse_if_lost(path)
@@ -76,18 +84,37 @@ class Env(NamedTuple):
             ).format(path=self.db)
         )
 
+    def acting(self, store: Store) -> str:
+        """Who makes the command's changes: the store's user (a database's login), else
+        `user` (LIANTA_USER or the system's)."""
+        return store.user or self.user
+
     @contextlib.contextmanager
-    def writing(self) -> Iterator[Store]:
-        """The store locked for a change; the bundled plan is loaded first into an empty store."""
-        self.check_exists()
+    def writing(self, *, loading: bool = False) -> Iterator[Store]:
+        """The store locked for a change; the bundled plan is loaded first into an empty store
+        (not when `loading` a plan file, which may also make a new store anywhere)."""
+        if not loading:
+            self.check_exists()
+        loaded = None
         with saving(self.db) as store:
             integrity.check_store(store)
             if not store.as_saved:  # changed since lianta saved it: check it all
                 doctor.check_history(store)
-            loaded = plan_load.ensure_plan(store, self.clock, self.user)
+            if not loading:
+                loaded = plan_load.ensure_plan(store, self.clock, self.acting(store))
             yield store
         if loaded is not None:  # said only once it is saved: a failed command saves nothing
             note_autoload(self.db, loaded)
+
+    def change(self, work: Callable[[Store, str], T], *, loading: bool = False) -> T:
+        """`work(store, acting user)` as one change of the store (see `writing`), run again
+        when a database says another command got to the same tasks first (`lock.retried`)."""
+
+        def attempt() -> T:
+            with self.writing(loading=loading) as store:
+                return work(store, self.acting(store))
+
+        return retried(attempt)
 
     def reading(self) -> Store:
         """A snapshot to read. On an empty store the bundled plan is loaded into the snapshot,
@@ -95,22 +122,24 @@ class Env(NamedTuple):
         self.check_exists()
         with open_store(self.db, write=False) as store:
             integrity.check_store(store)
-            if plan_load.ensure_plan(store, self.clock, self.user) is not None:
+            if plan_load.ensure_plan(store, self.clock, self.acting(store)) is not None:
                 PENDING_LOADS.append(self)
             return store
 
 
 @contextlib.contextmanager
-def saving(db: Path, *, write: bool = True) -> Iterator[FileStore]:
+def saving(db: Path | str, *, write: bool = True) -> Iterator[Store]:
     """`open_store`, noting a save in SAVED: an error after it must say the change was saved."""
-    opened = None
+    opened: Store | None = None
+    last_change = 0
     try:
         with open_store(db, write=write) as store:
             opened = store
             yield store
+            last_change = int(store.read("meta").get(1, {}).get("last_change", 0))
     finally:
         if opened is not None and opened.saved:
-            SAVED.append(int(opened.read("meta").get(1, {}).get("last_change", 0)))
+            SAVED.append(last_change)
 
 
 PENDING_LOADS: list[Env] = []
@@ -123,24 +152,24 @@ that nothing was saved)."""
 def save_pending_loads() -> None:
     while PENDING_LOADS:
         env = PENDING_LOADS.pop()
-        with env.writing():
-            pass  # loads the bundled plan under the lock (unless another process just did)
+        env.change(lambda _store, _user: None)  # loads the bundled plan for good (unless
+        # another command just did)
 
 
-def note_autoload(db: Path, loaded: plan_load.LoadResult) -> None:
+def note_autoload(db: Path | str, loaded: plan_load.LoadResult) -> None:
     message = _("loaded the bundled {year} plan ({count} tasks) into {db}").format(
-        year=loaded.plan, count=len(loaded.added), db=db
+        year=loaded.plan, count=len(loaded.added), db=shown_location(db)
     )
     print("lianta: " + message, file=sys.stderr)
 
 
 def make_env(
-    db: Path | None, plan: str | None, lang: str | None = None, ascii_only: bool = False
+    db: str | None, plan: str | None, lang: str | None = None, ascii_only: bool = False
 ) -> Env:
     if lang is not None:
         set_language(detect_language(lang))
     return Env(
-        db=(db or default_store_path()).expanduser(),
+        db=store_location(db),
         plan=plan,
         clock=Clock.from_env(),
         user=tracker.current_user(),
@@ -379,12 +408,12 @@ def run_update(
         env,
         fmt,
         _("updated"),
-        lambda store, year: tracker.update(
+        lambda store, year, user: tracker.update(
             store,
             year,
             ids,
             env.clock,
-            env.user,
+            user,
             status=status,
             progress=progress,
             due=due_date,
@@ -401,8 +430,8 @@ def run_done(env: Env, ids: Sequence[str], *, note: str | None, fmt: str) -> Non
         env,
         fmt,
         _("done:"),
-        lambda store, year: tracker.update(
-            store, year, ids, env.clock, env.user, status="done", note=note, action="done"
+        lambda store, year, user: tracker.update(
+            store, year, ids, env.clock, user, status="done", note=note, action="done"
         ),
     )
 
@@ -411,15 +440,18 @@ def _change(
     env: Env,
     fmt: str,
     what: str,
-    make: Callable[[Store, PlanKey], tracker.ChangeResult],
+    make: Callable[[Store, PlanKey, str], tracker.ChangeResult],
 ) -> None:
-    """A change made by `make(store, year)` under the store's lock, saved and reported as `what`
+    """A change made by `make(store, year, acting user)` (see `Env.change`), reported as `what`
     (a change command's `fmt` is checked before anything is read)."""
-    with env.writing() as store:
+
+    def work(store: Store, user: str) -> tuple[tracker.ChangeResult, PlanKey | None]:
         year = tracker.select_plan(store, env.plan, env.clock.today())
         several = len(tracker.plan_docs(store)) > 1
-        result = make(store, year)
-    report_change(result, fmt, what, year if several else None)
+        return make(store, year, user), year if several else None
+
+    result, year = env.change(work)
+    report_change(result, fmt, what, year)
 
 
 def run_show(env: Env, task_id: str, *, fmt: str) -> None:
@@ -540,15 +572,22 @@ def run_history(
         show_table(rows, columns, env, caption=caption)
 
 
-def run_undo(env: Env, *, before_load: bool, dry_run: bool, fmt: str) -> None:
-    """`lianta undo`: revert the most recent change (with `dry_run`, say which it would be)."""
+def run_undo(env: Env, *, anyone: bool, before_load: bool, dry_run: bool, fmt: str) -> None:
+    """`lianta undo`: revert the user's most recent change (with `anyone`, anybody's; with
+    `dry_run`, say which it would be)."""
     fmt = check_format(fmt, ("text", "json"))
+
+    def work(store: Store, user: str) -> tuple[tracker.ChangeResult, bool]:
+        result = undo.undo(
+            store, env.clock, user, anyone=anyone, before_load=before_load, dry_run=dry_run
+        )
+        return result, len(tracker.plan_docs(store)) > 1
+
     if dry_run:
         store = env.reading()
-        result = undo.undo(store, env.clock, env.user, before_load=before_load, dry_run=True)
+        result, several = work(store, env.acting(store))
     else:
-        with env.writing() as store:
-            result = undo.undo(store, env.clock, env.user, before_load=before_load)
+        result, several = env.change(work)
     undone = result.undone
     assert undone is not None
     if fmt == "json":
@@ -566,7 +605,7 @@ def run_undo(env: Env, *, before_load: bool, dry_run: bool, fmt: str) -> None:
     from .views import action_name
 
     ids = ", ".join(undone.tasks)
-    if len(tracker.plan_docs(store)) > 1:
+    if several:
         ids = _("{ids} of the {year} plan").format(ids=ids, year=undone.plan)
     shown = {
         "n": undone.change,
@@ -595,8 +634,15 @@ def run_doctor(env: Env, *, restore: bool, accept: bool = False, fmt: str) -> bo
     fmt = check_format(fmt, ("text", "json"))
     if restore and accept:
         raise InputError(_("--restore and --accept: give one or the other"))
+    if restore and is_database(env.db):
+        raise InputError(
+            _(
+                "--restore brings back a store file's backups; a database keeps none (copy "
+                "one out with 'lianta db pull FILE', or use the database's own backups)"
+            )
+        )
     if restore:
-        result = doctor.restore(env.db, env.clock.now())
+        result = doctor.restore(Path(env.db), env.clock.now())
     elif accept:
         result = doctor.accept(env.db, env.clock, env.user)
     else:
@@ -624,8 +670,8 @@ def run_assign(
         env,
         fmt,
         _("assigned"),
-        lambda store, year: tracker.assign(
-            store, year, ids, to, unit, env.clock, env.user, cooperating
+        lambda store, year, user: tracker.assign(
+            store, year, ids, to, unit, env.clock, user, cooperating
         ),
     )
 
@@ -637,7 +683,7 @@ def run_unassign(env: Env, ids: Sequence[str], *, fmt: str) -> None:
         env,
         fmt,
         _("unassigned"),
-        lambda store, year: tracker.unassign(store, year, ids, env.clock, env.user),
+        lambda store, year, user: tracker.unassign(store, year, ids, env.clock, user),
     )
 
 
@@ -648,7 +694,7 @@ def run_note(env: Env, task_id: str, text: str, *, fmt: str) -> None:
         env,
         fmt,
         _("noted on"),
-        lambda store, year: tracker.add_note(store, year, task_id, text, env.clock, env.user),
+        lambda store, year, user: tracker.add_note(store, year, task_id, text, env.clock, user),
     )
 
 

@@ -13,7 +13,6 @@ signature of every callback before it completes anything, and strings would be e
 """
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from . import stored_plans, tracker
@@ -37,7 +36,7 @@ def _env(ctx: Any) -> Env:
     """The environment the command being typed would have (its --db, --plan and --lang as the
     parser left them, before Typer's conversion)."""
     db, plan, lang = (ctx.params.get(name) for name in ("db", "plan", "lang"))
-    return make_env(Path(db) if db else None, str(plan) if plan else None, lang)
+    return make_env(str(db) if db else None, str(plan) if plan else None, lang)
 
 
 def fixed(*values: str) -> Callable[[], list[str]]:

@@ -78,7 +78,7 @@ MOST_PER_FIELD = 1
 class Generation:
     """One file examined: the store itself or a backup generation."""
 
-    path: Path
+    path: Path | str
     exists: bool
     problems: list[str] = field(default_factory=list)
     last_change: int | None = None
@@ -217,9 +217,13 @@ def _tables(store: Store) -> dict[str, dict[str, Any]]:
 # ---------------------------------------------------------------- examining files
 
 
-def examine(path: Path) -> Checkup:
+def examine(path: Path | str) -> Checkup:
     """Check the store at `path`, each backup generation, and list leftover temporary files
-    (and a generation a killed save held aside)."""
+    (and a generation a killed save held aside); a database (a URL), which keeps no backup
+    files, through its interface."""
+    if isinstance(path, str):
+        with open_store(path, write=False) as store:
+            return examine_store(store)
     real = store_file(path)
     aside = aside_path(real)
     return Checkup(
@@ -228,6 +232,22 @@ def examine(path: Path) -> Checkup:
         leftovers=stale_temporaries(real) + ([aside] if os.path.lexists(aside) else []),
         link=path if real != path else None,
     )
+
+
+def examine_store(store: Store) -> Checkup:
+    """The checks of `examine` on a store reached through its interface."""
+    data = {name: {str(k): doc for k, doc in store.read(name).items()} for name in store.tables()}
+    meta = store.read("meta").get(1, {})
+    change = meta.get("last_change")
+    generation = Generation(
+        store.location,
+        True,
+        check_data(data, ordered=False),
+        last_change=change if isinstance(change, int) else None,
+        tasks=len(store.read("tasks")),
+        events=len(store.read("history")),
+    )
+    return Checkup(store=generation, backups=[], leftovers=[])
 
 
 def examine_file(path: Path, *, follow: bool = True) -> Generation:
@@ -273,14 +293,18 @@ def check_bytes(raw: bytes) -> tuple[Any, list[str], list[HandEdit]]:
     return data, problems, edits
 
 
-def check_data(data: Any) -> list[str]:
-    """Every problem with parsed store data: its shape first, then whether its history agrees."""
-    return review(data)[0]
+def check_data(data: Any, *, ordered: bool = True) -> list[str]:
+    """Every problem with parsed store data: its shape first, then whether its history agrees
+    (for `ordered`, see `review`)."""
+    return review(data, ordered=ordered)[0]
 
 
-def review(data: Any) -> tuple[list[str], list[HandEdit]]:
+def review(data: Any, *, ordered: bool = True) -> tuple[list[str], list[HandEdit]]:
     """Every problem with parsed store data, and the hand edits among them: tasks whose fields
-    or notes are not where their history ends (each such problem is one hand edit)."""
+    or notes are not where their history ends (each such problem is one hand edit). With
+    `ordered`, the whole history must be in the order of its changes and of time, as one writer
+    at a time keeps it; else each task's (a database: commands on different tasks run side by
+    side and number their events as they come)."""
     if not isinstance(data, dict):
         return [_("the top level is not a mapping of tables")], []
     problems: list[str] = []
@@ -306,7 +330,7 @@ def review(data: Any) -> tuple[list[str], list[HandEdit]]:
     problems += _check_meta(tables.get("meta", {}), tables.get("history", {}))
     plans = _check_plans(tables.get("plans", {}), problems)
     tasks = _check_tasks(tables.get("tasks", {}), plans, problems)
-    events = _check_events(tables.get("history", {}), plans, problems)
+    events = _check_events(tables.get("history", {}), plans, problems, ordered=ordered)
     steps, edits = _check_replay(tasks, events)
     problems += steps + [edit.problem() for edit in edits]
     if not problems:
@@ -456,11 +480,12 @@ def _check_tasks(
 
 
 def _check_events(
-    docs: dict[str, Any], plans: dict[PlanKey, set[int]], problems: list[str]
+    docs: dict[str, Any], plans: dict[PlanKey, set[int]], problems: list[str], *, ordered: bool
 ) -> list[tuple[int, dict[str, Any]]]:
     """Well-formed events in order (by sequence number)."""
     events: list[tuple[int, dict[str, Any]]] = []
-    previous_change, previous_at = 0, ""
+    changes: dict[Any, int] = {}
+    times: dict[Any, str] = {}
     keys = set(EVENT_KEYS)
     for seq, event in sorted(((int(k), e) for k, e in docs.items()), key=lambda item: item[0]):
         if not keys <= event.keys():
@@ -477,23 +502,26 @@ def _check_events(
                 )
             )
             continue
+        order = None if ordered else (event["plan"], event["task"])
+        previous_change = changes.get(order, 0)
         if change < previous_change:
             problems.append(
                 _("history event {seq}: change {n} comes after change {m}").format(
                     seq=seq, n=change, m=previous_change
                 )
             )
-        previous_change = max(previous_change, change)
+        changes[order] = max(previous_change, change)
         if not _is_moment(event["at"]) or type(event["field"]) is not str:
             problems.append(_("history event {seq}: malformed time or field").format(seq=seq))
             continue
+        previous_at = times.get(order, "")
         if event["at"] < previous_at:
             problems.append(
                 _(
                     "history event {seq} is dated {at}, before the event ahead of it ({before})"
                 ).format(seq=seq, at=event["at"], before=previous_at)
             )
-        previous_at = max(previous_at, event["at"])
+        times[order] = max(previous_at, event["at"])
         if key_of(event) not in plans:
             problems.append(
                 _("history event {seq}: plan {year!r} is not in the store").format(
@@ -677,7 +705,7 @@ def restore(path: Path, now: datetime) -> Checkup:
             checkup.restore_error = _("no good backup to restore")
             return checkup
         try:
-            payload = source.path.read_bytes()
+            payload = Path(source.path).read_bytes()
             damaged = _keep_aside(path, now) if path.exists() else None
         except OSError as error:
             raise StoreError(
@@ -687,22 +715,25 @@ def restore(path: Path, now: datetime) -> Checkup:
             ) from None
         atomic_write(path, payload, backups=0)
         after = examine(path)
-        after.restored = Restored(source.path, damaged)
+        after.restored = Restored(Path(source.path), damaged)
         after.before = checkup.store
         return after
 
 
-def accept(path: Path, clock: Clock, user: str) -> Checkup:
-    """Under the store's lock: record the store's hand edits (tasks changed in the file, see
-    `HandEdit`) as one change by `user`, so that its history agrees with it again. Nothing is
-    written if the store has any other problem: that is damage, for `restore`."""
-    path = store_file(path)
-    if not path.exists():
-        return examine(path)  # nothing to accept, and nothing made
-    with open_store(path, write=True) as store:
-        problems, edits = review(_tables(store))
+def accept(location: Path | str, clock: Clock, user: str) -> Checkup:
+    """Under the store's lock (a database: in one transaction): record the store's hand edits
+    (tasks changed behind lianta's back, see `HandEdit`) as one change by `user` (a database:
+    by its login), so that its history agrees with it again. Nothing is written if the store
+    has any other problem: that is damage, for `restore`."""
+    database = isinstance(location, str)
+    if not database:
+        location = store_file(Path(location))
+        if not location.exists():
+            return examine(location)  # nothing to accept, and nothing made
+    with open_store(location, write=True) as store:
+        problems, edits = review(_tables(store), ordered=not database)
         if len(problems) > len(edits):
-            checkup = examine(path)
+            checkup = examine_store(store) if database else examine(location)
             checkup.accept_error = _(
                 "the store has problems that are not edits of tasks; 'lianta doctor --restore' "
                 "brings back a good backup"
@@ -710,7 +741,8 @@ def accept(path: Path, clock: Clock, user: str) -> Checkup:
             return checkup
         change = 0
         if edits:
-            change, _rows = tracker.record(store, [edit.event() for edit in edits], clock, user)
+            events = [edit.event() for edit in edits]
+            change, _rows = tracker.record(store, events, clock, store.user or user)
             stamp = clock.stamp()
             touched = {(e.plan, e.task) for e in edits}
             store.update(
@@ -721,7 +753,7 @@ def accept(path: Path, clock: Clock, user: str) -> Checkup:
                     if (key_of(doc), doc["id"]) in touched
                 },
             )
-    after = examine(path)
+    after = examine(location)
     after.accepted = Accepted(change, edits)
     return after
 

@@ -117,6 +117,30 @@ def examples(command: str) -> str:
             (_("One area's report:"), "lianta report weekly --plan donghu"),
             (_("Every area's, one after another:"), "lianta report weekly --plan all"),
         ],
+        "db": [
+            (
+                _("Create the schema in a new database:"),
+                "lianta db init --db postgresql://office@/lianta",
+            )
+        ],
+        "init": [
+            (
+                _("Create the schema in a new database:"),
+                "lianta db init --db postgresql://office@/lianta",
+            )
+        ],
+        "migrate": [(_("Bring an older database up to date:"), "lianta db migrate")],
+        "grant": [
+            (
+                _("Let a unit's login change its own tasks:"),
+                "lianta db grant jingji unit --unit 经济服务办 --name 经济服务办",
+            ),
+            (_("A login that only reads:"), "lianta db grant shuji reader --name 李书记"),
+        ],
+        "push": [(_("Copy a store file into a new database:"), "lianta db push office.json")],
+        "pull": [
+            (_("Keep a copy of the database in a file:"), "lianta db pull backup.json --replace")
+        ],
     }.get(command, [])
     if not shown:
         return ""
@@ -128,10 +152,10 @@ def examples(command: str) -> str:
 
 def environment() -> tuple[str, list[tuple[str, str]]]:
     """Where the store is, and each environment variable lianta reads with what it does."""
-    from .store import default_store_path, user_store_path
+    from .store import shown_location, store_location, user_store_path
 
     store = _("The store file (--db on a command wins over it). Default: {default}")
-    return _("The store in use: {path}").format(path=default_store_path()), [
+    return _("The store in use: {path}").format(path=shown_location(store_location())), [
         ("LIANTA_DB", store.format(default=user_store_path())),
         (
             "LIANTA_NOW",

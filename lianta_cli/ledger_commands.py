@@ -66,10 +66,9 @@ def run_import(env: Env, file: Path, *, dry_run: bool, fmt: str) -> None:
         info("lianta: " + notice)
     if dry_run:
         store = env.reading()
-        result = _take_in(env, store, reading, dry_run=True)
+        result = _take_in(env, store, reading, env.acting(store), dry_run=True)
     else:
-        with env.writing() as store:
-            result = _take_in(env, store, reading, dry_run=False)
+        result = env.change(lambda store, user: _take_in(env, store, reading, user, dry_run=False))
     if fmt == "json":
         out(dumps_json({"file": str(file), "sheet": reading.sheet, **result.as_dict()}))
     elif result.changes:
@@ -96,10 +95,10 @@ def run_import(env: Env, file: Path, *, dry_run: bool, fmt: str) -> None:
     info(_("{counts}; {verdict}").format(counts=counts, verdict=verdict))
 
 
-def _take_in(env: Env, store: Any, reading: Any, *, dry_run: bool) -> ledger.Intake:
+def _take_in(env: Env, store: Any, reading: Any, user: str, *, dry_run: bool) -> ledger.Intake:
     year = tracker.select_plan(store, env.plan, env.clock.today())
     result = ledger.take_in(
-        store, year, reading.rows, env.clock, env.user, dry_run=dry_run or bool(reading.problems)
+        store, year, reading.rows, env.clock, user, dry_run=dry_run or bool(reading.problems)
     )
     result.dry_run = dry_run
     problems = [*reading.problems, *result.problems]

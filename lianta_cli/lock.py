@@ -3,6 +3,9 @@
 `fcntl.flock` where the system has `fcntl` (Linux, macOS), else `msvcrt.locking` (Windows),
 imported on use. Once taken, the lock is checked to be still the file at `<store>.lock`; on
 Linux and macOS the store file itself is locked too.
+
+A database takes no such lock: its commands run side by side, and one that another got ahead
+of on the same rows is run again (`retried`). `LIANTA_LOCK_TIMEOUT` bounds both waits.
 """
 
 from __future__ import annotations
@@ -12,17 +15,20 @@ import errno
 import importlib
 import math
 import os
+import random
 import stat
 import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from .errors import InputError, StoreError
 from .files import BINARY, NOFOLLOW
 from .i18n import _
-from .store import _owner_and_mode, describe, lock_path, path_error
+from .store import Conflict, _owner_and_mode, describe, lock_path, path_error
+
+T = TypeVar("T")
 
 
 def lock_timeout() -> float:
@@ -203,3 +209,24 @@ def _wait_for_lock(fd: int, lock: Path, deadline: float, timeout: float) -> None
                     lock=lock, reason=describe(error)
                 )
             ) from None
+
+
+def retried(attempt: Callable[[], T]) -> T:
+    """`attempt()`, run again from the start each time it raises `Conflict` (a database stopped
+    it because another command changed the same rows first), for up to `lock_timeout()`
+    seconds; then StoreError."""
+    deadline = time.monotonic() + lock_timeout()
+    tries = 0
+    while True:
+        try:
+            return attempt()
+        except Conflict:
+            if time.monotonic() >= deadline:
+                raise StoreError(
+                    _(
+                        "store is busy: other commands kept changing the same tasks for "
+                        "{seconds} s (LIANTA_LOCK_TIMEOUT sets the wait); nothing was changed"
+                    ).format(seconds=f"{lock_timeout():g}")
+                ) from None
+            time.sleep(random.uniform(0, min(0.2, 0.005 * 2**tries)))
+            tries += 1

@@ -4,12 +4,12 @@ commands.py does the other commands."""
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import doctor, integrity, plan_load
+from . import integrity, plan_load
 from .commands import Env, check_format, info, out, saving
 from .export import dumps_json
 from .i18n import _, plural
 from .models import PlanKey
-from .store import store_file
+from .store import is_database, shown_location, store_file
 from .views import field_name
 
 
@@ -66,7 +66,7 @@ def run_load(env: Env, plan_file: Path | None, *, dry_run: bool, fmt: str) -> No
     fmt = check_format(fmt, ("text", "json"))
     path = plan_file or bundled_plan_path()
     shown = str(plan_file) if plan_file else _("plans/2024.yaml (bundled)")
-    new = not store_file(env.db).exists()
+    new = not is_database(env.db) and not store_file(Path(env.db)).exists()
     year, result = _read_and_sync(env, path, shown, dry_run=dry_run)
     if fmt == "json":
         out(dumps_json(result.as_dict()))
@@ -92,12 +92,13 @@ def run_load(env: Env, plan_file: Path | None, *, dry_run: bool, fmt: str) -> No
             _("restored {n}: {ids}").format(n=len(result.restored), ids=_ids(result.restored))
         )
     lines.append(_("unchanged {n}").format(n=result.unchanged))
+    db = shown_location(env.db)
     if dry_run:
         verdict = _("dry run: nothing was written")
     elif result.wrote:
-        verdict = (_("store created: {db}") if new else _("store updated: {db}")).format(db=env.db)
+        verdict = (_("store created: {db}") if new else _("store updated: {db}")).format(db=db)
     else:
-        verdict = _("nothing to write: {db}").format(db=env.db)
+        verdict = _("nothing to write: {db}").format(db=db)
     out(_("{year} plan from {file}").format(year=year, file=shown) + "\n")
     out("".join(f"  {line}\n" for line in lines))
     info(verdict)
@@ -113,11 +114,14 @@ def _read_and_sync(
     plan, warnings = load_plan(path, display=shown)
     for warning in warnings:
         info(str(warning))
-    with saving(env.db, write=not dry_run) as store:
+    if not dry_run:
+        result = env.change(
+            lambda store, user: plan_load.sync_plan(store, plan, env.clock, user), loading=True
+        )
+        return plan.key, result
+    with saving(env.db, write=False) as store:
         integrity.check_store(store)
-        if not dry_run and not store.as_saved:
-            doctor.check_history(store)
-        result = plan_load.sync_plan(store, plan, env.clock, env.user, dry_run=dry_run)
+        result = plan_load.sync_plan(store, plan, env.clock, env.acting(store), dry_run=True)
     return plan.key, result
 
 

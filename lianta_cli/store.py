@@ -23,6 +23,7 @@ import datetime  # noqa: F401
 import enum  # noqa: F401
 import errno
 import gc
+import importlib.util
 import json  # noqa: F401  (for orjson, see below)
 import os
 import signal
@@ -33,6 +34,7 @@ import uuid  # noqa: F401
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol, cast
+from urllib.parse import urlsplit, urlunsplit
 
 # dataclasses, datetime, enum, json and uuid, imported above, are orjson's own imports: its
 # set-up dereferences an import that failed, so a Ctrl-C landing in one of them crashed the
@@ -55,10 +57,24 @@ Document = dict[str, Any]
 
 
 class Store(Protocol):
-    """What the domain needs of a store: named tables of documents keyed by whole numbers."""
+    """What the domain needs of a store: named tables of documents keyed by whole numbers, for
+    one command (under the file's lock, or in one database transaction). Engines: `FileStore`
+    here, and `store_pg` for a `postgresql://` URL."""
 
     location: str
-    """Where the store is, for messages."""
+    """Where the store is, for messages (a database URL without its password)."""
+
+    user: str | None
+    """Who is acting, when the engine knows it (a database: the role of the connection); None
+    when the caller says who it is (the file engine)."""
+
+    saved: bool
+    """Whether this command's changes are in the store for good (saved, or committed)."""
+
+    as_saved: bool
+    """Whether the store is as lianta's own commands left it, so that a change need not check
+    its whole history first: a file whose mark matches (see `open_file_store`); a database
+    always, as only roles with rights change it, each change in a transaction."""
 
     def tables(self) -> set[str]:
         """The names of the tables the store holds."""
@@ -73,8 +89,36 @@ class Store(Protocol):
         ...
 
     def update(self, table: str, patches: Mapping[int, Document]) -> None:
-        """Set the fields of each patch on the document of that number."""
+        """Set the fields of each patch on the document of that number; `Refused` if the engine
+        does not let this user change some of them (the file engine never refuses)."""
         ...
+
+    def next_number(self, counter: str) -> int:
+        """The next number of `counter`: 1, 2, 3, ..., never the same twice, not even to two
+        commands at once. Its last value reads as `last_<counter>` in document 1 of `meta`."""
+        ...
+
+
+COUNTERS = "meta"
+"""The table whose document 1 holds the last value of each counter (`next_number`)."""
+
+
+def counter_field(counter: str) -> str:
+    return f"last_{counter}"
+
+
+class Refused(StoreError):
+    """The engine does not let this user change these documents (a database's rights)."""
+
+    def __init__(self, message: str, table: str, keys: Sequence[int]) -> None:
+        super().__init__(message)
+        self.table = table
+        self.keys = list(keys)
+
+
+class Conflict(Exception):
+    """Another command changed the same documents first; run this command again from the start
+    (the file engine's lock makes this impossible there)."""
 
 
 class _Table(Table):
@@ -114,6 +158,8 @@ class SnapshotStorage(Storage):
 class FileStore:
     """The file engine: one snapshot of a TinyDB JSON file."""
 
+    user: str | None = None  # the caller says who it is
+
     def __init__(self, path: Path, data: dict[str, Any] | None = None) -> None:
         self.path = path
         self.location = str(path)
@@ -150,6 +196,18 @@ class FileStore:
         if patches:
             self._table(table).patch(patches)
 
+    def next_number(self, counter: str) -> int:
+        """One more than `last_<counter>` in document 1 of `meta`, kept there (the lock makes
+        the number this command's alone)."""
+        name = counter_field(counter)
+        holder = self.read(COUNTERS).get(1)
+        number = int((holder or {}).get(name, 0)) + 1
+        if holder is None:
+            self.insert(COUNTERS, [{name: number}])
+        else:
+            self.update(COUNTERS, {1: {name: number}})
+        return number
+
     @property
     def empty(self) -> bool:
         return not any(self.storage.data.values())
@@ -162,17 +220,21 @@ class FileStore:
         try:
             payload = orjson.dumps(self.storage.data)
         except TypeError:  # orjson's encode error: a lone surrogate from a mis-encoded argument
-            raise InputError(
-                _(
-                    "the text given is not valid Unicode (an argument in another encoding?); "
-                    "nothing was changed"
-                )
-            ) from None
+            raise not_unicode() from None
         with interrupts_held():
             atomic_write(self.path, payload, create=not self.existed)
             self.storage.dirty = False
             self.saved = self.existed = True
         return True
+
+
+def not_unicode() -> InputError:
+    return InputError(
+        _(
+            "the text given is not valid Unicode (an argument in another encoding?); "
+            "nothing was changed"
+        )
+    )
 
 
 # ---------------------------------------------------------------- reading the file
@@ -556,12 +618,38 @@ def fsync_folder(folder: Path) -> None:
 # ---------------------------------------------------------------- where the store is, and its lock
 
 
-def default_store_path() -> Path:
-    """`LIANTA_DB`, else the platform's user data folder."""
-    env = os.environ.get("LIANTA_DB", "").strip()
-    if env:
-        return Path(env).expanduser()
-    return user_store_path()
+DATABASE_SCHEMES = ("postgresql://", "postgres://")
+
+
+def is_database(location: Path | str) -> bool:
+    """Whether a store location is a database URL (else it is a file path)."""
+    return isinstance(location, str) and location.startswith(DATABASE_SCHEMES)
+
+
+def store_location(given: str | None = None) -> Path | str:
+    """Where the store is: `given` (`--db`), else `LIANTA_DB`, else the platform's user data
+    folder. A `postgresql://` URL is kept as given; anything else is a file path."""
+    text = given if given is not None else os.environ.get("LIANTA_DB", "").strip()
+    if is_database(text):
+        return text
+    return Path(text).expanduser() if text else user_store_path()
+
+
+def check_database_engine() -> None:
+    """StoreError unless the PostgreSQL engine's library is installed (an optional extra)."""
+    if importlib.util.find_spec("psycopg") is None:
+        raise StoreError(
+            _("a postgresql:// store needs the PostgreSQL engine: pip install 'lianta[postgresql]'")
+        )
+
+
+def shown_location(location: Path | str) -> str:
+    """A store location for messages: a database URL without its password."""
+    parts = urlsplit(str(location))
+    if not is_database(location) or parts.password is None:
+        return str(location)
+    user, host = parts.username or "", parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit(parts._replace(netloc=f"{user}@{host}" if user else host))
 
 
 def user_store_path() -> Path:
@@ -590,9 +678,12 @@ def lock_path(path: Path) -> Path:
     return path.with_name(path.name + ".lock")
 
 
-def store_files(path: Path) -> list[Path]:
-    """Every file lianta keeps for the store at `path`: the store, its backups, its lock."""
-    path = store_file(path)
+def store_files(location: Path | str) -> list[Path]:
+    """Every file lianta keeps for the store at `location`: the store, its backups, its lock
+    (none for a database)."""
+    if is_database(location):
+        return []
+    path = store_file(Path(location))
     return [path, *backup_paths(path), lock_path(path)]
 
 
@@ -642,9 +733,25 @@ def _write_mark(lock: int, mark: bytes) -> None:
 
 
 @contextlib.contextmanager
-def open_store(path: Path, *, write: bool) -> Iterator[FileStore]:
-    """A snapshot of the store at `path`; with `write`, the lock held throughout and the
-    snapshot saved at the end if it changed (not if the block raised).
+def open_store(location: Path | str, *, write: bool) -> Iterator[Store]:
+    """The store at `location` (a file path, or a database URL: see `store_pg`) for one
+    command. A file: a snapshot; with `write`, the lock held throughout and the snapshot saved at
+    the end if it changed (not if the block raised). A database: one transaction, committed at
+    the end with `write` (a `Conflict` may end it: run the command again)."""
+    if is_database(location):
+        check_database_engine()
+        from .store_pg import open_database
+
+        with open_database(str(location), write=write) as database:
+            yield database
+        return
+    with open_file_store(Path(location), write=write) as store:
+        yield store
+
+
+@contextlib.contextmanager
+def open_file_store(path: Path, *, write: bool) -> Iterator[FileStore]:
+    """`open_store` for a store file.
 
     A writer notes in the lock file what identifies the file it saved (inode, size, time), so
     that the next writer can tell that the file is still exactly as lianta saved it
@@ -667,3 +774,26 @@ def open_store(path: Path, *, write: bool) -> Iterator[FileStore]:
         yield store
         if store.save():
             _write_mark(lock, _mark(path))
+
+
+def write_store_file(
+    path: Path, tables: Mapping[str, Mapping[int, Document]], *, replace: bool
+) -> None:
+    """Write `tables` as the store file at `path`, each document under its number, under the
+    store's lock; an existing file is replaced only with `replace` (and kept as backup `.1`)."""
+    from .lock import store_lock
+
+    path = store_file(path)
+    with store_lock(path):
+        if path.exists() and not replace:
+            raise InputError(
+                _("{path} exists; give --replace to replace it (it is kept as {backup})").format(
+                    path=path, backup=backup_paths(path)[0]
+                )
+            )
+        data = {name: {str(key): doc for key, doc in docs.items()} for name, docs in tables.items()}
+        try:
+            payload = orjson.dumps(data)
+        except TypeError:
+            raise not_unicode() from None
+        atomic_write(path, payload, create=not path.exists())

@@ -22,7 +22,7 @@ from .fields import EVENT_KEYS, STATUSES
 from .freetext import clean_name, clean_note
 from .i18n import _
 from .models import PlanKey, key_of
-from .store import Store
+from .store import Refused, Store
 from .stored_plans import plan_docs as plan_docs
 from .stored_plans import select_plan as select_plan
 from .task_ids import id_key as id_key
@@ -76,24 +76,26 @@ def event_row(seq: int, stored: dict[str, Any]) -> dict[str, Any]:
     return dict([*items[:at], ("area", stored["area"]), *items[at:]])
 
 
+def ensure_meta(store: Store) -> None:
+    """Give a new store its meta document: the schema of its documents (and, from the first
+    change on, the number of the last change)."""
+    if not store.read("meta"):
+        store.insert("meta", [{"schema": SCHEMA}])
+
+
 def record(
     store: Store, events: list[dict[str, Any]], clock: Clock, user: str
 ) -> tuple[int, list[dict[str, Any]]]:
     """Append events as one change: its number and the events as output rows (0, [] if none)."""
     if not events:
         return 0, []
-    meta_table = store.read("meta")
-    meta = meta_table.get(1, {})
-    number = int(meta.get("last_change", 0)) + 1
+    ensure_meta(store)
+    number = store.next_number("change")
     stamp = clock.stamp()
     check_time_order(store, stamp, clock)
     for item in events:
         item.update({"change": number, "at": stamp, "by": user})
     seqs = store.insert("history", events)
-    if meta_table:
-        store.update("meta", {1: {"schema": SCHEMA, "last_change": number}})
-    else:
-        store.insert("meta", [{"schema": SCHEMA, "last_change": number}])
     return number, [event_row(seq, item) for seq, item in zip(seqs, events, strict=True)]
 
 
@@ -429,6 +431,24 @@ Patch = tuple[int, dict[str, Any], dict[str, Any]]
 """A task's document number, the task, and the fields a command sets on it."""
 
 
+def update_tasks(
+    store: Store, updates: dict[int, dict[str, Any]], tasks: dict[int, dict[str, Any]], user: str
+) -> None:
+    """Write field updates to tasks (by document number); a refusal of the store (a shared
+    database's rights) names the tasks."""
+    try:
+        store.update("tasks", updates)
+    except Refused as refusal:
+        ids = sorted({tasks[key]["id"] for key in refusal.keys if key in tasks}, key=id_key)
+        raise Refused(
+            _(
+                "{user} may not change task {ids}: the store does not allow it; nothing was changed"
+            ).format(user=user, ids=", ".join(ids)),
+            refusal.table,
+            refusal.keys,
+        ) from None
+
+
 def apply_patches(
     store: Store,
     plan_key: PlanKey,
@@ -452,7 +472,7 @@ def apply_patches(
         if changed:
             updates[key] = {**changed, "updated": clock.stamp()}
             touched.append(doc["id"])
-    store.update("tasks", updates)
+    update_tasks(store, updates, {key: doc for key, doc, _patch in patches}, user)
     number, rows = record(store, events, clock, user)
     return ChangeResult(number, rows, touched)
 

@@ -41,8 +41,8 @@ ZH: dict[str, str] = {
     "Mark tasks done (progress 100).": "把任务标记为已完成（进度 100）。",
     "Add a note to a task.": "为任务添加备注。",
     "What changed, when, and by whom (oldest first).": "改了什么、何时改的、谁改的（按时间先后）。",
-    "Revert the most recent change (one command on several ids is one change).": (
-        "撤销最近一次变更（一条命令涉及多项任务也算一次变更）。"
+    "Revert your most recent change (one command on several ids is one change).": (
+        "撤销你最近一次变更（一条命令涉及多项任务也算一次变更）。"
     ),
     "Record tasks edited by hand in the store file as a change of yours, so its history "
     "agrees with it again.": (
@@ -56,8 +56,9 @@ ZH: dict[str, str] = {
     "What was completed, started, blocked, assigned and moved in a week, per index and task.": (
         "一周内完成、开始、受阻、分派了哪些任务，进度有何变化，按指数和任务列出。"
     ),
-    "Store file. Default: $LIANTA_DB, else the user data folder.": (
-        "数据文件。默认：$LIANTA_DB，否则为用户数据文件夹。"
+    "Store file, or a postgresql:// URL of a shared database. "
+    "Default: $LIANTA_DB, else the user data folder.": (
+        "数据文件，或共享数据库的 postgresql:// 地址。默认：$LIANTA_DB，否则为用户数据文件夹。"
     ),
     "Plan: its year (2024), area (liantang) or both (liantang/2024). Default: the plan "
     "running today, else the latest that has begun.": (
@@ -882,6 +883,132 @@ ZH: dict[str, str] = {
         "无法写入 {path}：{reason}；文件没有改动"
     ),
     "Due {start} to {end} ({count})": "{start} 至 {end} 到期（{count}）",
+    # ------------------------------------------------------------ undo by several people
+    "Revert the most recent change, whoever made it.": "撤销最近一次变更，不论是谁做的。",
+    "nothing of yours ({user}) to undo; 'lianta undo --anyone' reverts the most recent change "
+    "whoever made it": (
+        "没有你（{user}）可撤销的变更；'lianta undo --anyone' 撤销最近一次变更，不论是谁做的"
+    ),
+    "cannot undo change {n}: the {field} of task {id} was changed again since (change "
+    "{later}, by {who}); undo that first, or set it by hand": (
+        "无法撤销变更 {n}：任务 {id} 的 {field} 之后又被改过（变更 {later}，{who}）；"
+        "请先撤销那次变更，或手动修改"
+    ),
+    "{user} may not change task {ids}: the store does not allow it; nothing was changed": (
+        "{user} 无权修改任务 {ids}：数据库不允许；未做任何改动"
+    ),
+    # ------------------------------------------------------------ the shared database
+    "A shared PostgreSQL store: its schema, its roles, and moving a store file in and out.": (
+        "共享的 PostgreSQL 数据库：数据库结构、角色权限，以及数据文件的导入导出。"
+    ),
+    "Create lianta's schema in an empty database (--db URL).": (
+        "在空数据库中建立 lianta 的数据结构（--db 地址）。"
+    ),
+    "Bring the database's schema to this lianta's version.": (
+        "把数据库结构升级到当前 lianta 的版本。"
+    ),
+    "Let a database role work as the office (everything), a unit (its own tasks) or a "
+    "reader; 'none' takes its rights away.": (
+        "设定数据库角色的权限：督办室（全部）、责任单位（本单位的任务）或只读；"
+        "'none' 收回全部权限。"
+    ),
+    "Copy a store file, with its whole history, into an empty database.": (
+        "把数据文件连同全部历史记录复制到空数据库。"
+    ),
+    "Write the database into a store file (a backup to carry).": (
+        "把数据库写成数据文件（可随身携带的备份）。"
+    ),
+    "The database role (login).": "数据库角色（登录名）。",
+    "office, unit, reader or none.": "office（督办室）、unit（责任单位）、reader（只读）或 none。",
+    "The unit of a unit role (e.g. 经济服务办).": "责任单位角色所属的单位（如 经济服务办）。",
+    "The name its changes are recorded under (default: the role's).": (
+        "记录其变更时使用的名字（默认：角色名）。"
+    ),
+    "The store file to copy.": "要复制的数据文件。",
+    "The store file to write.": "要写入的数据文件。",
+    "Replace FILE if it exists (kept as FILE.1).": "FILE 已存在时替换它（原文件保留为 FILE.1）。",
+    "--restore brings back a store file's backups; a database keeps none (copy one out with "
+    "'lianta db pull FILE', or use the database's own backups)": (
+        "--restore 用于恢复数据文件的备份；数据库没有这种备份（可用 'lianta db pull FILE' "
+        "导出一份，或使用数据库自身的备份）"
+    ),
+    "store is busy: other commands kept changing the same tasks for {seconds} s "
+    "(LIANTA_LOCK_TIMEOUT sets the wait); nothing was changed": (
+        "数据库繁忙：其他命令在 {seconds} 秒内一直在修改同样的任务"
+        "（LIANTA_LOCK_TIMEOUT 设定等待时间）；未做任何改动"
+    ),
+    "store is busy: a row this command changes has been held by another session for "
+    "{seconds} s (LIANTA_LOCK_TIMEOUT sets the wait); nothing was changed": (
+        "数据库繁忙：本命令要修改的记录被另一会话占用超过 {seconds} 秒"
+        "（LIANTA_LOCK_TIMEOUT 设定等待时间）；未做任何改动"
+    ),
+    "the role name is empty": "角色名为空",
+    "created the lianta store in {db} (schema version {version})": (
+        "已在 {db} 中建立 lianta 数据库（结构版本 {version}）"
+    ),
+    "{db}: schema version {old} -> {new}": "{db}：结构版本 {old} -> {new}",
+    "{db}: schema version {version}, up to date": "{db}：结构版本 {version}，已是最新",
+    "--unit names the unit of a unit role, and only of one": (
+        "--unit 只用于责任单位角色，指明其所属单位"
+    ),
+    "a unit role needs --unit: the unit whose tasks it changes": (
+        "责任单位角色须给出 --unit：它可以修改哪个单位的任务"
+    ),
+    "{kind}: not a kind of role; use one of {kinds}": "{kind}：不是角色类型；请用 {kinds} 之一",
+    "office": "督办室",
+    "reader": "只读",
+    "unit {unit}": "责任单位 {unit}",
+    "{role} is {kind} in {db}, recorded as {name}": (
+        "{role} 在 {db} 中的身份为 {kind}，变更记录署名 {name}"
+    ),
+    "{role} has no rights in {db} now": "{role} 在 {db} 中已没有任何权限",
+    "copied {plans} plan(s), {tasks} tasks and {events} events from {file} into {db}": (
+        "已把 {file} 中的 {plans} 个计划、{tasks} 项任务和 {events} 条历史记录复制到 {db}"
+    ),
+    "wrote {file}: {plans} plan(s), {tasks} tasks and {events} events from {db}": (
+        "已写入 {file}：来自 {db} 的 {plans} 个计划、{tasks} 项任务和 {events} 条历史记录"
+    ),
+    "--db {db}: 'lianta db' works on a database; give a postgresql:// URL (--db or LIANTA_DB)": (
+        "--db {db}：'lianta db' 只用于数据库；请给出 postgresql:// 地址（--db 或 LIANTA_DB）"
+    ),
+    "{path}: no such store file": "{path}：没有这个数据文件",
+    "store {path} is damaged ({problem}); run 'lianta doctor --db {path}'": (
+        "数据文件 {path} 已损坏（{problem}）；请运行 'lianta doctor --db {path}'"
+    ),
+    "{file}: give a file to write, not a database": "{file}：请给出要写入的文件，而不是数据库",
+    "a postgresql:// store needs the PostgreSQL engine: pip install 'lianta[postgresql]'": (
+        "使用 postgresql:// 数据库需要安装 PostgreSQL 引擎：pip install 'lianta[postgresql]'"
+    ),
+    "{path} exists; give --replace to replace it (it is kept as {backup})": (
+        "{path} 已存在；要替换它请加 --replace（原文件保留为 {backup}）"
+    ),
+    "{db} holds no lianta store; run 'lianta db init --db {db}' first": (
+        "{db} 中没有 lianta 数据库；请先运行 'lianta db init --db {db}'"
+    ),
+    "{db} holds lianta schema version {found}; this lianta needs {latest}: run "
+    "'lianta db migrate --db {db}' as its owner": (
+        "{db} 的 lianta 结构版本为 {found}，当前 lianta 需要 {latest}："
+        "请由数据库所有者运行 'lianta db migrate --db {db}'"
+    ),
+    "{db} holds lianta schema version {found}, newer than this lianta ({latest}); upgrade lianta": (
+        "{db} 的 lianta 结构版本为 {found}，比当前 lianta（{latest}）新；请升级 lianta"
+    ),
+    "cannot connect to {db}: {reason}": "无法连接 {db}：{reason}",
+    "the database does not let {user} do this ({reason}); nothing was changed": (
+        "数据库不允许 {user} 这样做（{reason}）；未做任何改动"
+    ),
+    "the database cannot store this ({reason}); nothing was changed": (
+        "数据库无法保存这些内容（{reason}）；未做任何改动"
+    ),
+    "{db}: {reason}; nothing was changed": "{db}：{reason}；未做任何改动",
+    "{db} is not empty (it holds {tables}); 'lianta db push' copies a store into a new "
+    "database only": ("{db} 不是空的（已有 {tables}）；'lianta db push' 只能复制到新数据库"),
+    "the database does not let {user} change {count} document(s) of {table}; nothing was changed": (
+        "数据库不允许 {user} 修改 {table} 中的 {count} 条记录；未做任何改动"
+    ),
+    "{db} already holds a lianta store (schema version {version})": (
+        "{db} 中已有 lianta 数据库（结构版本 {version}）"
+    ),
     # ------------------------------------------------------------ lights, units, the ledger
     "Give tasks to a person, a lead unit and cooperating units.": (
         "把任务分派给负责人、牵头单位和配合单位。"
@@ -1235,4 +1362,10 @@ ZH: dict[str, str] = {
     "--plan all: the {format} report shows one plan; choose one, or {other}": (
         "--plan all：{format} 报告只能展示一个计划；请选定一个计划，或改用 {other}"
     ),
+    "Create the schema in a new database:": "在新数据库中建立数据结构：",
+    "Bring an older database up to date:": "把旧版本的数据库升级到当前版本：",
+    "Let a unit's login change its own tasks:": "让责任单位的账号修改本单位的任务：",
+    "A login that only reads:": "只读的账号：",
+    "Copy a store file into a new database:": "把数据文件复制到新数据库：",
+    "Keep a copy of the database in a file:": "把数据库备份到一个文件：",
 }

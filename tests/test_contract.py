@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Result, Run
+from conftest import EditByHand, Result, Run
 
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 STAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$")
@@ -166,7 +166,7 @@ def check_change(value: dict[str, Any], spec: dict[str, Any] = CHANGE) -> None:
 
 
 @pytest.fixture
-def busy(run: Run, store_path: Path) -> Run:
+def busy(run: Run, edit_by_hand: EditByHand) -> Run:
     """A store where every kind of event has happened, a hand edit accepted by `doctor` too."""
     steps = [
         ("assign", "1.1", "1.2", "--to", "王芳", "--unit", "经济服务办"),
@@ -179,9 +179,7 @@ def busy(run: Run, store_path: Path) -> Run:
     ]
     for step in steps:
         assert run(*step, now="2024-03-04T09:30").exit_code == 0
-    data = json.loads(store_path.read_text(encoding="utf-8"))
-    next(t for t in data["tasks"].values() if t["id"] == "2.9")["unit"] = "城市更新办"
-    store_path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    edit_by_hand("2.9", "unit", "城市更新办")
     assert run("doctor", "--accept", now="2024-03-04T09:40").exit_code == 0
     return run
 

@@ -23,6 +23,7 @@ import shutil
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -101,7 +102,7 @@ QUARTER = commands(
     2024-02-29T16:00 zhou assign 4.3 4.4 4.5 --to 刘洋 --unit 党建办
     2024-03-01T10:00 zhou done 6.3 --note '重点区域市容问题整治完成'  # change 40
     # 2024-W10 (Mar 4-10): the completion of the week before is undone
-    2024-03-04T08:30 lin undo  # change 41 undoes change 40
+    2024-03-04T08:30 lin undo --anyone  # change 41 undoes change 40 (zhou's)
     2024-03-04T09:00 zhou update 3.3 --progress 30 --due 2024-03-08
     2024-03-05T10:00 zhou update 2.7 --progress 70
     2024-03-06T11:00 zhou assign 2.4 2.5 --to 李娜 --unit 城市更新办
@@ -167,17 +168,17 @@ def stores(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 @pytest.fixture
-def replayed(stores: dict[str, Path], store_path: Path) -> Path:
+def replayed(stores: dict[str, Path], install_store: Callable[[Path], None], store: str) -> str:
     """This test's store: a copy of the replayed year."""
-    shutil.copyfile(stores["all"], store_path)
-    return store_path
+    install_store(stores["all"])
+    return store
 
 
 def golden(name: str) -> str:
     return (GOLDEN / name).read_text(encoding="utf-8")
 
 
-def test_the_replay_numbers_changes_as_the_goldens_assume(run: Run, replayed: Path) -> None:
+def test_the_replay_numbers_changes_as_the_goldens_assume(run: Run, replayed: str) -> None:
     events = run("history", "--format", "json").json()
     changes = {e["change"] for e in events}
     assert changes == set(range(1, len(QUARTER) + len(YEAR_END) + 1))
@@ -202,21 +203,23 @@ WEEKS_JSON = [
 
 
 @pytest.mark.parametrize(("name", "args"), WEEKS_MD, ids=[n for n, _ in WEEKS_MD])
-def test_golden_markdown(run: Run, replayed: Path, name: str, args: list[str]) -> None:
+def test_golden_markdown(run: Run, replayed: str, name: str, args: list[str]) -> None:
     result = run("report", "weekly", *args, now="2025-06-01")
     assert result.exit_code == 0, result.stderr
     assert result.stdout == golden(name)
 
 
 @pytest.mark.parametrize(("name", "args"), WEEKS_JSON, ids=[n for n, _ in WEEKS_JSON])
-def test_golden_json(run: Run, replayed: Path, name: str, args: list[str]) -> None:
+def test_golden_json(run: Run, replayed: str, name: str, args: list[str]) -> None:
     result = run("report", "weekly", *args, "--format", "json", now="2025-06-01")
     assert result.exit_code == 0, result.stderr
     assert result.stdout == golden(name)
 
 
-def test_summary_golden_after_w10(run: Run, stores: dict[str, Path], store_path: Path) -> None:
-    shutil.copyfile(stores["w10"], store_path)
+def test_summary_golden_after_w10(
+    run: Run, stores: dict[str, Path], install_store: Callable[[Path], None]
+) -> None:
+    install_store(stores["w10"])
     result = run("summary", "--format", "md", now="2024-03-10")
     assert result.exit_code == 0, result.stderr
     assert result.stdout == golden("summary-2024-03-10.md")
@@ -236,13 +239,13 @@ def ids(entries: list[dict[str, Any]]) -> list[str]:
     return [e["id"] for e in entries]
 
 
-def test_a_completion_undone_in_the_same_week_is_no_completion(run: Run, replayed: Path) -> None:
+def test_a_completion_undone_in_the_same_week_is_no_completion(run: Run, replayed: str) -> None:
     week = weekly_json(run, "--week", "2024-W06")
     assert "4.2" not in ids(week["completed"]) + ids(week["started"]) + ids(week["progress"])
 
 
 def test_a_completion_undone_the_week_after_counts_in_its_own_week_only(
-    run: Run, replayed: Path
+    run: Run, replayed: str
 ) -> None:
     w09 = weekly_json(run, "--week", "2024-W09")
     w10 = weekly_json(run, "--week", "2024-W10")
@@ -254,7 +257,7 @@ def test_a_completion_undone_the_week_after_counts_in_its_own_week_only(
     assert (six["done_start"], six["done_end"], six["done_change"]) == (1, 0, -1)
 
 
-def test_a_week_with_no_changes_is_a_short_valid_report(run: Run, replayed: Path) -> None:
+def test_a_week_with_no_changes_is_a_short_valid_report(run: Run, replayed: str) -> None:
     week = weekly_json(run, "--week", "2024-W07")
     for section in ("completed", "started", "blocked", "unblocked", "assigned", "progress"):
         assert week[section] == []
@@ -265,7 +268,7 @@ def test_a_week_with_no_changes_is_a_short_valid_report(run: Run, replayed: Path
     assert "## Completed" not in text
 
 
-def test_iso_week_2025_w01_starts_in_december_2024(run: Run, replayed: Path) -> None:
+def test_iso_week_2025_w01_starts_in_december_2024(run: Run, replayed: str) -> None:
     week = weekly_json(run, "--week", "2025-W01")
     assert week["period"] == {"start": "2024-12-30", "end": "2025-01-05", "week": "2025-W01"}
     assert ids(week["completed"]) == ["1.2"]
@@ -286,7 +289,7 @@ def test_iso_week_2025_w01_starts_in_december_2024(run: Run, replayed: Path) -> 
     assert same.stdout == run("report", "weekly", "--week", "2025-W01").stdout
 
 
-def test_the_default_period_is_the_iso_week_holding_today(run: Run, replayed: Path) -> None:
+def test_the_default_period_is_the_iso_week_holding_today(run: Run, replayed: str) -> None:
     assert weekly_json(run, now="2024-03-06T12:00")["period"]["week"] == "2024-W10"
     assert weekly_json(run, now="2024-12-31")["period"] == {
         "start": "2024-12-30",
@@ -296,12 +299,12 @@ def test_the_default_period_is_the_iso_week_holding_today(run: Run, replayed: Pa
     assert weekly_json(run, now="2024-01-01")["period"]["start"] == "2024-01-01"
 
 
-def test_since_alone_runs_to_today(run: Run, replayed: Path) -> None:
+def test_since_alone_runs_to_today(run: Run, replayed: str) -> None:
     period = weekly_json(run, "--since", "2024-03-01", now="2024-03-05T10:00")["period"]
     assert period == {"start": "2024-03-01", "end": "2024-03-05", "week": None}
 
 
-def test_csv_has_one_row_per_section_and_task(run: Run, replayed: Path) -> None:
+def test_csv_has_one_row_per_section_and_task(run: Run, replayed: str) -> None:
     week = weekly_json(run, "--week", "2024-W10")
     result = run("report", "weekly", "--week", "2024-W10", "--format", "csv")
     figures, tasks = result.stdout.split("\n\n")
@@ -339,7 +342,7 @@ def test_csv_has_one_row_per_section_and_task(run: Run, replayed: Path) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["md", "json", "csv"])
-def test_the_same_store_and_week_give_the_same_bytes(run: Run, replayed: Path, fmt: str) -> None:
+def test_the_same_store_and_week_give_the_same_bytes(run: Run, replayed: str, fmt: str) -> None:
     first = run("report", "weekly", "--week", "2024-W10", "--format", fmt, now="2024-03-10")
     again = run("report", "weekly", "--week", "2024-W10", "--format", fmt, now="2025-02-01T08:00")
     assert first.exit_code == again.exit_code == 0
@@ -347,7 +350,7 @@ def test_the_same_store_and_week_give_the_same_bytes(run: Run, replayed: Path, f
 
 
 def test_output_replaces_the_file_whole_and_leaves_no_temporary_file(
-    run: Run, replayed: Path, tmp_path: Path
+    run: Run, replayed: str, tmp_path: Path
 ) -> None:
     folder = tmp_path / "reports"
     folder.mkdir()
@@ -362,7 +365,7 @@ def test_output_replaces_the_file_whole_and_leaves_no_temporary_file(
 
 
 def test_a_failed_write_keeps_the_old_file_and_no_temporary_file(
-    run: Run, replayed: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    run: Run, replayed: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     target = tmp_path / "week.md"
     target.write_text("an older report\n", encoding="utf-8")
@@ -379,9 +382,7 @@ def test_a_failed_write_keeps_the_old_file_and_no_temporary_file(
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".week")) == []
 
 
-def test_output_into_a_missing_folder_is_bad_input(
-    run: Run, replayed: Path, tmp_path: Path
-) -> None:
+def test_output_into_a_missing_folder_is_bad_input(run: Run, replayed: str, tmp_path: Path) -> None:
     target = tmp_path / "nowhere" / "w.md"
     result = run("report", "weekly", "--output", str(target), now="2024-03-06")
     assert result.exit_code == 2
@@ -407,7 +408,7 @@ def test_output_into_a_missing_folder_is_bad_input(
     ],
 )
 def test_bad_periods_are_one_line_errors(
-    run: Run, replayed: Path, args: list[str], message: str | None
+    run: Run, replayed: str, args: list[str], message: str | None
 ) -> None:
     result = run("report", "weekly", *args, now="2024-03-06")
     if message is None:
@@ -454,9 +455,9 @@ def test_notes_and_names_cannot_break_the_markdown_or_the_terminal(
 
 
 def test_summary_json_shape_and_the_declared_indices(
-    run: Run, stores: dict[str, Path], store_path: Path
+    run: Run, stores: dict[str, Path], install_store: Callable[[Path], None]
 ) -> None:
-    shutil.copyfile(stores["w10"], store_path)
+    install_store(stores["w10"])
     data = run("summary", "--format", "json", now="2024-03-10").json()
     assert list(data) == [
         "plan",
@@ -509,7 +510,7 @@ def test_summary_json_shape_and_the_declared_indices(
 
 
 @pytest.mark.parametrize("now", ["2024-03-10", "2024-06-30", "2025-01-06"])
-def test_summary_agrees_with_list(run: Run, replayed: Path, now: str) -> None:
+def test_summary_agrees_with_list(run: Run, replayed: str, now: str) -> None:
     tasks = run("list", "--format", "json", now=now).json()
     summary = run("summary", "--format", "json", now=now).json()
     for row in summary["indices"]:
@@ -534,7 +535,7 @@ def test_summary_agrees_with_list(run: Run, replayed: Path, now: str) -> None:
 
 
 def test_summary_by_unit_counts_what_each_unit_leads_and_cooperates_on(
-    run: Run, replayed: Path
+    run: Run, replayed: str
 ) -> None:
     ok = run("assign", "2.6", "--cooperating", "党建办、口岸综合治理办", now="2025-01-06")
     assert ok.exit_code == 0, ok.stderr
@@ -554,7 +555,7 @@ def test_summary_by_unit_counts_what_each_unit_leads_and_cooperates_on(
     assert {t["id"] for t in listed} == {t["id"] for t in tasks if t["unit"] == "党建办"} | {"2.6"}
 
 
-def test_summary_csv_ends_with_the_total(run: Run, replayed: Path) -> None:
+def test_summary_csv_ends_with_the_total(run: Run, replayed: str) -> None:
     lines = run("summary", "--format", "csv", now="2025-01-06").stdout.splitlines()
     assert lines[0].startswith("Index no.,Index code,Index,Index (English),Tasks,To do")
     assert len(lines) == 1 + 6 + 1
@@ -577,14 +578,14 @@ def test_summary_leaves_out_archived_tasks(run: Run, tmp_path: Path) -> None:
 # ---------------------------------------------------------------- the cron script
 
 
-def _script_env(db: Path, now: str) -> dict[str, str]:
+def _script_env(db: str, now: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("LIANTA_")}
     env.update({"LIANTA_DB": str(db), "LIANTA_NOW": now, "LIANTA_USER": "cron", "LANG": "C"})
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
     return env
 
 
-def test_the_cron_script_writes_this_weeks_report(replayed: Path, tmp_path: Path) -> None:
+def test_the_cron_script_writes_this_weeks_report(replayed: str, tmp_path: Path) -> None:
     work = tmp_path / "work"
     work.mkdir()
     done = subprocess.run(
@@ -602,7 +603,7 @@ def test_the_cron_script_writes_this_weeks_report(replayed: Path, tmp_path: Path
     assert str(report.relative_to(work)) in done.stderr
 
 
-def test_the_cron_script_takes_a_week_and_pads_it(replayed: Path, tmp_path: Path) -> None:
+def test_the_cron_script_takes_a_week_and_pads_it(replayed: str, tmp_path: Path) -> None:
     done = subprocess.run(
         ["bash", str(SCRIPT), "2024-w1"],
         cwd=tmp_path,
@@ -617,7 +618,7 @@ def test_the_cron_script_takes_a_week_and_pads_it(replayed: Path, tmp_path: Path
     )
 
 
-def test_the_cron_script_fails_loudly(replayed: Path, tmp_path: Path) -> None:
+def test_the_cron_script_fails_loudly(replayed: str, tmp_path: Path) -> None:
     done = subprocess.run(
         ["bash", str(SCRIPT), "2024-W60"],
         cwd=tmp_path,

@@ -77,7 +77,8 @@ def complete_zsh(store: Path, line: str, **extra: str) -> str:
 
 
 @pytest.fixture
-def store(run: Run, store_path: Path) -> Path:
+def filled(run: Run, store_path: Path) -> Path:
+    """The test's store file, with assignees and units to complete."""
     for step in (
         ("assign", "1.2", "1.3", "--to", "王芳", "--unit", "经济服务办"),
         ("assign", "2.10", "--to", "欧阳晓明", "--unit", "城市更新和土地整备办公室"),
@@ -89,19 +90,19 @@ def store(run: Run, store_path: Path) -> Path:
 # ---------------------------------------------------------------- completion
 
 
-def test_task_ids_complete_from_the_store(store: Path) -> None:
-    assert complete_bash(store, "lianta show 1.") == ["1.1", "1.2", "1.3", "1.4", "1.5"]
-    assert complete_bash(store, "lianta history 2.1") == ["2.1", "2.10"]
-    several = complete_bash(store, "lianta done ")
+def test_task_ids_complete_from_the_store(filled: Path) -> None:
+    assert complete_bash(filled, "lianta show 1.") == ["1.1", "1.2", "1.3", "1.4", "1.5"]
+    assert complete_bash(filled, "lianta history 2.1") == ["2.1", "2.10"]
+    several = complete_bash(filled, "lianta done ")
     assert len(several) == 40 + 6 and "industry" in several and "6.5" in several
-    assert complete_bash(store, "lianta update 1.1 ind") == ["industry"]
-    assert complete_bash(store, "lianta note ") == complete_bash(store, "lianta show ")
+    assert complete_bash(filled, "lianta update 1.1 ind") == ["industry"]
+    assert complete_bash(filled, "lianta note ") == complete_bash(filled, "lianta show ")
 
 
-def test_option_values_complete(store: Path) -> None:
-    assert complete_bash(store, "lianta list --status ") == STATUSES
-    assert complete_bash(store, "lianta update 1.1 -s bl") == ["blocked"]
-    assert complete_bash(store, "lianta list --index ") == [
+def test_option_values_complete(filled: Path) -> None:
+    assert complete_bash(filled, "lianta list --status ") == STATUSES
+    assert complete_bash(filled, "lianta update 1.1 -s bl") == ["blocked"]
+    assert complete_bash(filled, "lianta list --index ") == [
         "industry",
         "potential",
         "crossborder",
@@ -109,72 +110,72 @@ def test_option_values_complete(store: Path) -> None:
         "wellbeing",
         "sanitation",
     ]
-    assert complete_bash(store, "lianta list --assignee ") == ["欧阳晓明", "王芳"]
-    assert complete_bash(store, "lianta assign 1.1 --to 王") == ["王芳"]
-    assert complete_bash(store, "lianta assign 1.1 --unit 经") == ["经济服务办"]
-    assert complete_bash(store, "lianta summary --plan ") == ["2024"]
-    assert complete_bash(store, "lianta list --sort ") == [
+    assert complete_bash(filled, "lianta list --assignee ") == ["欧阳晓明", "王芳"]
+    assert complete_bash(filled, "lianta assign 1.1 --to 王") == ["王芳"]
+    assert complete_bash(filled, "lianta assign 1.1 --unit 经") == ["经济服务办"]
+    assert complete_bash(filled, "lianta summary --plan ") == ["2024"]
+    assert complete_bash(filled, "lianta list --sort ") == [
         "id",
         "due",
         "progress",
         "status",
         "updated",
     ]
-    assert complete_bash(store, "lianta list --format ") == ["table", "json", "csv", "md"]
-    assert complete_bash(store, "lianta show 1.1 -f ") == ["table", "json"]
-    assert complete_bash(store, "lianta done 1.1 --format ") == ["text", "json"]
-    assert complete_bash(store, "lianta report weekly -f ") == ["md", "json", "csv"]
-    assert complete_bash(store, "lianta list --lang ") == ["en", "zh"]
-    assert complete_bash(store, "lianta load ") == []  # the shell offers file names instead
-    assert complete_bash(store, "lianta list --db /t") == []
+    assert complete_bash(filled, "lianta list --format ") == ["table", "json", "csv", "md"]
+    assert complete_bash(filled, "lianta show 1.1 -f ") == ["table", "json"]
+    assert complete_bash(filled, "lianta done 1.1 --format ") == ["text", "json"]
+    assert complete_bash(filled, "lianta report weekly -f ") == ["md", "json", "csv"]
+    assert complete_bash(filled, "lianta list --lang ") == ["en", "zh"]
+    assert complete_bash(filled, "lianta load ") == []  # the shell offers file names instead
+    assert complete_bash(filled, "lianta list --db /t") == []
 
 
-def test_commands_and_options_complete(store: Path) -> None:
-    assert complete_bash(store, "lianta li") == ["list"]
-    assert complete_bash(store, "lianta re") == ["report"]
-    assert complete_bash(store, "lianta report ") == ["weekly"]
-    assert complete_bash(store, "lianta list --st") == ["--status"]
-    assert "--install-completion" in complete_bash(store, "lianta --")
+def test_commands_and_options_complete(filled: Path) -> None:
+    assert complete_bash(filled, "lianta li") == ["list"]
+    assert complete_bash(filled, "lianta re") == ["report"]
+    assert complete_bash(filled, "lianta report ") == ["weekly"]
+    assert complete_bash(filled, "lianta list --st") == ["--status"]
+    assert "--install-completion" in complete_bash(filled, "lianta --")
 
 
 def test_the_plan_chosen_on_the_command_line_is_the_one_completed(
-    run: Run, store: Path, tmp_path: Path
+    run: Run, filled: Path, tmp_path: Path
 ) -> None:
     other = tmp_path / "other.json"
     assert run("load", "--db", str(other), now=NOW).exit_code == 0
     assert run("assign", "1.1", "--to", "张伟", "--db", str(other), now=NOW).exit_code == 0
-    assert complete_bash(store, f"lianta list --db {other} --assignee ") == ["张伟"]
-    assert complete_bash(store, "lianta list --assignee ") == ["欧阳晓明", "王芳"]
+    assert complete_bash(filled, f"lianta list --db {other} --assignee ") == ["张伟"]
+    assert complete_bash(filled, "lianta list --assignee ") == ["欧阳晓明", "王芳"]
 
 
-def test_plans_of_areas_complete_with_their_areas_and_all(store: Path) -> None:
+def test_plans_of_areas_complete_with_their_areas_and_all(filled: Path) -> None:
     donghu = Path(__file__).resolve().parent.parent / "examples" / "donghu-2024.yaml"
-    assert lianta(store, "load", str(donghu)).returncode == 0
-    assert complete_bash(store, "lianta summary --plan ") == [
+    assert lianta(filled, "load", str(donghu)).returncode == 0
+    assert complete_bash(filled, "lianta summary --plan ") == [
         "2024",
         "donghu/2024",
         "donghu",
         "all",
     ]
-    assert complete_bash(store, "lianta show --plan donghu 2.") == ["2.1", "2.2"]
-    assert complete_bash(store, "lianta list --plan donghu --index ") == ["industry", "wellbeing"]
+    assert complete_bash(filled, "lianta show --plan donghu 2.") == ["2.1", "2.2"]
+    assert complete_bash(filled, "lianta list --plan donghu --index ") == ["industry", "wellbeing"]
 
 
-def test_zsh_fish_and_powershell_show_titles_beside_ids(store: Path) -> None:
-    zsh = complete_zsh(store, "lianta show 1.")
+def test_zsh_fish_and_powershell_show_titles_beside_ids(filled: Path) -> None:
+    zsh = complete_zsh(filled, "lianta show 1.")
     assert '"1.2":"Revitalise the industrial space of the No. 7 Industrial Zone"' in zsh
-    zh = complete_zsh(store, "lianta show 1.", LIANTA_LANG="zh")
+    zh = complete_zsh(filled, "lianta show 1.", LIANTA_LANG="zh")
     assert '"1.2":"盘活第七工业区产业空间"' in zh
-    assert '"blocked":"受阻"' in complete_zsh(store, "lianta list --status ", LIANTA_LANG="zh")
+    assert '"blocked":"受阻"' in complete_zsh(filled, "lianta list --status ", LIANTA_LANG="zh")
     fish = lianta(
-        store,
+        filled,
         _LIANTA_COMPLETE="complete_fish",
         _TYPER_COMPLETE_FISH_ACTION="get-args",
         _TYPER_COMPLETE_ARGS="lianta list --index ",
     )
     assert "industry\tIndustrial and economic development" in fish.stdout.splitlines()
     powershell = lianta(
-        store,
+        filled,
         _LIANTA_COMPLETE="complete_powershell",
         _TYPER_COMPLETE_ARGS="lianta show 3.",
         _TYPER_COMPLETE_WORD_TO_COMPLETE="3.",

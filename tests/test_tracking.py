@@ -372,6 +372,7 @@ def test_overdue_uses_own_due_else_plan_task_due_else_plan_end(run: Run, tmp_pat
     assert due_and_overdue("2024-05-01")["1.2"] == ("2024-12-31", False)
 
 
+@pytest.mark.file_engine  # a database records its login instead
 def test_events_are_stamped_with_the_pinned_clock_and_the_user(run: Run) -> None:
     ok(run("note", "6.1", "巡查", now="2024-03-08T17:30:05"))
     history = ok(run("history", "6.1", "-f", "json", env={"LIANTA_USER": "李主任"})).json()
@@ -381,6 +382,7 @@ def test_events_are_stamped_with_the_pinned_clock_and_the_user(run: Run) -> None
     assert history[-1]["by"] == "李主任"
 
 
+@pytest.mark.file_engine  # a database records its login instead
 def test_without_lianta_user_the_os_user_is_recorded(run: Run, monkeypatch: Any) -> None:
     """The login name as the system gives it: USERNAME is what Windows sets (Linux and macOS
     set USER or LOGNAME, which come first)."""
@@ -545,6 +547,7 @@ def test_db_option_wins_over_lianta_db(run: Run, store_path: Path, tmp_path: Pat
     assert not store_path.exists()
 
 
+@pytest.mark.file_engine  # the default store is a file
 def test_without_db_or_lianta_db_the_user_data_folder_is_used(run: Run, tmp_path: Path) -> None:
     ok(run("note", "1.1", "hello", now="2024-03-04"))
     assert (tmp_path / "data" / "lianta" / "lianta.json").exists()

@@ -122,7 +122,7 @@ def test_the_default_store_is_where_the_platform_keeps_user_data(
         monkeypatch.setenv(name, value)
     monkeypatch.setattr(sys, "platform", platform)
     folder = Path(expected).expanduser()
-    assert store.default_store_path() == folder / "lianta" / "lianta.json"
+    assert store.store_location() == folder / "lianta" / "lianta.json"
 
 
 def test_output_to_a_file_is_utf8_whatever_the_code_page(tmp_path: Path) -> None:
