@@ -1,22 +1,38 @@
-"""The command line: options in, one library call, output out. With `cli_base`, the only
-modules that import Typer.
+"""The command line: options in, one library call, output out. With `cli_base` (the machinery),
+`cli_options` (the shared options) and `cli_db` (`lianta db`), the only modules that import
+Typer.
 
 Errors never reach the user as a traceback: `LiantaGroup.main` turns every `LiantaError` and every
 usage error into one line on stderr and an exit status (2 for bad input or usage).
 """
 
-import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from . import __version__, terminal, tracker
+from . import __version__, tracker
 from .cli_base import LiantaGroup, refuse_options_before_command
+from .cli_db import db_app
+from .cli_options import (
+    AsciiOption,
+    BomOption,
+    ChangeFormat,
+    DbOption,
+    IdsArgument,
+    LangOption,
+    NoPagerOption,
+    PlanOption,
+    PlansOption,
+    ShownId,
+    TableFormat,
+    TextFormat,
+    format_option,
+    offer,
+    value_option,
+)
 from .commands import (
-    FORMATS_ALL,
     REPORT_FORMATS,
     make_env,
     out,
@@ -45,137 +61,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-# ------------------------------------------------------------------ shared options
-
-
-_COMPLETING = "_LIANTA_COMPLETE" in os.environ
-"""Whether this run answers the shell's completion script (Typer's variable for `lianta`)."""
-
-
-def _offer(name: str, *args: Any, **kwargs: Any) -> Callable[..., Any] | None:
-    """The completion callback `completion.<name>` (made with `args` when given), only when the
-    shell asks: Typer inspects every callback each time it builds the command line (2 ms)."""
-    if not _COMPLETING:
-        return None
-    from . import completion
-
-    found: Callable[..., Any] = getattr(completion, name)
-    return found(*args, **kwargs) if args or kwargs else found
-
-
-def _value(*names: str, help: str, offer: Callable[..., Any] | None = None) -> Any:
-    """An option that takes a value, with no default worth showing; `offer` completes it."""
-    return typer.Option(*names, help=help, show_default=False, autocompletion=offer)
-
-
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        help=_(
-            "Store file, or a postgresql:// URL of a shared database. "
-            "Default: $LIANTA_DB, else the user data folder."
-        ),
-        show_default=False,
-        autocompletion=_offer("files"),
-    ),
-]
-PlanOption = Annotated[
-    str | None,
-    _value(
-        "--plan",
-        help=_(
-            "Plan: its year (2024), area (liantang) or both (liantang/2024). Default: the plan "
-            "running today, else the latest that has begun."
-        ),
-        offer=_offer("plans"),
-    ),
-]
-PlansOption = Annotated[
-    str | None,
-    _value(
-        "--plan",
-        help=_(
-            "Plan: its year (2024), area (liantang) or both (liantang/2024); all: every area's "
-            "plan of the year, side by side with their total (all/2024 names the year). Default: "
-            "the plan running today, else the latest that has begun."
-        ),
-        offer=_offer("plans"),
-    ),
-]
-LangOption = Annotated[
-    str | None,
-    _value(
-        "--lang",
-        help=_("Interface language: en or zh. Default: $LIANTA_LANG, else the locale."),
-        offer=_offer("fixed", "en", "zh"),
-    ),
-]
-AsciiOption = Annotated[
-    bool,
-    typer.Option(
-        "--ascii",
-        envvar="LIANTA_ASCII",
-        help=_(
-            "Draw tables and bars with ASCII only (for terminals that draw box lines double-width)."
-        ),
-    ),
-]
-BomOption = Annotated[
-    bool | None,
-    typer.Option(
-        "--bom/--no-bom",
-        help=_("CSV: start with the byte-order mark Excel needs. Default: only into a file."),
-        show_default=False,
-    ),
-]
-
-
-def _no_pager(value: bool) -> None:
-    if value:
-        terminal.no_pager()
-
-
-NoPagerOption = Annotated[
-    bool,
-    typer.Option(
-        "--no-pager",
-        help=_("Print everything, even when it is longer than the screen (no pager)."),
-        callback=_no_pager,
-    ),
-]
-IdsArgument = Annotated[
-    list[str],
-    typer.Argument(
-        help=_(
-            "Task ids, like 3.4; a range 1.1-1.3, 1.* or an index code names several "
-            "(they succeed or fail together)."
-        ),
-        show_default=False,
-        autocompletion=_offer("task_ids", groups=True, archived=False),
-    ),
-]
-ShownId = Annotated[
-    str,
-    typer.Argument(
-        metavar="ID",
-        help=_("Task id, like 3.4."),
-        autocompletion=_offer("task_ids", groups=False, archived=True),
-    ),
-]
-
-
-def _format_option(help_text: str, *choices: str) -> Any:
-    """`--format`/`-f`, completed with `choices` (the first is the default)."""
-    return typer.Option("--format", "-f", help=help_text, autocompletion=_offer("fixed", *choices))
-
-
-TableFormat = Annotated[str, _format_option(_("table, json, csv or md."), *FORMATS_ALL)]
-TextFormat = Annotated[str, _format_option(_("text or json."), "text", "json")]
-ChangeFormat = Annotated[
-    str, _format_option(_("text or json (the change and its events)."), "text", "json")
-]
 
 
 def _show_version(value: bool) -> None:
@@ -211,7 +96,7 @@ PlanFile = Annotated[
         metavar="[PLAN]",
         help=_("Plan file (default: the bundled 2024 plan)."),
         show_default=False,
-        autocompletion=_offer("files"),
+        autocompletion=offer("files"),
     ),
 ]
 
@@ -256,29 +141,29 @@ def load(
 def list_(
     index: Annotated[
         str | None,
-        _value(
+        value_option(
             "--index",
             "-i",
             help=_("Only this index: its number or code."),
-            offer=_offer("indices"),
+            offer=offer("indices"),
         ),
     ] = None,
     status: Annotated[
         list[str] | None,
-        _value(
+        value_option(
             "--status",
             "-s",
             help=_("Only these statuses (repeat): todo, in_progress, blocked, done."),
-            offer=_offer("statuses"),
+            offer=offer("statuses"),
         ),
     ] = None,
     assignee: Annotated[
         str | None,
-        _value(
+        value_option(
             "--assignee",
             "-a",
             help=_("Only tasks assigned to this person."),
-            offer=_offer("assignees"),
+            offer=offer("assignees"),
         ),
     ] = None,
     unassigned: Annotated[
@@ -289,7 +174,7 @@ def list_(
     ] = False,
     search: Annotated[
         str | None,
-        _value(
+        value_option(
             "--search",
             "-q",
             help=_("Text in titles, source, places, partners, notes (case and script ignored)."),
@@ -300,12 +185,12 @@ def list_(
         typer.Option(
             "--sort",
             help=_("id, due, progress, status or updated."),
-            autocompletion=_offer("fixed", *tracker.SORTS),
+            autocompletion=offer("fixed", *tracker.SORTS),
         ),
     ] = "id",
     limit: Annotated[
         int | None,
-        _value(
+        value_option(
             "--limit",
             "-n",
             help=_("At most N rows; 0 for all. Default: 100 in a table, all in json/csv/md."),
@@ -316,19 +201,19 @@ def list_(
     ] = False,
     unit: Annotated[
         str | None,
-        _value(
+        value_option(
             "--unit",
             "-u",
             help=_("Only tasks this unit leads or cooperates on."),
-            offer=_offer("units"),
+            offer=offer("units"),
         ),
     ] = None,
     light: Annotated[
         list[str] | None,
-        _value(
+        value_option(
             "--light",
             help=_("Only these lights (repeat): red, yellow, green."),
-            offer=_offer("fixed", "red", "yellow", "green"),
+            offer=offer("fixed", "red", "yellow", "green"),
         ),
     ] = None,
     fmt: TableFormat = "table",
@@ -365,7 +250,7 @@ def list_(
 )
 def show(
     task_id: ShownId,
-    fmt: Annotated[str, _format_option(_("table or json."), "table", "json")] = "table",
+    fmt: Annotated[str, format_option(_("table or json."), "table", "json")] = "table",
     db: DbOption = None,
     plan: PlanOption = None,
     lang: LangOption = None,
@@ -381,22 +266,22 @@ def assign(
     ids: IdsArgument,
     to: Annotated[
         str | None,
-        _value("--to", help=_("Who takes the task(s)."), offer=_offer("assignees")),
+        value_option("--to", help=_("Who takes the task(s)."), offer=offer("assignees")),
     ] = None,
     unit: Annotated[
         str | None,
-        _value(
+        value_option(
             "--unit",
             help=_("Lead unit, e.g. 经济服务办; 'none' for the plan's."),
-            offer=_offer("units"),
+            offer=offer("units"),
         ),
     ] = None,
     cooperating: Annotated[
         list[str] | None,
-        _value(
+        value_option(
             "--cooperating",
             help=_("Cooperating units (repeat, or separate with commas); 'none' for the plan's."),
-            offer=_offer("units"),
+            offer=offer("units"),
         ),
     ] = None,
     fmt: ChangeFormat = "text",
@@ -427,24 +312,24 @@ def update(
     ids: IdsArgument,
     status: Annotated[
         str | None,
-        _value(
+        value_option(
             "--status",
             "-s",
             help=_("todo, in_progress, blocked or done."),
-            offer=_offer("statuses"),
+            offer=offer("statuses"),
         ),
     ] = None,
     progress: Annotated[
         int | None,
-        _value("--progress", "-p", help=_("Percent done, 0-100.")),
+        value_option("--progress", "-p", help=_("Percent done, 0-100.")),
     ] = None,
     due: Annotated[
         str | None,
-        _value("--due", help=_("Due date YYYY-MM-DD, or 'none' to fall back to the plan's.")),
+        value_option("--due", help=_("Due date YYYY-MM-DD, or 'none' to fall back to the plan's.")),
     ] = None,
     note: Annotated[
         str | None,
-        _value("--note", help=_("A note (required when blocking: say why).")),
+        value_option("--note", help=_("A note (required when blocking: say why).")),
     ] = None,
     fmt: ChangeFormat = "text",
     db: DbOption = None,
@@ -468,7 +353,7 @@ def update(
 )
 def done(
     ids: IdsArgument,
-    note: Annotated[str | None, _value("--note", help=_("A closing note."))] = None,
+    note: Annotated[str | None, value_option("--note", help=_("A closing note."))] = None,
     fmt: ChangeFormat = "text",
     db: DbOption = None,
     plan: PlanOption = None,
@@ -487,7 +372,7 @@ def note(
         typer.Argument(
             metavar="ID",
             help=_("Task id, like 3.4."),
-            autocompletion=_offer("task_ids", groups=False, archived=False),
+            autocompletion=offer("task_ids", groups=False, archived=False),
         ),
     ],
     text: Annotated[str, typer.Argument(metavar="TEXT", help=_("The note."))],
@@ -510,20 +395,20 @@ def history(
             metavar="[ID]",
             help=_("Only this task."),
             show_default=False,
-            autocompletion=_offer("task_ids", groups=False, archived=True),
+            autocompletion=offer("task_ids", groups=False, archived=True),
         ),
     ] = None,
     since: Annotated[
         str | None,
-        _value("--since", help=_("From this date (YYYY-MM-DD).")),
+        value_option("--since", help=_("From this date (YYYY-MM-DD).")),
     ] = None,
     until: Annotated[
         str | None,
-        _value("--until", help=_("Up to and including this date.")),
+        value_option("--until", help=_("Up to and including this date.")),
     ] = None,
     limit: Annotated[
         int | None,
-        _value("--limit", "-n", help=_("Only the last N events; 0 for all.")),
+        value_option("--limit", "-n", help=_("Only the last N events; 0 for all.")),
     ] = None,
     fmt: TableFormat = "table",
     bom: BomOption = None,
@@ -630,7 +515,7 @@ def summary(
         typer.Option(
             "--by",
             help=_("index, or unit: a row per lead or cooperating unit."),
-            autocompletion=_offer("fixed", "index", "unit"),
+            autocompletion=offer("fixed", "index", "unit"),
         ),
     ] = "index",
     fmt: TableFormat = "table",
@@ -708,29 +593,30 @@ report_app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(report_app, name="report")
+app.add_typer(db_app, name="db")
 
 OutputOption = Annotated[
     Path | None,
-    _value(
+    value_option(
         "--output",
         "-o",
         help=_("Write to this file (replaced whole, never half-written) instead of stdout."),
-        offer=_offer("files"),
+        offer=offer("files"),
     ),
 ]
 WeekOption = Annotated[
     str | None,
-    _value(
+    value_option(
         "--week", "-w", help=_("ISO week YYYY-Www, like 2024-W10. Default: the week holding today.")
     ),
 ]
 SinceOption = Annotated[
     str | None,
-    _value("--since", help=_("Instead of a week: the first day (YYYY-MM-DD).")),
+    value_option("--since", help=_("Instead of a week: the first day (YYYY-MM-DD).")),
 ]
 UntilOption = Annotated[
     str | None,
-    _value("--until", help=_("The last day, included (default: today).")),
+    value_option("--until", help=_("The last day, included (default: today).")),
 ]
 
 
@@ -739,16 +625,16 @@ def report(
     ctx: typer.Context,
     week: WeekOption = None,
     month: Annotated[
-        str | None, _value("--month", "-m", help=_("A month YYYY-MM, like 2024-03."))
+        str | None, value_option("--month", "-m", help=_("A month YYYY-MM, like 2024-03."))
     ] = None,
     quarter: Annotated[
-        str | None, _value("--quarter", "-q", help=_("A quarter YYYY-Qn, like 2024-Q1."))
+        str | None, value_option("--quarter", "-q", help=_("A quarter YYYY-Qn, like 2024-Q1."))
     ] = None,
     since: SinceOption = None,
     until: UntilOption = None,
     fmt: Annotated[
         str,
-        _format_option(
+        format_option(
             _("md, json, csv, html (one page with charts) or pdf (printed by Chromium)."),
             *REPORT_FORMATS,
         ),
@@ -788,7 +674,7 @@ def weekly(
     week: WeekOption = None,
     since: SinceOption = None,
     until: UntilOption = None,
-    fmt: Annotated[str, _format_option(_("md, json or csv."), "md", "json", "csv")] = "md",
+    fmt: Annotated[str, format_option(_("md, json or csv."), "md", "json", "csv")] = "md",
     output: OutputOption = None,
     bom: BomOption = None,
     db: DbOption = None,
@@ -806,97 +692,6 @@ def weekly(
         output=output,
         bom=bom,
     )
-
-
-db_app = typer.Typer(
-    cls=LiantaGroup,
-    name="db",
-    help=_("A shared PostgreSQL store: its schema, its roles, and moving a store file in and out."),
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-app.add_typer(db_app, name="db")
-
-
-@db_app.command("init", help=_("Create lianta's schema in an empty database (--db URL)."))
-def db_init(db: DbOption = None, lang: LangOption = None) -> None:
-    """Create lianta's schema in an empty database (--db URL)."""
-    from .database import run_init
-
-    run_init(make_env(db, None, lang))
-
-
-@db_app.command("migrate", help=_("Bring the database's schema to this lianta's version."))
-def db_migrate(db: DbOption = None, lang: LangOption = None) -> None:
-    """Bring the database's schema to this lianta's version."""
-    from .database import run_migrate
-
-    run_migrate(make_env(db, None, lang))
-
-
-@db_app.command(
-    "grant",
-    help=_(
-        "Let a database role work as the office (everything), a unit (its own tasks) or a "
-        "reader; 'none' takes its rights away."
-    ),
-)
-def db_grant(
-    role: Annotated[str, typer.Argument(metavar="ROLE", help=_("The database role (login)."))],
-    kind: Annotated[str, typer.Argument(metavar="KIND", help=_("office, unit, reader or none."))],
-    unit: Annotated[
-        str | None,
-        typer.Option(
-            "--unit", help=_("The unit of a unit role (e.g. 经济服务办)."), show_default=False
-        ),
-    ] = None,
-    name: Annotated[
-        str | None,
-        typer.Option(
-            "--name",
-            help=_("The name its changes are recorded under (default: the role's)."),
-            show_default=False,
-        ),
-    ] = None,
-    db: DbOption = None,
-    lang: LangOption = None,
-) -> None:
-    """Let a database role work as the office, a unit or a reader."""
-    from .database import run_grant
-
-    run_grant(make_env(db, None, lang), role, kind, unit=unit, name=name)
-
-
-@db_app.command(
-    "push", help=_("Copy a store file, with its whole history, into an empty database.")
-)
-def db_push(
-    file: Annotated[Path, typer.Argument(metavar="FILE", help=_("The store file to copy."))],
-    db: DbOption = None,
-    lang: LangOption = None,
-) -> None:
-    """Copy a store file, with its whole history, into an empty database."""
-    from .database import run_push
-
-    run_push(make_env(db, None, lang), file)
-
-
-@db_app.command("pull", help=_("Write the database into a store file (a backup to carry)."))
-def db_pull(
-    file: Annotated[Path, typer.Argument(metavar="FILE", help=_("The store file to write."))],
-    replace: Annotated[
-        bool,
-        typer.Option("--replace", help=_("Replace FILE if it exists (kept as FILE.1).")),
-    ] = False,
-    db: DbOption = None,
-    lang: LangOption = None,
-) -> None:
-    """Write the database into a store file (a backup to carry)."""
-    from .database import run_pull
-
-    run_pull(make_env(db, None, lang), file, replace=replace)
 
 
 def main() -> None:
