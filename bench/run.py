@@ -135,7 +135,6 @@ def size_cases(
     lianta: str, python: str, task: str | None, data: gen.Dataset, work: Path
 ) -> dict[str, Case]:
     env = gen.lianta_env(data.store)
-    tid = data.update_id
     fresh = work / f"empty-{data.size}.json"
 
     def empty_store() -> None:
@@ -145,22 +144,7 @@ def size_cases(
     cases = {
         "pass": Case(f"`{Path(python).name} -c pass`", lambda _: [python, "-c", "pass"], env),
         "typer": Case("`import typer` (floor)", lambda _: [python, "-c", "import typer"], env),
-        "list": Case("`lianta list`", lambda _: [lianta, "list"], env),
-        "summary": Case("`lianta summary`", lambda _: [lianta, "summary"], env),
-        "show": Case(f"`lianta show {tid}`", lambda _: [lianta, "show", tid], env),
-        "update": Case(
-            f"`lianta update {tid} --progress 40/60`",
-            lambda run: [lianta, "update", tid, "--progress", "40" if run % 2 else "60"],
-            env,
-        ),
-        "note": Case(f"`lianta note {tid} TEXT`", lambda _: [lianta, "note", tid, NOTE], env),
-        "load": Case(
-            "`lianta load` into an empty store",
-            lambda _: [lianta, "load", str(data.plan)],
-            gen.lianta_env(fresh),
-            setup=empty_store,
-        ),
-        "report": Case("`lianta report weekly`", lambda _: [lianta, "report", "weekly"], env),
+        **store_cases(lianta, data, env, gen.lianta_env(fresh), empty_store, "store"),
         "month md": Case(
             f"`lianta report --month {MONTH}`", lambda _: [lianta, "report", "--month", MONTH], env
         ),
@@ -254,29 +238,43 @@ def database_cases(
     url = new_database(python, lianta, server, f"lianta_bench_{data.size}")
     gen.run_checked([lianta, "db", "push", str(data.store), "--db", url], dict(os.environ))
     env = {**gen.lianta_env(data.store), "LIANTA_DB": url}
-    tid = data.update_id
 
     def empty_database() -> None:
         new_database(python, lianta, server, f"lianta_bench_empty_{data.size}")
 
     empty = {**env, "LIANTA_DB": database_url(server, f"lianta_bench_empty_{data.size}")}
+    cases = store_cases(lianta, data, env, empty, empty_database, "database")
+    return {f"db {key}": case for key, case in cases.items()}
+
+
+def store_cases(
+    lianta: str,
+    data: gen.Dataset,
+    env: dict[str, str],
+    empty: dict[str, str],
+    make_empty: Callable[[], None],
+    engine: str,
+) -> dict[str, Case]:
+    """The commands timed on each engine: on the store of `env`, and `load` into the empty one
+    of `empty` (made so by `make_empty`)."""
+    tid = data.update_id
     return {
-        "db list": Case("`lianta list`", lambda _: [lianta, "list"], env),
-        "db summary": Case("`lianta summary`", lambda _: [lianta, "summary"], env),
-        "db show": Case(f"`lianta show {tid}`", lambda _: [lianta, "show", tid], env),
-        "db update": Case(
+        "list": Case("`lianta list`", lambda _: [lianta, "list"], env),
+        "summary": Case("`lianta summary`", lambda _: [lianta, "summary"], env),
+        "show": Case(f"`lianta show {tid}`", lambda _: [lianta, "show", tid], env),
+        "update": Case(
             f"`lianta update {tid} --progress 40/60`",
             lambda run: [lianta, "update", tid, "--progress", "40" if run % 2 else "60"],
             env,
         ),
-        "db note": Case(f"`lianta note {tid} TEXT`", lambda _: [lianta, "note", tid, NOTE], env),
-        "db load": Case(
-            "`lianta load` into an empty database",
+        "note": Case(f"`lianta note {tid} TEXT`", lambda _: [lianta, "note", tid, NOTE], env),
+        "load": Case(
+            f"`lianta load` into an empty {engine}",
             lambda _: [lianta, "load", str(data.plan)],
             empty,
-            setup=empty_database,
+            setup=make_empty,
         ),
-        "db report": Case("`lianta report weekly`", lambda _: [lianta, "report", "weekly"], env),
+        "report": Case("`lianta report weekly`", lambda _: [lianta, "report", "weekly"], env),
     }
 
 
