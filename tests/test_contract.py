@@ -1,5 +1,5 @@
 """The JSON shapes scripts rely on: exact key sets and value types of every `--format json` output
-of the tracking commands. The README's "JSON shapes" section documents exactly these."""
+of the tracking commands. docs/json.md documents exactly these."""
 
 from __future__ import annotations
 

@@ -30,7 +30,7 @@ ENV = {
     "LIANTA_LANG": "en",
     "LIANTA_RICH": "1",
     "NO_COLOR": "1",
-    "COLUMNS": "120",
+    "COLUMNS": "100",
 }
 
 
