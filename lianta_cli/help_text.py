@@ -177,5 +177,12 @@ def environment() -> tuple[str, list[tuple[str, str]]]:
         ),
         ("NO_COLOR", _("Any value: no colours.")),
         ("COLUMNS", _("The width of tables. Default: the terminal's.")),
+        (
+            "LIANTA_BROWSER",
+            _(
+                "The browser that prints --format pdf. Default: Chromium, Chrome or Edge, "
+                "wherever found."
+            ),
+        ),
         ("LIANTA_DEBUG", _("1: an internal error shows its traceback.")),
     ]

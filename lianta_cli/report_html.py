@@ -17,7 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .errors import StoreError
+from .errors import InputError, StoreError
 from .export import one_line
 from .i18n import _, language, pick
 from .period_report import PeriodReport
@@ -228,15 +228,59 @@ def _light_colour(light: str) -> str:
 
 # ---------------------------------------------------------------- PDF
 
-BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+BROWSERS = (
+    "chromium",
+    "chromium-browser",
+    "google-chrome",
+    "google-chrome-stable",
+    "chrome",
+    "msedge",
+    "microsoft-edge",
+    "microsoft-edge-stable",
+)
+"""Chromium and the browsers built on it, by the names they have on PATH."""
+INSTALLED = (
+    "Google/Chrome/Application/chrome.exe",
+    "Microsoft/Edge/Application/msedge.exe",
+    "Chromium/Application/chrome.exe",
+)
+"""Where Chrome and Edge install themselves on Windows, under each of the program folders of
+PROGRAM_FOLDERS; none of them puts itself on PATH, and Edge is on every Windows PC."""
+PROGRAM_FOLDERS = ("PROGRAMFILES", "PROGRAMFILES(X86)", "LOCALAPPDATA")
+MAC_APPLICATIONS = (
+    "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+    "/Applications/Microsoft Edge.app/Contents/MacOS/Microsoft Edge",
+    "/Applications/Chromium.app/Contents/MacOS/Chromium",
+)
 
 
 def browser() -> str | None:
-    """Chromium (or Chrome) on PATH, or None."""
+    """The browser that prints the PDF: the one LIANTA_BROWSER names, else Chromium, Chrome or
+    Edge on PATH, else where Chrome or Edge install themselves on Windows and macOS; None if
+    there is none. A LIANTA_BROWSER that names no program is an error, not a silent choice."""
+    named = os.environ.get("LIANTA_BROWSER", "").strip()
+    if named:
+        found = shutil.which(named)
+        if found is None:
+            raise InputError(
+                _("LIANTA_BROWSER is {name}, which is not a program found on PATH").format(
+                    name=named
+                )
+            )
+        return found
     for name in BROWSERS:
         found = shutil.which(name)
         if found:
             return found
+    places = [
+        Path(os.environ[folder], place)
+        for folder in PROGRAM_FOLDERS
+        if os.environ.get(folder)
+        for place in INSTALLED
+    ]
+    for path in [*places, *map(Path, MAC_APPLICATIONS)]:
+        if path.is_file() and os.access(path, os.X_OK):
+            return str(path)
     return None
 
 
@@ -246,8 +290,9 @@ def report_pdf(html: str) -> bytes:
     if program is None:
         raise StoreError(
             _(
-                "--format pdf needs Chromium, which is not on PATH: install chromium, "
-                "or write --format html and print it from a browser"
+                "--format pdf needs Chromium, Chrome or Edge, and none was found: install one "
+                "(or name it in LIANTA_BROWSER), or write --format html and print it from a "
+                "browser"
             )
         )
     with tempfile.TemporaryDirectory(prefix="lianta-pdf-") as folder:

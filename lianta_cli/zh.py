@@ -1300,11 +1300,18 @@ ZH: dict[str, str] = {
     "Average progress": "平均进度",
     "Time elapsed": "序时进度",
     (
-        "--format pdf needs Chromium, which is not on PATH: install chromium, or write "
-        "--format html and print it from a browser"
+        "--format pdf needs Chromium, Chrome or Edge, and none was found: install one "
+        "(or name it in LIANTA_BROWSER), or write --format html and print it from a "
+        "browser"
     ): (
-        "--format pdf 需要 Chromium，但 PATH 中没有找到：请安装 chromium，或用 --format html "
-        "生成网页后在浏览器中打印"
+        "--format pdf 需要 Chromium、Chrome 或 Edge，但一个也没有找到：请安装其中之一"
+        "（或用 LIANTA_BROWSER 指明），或用 --format html 生成网页后在浏览器中打印"
+    ),
+    "LIANTA_BROWSER is {name}, which is not a program found on PATH": (
+        "LIANTA_BROWSER 为 {name}，但在 PATH 中找不到这个程序"
+    ),
+    "The browser that prints --format pdf. Default: Chromium, Chrome or Edge, wherever found.": (
+        "用于 --format pdf 打印的浏览器。默认：找到的 Chromium、Chrome 或 Edge。"
     ),
     "lianta · as of {date}": "lianta · 截至 {date}",
     "{browser} could not print the report: {reason}": "{browser} 无法打印报告：{reason}",

@@ -327,5 +327,20 @@ def test_pdf_without_chromium_says_what_to_do(run: Run, worked: Path, tmp_path: 
     )  # fmt: skip
     assert result.exit_code == 1
     assert result.stderr.count("\n") == 1
-    assert "install chromium" in result.stderr and "--format html" in result.stderr
+    assert "Chromium, Chrome or Edge" in result.stderr and "--format html" in result.stderr
+    assert not target.exists()
+
+
+def test_a_browser_named_that_is_not_there_is_refused(
+    run: Run, worked: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "march.pdf"
+    result = run(
+        "report", "--month", "2024-03", "-f", "pdf", "-o", str(target),
+        now=LATER, env={"LIANTA_BROWSER": "no-such-browser"},
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "lianta: LIANTA_BROWSER is no-such-browser, which is not a program found on PATH\n"
+    )
     assert not target.exists()

@@ -302,3 +302,44 @@ def test_pdf_is_the_page_printed_on_a4(march: dict[str, Any]) -> None:
     }
     assert sizes == {(595, 842)}  # A4 in points
     assert len(re.findall(rb"/Type\s*/Page\b", pdf)) >= 4  # a page per section at least
+
+
+def _launcher(folder: Path, name: str) -> Path:
+    """An executable called `name` that starts the real Chromium (whose Debian start script
+    wants the usual PATH), as Edge or Chrome would be found under that name."""
+    assert BROWSER is not None
+    folder.mkdir(parents=True, exist_ok=True)
+    launcher = folder / name
+    launcher.write_text(f'#!/bin/sh\nPATH=/usr/bin:/bin exec "{BROWSER}" "$@"\n', encoding="utf-8")
+    launcher.chmod(0o755)
+    return launcher
+
+
+def _pdf_with(march: dict[str, Any], target: Path, **env: str) -> None:
+    from typer.testing import CliRunner
+
+    from lianta_cli.cli import app
+
+    env = {"LIANTA_DB": str(march["folder"] / "lianta.json"), "LIANTA_NOW": LATER, **env}
+    made = CliRunner().invoke(
+        app, ["report", "--month", "2024-03", "-f", "pdf", "-o", str(target)], env=env
+    )
+    assert made.exit_code == 0, made.stderr
+    assert target.read_bytes().startswith(b"%PDF-")
+
+
+def test_pdf_finds_edge_where_windows_installs_it(march: dict[str, Any], tmp_path: Path) -> None:
+    programs = tmp_path / "Program Files (x86)"
+    _launcher(programs / "Microsoft" / "Edge" / "Application", "msedge.exe")
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    _pdf_with(march, tmp_path / "edge.pdf", PATH=str(empty), **{"PROGRAMFILES(X86)": str(programs)})
+
+
+def test_lianta_browser_names_the_browser_to_print_with(
+    march: dict[str, Any], tmp_path: Path
+) -> None:
+    launcher = _launcher(tmp_path / "apps", "my-browser")
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    _pdf_with(march, tmp_path / "named.pdf", PATH=str(empty), LIANTA_BROWSER=str(launcher))
