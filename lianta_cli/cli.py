@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from . import __version__, tracker
-from .cli_base import LiantaGroup, refuse_options_before_command
+from .cli_base import command_group, refuse_options_before_command
 from .cli_db import db_app
 from .cli_options import (
     AsciiOption,
@@ -52,14 +52,11 @@ from .commands import (
 from .i18n import _
 from .plan_commands import run_load, run_validate
 
-app = typer.Typer(
-    cls=LiantaGroup,
-    name="lianta",
-    help=_("Track an annual work plan: tasks per index, who has which, what moved, what is stuck."),
+app = command_group(
+    "lianta",
+    _("Track an annual work plan: tasks per index, who has which, what moved, what is stuck."),
+    top=True,
     no_args_is_help=True,
-    add_completion=True,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 
@@ -530,14 +527,10 @@ def summary(
     run_summary(make_env(db, plan, lang, ascii_only), fmt=fmt, by=by, bom=bom)
 
 
-export_app = typer.Typer(
-    cls=LiantaGroup,
-    name="export",
-    help=_("The ledger for a spreadsheet program (Excel, WPS, LibreOffice)."),
+export_app = command_group(
+    "export",
+    _("The ledger for a spreadsheet program (Excel, WPS, LibreOffice)."),
     no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(export_app, name="export")
 
@@ -583,14 +576,10 @@ def import_(
     run_import(make_env(db, plan, lang, ascii_only), file, dry_run=dry_run, fmt=fmt)
 
 
-report_app = typer.Typer(
-    cls=LiantaGroup,
-    name="report",
-    help=_("The leadership's report on a week, month or quarter: a headline, charts, the detail."),
+report_app = command_group(
+    "report",
+    _("The leadership's report on a week, month or quarter: a headline, charts, the detail."),
     invoke_without_command=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(report_app, name="report")
 app.add_typer(db_app, name="db")

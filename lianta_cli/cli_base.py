@@ -242,3 +242,18 @@ def refuse_options_before_command(ctx: Any) -> None:
                 options=", ".join(given), command=ctx.invoked_subcommand
             )
         )
+
+
+def command_group(name: str, help: str, *, top: bool = False, **settings: Any) -> typer.Typer:
+    """`lianta` (`top`) or one of its groups of commands (`lianta report ...`): lianta's own
+    handling of errors and help, `-h` beside `--help`, and completion installed from the top
+    only."""
+    return typer.Typer(
+        cls=LiantaGroup,
+        name=name,
+        help=help,
+        add_completion=top,
+        pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+        **settings,
+    )

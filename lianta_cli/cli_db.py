@@ -5,19 +5,15 @@ from typing import Annotated
 
 import typer
 
-from .cli_base import LiantaGroup
+from .cli_base import command_group
 from .cli_options import DbOption, LangOption
 from .commands import make_env
 from .i18n import _
 
-db_app = typer.Typer(
-    cls=LiantaGroup,
-    name="db",
-    help=_("A shared PostgreSQL store: its schema, its roles, and moving a store file in and out."),
+db_app = command_group(
+    "db",
+    _("A shared PostgreSQL store: its schema, its roles, and moving a store file in and out."),
     no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 
