@@ -59,15 +59,7 @@ from .tracker import SCHEMA, TABLES
 
 EVENT_KEYS = ("plan", "task", "action", "field", "old", "new", "change", "at", "by")
 
-START = {
-    "status": "todo",
-    "progress": 0,
-    "assignee": None,
-    "unit": None,
-    "cooperating": None,
-    "due": None,
-    "archived": False,
-}
+START = {**plan_load.NEW_TASK_STATE, "archived": False}
 """A task's tracking state when a plan load adds it: where the replay of its history starts."""
 
 MOST_PER_FIELD = 1

@@ -63,18 +63,24 @@ def plan_task_fields(task: PlanTask, position: int) -> dict[str, Any]:
     }
 
 
+NEW_TASK_STATE: dict[str, Any] = {
+    "status": "todo",
+    "progress": 0,
+    "assignee": None,
+    "unit": None,
+    "cooperating": None,
+    "due": None,
+}
+"""The tracking state of a task a plan load adds, before anybody has worked on it."""
+
+
 def new_task(plan_key: PlanKey, task: PlanTask, position: int, stamp: str) -> dict[str, Any]:
     """A task added by a load: the fields the plan gives, then the state of a new task."""
     return {
         **plan_key.fields(),
         "id": task.id,
         **plan_task_fields(task, position),
-        "status": "todo",
-        "progress": 0,
-        "assignee": None,
-        "unit": None,
-        "cooperating": None,
-        "due": None,
+        **NEW_TASK_STATE,
         "notes": [],
         "created": stamp,
         "updated": stamp,
