@@ -44,7 +44,7 @@ from lianta_cli import store as store_module
 from lianta_cli.freetext import HIDDEN
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from helpers_robust import kill_in_a_save  # the one save-killing harness
+from helpers_robust import kill_in_a_save, remove_lock_until  # the tests' own harness
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN = ROOT / "plans" / "2024.yaml"
@@ -489,24 +489,15 @@ def _writer(job: tuple[int, str, int]) -> list[tuple[int, str, str]]:
     return done
 
 
-def _remover(lock: Path, stop: Any) -> None:
-    count = 0
-    while not stop.is_set():
-        with contextlib.suppress(OSError):
-            lock.unlink()
-            count += 1
-            if count % 7 == 0:
-                lock.write_bytes(b"")
-        time.sleep(0.0002)
-
-
 def writers(tally: Tally, count: int, changes: int, keep: bool) -> None:
     for remove in (False, True):
         with folder(keep) as where:
             store = fresh_store(where)
             context = multiprocessing.get_context("fork")
             stop = context.Event()
-            remover = context.Process(target=_remover, args=(store_module.lock_path(store), stop))
+            remover = context.Process(
+                target=remove_lock_until, args=(store_module.lock_path(store), stop)
+            )
             if remove:
                 remover.start()
             try:

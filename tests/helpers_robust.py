@@ -3,6 +3,7 @@ children or as real processes, and a store's content compared semantically."""
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import functools
 import io
@@ -11,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import redirect_stderr, redirect_stdout
 from datetime import datetime
@@ -183,3 +185,19 @@ def kill_in_a_save(step: int, *, after: bool, links: bool) -> list[int]:
 
     store_module.atomic_write = save  # type: ignore[assignment]
     return calls
+
+
+def remove_lock_until(lock: Path, stop: Any, removed: Any = None) -> None:
+    """In a process of its own: remove the store's lock file again and again (now and then
+    putting a new file in its place) until `stop` is set; the count goes in `removed`, a shared
+    value, when one is given."""
+    count = 0
+    while not stop.is_set():
+        with contextlib.suppress(OSError):
+            lock.unlink()
+            count += 1
+            if count % 7 == 0:
+                lock.write_bytes(b"")
+        time.sleep(0.0002)
+    if removed is not None:
+        removed.value = count

@@ -29,6 +29,7 @@ from helpers_robust import (
     content,
     content_of,
     kill_in_a_save,
+    remove_lock_until,
     run_lianta,
     temporaries,
 )
@@ -68,19 +69,6 @@ def _writer(job: tuple[int, str]) -> list[tuple[int, str, str]]:
     return done
 
 
-def _remove_lock_until(lock: Path, stop: Any, removed: Any) -> None:
-    """Remove the lock file again and again (now and then putting a new file in its place)."""
-    count = 0
-    while not stop.is_set():
-        with contextlib.suppress(OSError):
-            lock.unlink()
-            count += 1
-            if count % 7 == 0:
-                lock.write_bytes(b"")
-        time.sleep(0.0002)
-    removed.value = count
-
-
 def test_removing_the_lock_file_under_writers_loses_no_acknowledged_change(
     tmp_path: Path,
 ) -> None:
@@ -88,7 +76,7 @@ def test_removing_the_lock_file_under_writers_loses_no_acknowledged_change(
     build_store(store)
     context = multiprocessing.get_context("fork")
     stop, removed = context.Event(), context.Value("i", 0)
-    remover = context.Process(target=_remove_lock_until, args=(lock_path(store), stop, removed))
+    remover = context.Process(target=remove_lock_until, args=(lock_path(store), stop, removed))
     remover.start()
     try:
         with context.Pool(WRITERS) as pool:
