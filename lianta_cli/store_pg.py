@@ -348,51 +348,50 @@ def _run_migrations(connection: psycopg.Connection[Any], after: int) -> list[int
     return applied
 
 
-def init(url: str, prepare: Callable[[DatabaseStore], None]) -> int:
-    """Create lianta's schema in the database at `url`, which must hold none, then let
-    `prepare` put the store's first documents in; all in one transaction. The schema version."""
+@contextlib.contextmanager
+def _setting_up(url: str) -> Iterator[tuple[DatabaseStore, int | None]]:
+    """One transaction that sets lianta's schema up in the database at `url`: its store, and
+    the schema version found there (None: it holds no lianta store); committed if it ends well."""
     location = shown_location(url)
     connection = connect(url)
     try:
         store = DatabaseStore(connection, location, write=True)
         with _translated(location, store):
-            found = _schema_version(connection)
-            if found is not None:
-                raise InputError(
-                    _("{db} already holds a lianta store (schema version {version})").format(
-                        db=location, version=found
-                    )
-                )
-            _run_migrations(connection, 0)
-            store.user = _check_schema(connection, location)
-            prepare(store)
+            yield store, _schema_version(connection)
             connection.commit()
     finally:
         connection.close()
+
+
+def init(url: str, prepare: Callable[[DatabaseStore], None]) -> int:
+    """Create lianta's schema in the database at `url`, which must hold none, then let
+    `prepare` put the store's first documents in; all in one transaction. The schema version."""
+    with _setting_up(url) as (store, found):
+        if found is not None:
+            raise InputError(
+                _("{db} already holds a lianta store (schema version {version})").format(
+                    db=store.location, version=found
+                )
+            )
+        _run_migrations(store.connection, 0)
+        store.user = _check_schema(store.connection, store.location)
+        prepare(store)
     return latest_version()
 
 
 def migrate(url: str) -> tuple[int, list[int]]:
     """Bring lianta's schema in the database at `url` to this lianta's version, in one
     transaction: the version it had, and the versions applied."""
-    location = shown_location(url)
-    connection = connect(url)
-    try:
-        store = DatabaseStore(connection, location, write=True)
-        with _translated(location, store):
-            found = _schema_version(connection)
-            if found is None:
-                raise StoreError(
-                    _("{db} holds no lianta store; run 'lianta db init --db {db}' first").format(
-                        db=location
-                    )
+    with _setting_up(url) as (store, found):
+        if found is None:
+            raise StoreError(
+                _("{db} holds no lianta store; run 'lianta db init --db {db}' first").format(
+                    db=store.location
                 )
-            if found > latest_version():
-                _check_schema(connection, location)  # says it is newer than this lianta
-            applied = _run_migrations(connection, found)
-            connection.commit()
-    finally:
-        connection.close()
+            )
+        if found > latest_version():
+            _check_schema(store.connection, store.location)  # says it is newer than this lianta
+        applied = _run_migrations(store.connection, found)
     return found, applied
 
 
